@@ -1,0 +1,61 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is installed here,
+# so a fresh clone works with nothing installed by hand.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app marketplace
+HOST ?= 127.0.0.1
+PORT ?= 5000
+DEV_ENV := MARKETPLACE_ENV=development SESSION_COOKIE_SECURE=0 PUBLIC_URL=http://$(HOST):$(PORT)
+
+.PHONY: run test install assets migrate seed chromium lint bench clean
+
+run: install
+	$(DEV_ENV) $(FLASK) db upgrade
+	$(DEV_ENV) $(FLASK) seed demo --if-empty
+	@echo
+	@$(DEV_ENV) $(FLASK) seed logins
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(DEV_ENV) $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --timeout 60 --access-logfile - wsgi:app
+
+test: install chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+install: $(VENV)/.installed static/dist/.built
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: static/dist/.built
+
+static/dist/.built: node_modules/.installed static/src/app.scss $(wildcard static/js/*.js)
+	mkdir -p static/dist
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps \
+		--load-path=node_modules/govuk-frontend/dist static/src/app.scss static/dist/app.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/dist/
+	cp static/js/*.js static/dist/
+	touch $@
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browsers here).
+chromium:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \
+		apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }; }
+	@test -x /usr/bin/chromium || { echo "chromium is missing: run 'apt-get install -y chromium' as root"; exit 1; }
+
+migrate: install
+	$(DEV_ENV) $(FLASK) db upgrade
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf static/dist node_modules $(VENV)

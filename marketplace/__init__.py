@@ -1,0 +1,93 @@
+"""Fair Chance Work: the application factory reads as the table of contents."""
+
+from __future__ import annotations
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from marketplace.config import PROJECT_ROOT, Config
+from marketplace.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"), instance_path=str(PROJECT_ROOT / "instance"))
+    app.config.from_object(config or Config.from_env())
+    register_templates(app)
+    register_extensions(app)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(app.template_folder),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+    WTFormsHelpers(app)
+    from marketplace.core import filters
+
+    filters.register(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from marketplace.accounts import sessions
+    from marketplace.accounts.views import unauthorised_redirect
+    from marketplace.core.db import configure_sqlite
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # sessions.py checks every request against the database
+    login_manager.user_loader(sessions.load_user)
+    login_manager.unauthorized_handler(unauthorised_redirect)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from marketplace.core.db import end_request_transaction, mark_request_transaction_mode
+    from marketplace.core.navigation import template_context
+    from marketplace.core.security import register_security
+
+    register_security(app)
+    app.before_request(lambda: mark_request_transaction_mode(app))
+    app.teardown_request(end_request_transaction)
+    app.context_processor(template_context)
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.accounts.views import bp as accounts
+    from marketplace.admin.views import bp as admin
+    from marketplace.core.views import bp as core
+
+    for blueprint in (core, accounts, admin):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from marketplace.core.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from marketplace.cli import register
+
+    register(app)

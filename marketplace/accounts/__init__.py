@@ -1,0 +1,1 @@
+"""Users, organisations, sign-in, registration, approval and invitations."""

@@ -1,0 +1,405 @@
+"""Every write about accounts and organisations. Views, the admin screens and the CLI call these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from marketplace.accounts import sessions
+from marketplace.accounts.models import (
+    Invitation,
+    Organisation,
+    OrganisationStatus,
+    PasswordResetToken,
+    User,
+    UserStatus,
+)
+from marketplace.accounts.passwords import hash_password, password_problem, spend_equal_time, verify_password
+from marketplace.accounts.workflow import transition
+from marketplace.core import clock, throttle
+from marketplace.core.db import lock_for_update
+from marketplace.core.exceptions import Refused
+from marketplace.core.operations import notify, queue_email, record_audit
+from marketplace.core.roles import ROLES_BY_KIND, OrganisationKind, ProviderType, Role
+from marketplace.core.tokens import hash_token, new_token
+from marketplace.extensions import db
+from marketplace.reference import REGIONS
+
+LOGIN_BUCKET = "login-failure"
+RESET_BUCKET = "password-reset"
+RESET_EMAILS_PER_HOUR = 3
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def check_password(password: str, user: User | None = None, *, email: str = "", full_name: str = "") -> None:
+    """Raise Refused (field `password`) when the password breaks the policy."""
+    problem = password_problem(
+        password,
+        min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        user_inputs=(email or (user.email if user else ""), full_name or (user.full_name if user else ""),
+                     "fair chance work"),
+    )
+    if problem:
+        raise Refused(problem, field="password")
+
+
+def _ensure_email_free(email: str) -> None:
+    if find_user_by_email(email) is not None:
+        raise Refused("An account with this email address already exists. Sign in, or reset your password",
+                      field="email")
+
+
+# Registration and approval -------------------------------------------------------------------------
+
+@dataclass
+class Registration:
+    organisation_name: str
+    kind: str
+    provider_type: str | None
+    region: str
+    town: str
+    website: str
+    description: str
+    full_name: str
+    job_title: str
+    email: str
+    password: str
+
+
+def register_organisation(details: Registration) -> User:
+    """Create a pending organisation and its first user (its administrator); admins are told."""
+    kind = OrganisationKind(details.kind)
+    if kind == OrganisationKind.PROVIDER and details.provider_type not in {p.value for p in ProviderType}:
+        raise Refused("Select whether you are a prison, probation or an employment programme",
+                      field="provider_type")
+    if details.region not in REGIONS:
+        raise Refused("Select the region your organisation works in", field="region")
+    email = normalise_email(details.email)
+    _ensure_email_free(email)
+    check_password(details.password, email=email, full_name=details.full_name)
+    organisation = Organisation(
+        name=details.organisation_name.strip(),
+        kind=kind.value,
+        provider_type=details.provider_type if kind == OrganisationKind.PROVIDER else None,
+        region=details.region,
+        town=details.town.strip(),
+        website=details.website.strip(),
+        description=details.description.strip(),
+        status=OrganisationStatus.PENDING,
+        created_at=clock.now(),
+    )
+    user = User(
+        email=email,
+        full_name=details.full_name.strip(),
+        job_title=details.job_title.strip(),
+        password_hash=hash_password(details.password),
+        role=ROLES_BY_KIND[kind][0].value,
+        organisation=organisation,
+        is_org_admin=True,
+        status=UserStatus.PENDING,
+        created_at=clock.now(),
+        password_changed_at=clock.now(),
+    )
+    db.session.add_all([organisation, user])
+    db.session.flush()
+    record_audit("organisation.registered", organisation, actor=user)
+    queue_email(
+        user.email,
+        "We have received your registration",
+        f"Dear {user.full_name},\n\nThank you for registering {organisation.name} with Fair Chance Work. "
+        "An administrator will check the registration, usually within two working days, and we will "
+        "email you when it has been decided.",
+    )
+    for admin in _active_admins():
+        notify(admin, f"New registration to review: {organisation.name} ({organisation.kind_label})",
+               url_for("admin.registration", organisation_id=organisation.id))
+    return user
+
+
+def _active_admins() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == Role.ADMIN, User.status == UserStatus.ACTIVE)))
+
+
+def approve_organisation(organisation_id: int, actor: User) -> Organisation:
+    """Approve a pending registration: its users become active and are told in the service and by email."""
+    organisation = lock_for_update(Organisation, organisation_id)
+    transition(organisation, "approve", actor)
+    for user in organisation.users:
+        if user.status == UserStatus.PENDING:
+            user.status = UserStatus.ACTIVE
+            notify(
+                user,
+                f"{organisation.name} has been approved. Welcome to Fair Chance Work.",
+                url_for("core.home"),
+                email_subject="Your registration has been approved",
+                email_body=f"Dear {user.full_name},\n\n{organisation.name} has been approved. "
+                "You can now sign in.",
+            )
+    record_audit("organisation.approved", organisation, actor=actor)
+    return organisation
+
+
+def reject_organisation(organisation_id: int, actor: User, reason: str) -> Organisation:
+    """Reject a pending registration with a reason the applicant is sent."""
+    reason = reason.strip()
+    if not reason:
+        raise Refused("Enter the reason for not approving this registration", field="reason")
+    organisation = lock_for_update(Organisation, organisation_id)
+    transition(organisation, "reject", actor, reason)
+    for user in organisation.users:
+        if user.status == UserStatus.PENDING:
+            user.status = UserStatus.REJECTED
+            notify(
+                user,
+                f"The registration of {organisation.name} was not approved: {reason}",
+                None,
+                email_subject="Your registration was not approved",
+                email_body=f"Dear {user.full_name},\n\nThe registration of {organisation.name} was not "
+                f"approved, for this reason:\n\n{reason}\n\nIf you think this is wrong, reply to this email.",
+            )
+    record_audit("organisation.rejected", organisation, actor=actor, detail=reason)
+    return organisation
+
+
+# Signing in and out ---------------------------------------------------------------------------------
+
+def _login_limits() -> tuple[int, object]:
+    config = current_app.config
+    return config["LOGIN_FAILURE_LIMIT"], config["LOGIN_FAILURE_WINDOW"]
+
+
+def sign_in(email: str, password: str) -> User:
+    """Check the credentials and start a session, or raise Refused with what to tell the user.
+
+    Failures are counted per account across every worker; once the limit is reached even the right
+    password is refused until the window has passed. The account's state is revealed only to someone
+    who knows its password.
+    """
+    email = normalise_email(email)
+    limit, window = _login_limits()
+    if throttle.is_blocked(LOGIN_BUCKET, email, limit, window):
+        record_audit("login.blocked", subject_type="email", subject_id=None, detail="too many failures")
+        minutes = int(window.total_seconds() // 60)
+        raise Refused(f"You have entered the wrong password too many times. Wait {minutes} minutes, "
+                      "then try again, or reset your password.")
+    user = find_user_by_email(email)
+    if user is None:
+        spend_equal_time(password)
+    if user is None or not verify_password(user.password_hash, password):
+        throttle.count_attempt(LOGIN_BUCKET, email, limit, window)
+        record_audit("login.failed", user, subject_type="users", actor=user if user else None,
+                     detail="" if user else "unknown email")
+        raise Refused("Enter a correct email address and password", field="email")
+    if user.status == UserStatus.PENDING:
+        raise Refused("Your organisation's registration is waiting for approval. We will email you when "
+                      "it has been approved.")
+    if user.status == UserStatus.REJECTED:
+        reason = user.organisation.decision_reason if user.organisation else ""
+        raise Refused(f"Your organisation's registration was not approved: {reason}")
+    if user.status == UserStatus.DISABLED:
+        raise Refused("This account has been disabled. Contact your organisation's administrator "
+                      "or the service team.")
+    throttle.clear(LOGIN_BUCKET, email, limit, window)
+    user.last_login_at = clock.now()
+    sessions.begin(user)
+    record_audit("login.succeeded", user, actor=user)
+    return user
+
+
+def sign_out(user: User) -> None:
+    record_audit("logout", user, actor=user)
+    sessions.end_current("logout")
+
+
+# Passwords -------------------------------------------------------------------------------------------
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the password, end every session of the user (all copies of every cookie), and start a
+    fresh one for this browser."""
+    if not verify_password(user.password_hash, current_password):
+        raise Refused("Your current password is not correct", field="current_password")
+    check_password(new_password, user)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = clock.now()
+    sessions.end_all(user, "password changed")
+    sessions.begin(user)
+    record_audit("password.changed", user, actor=user)
+    notify(user, "Your password was changed.", None, email_subject="Your password was changed",
+           email_body="Your Fair Chance Work password was changed. If this was not you, reset your "
+           "password now and tell your organisation's administrator.")
+
+
+def request_password_reset(email: str) -> None:
+    """Email a one-time reset link if an active account has this address. The caller shows the
+    same message either way, so the form does not reveal who has an account."""
+    email = normalise_email(email)
+    user = find_user_by_email(email)
+    if user is None or user.status != UserStatus.ACTIVE:
+        return
+    window = current_app.config["RESET_TOKEN_LIFETIME"]
+    if throttle.is_blocked(RESET_BUCKET, email, RESET_EMAILS_PER_HOUR, window):
+        return
+    throttle.count_attempt(RESET_BUCKET, email, RESET_EMAILS_PER_HOUR, window)
+    token, token_hash = new_token()
+    db.session.add(PasswordResetToken(user_id=user.id, token_hash=token_hash, created_at=clock.now(),
+                                      expires_at=clock.now() + window))
+    link = current_app.config["PUBLIC_URL"] + url_for("accounts.reset_password", token=token)
+    minutes = int(window.total_seconds() // 60)
+    queue_email(user.email, "Reset your password",
+                f"Dear {user.full_name},\n\nUse this link to choose a new password. It works once, for "
+                f"{minutes} minutes:\n\n{link}\n\nIf you did not ask for this, ignore this email.")
+    record_audit("password.reset_requested", user, actor=user)
+
+
+def find_reset_token(token: str) -> PasswordResetToken | None:
+    record = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(token)))
+    if record is None or record.used_at is not None or record.expires_at <= clock.now():
+        return None
+    if record.user.status != UserStatus.ACTIVE:
+        return None
+    return record
+
+
+def reset_password(token: str, new_password: str) -> User:
+    record = find_reset_token(token)
+    if record is None:
+        raise Refused("This link has expired or has already been used. Ask for a new one.")
+    user = record.user
+    check_password(new_password, user)
+    record.used_at = clock.now()
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = clock.now()
+    sessions.end_all(user, "password reset")
+    throttle.clear(LOGIN_BUCKET, user.email, *_login_limits())
+    record_audit("password.reset", user, actor=user)
+    return user
+
+
+# Invitations ----------------------------------------------------------------------------------------
+
+def invite_colleague(inviter: User, email: str, role: str, make_org_admin: bool) -> Invitation:
+    """Email a one-time link that lets a colleague join the inviter's approved organisation."""
+    organisation = inviter.organisation
+    if organisation is None or not inviter.is_org_admin:
+        raise Refused("Only your organisation's administrators can invite colleagues")
+    if not organisation.is_approved:
+        raise Refused("Your organisation must be approved before you can invite colleagues")
+    allowed_roles = {r.value for r in ROLES_BY_KIND[organisation.kind_enum]}
+    if role not in allowed_roles:
+        raise Refused("Select a role that your organisation's users can have", field="role")
+    email = normalise_email(email)
+    _ensure_email_free(email)
+    token, token_hash = new_token()
+    lifetime = current_app.config["INVITATION_LIFETIME"]
+    invitation = Invitation(
+        organisation_id=organisation.id, email=email, role=role, make_org_admin=make_org_admin,
+        token_hash=token_hash, invited_by_id=inviter.id, created_at=clock.now(),
+        expires_at=clock.now() + lifetime,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    link = current_app.config["PUBLIC_URL"] + url_for("accounts.accept_invitation", token=token)
+    queue_email(email, f"{inviter.full_name} has invited you to join {organisation.name}",
+                f"{inviter.full_name} has invited you to join {organisation.name} on Fair Chance Work as "
+                f"{Role(role).label.lower()}.\n\nUse this link to set up your account. It works once and "
+                f"expires in {lifetime.days} days:\n\n{link}")
+    record_audit("invitation.sent", invitation, actor=inviter)
+    return invitation
+
+
+def find_invitation(token: str) -> Invitation | None:
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    if invitation is None or not invitation.is_open:
+        return None
+    return invitation
+
+
+def accept_invitation(token: str, full_name: str, job_title: str, password: str) -> User:
+    invitation = find_invitation(token)
+    if invitation is None:
+        raise Refused("This invitation has expired or has already been used. Ask your colleague to send a new one.")
+    _ensure_email_free(invitation.email)
+    check_password(password, email=invitation.email, full_name=full_name)
+    user = User(
+        email=invitation.email, full_name=full_name.strip(), job_title=job_title.strip(),
+        password_hash=hash_password(password), role=invitation.role,
+        organisation_id=invitation.organisation_id, is_org_admin=invitation.make_org_admin,
+        status=UserStatus.ACTIVE, created_at=clock.now(), password_changed_at=clock.now(),
+    )
+    invitation.accepted_at = clock.now()
+    db.session.add(user)
+    db.session.flush()
+    record_audit("invitation.accepted", invitation, actor=user)
+    sessions.begin(user)
+    record_audit("login.succeeded", user, actor=user)
+    if invitation.invited_by is not None:
+        notify(invitation.invited_by, f"{user.full_name} has joined {invitation.organisation.name}.",
+               url_for("accounts.organisation"))
+    return user
+
+
+def revoke_invitation(invitation: Invitation, actor: User) -> None:
+    if not invitation.is_open:
+        raise Refused("This invitation has already been used, revoked or has expired")
+    invitation.revoked_at = clock.now()
+    record_audit("invitation.revoked", invitation, actor=actor)
+
+
+# Administration of accounts ------------------------------------------------------------------------------
+
+def disable_user(user_id: int, actor: User, reason: str) -> User:
+    """Disable an account; every open session of it stops working at once."""
+    reason = reason.strip()
+    if not reason:
+        raise Refused("Enter the reason for disabling this account", field="reason")
+    user = lock_for_update(User, user_id)
+    if user.id == actor.id:
+        raise Refused("You cannot disable your own account")
+    if user.status != UserStatus.ACTIVE:
+        raise Refused("Only an active account can be disabled")
+    user.status = UserStatus.DISABLED
+    user.disabled_at = clock.now()
+    user.disabled_reason = reason
+    sessions.end_all(user, "account disabled")
+    record_audit("user.disabled", user, actor=actor, detail=reason)
+    return user
+
+
+def enable_user(user_id: int, actor: User) -> User:
+    user = lock_for_update(User, user_id)
+    if user.status != UserStatus.DISABLED:
+        raise Refused("Only a disabled account can be enabled")
+    user.status = UserStatus.ACTIVE
+    user.disabled_at = None
+    user.disabled_reason = ""
+    record_audit("user.enabled", user, actor=actor)
+    return user
+
+
+def create_admin(email: str, full_name: str, password: str) -> User:
+    """Create a service administrator (from the CLI, for the first admin of a deployment)."""
+    email = normalise_email(email)
+    _ensure_email_free(email)
+    check_password(password, email=email, full_name=full_name)
+    user = User(email=email, full_name=full_name.strip(), password_hash=hash_password(password),
+                role=Role.ADMIN.value, status=UserStatus.ACTIVE, created_at=clock.now(),
+                password_changed_at=clock.now())
+    db.session.add(user)
+    db.session.flush()
+    record_audit("user.created_admin", user, actor=None)
+    return user
+
+
+def count_pending_registrations() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Organisation).where(Organisation.status == OrganisationStatus.PENDING)
+    ) or 0

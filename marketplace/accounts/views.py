@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from marketplace.accounts import operations, sessions
+from marketplace.accounts.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    InviteForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from marketplace.accounts.models import Invitation
+from marketplace.core import clock
+from marketplace.core.exceptions import Refused
+from marketplace.core.roles import ROLES_BY_KIND, get_visible_or_404, organisation_admin_required
+from marketplace.core.security import safe_next_path
+from marketplace.extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+SESSION_END_MESSAGES = {
+    "idle": "You were signed out because you had not done anything for 30 minutes. Sign in again.",
+    "expired": "You were signed out because you had been signed in for 12 hours. Sign in again.",
+    "ended": "Your session has ended. Sign in again.",
+}
+
+
+def attach_refusal(form, refusal: Refused) -> None:
+    """Show an operation's refusal on the form: on its field when it names one, else at the top."""
+    field = getattr(form, refusal.field, None) if refusal.field else None
+    if field is not None:
+        field.errors = [*field.errors, refusal.message]
+    else:
+        form.form_errors.append(refusal.message)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    next_path = safe_next_path(request.args.get("next"))
+    if not form.is_submitted():
+        reason = request.args.get("reason")
+        if reason in SESSION_END_MESSAGES:
+            flash(SESSION_END_MESSAGES[reason], "info")
+        return render_template("accounts/login.html", form=form)
+    if form.validate():
+        try:
+            operations.sign_in(form.email.data, form.password.data)
+        except Refused as refusal:
+            # Commit deliberately: the failed attempt and its audit row must be counted.
+            db.session.commit()
+            attach_refusal(form, refusal)
+            status = 429 if "too many times" in refusal.message else 400
+            return render_template("accounts/login.html", form=form), status
+        db.session.commit()
+        return redirect(next_path or url_for("core.home"))
+    return render_template("accounts/login.html", form=form), 400
+
+
+@bp.post("/sign-out")
+@login_required
+def logout():
+    operations.sign_out(current_user._get_current_object())
+    db.session.commit()
+    flash("You have signed out.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/session/keep-alive")
+@login_required
+def keep_alive():
+    """Called by the timeout warning's "Stay signed in" button; loading the user refreshed the session."""
+    return jsonify(sessions.expiry_times())
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        details = operations.Registration(
+            organisation_name=form.organisation_name.data, kind=form.kind.data,
+            provider_type=form.provider_type.data, region=form.region.data, town=form.town.data or "",
+            website=form.website.data or "", description=form.description.data or "",
+            full_name=form.full_name.data, job_title=form.job_title.data or "", email=form.email.data,
+            password=form.password.data,
+        )
+        try:
+            operations.register_organisation(details)
+        except Refused as refusal:
+            db.session.rollback()
+            attach_refusal(form, refusal)
+        else:
+            db.session.commit()
+            return redirect(url_for("accounts.registered"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.get("/register/done")
+def registered():
+    return render_template("accounts/registered.html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(current_user._get_current_object(), form.current_password.data,
+                                       form.password.data)
+        except Refused as refusal:
+            db.session.rollback()
+            attach_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Your password has been changed. Any other devices have been signed out.", "success")
+            return redirect(url_for("accounts.account"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/change_password.html", form=form), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("accounts/account.html", user=current_user, confirm_form=ConfirmForm())
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        operations.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/reset_request.html", form=form), status
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if operations.find_reset_token(token) is None:
+        return render_template("accounts/link_expired.html", what="password reset"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.reset_password(token, form.password.data)
+        except Refused as refusal:
+            db.session.rollback()
+            attach_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Your password has been reset. Sign in with your new password.", "success")
+            return redirect(url_for("accounts.login"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/reset_password.html", form=form), status
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    invitation = operations.find_invitation(token)
+    if invitation is None:
+        return render_template("accounts/link_expired.html", what="invitation"), 404
+    if current_user.is_authenticated:
+        sessions.end_current("switched account")
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            operations.accept_invitation(token, form.full_name.data, form.job_title.data or "", form.password.data)
+        except Refused as refusal:
+            db.session.rollback()
+            attach_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"Welcome to {invitation.organisation.name}.", "success")
+            return redirect(url_for("core.home"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation), status
+
+
+@bp.get("/organisation")
+@login_required
+def organisation():
+    organisation = current_user.organisation
+    if organisation is None:
+        abort(404)
+    invitations = []
+    if current_user.is_org_admin:
+        invitations = db.session.scalars(
+            select(Invitation).where(Invitation.organisation_id == organisation.id,
+                                     Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+                                     Invitation.expires_at > clock.now())
+            .order_by(Invitation.created_at.desc())
+        ).all()
+    return render_template("accounts/organisation.html", organisation=organisation,
+                           invitations=invitations, confirm_form=ConfirmForm())
+
+
+@bp.route("/organisation/invite", methods=["GET", "POST"])
+@organisation_admin_required
+def invite():
+    organisation = current_user.organisation
+    form = InviteForm()
+    form.role.choices = [(role.value, role.label) for role in ROLES_BY_KIND[organisation.kind_enum]]
+    if not form.is_submitted() and len(form.role.choices) == 1:
+        form.role.data = form.role.choices[0][0]
+    if form.validate_on_submit():
+        try:
+            operations.invite_colleague(current_user._get_current_object(), form.email.data, form.role.data,
+                                        bool(form.make_org_admin.data))
+        except Refused as refusal:
+            db.session.rollback()
+            attach_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {operations.normalise_email(form.email.data)}.", "success")
+            return redirect(url_for("accounts.organisation"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/invite.html", form=form, organisation=organisation), status
+
+
+@bp.post("/organisation/invitations/<int:invitation_id>/revoke")
+@organisation_admin_required
+def revoke_invitation(invitation_id: int):
+    invitation = get_visible_or_404(Invitation, invitation_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            operations.revoke_invitation(invitation, current_user._get_current_object())
+        except Refused as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Invitation to {invitation.email} revoked.", "success")
+    return redirect(url_for("accounts.organisation"))
+
+
+def unauthorised_redirect():
+    """Where Flask-Login sends someone who needs to sign in: the sign-in page, explaining why."""
+    reason = g.get("session_end_reason")
+    params = {}
+    if reason in SESSION_END_MESSAGES:
+        params["reason"] = reason
+    if request.method == "GET":
+        params["next"] = request.full_path.rstrip("?")
+    return redirect(url_for("accounts.login", **params))

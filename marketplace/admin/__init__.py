@@ -1,0 +1,1 @@
+"""Admin screens: registrations, accounts, audit log and outbox. They call other features' operations."""

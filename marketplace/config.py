@@ -1,0 +1,128 @@
+"""Configuration, read from the environment with safe defaults.
+
+Production is the default: a deployment that forgets SECRET_KEY fails at start-up rather than
+running with a guessable key. `make run` sets MARKETPLACE_ENV=development.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _development_secret_key() -> str:
+    """Generate a key once and keep it in instance/, so sessions survive restarts in development."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+class Config:
+    SERVICE_NAME = "Fair Chance Work"
+    ENVIRONMENT = "production"
+
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+    SEARCH_INDEX_DIR = str(PROJECT_ROOT / "search_index")
+    UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
+    REDIS_URL: str | None = None
+    TRUSTED_PROXY_COUNT = 0  # how many proxies in front set X-Forwarded-For (ProxyFix)
+
+    SECRET_KEY: str | None = None
+    SESSION_COOKIE_NAME = "fcw_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    SESSION_WARNING_BEFORE = timedelta(minutes=5)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    LOGIN_FAILURE_LIMIT = 10
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=5)
+    PASSWORD_MIN_LENGTH = 12
+    RESET_TOKEN_LIFETIME = timedelta(hours=1)
+    INVITATION_LIFETIME = timedelta(days=7)
+
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the session, which has its own timeouts
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = True
+    MAIL_FROM = "Fair Chance Work <no-reply@fairchance.example>"
+    PUBLIC_URL = "http://127.0.0.1:5000"
+
+    DEMO_SEED = 2026
+
+    @classmethod
+    def from_env(cls) -> type[Config]:
+        """Build the configuration class for this process from environment variables."""
+        environment = os.environ.get("MARKETPLACE_ENV", "production")
+        values: dict = {
+            "ENVIRONMENT": environment,
+            "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or cls.SQLALCHEMY_DATABASE_URI,
+            "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or cls.SEARCH_INDEX_DIR,
+            "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or cls.UPLOAD_DIR,
+            "REDIS_URL": os.environ.get("REDIS_URL") or None,
+            "TRUSTED_PROXY_COUNT": _int("TRUSTED_PROXY_COUNT", 0),
+            "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", True),
+            "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", cls.MAX_CONTENT_LENGTH),
+            "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+            "MAIL_PORT": _int("MAIL_PORT", cls.MAIL_PORT),
+            "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+            "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+            "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
+            "MAIL_FROM": os.environ.get("MAIL_FROM") or cls.MAIL_FROM,
+            "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or cls.PUBLIC_URL).rstrip("/"),
+        }
+        secret = os.environ.get("SECRET_KEY")
+        if not secret:
+            if environment != "development":
+                raise ConfigurationError(
+                    "SECRET_KEY must be set outside development (set MARKETPLACE_ENV=development "
+                    "to have one generated in instance/)."
+                )
+            secret = _development_secret_key()
+        values["SECRET_KEY"] = secret
+        return type("EnvironmentConfig", (cls,), values)
+
+
+class TestConfig(Config):
+    """Used by the test suite; the database URL and directories are filled in by tests/conftest.py."""
+
+    ENVIRONMENT = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    SESSION_COOKIE_SECURE = True
+    PUBLIC_URL = "https://fairchance.test"
+    PREFERRED_URL_SCHEME = "https"  # the test client then speaks https, so Secure cookies flow
+    SERVER_NAME = None

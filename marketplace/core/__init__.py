@@ -1,0 +1,1 @@
+"""Shared pieces every feature uses: roles, permissions, audit log, notifications, mail, errors."""

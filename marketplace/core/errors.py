@@ -1,0 +1,62 @@
+"""Error pages. Every error gets a page in the house style with the request reference; none ever
+shows a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from marketplace.extensions import db
+
+log = logging.getLogger(__name__)
+
+PAGES = {
+    400: ("There is a problem with your request", "errors/400.html"),
+    401: ("Sign in to use this page", "errors/401.html"),
+    403: ("You do not have permission to see this page", "errors/403.html"),
+    404: ("Page not found", "errors/404.html"),
+    405: ("There is a problem with your request", "errors/400.html"),
+    413: ("The file or form you sent is too large", "errors/413.html"),
+    429: ("Too many requests", "errors/429.html"),
+    500: ("Sorry, there is a problem with the service", "errors/500.html"),
+    503: ("Sorry, the service is unavailable", "errors/503.html"),
+}
+
+
+def _render(code: int, **context):
+    title, template = PAGES.get(code, PAGES[500] if code >= 500 else PAGES[400])
+    try:
+        return render_template(template, title=title, request_id=g.get("request_id"), **context), code
+    except Exception:  # noqa: BLE001 - the error page itself failed; fall back to plain text
+        log.exception("error page %s failed to render", code)
+        return f"{title}. Reference: {g.get('request_id', '')}", code, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def handle_http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return _render(error.code)
+
+
+def handle_csrf_error(error: CSRFError):
+    db.session.rollback()
+    return _render(400, csrf=True)
+
+
+def handle_unexpected_error(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    db.session.rollback()
+    log.exception("unhandled error on %s %s (request %s)", request.method, request.path, g.get("request_id"))
+    return _render(500)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.logger  # noqa: B018 - first use gives the "marketplace" logger Flask's stderr handler
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_unexpected_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

@@ -1,0 +1,51 @@
+"""Template filters that write dates and numbers the GOV.UK way (25 November 2026, 2:05pm)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, g
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def govuk_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date() if value.tzinfo else value.date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def govuk_time(value: datetime) -> str:
+    local = value.astimezone(LONDON) if value.tzinfo else value
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    if local.hour == 12 and local.minute == 0:
+        return "midday"
+    if local.hour == 0 and local.minute == 0:
+        return "midnight"
+    return f"{hour}:{local.minute:02d}{suffix}" if local.minute else f"{hour}{suffix}"
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{govuk_date(value)} at {govuk_time(value)}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(govuk_date, "govuk_date")
+    app.add_template_filter(govuk_datetime, "govuk_datetime")
+    app.add_template_filter(govuk_time, "govuk_time")
+    app.add_template_filter(plural, "plural")
+    app.add_template_global(lambda: g.get("csp_nonce", ""), "csp_nonce")
+    from marketplace.core.forms import error_summary_params
+
+    app.add_template_global(error_summary_params, "error_summary_params")

@@ -1,0 +1,120 @@
+"""Form helpers shared by every feature: GOV.UK widgets, a date field that speaks GOV.UK, and the
+error summary's links."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.main import wtforms_errors
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovRadioInput, GovSubmitInput
+from wtforms import DateField, Field, SubmitField
+from wtforms.validators import StopValidation
+
+
+class Form(FlaskForm):
+    """Base form: CSRF-protected (Flask-WTF) like every form in the service."""
+
+
+class SearchForm(FlaskForm):
+    """A GET form for filters: nothing is written, so it needs no CSRF token in the URL."""
+
+    class Meta:
+        csrf = False
+
+
+def submit(label: str) -> SubmitField:
+    return SubmitField(label, widget=GovSubmitInput())
+
+
+class _LegendFromLabel:
+    """govuk-frontend-wtf leaves radios and checkbox groups without a legend unless the template
+    passes one; a question without its text is no use, so the field's label becomes the legend."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        legend = params.setdefault("fieldset", {}).setdefault("legend", {})
+        legend.setdefault("text", field.label.text)
+        legend.setdefault("classes", "govuk-fieldset__legend--s")
+        if params.get("hint") and not params["hint"].get("text") and not params["hint"].get("html"):
+            params["hint"] = None
+        return params
+
+
+class Radios(_LegendFromLabel, GovRadioInput):
+    """Radios for a RadioField, with the label as the legend."""
+
+
+class Checkboxes(_LegendFromLabel, GovCheckboxesInput):
+    """Checkboxes for a SelectMultipleField, with the label as the legend."""
+
+
+class _DateWidget(GovDateInput):
+    """govuk-frontend-wtf's date input, made safe for submissions with missing or extra parts."""
+
+    def map_gov_params(self, field, **kwargs):
+        original = field.raw_data
+        if original is not None and len(original) != 3:
+            field.raw_data = None if not original else (list(original) + ["", "", ""])[:3]
+        try:
+            return super().map_gov_params(field, **kwargs)
+        finally:
+            field.raw_data = original
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes with the GOV.UK error messages ("Date of birth must include a month",
+    "must be a real date"). `called` is how messages refer to the date."""
+
+    widget = _DateWidget()
+
+    def __init__(self, label: str, *, called: str | None = None, required: bool = False, **kwargs):
+        super().__init__(label, format="%d %m %Y", **kwargs)
+        self.error_name = called or label
+        self.required = required
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or all(not (value or "").strip() for value in valuelist):
+            return
+        if len(valuelist) != 3:
+            raise ValueError(f"{self.error_name} must be a real date")
+        day, month, year = (value.strip() for value in valuelist)
+        missing = [part for part, value in (("day", day), ("month", month), ("year", year)) if not value]
+        if missing:
+            raise ValueError(f"{self.error_name} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValueError(f"{self.error_name} must be a real date")
+        if len(year) != 4:
+            raise ValueError("Year must include 4 numbers")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"{self.error_name} must be a real date") from None
+
+    def pre_validate(self, form):
+        if self.required and self.data is None and not self.process_errors:
+            raise StopValidation(f"Enter {self.error_name[0].lower()}{self.error_name[1:]}")
+
+
+def error_summary_params(form) -> dict:
+    """Parameters for govukErrorSummary, each link pointing at the input to fix.
+
+    govuk-frontend-wtf links every error to the field's id; a date input has no element with that
+    id (its first input is `<id>-day`), so those links are corrected here.
+    """
+    params = wtforms_errors(form)
+    date_ids = {field.id for field in form if isinstance(field, DateField)}
+    for item in params["errorList"]:
+        field_id = item["href"].lstrip("#")
+        if field_id in date_ids:
+            item["href"] = f"#{field_id}-day"
+    form_errors = getattr(form, "form_errors", [])
+    params["errorList"] = [{"text": message} for message in form_errors] + [
+        item for item in params["errorList"] if item["text"] not in form_errors
+    ]
+    return params
+
+
+def field_has_value(field: Field) -> bool:
+    return field.data not in (None, "", [])

@@ -1,0 +1,42 @@
+"""What the header shows: the service navigation for the signed-in user's role and the unread count."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_login import current_user
+
+from marketplace.core.operations import unread_notification_count
+from marketplace.core.roles import Role
+
+
+def _item(text: str, endpoint: str, *active_prefixes: str) -> dict:
+    href = url_for(endpoint)
+    prefixes = active_prefixes or (href,)
+    return {"text": text, "href": href, "active": any(request.path.startswith(p) for p in prefixes)}
+
+
+def navigation_items() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    items = [_item("Home", "core.home", "/home")]
+    if current_user.role == Role.ADMIN:
+        items = [
+            _item("Dashboard", "admin.dashboard", "/admin/dashboard"),
+            _item("Registrations", "admin.registrations", "/admin/registrations"),
+            _item("Users", "admin.users", "/admin/users"),
+            _item("Audit log", "admin.audit", "/admin/audit"),
+            _item("Outbox", "admin.outbox", "/admin/outbox"),
+        ]
+    if current_user.organisation is not None:
+        items.append(_item("Organisation", "accounts.organisation", "/organisation"))
+    return items
+
+
+def template_context() -> dict:
+    from marketplace.accounts.sessions import expiry_times
+
+    unread, expiry = 0, None
+    if current_user.is_authenticated:
+        unread = unread_notification_count(current_user)
+        expiry = expiry_times()
+    return {"navigation_items": navigation_items(), "unread_notifications": unread, "session_expiry": expiry}

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from marketplace.core.db import writes_to_database
+from marketplace.core.models import Notification
+from marketplace.core.operations import mark_notifications_read
+from marketplace.core.roles import Role
+from marketplace.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def start():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    return render_template("core/start.html")
+
+
+@bp.get("/home")
+@login_required
+def home():
+    if current_user.role == Role.ADMIN:
+        return redirect(url_for("admin.dashboard"))
+    notifications = db.session.scalars(
+        select(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc()).limit(5)
+    ).all()
+    return render_template("core/home.html", notifications=notifications)
+
+
+@bp.get("/notifications")
+@login_required
+@writes_to_database
+def notifications():
+    items = db.session.scalars(
+        select(Notification).where(Notification.user_id == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(100)
+    ).all()
+    unread_ids = {item.id for item in items if item.read_at is None}
+    mark_notifications_read(current_user)
+    db.session.commit()
+    return render_template("core/notifications.html", items=items, unread_ids=unread_ids)
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("core/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("core/privacy.html")
+
+
+@bp.get("/cookies")
+def cookies():
+    return render_template("core/cookies.html")

@@ -1,0 +1,48 @@
+"""Demo data: a fictional world, the same for the same seed. Each feature adds its own records
+through its `demo.py`, in dependency order."""
+
+from __future__ import annotations
+
+import random
+
+from faker import Faker
+
+DEMO_PASSWORD = "lantern-harbour-cobalt"  # noqa: S105 - published demo login, printed by `make run`
+
+DEMO_LOGINS = [
+    ("Service administrator", "admin@fairchance.example"),
+    ("Case manager", "case.manager@fairchance.example"),
+    ("Employer", "employer@fairchance.example"),
+    ("Social enterprise", "social.enterprise@fairchance.example"),
+    ("Mentoring coordinator", "coordinator@fairchance.example"),
+    ("Gatemate mentor", "mentor@fairchance.example"),
+]
+
+
+class DemoContext:
+    """What the seeding steps share: the random source, a Faker, and what earlier steps made."""
+
+    def __init__(self, seed: int):
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.fake = Faker("en_GB")
+        self.fake.seed_instance(seed)
+        self.made: dict[str, list] = {}
+
+
+def seed(seed_value: int) -> list[str]:
+    from marketplace.accounts import demo as accounts_demo
+
+    context = DemoContext(seed_value)
+    summary = [f"Demo data seeded (seed {seed_value}):"]
+    for step in (accounts_demo.seed,):
+        summary.extend(f"  {line}" for line in step(context))
+    summary.append("Demo logins: flask --app marketplace seed logins")
+    return summary
+
+
+def login_lines() -> list[str]:
+    width = max(len(role) for role, _ in DEMO_LOGINS)
+    lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
+    lines += [f"  {role.ljust(width)}  {email}" for role, email in DEMO_LOGINS]
+    return lines

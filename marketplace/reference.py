@@ -1,0 +1,276 @@
+"""Reference lists used across the service, in one place, with their sources.
+
+See ../shared/reference/domain-facts.md for the research behind each list. Codes (the left-hand
+values) are stored in the database and used in imports; labels are what people read.
+"""
+
+from __future__ import annotations
+
+# ITL 1 statistical regions of England, plus Wales.
+# Source: wikipedia ITL_1_statistical_regions_of_England. The RS01 codes are the CFO research series
+# report codes (seed 002); Wales had no report in that series.
+REGIONS: tuple[str, ...] = (
+    "North East",
+    "North West",
+    "Yorkshire and the Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+    "Wales",
+)
+
+REGION_REPORT_CODES: dict[str, str] = {
+    "East of England": "RS01EE",
+    "East Midlands": "RS01EM",
+    "London": "RS01LN",
+    "North East": "RS01NE",
+    "North West": "RS01NW",
+    "South East": "RS01SE",
+    "South West": "RS01SW",
+    "West Midlands": "RS01WM",
+    "Yorkshire and the Humber": "RS01YH",
+}
+
+# One list for opportunities, participants' interests and search facets (issue 5).
+SECTORS: tuple[str, ...] = (
+    "Agriculture and horticulture",
+    "Arts and media",
+    "Business and administration",
+    "Catering and hospitality",
+    "Charity and community",
+    "Cleaning and facilities",
+    "Construction",
+    "Customer service",
+    "Driving and transport",
+    "Education and training",
+    "Energy and utilities",
+    "Engineering and manufacturing",
+    "Health and social care",
+    "IT and digital",
+    "Logistics and warehousing",
+    "Recycling and waste",
+    "Retail",
+    "Security",
+    "Sport and leisure",
+)
+
+# SOC 2020 major groups. Source: ONS Standard Occupational Classification 2020, volume 1.
+OCCUPATION_GROUPS: dict[str, str] = {
+    "1": "Managers, directors and senior officials",
+    "2": "Professional occupations",
+    "3": "Associate professional and technical occupations",
+    "4": "Administrative and secretarial occupations",
+    "5": "Skilled trades occupations",
+    "6": "Caring, leisure and other service occupations",
+    "7": "Sales and customer service occupations",
+    "8": "Process, plant and machine operatives",
+    "9": "Elementary occupations",
+}
+
+# Ofqual sector subject areas, tier 1.
+# Source: gov.uk/government/publications/types-of-regulated-qualifications (qualification descriptions).
+QUALIFICATION_SUBJECTS: dict[str, str] = {
+    "health_care": "Health, public services and care",
+    "science_maths": "Science and mathematics",
+    "agriculture": "Agriculture, horticulture and animal care",
+    "engineering": "Engineering and manufacturing technologies",
+    "construction": "Construction, planning and the built environment",
+    "digital": "Digital technology (formerly ICT)",
+    "retail_commercial": "Retail and commercial enterprise",
+    "leisure_travel": "Leisure, travel and tourism",
+    "arts_media": "Arts, media and publishing",
+    "history_philosophy": "History, philosophy and theology",
+    "social_sciences": "Social sciences",
+    "languages": "Languages, literature and culture",
+    "education_training": "Education and training",
+    "life_work": "Preparation for life and work",
+    "business_law": "Business, administration and law",
+}
+
+# Regulated Qualifications Framework levels. Source: gov.uk/what-different-qualification-levels-mean.
+QUALIFICATION_LEVELS: dict[str, str] = {
+    "entry": "Entry level",
+    "1": "Level 1",
+    "2": "Level 2",
+    "3": "Level 3",
+    "4": "Level 4",
+    "5": "Level 5",
+    "6": "Level 6",
+    "7": "Level 7",
+    "8": "Level 8",
+}
+
+# Offence categories an employer may exclude, and that a participant's record may hold.
+OFFENCE_CATEGORIES: dict[str, str] = {
+    "arson": "Arson",
+    "driving": "Driving offences",
+    "sexual": "Sexual offences",
+    "violence": "Violence",
+    "terrorism": "Terrorism",
+    "fraud": "Fraud and dishonesty",
+    "other": "Other offences",
+}
+
+# The ten areas of the needs assessment: the seven NOMS resettlement pathways (Reducing Re-offending
+# National Action Plan, 2004) with drugs and alcohol apart, plus emotional well-being and motivation,
+# the needs seed 003 quantifies. Seed 003 (I.B.1(i)) says CATS rates ten areas red/amber/green.
+PATHWAYS: dict[str, str] = {
+    "accommodation": "Accommodation",
+    "ete": "Education, training and employment",
+    "health": "Health",
+    "drugs": "Drugs",
+    "alcohol": "Alcohol",
+    "finance": "Finance, benefit and debt",
+    "children_families": "Children and families",
+    "attitudes": "Attitudes, thinking and behaviour",
+    "wellbeing": "Emotional well-being",
+    "motivation": "Motivation",
+}
+
+# MAPPA categories and levels. Sources: gwentmappa.org.uk; CFO CATS MappaCategory.cs, MappaLevel.cs.
+MAPPA_CATEGORIES: dict[str, str] = {
+    "1": "Category 1: registered sexual offender",
+    "2": "Category 2: violent offender (12 months or more in custody, or a hospital order)",
+    "3": "Category 3: other dangerous offender",
+    "4": "Category 4: terrorism or terrorist-risk offender",
+}
+MAPPA_LEVELS: dict[str, str] = {
+    "1": "Level 1: ordinary agency management",
+    "2": "Level 2: active multi-agency management",
+    "3": "Level 3: enhanced multi-agency management",
+}
+
+# Risk of serious harm. Source: CFO CATS RiskLevel.cs.
+ROSH_LEVELS: dict[str, str] = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
+
+# Prisons in England and Wales with the region they sit in. Source: gov.uk prison finder
+# (justice.gov.uk/contacts/prison-finder); regions assigned by the prison's address.
+PRISONS: dict[str, str] = {
+    "HMP Durham": "North East",
+    "HMP Frankland": "North East",
+    "HMP Low Newton": "North East",
+    "HMP Holme House": "North East",
+    "HMP Kirklevington Grange": "North East",
+    "HMP Deerbolt": "North East",
+    "HMP Northumberland": "North East",
+    "HMP Manchester": "North West",
+    "HMP Forest Bank": "North West",
+    "HMP Risley": "North West",
+    "HMP Thorn Cross": "North West",
+    "HMP Liverpool": "North West",
+    "HMP Altcourse": "North West",
+    "HMP Kennet": "North West",
+    "HMP Buckley Hall": "North West",
+    "HMP Haverigg": "North West",
+    "HMP Lancaster Farms": "North West",
+    "HMP Preston": "North West",
+    "HMP Garth": "North West",
+    "HMP Wymott": "North West",
+    "HMP Styal": "North West",
+    "HMP Hindley": "North West",
+    "HMP Leeds": "Yorkshire and the Humber",
+    "HMP Wakefield": "Yorkshire and the Humber",
+    "HMP Hull": "Yorkshire and the Humber",
+    "HMP Humber": "Yorkshire and the Humber",
+    "HMP Doncaster": "Yorkshire and the Humber",
+    "HMP Lindholme": "Yorkshire and the Humber",
+    "HMP Moorland": "Yorkshire and the Humber",
+    "HMP Hatfield": "Yorkshire and the Humber",
+    "HMP New Hall": "Yorkshire and the Humber",
+    "HMP Askham Grange": "Yorkshire and the Humber",
+    "HMP Full Sutton": "Yorkshire and the Humber",
+    "HMP Wealstun": "Yorkshire and the Humber",
+    "HMP Nottingham": "East Midlands",
+    "HMP Lowdham Grange": "East Midlands",
+    "HMP Ranby": "East Midlands",
+    "HMP Whatton": "East Midlands",
+    "HMP Leicester": "East Midlands",
+    "HMP Gartree": "East Midlands",
+    "HMP Stocken": "East Midlands",
+    "HMP Lincoln": "East Midlands",
+    "HMP North Sea Camp": "East Midlands",
+    "HMP Foston Hall": "East Midlands",
+    "HMP Sudbury": "East Midlands",
+    "HMP Five Wells": "East Midlands",
+    "HMP Fosse Way": "East Midlands",
+    "HMP Rye Hill": "East Midlands",
+    "HMP Birmingham": "West Midlands",
+    "HMP Featherstone": "West Midlands",
+    "HMP Oakwood": "West Midlands",
+    "HMP Brinsford": "West Midlands",
+    "HMP Hewell": "West Midlands",
+    "HMP Long Lartin": "West Midlands",
+    "HMP Stafford": "West Midlands",
+    "HMP Stoke Heath": "West Midlands",
+    "HMP Drake Hall": "West Midlands",
+    "HMP Swinfen Hall": "West Midlands",
+    "HMP Dovegate": "West Midlands",
+    "HMP Onley": "West Midlands",
+    "HMP Bedford": "East of England",
+    "HMP Chelmsford": "East of England",
+    "HMP Highpoint": "East of England",
+    "HMP Hollesley Bay": "East of England",
+    "HMP Littlehey": "East of England",
+    "HMP Norwich": "East of England",
+    "HMP Wayland": "East of England",
+    "HMP Whitemoor": "East of England",
+    "HMP Peterborough": "East of England",
+    "HMP Warren Hill": "East of England",
+    "HMP The Mount": "East of England",
+    "HMP Belmarsh": "London",
+    "HMP Brixton": "London",
+    "HMP Pentonville": "London",
+    "HMP Wandsworth": "London",
+    "HMP Wormwood Scrubs": "London",
+    "HMP Thameside": "London",
+    "HMP Isis": "London",
+    "HMYOI Feltham": "London",
+    "HMP Bronzefield": "South East",
+    "HMP Downview": "South East",
+    "HMP High Down": "South East",
+    "HMP Coldingley": "South East",
+    "HMP Send": "South East",
+    "HMP Elmley": "South East",
+    "HMP Standford Hill": "South East",
+    "HMP Swaleside": "South East",
+    "HMP Rochester": "South East",
+    "HMP Maidstone": "South East",
+    "HMP East Sutton Park": "South East",
+    "HMP Lewes": "South East",
+    "HMP Ford": "South East",
+    "HMP Winchester": "South East",
+    "HMP Isle of Wight": "South East",
+    "HMP Bullingdon": "South East",
+    "HMP Grendon": "South East",
+    "HMP Springhill": "South East",
+    "HMP Huntercombe": "South East",
+    "HMP Woodhill": "South East",
+    "HMP Bristol": "South West",
+    "HMP Eastwood Park": "South West",
+    "HMP Leyhill": "South West",
+    "HMP Erlestoke": "South West",
+    "HMP Guys Marsh": "South West",
+    "HMP The Verne": "South West",
+    "HMP Portland": "South West",
+    "HMP Channings Wood": "South West",
+    "HMP Dartmoor": "South West",
+    "HMP Exeter": "South West",
+    "HMP Cardiff": "Wales",
+    "HMP Swansea": "Wales",
+    "HMP Parc": "Wales",
+    "HMP Berwyn": "Wales",
+    "HMP Usk": "Wales",
+    "HMP Prescoed": "Wales",
+}
+
+
+def choices(mapping_or_sequence, *, blank: str | None = None) -> list[tuple[str, str]]:
+    """(value, label) pairs for a form field, optionally led by a blank "choose" option."""
+    if isinstance(mapping_or_sequence, dict):
+        pairs = list(mapping_or_sequence.items())
+    else:
+        pairs = [(item, item) for item in mapping_or_sequence]
+    return ([("", blank)] if blank is not None else []) + pairs

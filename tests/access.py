@@ -1,0 +1,132 @@
+"""The access matrix: for every route and method, the status each kind of visitor must get.
+
+`ROWS` maps (endpoint, method) to the expected status per visitor. A route with no row fails
+tests/core/test_access_matrix.py, so every new route must be added here with its permissions. Each
+feature keeps its rows in its own block below; `WORLD_BUILDERS` and `URL_ARGUMENTS` say how to make
+the records the URLs point at.
+
+Requests are sent with no form data and with CSRF checking off (CSRF has its own tests), so a
+permitted form post answers 400 (its validation errors) and a refused one 403 or 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from marketplace.accounts.models import OrganisationStatus, UserStatus
+from marketplace.core.roles import Role
+from marketplace.extensions import db
+
+ANONYMOUS = "anonymous"
+VISITORS = [ANONYMOUS, *[role.value for role in Role]]
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+def expect(default=None, *, anonymous=LOGIN, **by_role) -> dict[str, object]:
+    """Expected outcome per visitor: `default` for every role not named, `anonymous` for visitors."""
+    unknown = set(by_role) - set(VISITORS)
+    assert not unknown, f"unknown visitors {unknown}"
+    table = {ANONYMOUS: anonymous}
+    for role in Role:
+        table[role.value] = by_role.get(role.value, default)
+    assert all(value is not None for value in table.values()), f"incomplete row: {table}"
+    return table
+
+
+ADMIN_ONLY = dict(default=403)
+ORG_ADMINS = {"admin": 403, "mentor": 403}
+
+
+# ----------------------------------------------------------------------------------------------------
+# Foundation: core pages, accounts, admin
+ROWS: dict[tuple[str, str], dict[str, object]] = {
+    ("core.start", "GET"): expect(302, anonymous=200),
+    ("core.home", "GET"): expect(200, admin=302),
+    ("core.notifications", "GET"): expect(200),
+    ("core.accessibility", "GET"): expect(200, anonymous=200),
+    ("core.privacy", "GET"): expect(200, anonymous=200),
+    ("core.cookies", "GET"): expect(200, anonymous=200),
+    ("accounts.login", "GET"): expect(302, anonymous=200),
+    ("accounts.login", "POST"): expect(302, anonymous=400),
+    ("accounts.logout", "POST"): expect(302),
+    ("accounts.keep_alive", "POST"): expect(200),
+    ("accounts.register", "GET"): expect(302, anonymous=200),
+    ("accounts.register", "POST"): expect(302, anonymous=400),
+    ("accounts.registered", "GET"): expect(200, anonymous=200),
+    ("accounts.change_password", "GET"): expect(200),
+    ("accounts.change_password", "POST"): expect(400),
+    ("accounts.account", "GET"): expect(200),
+    ("accounts.request_reset", "GET"): expect(200, anonymous=200),
+    ("accounts.request_reset", "POST"): expect(400, anonymous=400),
+    ("accounts.reset_password", "GET"): expect(404, anonymous=404),
+    ("accounts.reset_password", "POST"): expect(404, anonymous=404),
+    ("accounts.accept_invitation", "GET"): expect(404, anonymous=404),
+    ("accounts.accept_invitation", "POST"): expect(404, anonymous=404),
+    ("accounts.organisation", "GET"): expect(200, admin=404),
+    ("accounts.invite", "GET"): expect(200, **ORG_ADMINS),
+    ("accounts.invite", "POST"): expect(400, **ORG_ADMINS),
+    # The invitation belongs to the employer's organisation: other organisations' admins get 404.
+    ("accounts.revoke_invitation", "POST"): expect(404, employer=302, **ORG_ADMINS),
+    ("admin.dashboard", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("admin.registrations", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("admin.registration", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("admin.approve", "POST"): expect(**ADMIN_ONLY, admin=302),
+    ("admin.reject", "POST"): expect(**ADMIN_ONLY, admin=400),
+    ("admin.users", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("admin.user", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("admin.disable_user", "POST"): expect(**ADMIN_ONLY, admin=400),
+    ("admin.enable_user", "POST"): expect(**ADMIN_ONLY, admin=302),
+    ("admin.audit", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("admin.outbox", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("admin.outbox_message", "GET"): expect(**ADMIN_ONLY, admin=200),
+}
+
+# Routes answered before any permission check (served files).
+EXEMPT_ENDPOINTS = {"static"}
+
+
+@dataclass
+class World:
+    """The records a matrix request can point at: one signed-in user per role, each in an
+    organisation of their own (coordinator and mentor share a mentoring organisation), and records
+    that belong to one of them or to nobody they know."""
+
+    users: dict[str, object] = field(default_factory=dict)
+    records: dict[str, object] = field(default_factory=dict)
+
+
+def build_foundation(world: World) -> None:
+    from tests.factories import InvitationFactory, OrganisationFactory, OutboxMessageFactory, UserFactory
+
+    for role in Role:
+        if role == Role.MENTOR:
+            continue
+        world.users[role.value] = UserFactory(role=role.value)
+    world.users[Role.MENTOR.value] = UserFactory(
+        role=Role.MENTOR.value, organisation=world.users[Role.COORDINATOR.value].organisation)
+    pending = OrganisationFactory(status=OrganisationStatus.PENDING.value)
+    UserFactory(role="employer", organisation=pending, status=UserStatus.PENDING.value)
+    world.records["pending_organisation"] = pending
+    world.records["other_user"] = UserFactory(role="case_manager")
+    world.records["invitation"] = InvitationFactory(organisation=world.users["employer"].organisation)
+    world.records["outbox_message"] = OutboxMessageFactory()
+
+
+WORLD_BUILDERS = [build_foundation]
+
+# How to fill each URL parameter from the world.
+URL_ARGUMENTS = {
+    "organisation_id": lambda w: w.records["pending_organisation"].id,
+    "user_id": lambda w: w.records["other_user"].id,
+    "invitation_id": lambda w: w.records["invitation"].id,
+    "message_id": lambda w: w.records["outbox_message"].id,
+    "token": lambda w: "not-a-real-token",
+}
+
+
+def build_world() -> World:
+    world = World()
+    for builder in WORLD_BUILDERS:
+        builder(world)
+    db.session.commit()
+    return world

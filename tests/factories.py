@@ -1,0 +1,135 @@
+"""One factory per model. Users get a real scrypt hash of TEST_PASSWORD, computed once per run."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from marketplace.accounts.models import (
+    Invitation,
+    Organisation,
+    OrganisationStatus,
+    PasswordResetToken,
+    User,
+    UserStatus,
+)
+from marketplace.accounts.passwords import hash_password
+from marketplace.core import clock
+from marketplace.core.models import AuditEvent, Notification, OutboxMessage
+from marketplace.core.roles import OrganisationKind, ProviderType, Role
+from marketplace.core.tokens import hash_token, new_token
+from marketplace.extensions import db
+from tests.helpers import TEST_PASSWORD
+
+KIND_FOR_ROLE = {
+    Role.CASE_MANAGER: OrganisationKind.PROVIDER,
+    Role.EMPLOYER: OrganisationKind.EMPLOYER,
+    Role.SOCIAL_ENTERPRISE: OrganisationKind.SOCIAL_ENTERPRISE,
+    Role.COORDINATOR: OrganisationKind.MENTORING,
+    Role.MENTOR: OrganisationKind.MENTORING,
+}
+
+
+@cache
+def test_password_hash() -> str:
+    return hash_password(TEST_PASSWORD)
+
+
+class Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "flush"
+
+
+class OrganisationFactory(Base):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.EMPLOYER.value
+    provider_type = factory.LazyAttribute(
+        lambda o: ProviderType.PROBATION.value if o.kind == OrganisationKind.PROVIDER else None)
+    region = "North West"
+    town = "Preston"
+    website = ""
+    description = ""
+    status = OrganisationStatus.APPROVED.value
+    created_at = factory.LazyFunction(clock.now)
+
+
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    class Params:
+        kind = factory.LazyAttribute(lambda o: KIND_FOR_ROLE.get(Role(o.role)))
+
+    email = factory.Sequence(lambda n: f"user{n}@test.example")
+    full_name = factory.Sequence(lambda n: f"Test Person {n}")
+    job_title = ""
+    password_hash = factory.LazyFunction(test_password_hash)
+    role = Role.CASE_MANAGER.value
+    organisation = factory.LazyAttribute(
+        lambda o: OrganisationFactory(kind=o.kind.value) if o.kind is not None else None)
+    is_org_admin = factory.LazyAttribute(lambda o: o.role != Role.MENTOR and o.role != Role.ADMIN)
+    status = UserStatus.ACTIVE.value
+    created_at = factory.LazyFunction(clock.now)
+    password_changed_at = factory.LazyFunction(clock.now)
+
+
+class InvitationFactory(Base):
+    class Meta:
+        model = Invitation
+
+    class Params:
+        token = factory.LazyFunction(lambda: new_token()[0])
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@test.example")
+    role = Role.EMPLOYER.value
+    make_org_admin = False
+    token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
+    created_at = factory.LazyFunction(clock.now)
+    expires_at = factory.LazyFunction(lambda: clock.now() + timedelta(days=7))
+
+
+class PasswordResetTokenFactory(Base):
+    class Meta:
+        model = PasswordResetToken
+
+    user = factory.SubFactory(UserFactory)
+    token_hash = factory.LazyFunction(lambda: new_token()[1])
+    created_at = factory.LazyFunction(clock.now)
+    expires_at = factory.LazyFunction(lambda: clock.now() + timedelta(hours=1))
+
+
+class NotificationFactory(Base):
+    class Meta:
+        model = Notification
+
+    user_id = factory.LazyAttribute(lambda o: UserFactory().id)
+    text = "Something happened"
+    created_at = factory.LazyFunction(clock.now)
+
+
+class OutboxMessageFactory(Base):
+    class Meta:
+        model = OutboxMessage
+
+    to_address = "someone@test.example"
+    subject = "Hello"
+    body = "Body"
+    created_at = factory.LazyFunction(clock.now)
+
+
+class AuditEventFactory(Base):
+    class Meta:
+        model = AuditEvent
+
+    action = "test.event"
+    at = factory.LazyFunction(clock.now)
+    detail = ""
