@@ -20,6 +20,7 @@ from marketplace.core import clock
 from marketplace.core.exceptions import Refused
 from marketplace.core.roles import ROLES_BY_KIND, get_visible_or_404, organisation_admin_required
 from marketplace.core.security import safe_next_path
+from marketplace.core.submissions import attach_refusal, flash_form_errors, render_form, submit
 from marketplace.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -29,15 +30,6 @@ SESSION_END_MESSAGES = {
     "expired": "You were signed out because you had been signed in for 12 hours. Sign in again.",
     "ended": "Your session has ended. Sign in again.",
 }
-
-
-def attach_refusal(form, refusal: Refused) -> None:
-    """Show an operation's refusal on the form: on its field when it names one, else at the top."""
-    field = getattr(form, refusal.field, None) if refusal.field else None
-    if field is not None:
-        field.errors = [*field.errors, refusal.message]
-    else:
-        form.form_errors.append(refusal.message)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -86,24 +78,16 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = RegistrationForm()
-    if form.validate_on_submit():
-        details = operations.Registration(
-            organisation_name=form.organisation_name.data, kind=form.kind.data,
-            provider_type=form.provider_type.data, region=form.region.data, town=form.town.data or "",
-            website=form.website.data or "", description=form.description.data or "",
-            full_name=form.full_name.data, job_title=form.job_title.data or "", email=form.email.data,
-            password=form.password.data,
-        )
-        try:
-            operations.register_organisation(details)
-        except Refused as refusal:
-            db.session.rollback()
-            attach_refusal(form, refusal)
-        else:
-            db.session.commit()
-            return redirect(url_for("accounts.registered"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/register.html", form=form), status
+    registration = lambda: operations.register_organisation(operations.Registration(  # noqa: E731
+        organisation_name=form.organisation_name.data, kind=form.kind.data,
+        provider_type=form.provider_type.data, region=form.region.data, town=form.town.data or "",
+        website=form.website.data or "", description=form.description.data or "",
+        full_name=form.full_name.data, job_title=form.job_title.data or "", email=form.email.data,
+        password=form.password.data,
+    ))
+    if submit(form, registration):
+        return redirect(url_for("accounts.registered"))
+    return render_form("accounts/register.html", form)
 
 
 @bp.get("/register/done")
@@ -115,19 +99,11 @@ def registered():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            operations.change_password(current_user._get_current_object(), form.current_password.data,
-                                       form.password.data)
-        except Refused as refusal:
-            db.session.rollback()
-            attach_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash("Your password has been changed. Any other devices have been signed out.", "success")
-            return redirect(url_for("accounts.account"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/change_password.html", form=form), status
+    if submit(form, lambda: operations.change_password(current_user._get_current_object(),
+                                                       form.current_password.data, form.password.data)):
+        flash("Your password has been changed. Any other devices have been signed out.", "success")
+        return redirect(url_for("accounts.account"))
+    return render_form("accounts/change_password.html", form)
 
 
 @bp.get("/account")
@@ -139,12 +115,9 @@ def account():
 @bp.route("/password-reset", methods=["GET", "POST"])
 def request_reset():
     form = ResetRequestForm()
-    if form.validate_on_submit():
-        operations.request_password_reset(form.email.data)
-        db.session.commit()
+    if submit(form, lambda: operations.request_password_reset(form.email.data)):
         return render_template("accounts/reset_sent.html", email=form.email.data)
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/reset_request.html", form=form), status
+    return render_form("accounts/reset_request.html", form)
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
@@ -152,18 +125,10 @@ def reset_password(token: str):
     if operations.find_reset_token(token) is None:
         return render_template("accounts/link_expired.html", what="password reset"), 404
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            operations.reset_password(token, form.password.data)
-        except Refused as refusal:
-            db.session.rollback()
-            attach_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash("Your password has been reset. Sign in with your new password.", "success")
-            return redirect(url_for("accounts.login"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/reset_password.html", form=form), status
+    if submit(form, lambda: operations.reset_password(token, form.password.data)):
+        flash("Your password has been reset. Sign in with your new password.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_form("accounts/reset_password.html", form)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -174,18 +139,11 @@ def accept_invitation(token: str):
     if current_user.is_authenticated:
         sessions.end_current("switched account")
     form = AcceptInvitationForm()
-    if form.validate_on_submit():
-        try:
-            operations.accept_invitation(token, form.full_name.data, form.job_title.data or "", form.password.data)
-        except Refused as refusal:
-            db.session.rollback()
-            attach_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"Welcome to {invitation.organisation.name}.", "success")
-            return redirect(url_for("core.home"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation), status
+    if submit(form, lambda: operations.accept_invitation(token, form.full_name.data, form.job_title.data or "",
+                                                         form.password.data)):
+        flash(f"Welcome to {invitation.organisation.name}.", "success")
+        return redirect(url_for("core.home"))
+    return render_form("accounts/accept_invitation.html", form, invitation=invitation)
 
 
 @bp.get("/organisation")
@@ -214,19 +172,12 @@ def invite():
     form.role.choices = [(role.value, role.label) for role in ROLES_BY_KIND[organisation.kind_enum]]
     if not form.is_submitted() and len(form.role.choices) == 1:
         form.role.data = form.role.choices[0][0]
-    if form.validate_on_submit():
-        try:
-            operations.invite_colleague(current_user._get_current_object(), form.email.data, form.role.data,
-                                        bool(form.make_org_admin.data))
-        except Refused as refusal:
-            db.session.rollback()
-            attach_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {operations.normalise_email(form.email.data)}.", "success")
-            return redirect(url_for("accounts.organisation"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/invite.html", form=form, organisation=organisation), status
+    invitation = submit(form, lambda: operations.invite_colleague(
+        current_user._get_current_object(), form.email.data, form.role.data, bool(form.make_org_admin.data)))
+    if invitation:
+        flash(f"Invitation sent to {invitation.email}.", "success")
+        return redirect(url_for("accounts.organisation"))
+    return render_form("accounts/invite.html", form, organisation=organisation)
 
 
 @bp.post("/organisation/invitations/<int:invitation_id>/revoke")
@@ -234,15 +185,10 @@ def invite():
 def revoke_invitation(invitation_id: int):
     invitation = get_visible_or_404(Invitation, invitation_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            operations.revoke_invitation(invitation, current_user._get_current_object())
-        except Refused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Invitation to {invitation.email} revoked.", "success")
+    if submit(form, lambda: operations.revoke_invitation(invitation, current_user._get_current_object())):
+        flash(f"Invitation to {invitation.email} revoked.", "success")
+    else:
+        flash_form_errors(form)
     return redirect(url_for("accounts.organisation"))
 
 

@@ -9,13 +9,11 @@ from sqlalchemy import func, or_, select
 from marketplace.accounts import operations as account_operations
 from marketplace.accounts.forms import ConfirmForm, ReasonForm
 from marketplace.accounts.models import Organisation, OrganisationStatus, User, UserSession, UserStatus
-from marketplace.accounts.views import attach_refusal
 from marketplace.accounts.workflow import REGISTRATION
 from marketplace.admin.forms import AuditSearchForm, UserSearchForm
-from marketplace.core.exceptions import Refused
 from marketplace.core.models import AuditEvent, OutboxMessage
 from marketplace.core.roles import Role, get_visible_or_404, role_required
-from marketplace.core.workflow import NotAllowed
+from marketplace.core.submissions import flash_form_errors, render_form, submit
 from marketplace.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -71,16 +69,12 @@ def registration(organisation_id: int):
 def approve(organisation_id: int):
     organisation = get_visible_or_404(Organisation, organisation_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            account_operations.approve_organisation(organisation.id, current_user._get_current_object())
-        except (Refused, NotAllowed) as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-            return redirect(url_for("admin.registration", organisation_id=organisation_id))
-        db.session.commit()
+    actor = current_user._get_current_object()
+    if submit(form, lambda: account_operations.approve_organisation(organisation.id, actor)):
         flash(f"{organisation.name} approved. Its users have been told.", "success")
-    return redirect(url_for("admin.registrations"))
+        return redirect(url_for("admin.registrations"))
+    flash_form_errors(form)
+    return redirect(url_for("admin.registration", organisation_id=organisation_id))
 
 
 @bp.post("/registrations/<int:organisation_id>/reject")
@@ -88,23 +82,12 @@ def approve(organisation_id: int):
 def reject(organisation_id: int):
     organisation = get_visible_or_404(Organisation, organisation_id)
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            account_operations.reject_organisation(organisation.id, current_user._get_current_object(),
-                                                   form.reason.data)
-        except NotAllowed as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-            return redirect(url_for("admin.registration", organisation_id=organisation_id))
-        except Refused as refusal:
-            db.session.rollback()
-            attach_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"{organisation.name} not approved. Its users have been told why.", "success")
-            return redirect(url_for("admin.registrations"))
-    return render_template("admin/registration.html", organisation=organisation, workflow=REGISTRATION,
-                           approve_form=ConfirmForm(), reject_form=form), 400
+    if submit(form, lambda: account_operations.reject_organisation(
+            organisation.id, current_user._get_current_object(), form.reason.data)):
+        flash(f"{organisation.name} not approved. Its users have been told why.", "success")
+        return redirect(url_for("admin.registrations"))
+    return render_form("admin/registration.html", form, organisation=organisation, workflow=REGISTRATION,
+                       approve_form=ConfirmForm(), reject_form=form)
 
 
 @bp.get("/users")
@@ -147,18 +130,12 @@ def user(user_id: int):
 def disable_user(user_id: int):
     account = get_visible_or_404(User, user_id)
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            account_operations.disable_user(account.id, current_user._get_current_object(), form.reason.data)
-        except Refused as refusal:
-            db.session.rollback()
-            attach_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"{account.full_name}'s account is disabled and signed out everywhere.", "success")
-            return redirect(url_for("admin.user", user_id=account.id))
-    return render_template("admin/user.html", account=account, open_sessions=None, events=[],
-                           disable_form=form, enable_form=ConfirmForm()), 400
+    if submit(form, lambda: account_operations.disable_user(account.id, current_user._get_current_object(),
+                                                            form.reason.data)):
+        flash(f"{account.full_name}'s account is disabled and signed out everywhere.", "success")
+        return redirect(url_for("admin.user", user_id=account.id))
+    return render_form("admin/user.html", form, account=account, open_sessions=None, events=[],
+                       disable_form=form, enable_form=ConfirmForm())
 
 
 @bp.post("/users/<int:user_id>/enable")
@@ -166,15 +143,10 @@ def disable_user(user_id: int):
 def enable_user(user_id: int):
     account = get_visible_or_404(User, user_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            account_operations.enable_user(account.id, current_user._get_current_object())
-        except Refused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{account.full_name}'s account is enabled again.", "success")
+    if submit(form, lambda: account_operations.enable_user(account.id, current_user._get_current_object())):
+        flash(f"{account.full_name}'s account is enabled again.", "success")
+    else:
+        flash_form_errors(form)
     return redirect(url_for("admin.user", user_id=account.id))
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from marketplace.core.exceptions import Refused
 
-class NotAllowed(Exception):
+
+class NotAllowed(Refused):
     """A step the workflow table does not permit; the message says why, for the user."""
 
 

@@ -1,0 +1,61 @@
+"""The shape every form view shares: validate, call one operation, commit or roll back.
+
+    form = ThingForm()
+    if (thing := submit(form, lambda: operations.make_thing(...))) is not None:
+        flash("Thing made", "success")
+        return redirect(...)
+    return render_form("things/new.html", form)
+
+An operation that refuses (raises Refused, or NotAllowed from a workflow) leaves nothing written,
+and its message appears on the form: on the field it names, or at the top of the error summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import flash, render_template
+
+from marketplace.core.exceptions import Refused
+from marketplace.extensions import db
+
+T = TypeVar("T")
+DONE = object()  # what `submit` returns for an operation that returns nothing
+
+
+def attach_refusal(form, refusal: Refused) -> None:
+    """Show an operation's refusal on the form: on its field when it names one, else at the top."""
+    field = getattr(form, refusal.field, None) if refusal.field else None
+    if field is not None:
+        field.errors = [*field.errors, refusal.message]
+    else:
+        form.form_errors.append(refusal.message)
+
+
+def submit(form, action: Callable[[], T]) -> T | object | None:
+    """Run `action` if the form was posted and is valid, and commit. Returns its result (or DONE
+    when it returns None); returns None when the form was not posted, is invalid, or was refused."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except Refused as refusal:
+        db.session.rollback()
+        attach_refusal(form, refusal)
+        return None
+    db.session.commit()
+    return DONE if result is None else result
+
+
+def render_form(template: str, form, **context):
+    """Render a form page: 200 when first shown, 400 when a posted form has errors."""
+    status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status
+
+
+def flash_form_errors(form) -> None:
+    """For a button-only form posted from another page: show why it did nothing on the page we go
+    back to."""
+    for message in form.form_errors:
+        flash(message, "error")
