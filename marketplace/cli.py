@@ -114,5 +114,7 @@ def prune() -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (users_cli, seed_cli, mail_cli, maintenance_cli):
+    from marketplace.participants.cli import participants_cli, retention_cli
+
+    for group in (users_cli, seed_cli, mail_cli, maintenance_cli, participants_cli, retention_cli):
         app.cli.add_command(group)

@@ -81,6 +81,8 @@ class Config:
     MAIL_FROM = "Fair Chance Work <no-reply@fairchance.example>"
     PUBLIC_URL = "http://127.0.0.1:5000"
 
+    PARTICIPANT_RETENTION_YEARS = 6
+
     DEMO_SEED = 2026
 
     @classmethod
@@ -103,6 +105,7 @@ class Config:
             "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
             "MAIL_FROM": os.environ.get("MAIL_FROM") or cls.MAIL_FROM,
             "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or cls.PUBLIC_URL).rstrip("/"),
+            "PARTICIPANT_RETENTION_YEARS": _int("PARTICIPANT_RETENTION_YEARS", cls.PARTICIPANT_RETENTION_YEARS),
         }
         secret = os.environ.get("SECRET_KEY")
         if not secret:

@@ -81,6 +81,26 @@ ROWS: dict[tuple[str, str], dict[str, object]] = {
     ("admin.outbox_message", "GET"): expect(**ADMIN_ONLY, admin=200),
 }
 
+# ----------------------------------------------------------------------------------------------------
+# Participants: only case managers of the participant's organisation, and admins. The world's
+# participant belongs to the case manager's organisation; other organisations' participants are a 404
+# (tests/participants/test_access.py walks every route with one).
+PARTICIPANT_RECORD = dict(default=403, case_manager=200, admin=200)
+PARTICIPANT_FORM_POST = dict(default=403, case_manager=400, admin=400)
+ROWS.update({
+    ("participants.caseload", "GET"): expect(403, case_manager=200),
+    ("participants.new", "GET"): expect(403, case_manager=200),
+    ("participants.new", "POST"): expect(403, case_manager=400),
+    ("participants.show", "GET"): expect(**PARTICIPANT_RECORD),
+    ("participants.export", "GET"): expect(**PARTICIPANT_RECORD),
+    **{(f"participants.{name}", "GET"): expect(**PARTICIPANT_RECORD)
+       for name in ("edit", "restrictions", "readiness", "assess", "consent", "close")},
+    **{(f"participants.{name}", "POST"): expect(**PARTICIPANT_FORM_POST)
+       for name in ("edit", "readiness", "assess", "consent", "close")},
+    # Every field of the restrictions form is optional: an empty post clears them and is saved.
+    ("participants.restrictions", "POST"): expect(403, case_manager=302, admin=302),
+})
+
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
 
@@ -112,7 +132,13 @@ def build_foundation(world: World) -> None:
     world.records["outbox_message"] = OutboxMessageFactory()
 
 
-WORLD_BUILDERS = [build_foundation]
+def build_participants(world: World) -> None:
+    from tests.factories import ParticipantFactory
+
+    world.records["participant"] = ParticipantFactory(case_manager=world.users["case_manager"])
+
+
+WORLD_BUILDERS = [build_foundation, build_participants]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -121,6 +147,7 @@ URL_ARGUMENTS = {
     "invitation_id": lambda w: w.records["invitation"].id,
     "message_id": lambda w: w.records["outbox_message"].id,
     "token": lambda w: "not-a-real-token",
+    "participant_id": lambda w: w.records["participant"].id,
 }
 
 

@@ -22,6 +22,8 @@ from marketplace.core.models import AuditEvent, Notification, OutboxMessage
 from marketplace.core.roles import OrganisationKind, ProviderType, Role
 from marketplace.core.tokens import hash_token, new_token
 from marketplace.extensions import db
+from marketplace.participants.models import ConsentRecord, NeedsAssessment, Participant
+from marketplace.reference import PATHWAYS
 from tests.helpers import TEST_PASSWORD
 
 KIND_FOR_ROLE = {
@@ -133,3 +135,56 @@ class AuditEventFactory(Base):
     action = "test.event"
     at = factory.LazyFunction(clock.now)
     detail = ""
+
+
+class ParticipantFactory(Base):
+    """A man in prison in the North West, releasing in six weeks, who consents to nothing yet."""
+
+    class Meta:
+        model = Participant
+
+    case_manager = factory.LazyFunction(lambda: UserFactory(role=Role.CASE_MANAGER.value))
+    organisation_id = factory.LazyAttribute(lambda o: o.case_manager.organisation_id)
+    participant_number = factory.Sequence(lambda n: f"A{1000 + n}BC")
+    first_name = factory.Sequence(lambda n: f"Jordan{n}")
+    last_name = "Example"
+    date_of_birth = factory.LazyFunction(lambda: clock.today() - timedelta(days=365 * 30))
+    location = "custody"
+    prison = "HMP Liverpool"
+    release_date = factory.LazyFunction(lambda: clock.today() + timedelta(weeks=6))
+    release_date_confirmed = True
+    release_region = "North West"
+    release_town = "Liverpool"
+    release_postcode = "L1 8JQ"
+    skills = factory.LazyFunction(lambda: ["forklift driving", "stock control"])
+    qualifications = factory.LazyFunction(list)
+    interests = factory.LazyFunction(lambda: ["Logistics and warehousing"])
+    readiness = "support_needed"
+    readiness_tasks = factory.LazyFunction(dict)
+    offence_categories = factory.LazyFunction(list)
+    status = "active"
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyFunction(clock.now)
+
+
+class NeedsAssessmentFactory(Base):
+    class Meta:
+        model = NeedsAssessment
+
+    participant = factory.SubFactory(ParticipantFactory)
+    assessed_on = factory.LazyFunction(clock.today)
+    ratings = factory.LazyFunction(lambda: {p: "amber" for p in PATHWAYS})
+    notes = ""
+    created_at = factory.LazyFunction(clock.now)
+
+
+class ConsentRecordFactory(Base):
+    class Meta:
+        model = ConsentRecord
+
+    participant = factory.SubFactory(ParticipantFactory)
+    employers = True
+    mentors = True
+    given_on = factory.LazyFunction(clock.today)
+    purpose = "Referrals to work"
+    recorded_at = factory.LazyFunction(clock.now)

@@ -8,7 +8,7 @@ from datetime import date
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovRadioInput, GovSubmitInput
-from wtforms import DateField, Field, SubmitField
+from wtforms import DateField, Field, IntegerField, SubmitField
 from wtforms.validators import StopValidation
 
 
@@ -57,9 +57,12 @@ class _DateWidget(GovDateInput):
         if original is not None and len(original) != 3:
             field.raw_data = None if not original else (list(original) + ["", "", ""])[:3]
         try:
-            return super().map_gov_params(field, **kwargs)
+            params = super().map_gov_params(field, **kwargs)
         finally:
             field.raw_data = original
+        # A template that styles the legend must not lose its text (the question itself).
+        params["fieldset"].setdefault("legend", {}).setdefault("text", field.label.text)
+        return params
 
 
 class GovDateField(DateField):
@@ -95,6 +98,24 @@ class GovDateField(DateField):
     def pre_validate(self, form):
         if self.required and self.data is None and not self.process_errors:
             raise StopValidation(f"Enter {self.error_name[0].lower()}{self.error_name[1:]}")
+
+
+class WholeNumberField(IntegerField):
+    """A number box whose error says what to type, instead of WTForms' "Not a valid integer value"."""
+
+    def __init__(self, label: str, *, message: str, **kwargs):
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip().replace(",", "")
+        if not text.lstrip("-").isdigit() or len(text) > 9:
+            self.data = None
+            raise ValueError(self.message)
+        self.data = int(text)
 
 
 def error_summary_params(form) -> dict:

@@ -27,6 +27,8 @@ def navigation_items() -> list[dict]:
             _item("Audit log", "admin.audit", "/admin/audit"),
             _item("Outbox", "admin.outbox", "/admin/outbox"),
         ]
+    if current_user.role == Role.CASE_MANAGER:
+        items.append(_item("Caseload", "participants.caseload", "/participants"))
     if current_user.organisation is not None:
         items.append(_item("Organisation", "accounts.organisation", "/organisation"))
     return items

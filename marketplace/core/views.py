@@ -12,6 +12,15 @@ from marketplace.extensions import db
 
 bp = Blueprint("core", __name__)
 
+# Features add what a role's home page shows: each function takes the user and returns template
+# context (empty when it has nothing for that user's role).
+HOME_PANELS: list = []
+
+
+def home_panel(function):
+    HOME_PANELS.append(function)
+    return function
+
 
 @bp.get("/")
 def start():
@@ -29,7 +38,10 @@ def home():
         select(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
         .order_by(Notification.created_at.desc()).limit(5)
     ).all()
-    return render_template("core/home.html", notifications=notifications)
+    context = {}
+    for panel in HOME_PANELS:
+        context.update(panel(current_user))
+    return render_template("core/home.html", notifications=notifications, **context)
 
 
 @bp.get("/notifications")

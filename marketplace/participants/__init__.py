@@ -1,0 +1,1 @@
+"""Participants: a case manager's caseload, readiness to work, needs, restrictions and consent."""
