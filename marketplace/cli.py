@@ -30,6 +30,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 seed_cli = AppGroup("seed", help="Fill the database with demo data.")
 mail_cli = AppGroup("mail", help="Deliver the outbox.")
 maintenance_cli = AppGroup("maintenance", help="Housekeeping for a running deployment.")
+reminders_cli = AppGroup("reminders", help="Reminders, escalations and changes that fall due by date.")
 
 
 @users_cli.command("create-admin")
@@ -96,6 +97,26 @@ def send_mail() -> None:
     click.echo(f"Sent {sent}, failed {failed}.")
 
 
+@reminders_cli.command("send")
+@writes
+def send_reminders() -> None:
+    """Send every reminder that is due and apply changes that fall due by date. Safe to run every
+    few minutes: no reminder is ever sent twice. Exits 1 if a job failed."""
+    import sys
+
+    from marketplace.core.reminders import run_all
+
+    failed = False
+    for name, count in run_all().items():
+        if count < 0:
+            failed = True
+            click.echo(f"{name}: failed (see the log)", err=True)
+        else:
+            click.echo(f"{name}: {count}")
+    if failed:
+        sys.exit(1)
+
+
 @maintenance_cli.command("prune")
 @writes
 def prune() -> None:
@@ -116,5 +137,5 @@ def prune() -> None:
 def register(app: Flask) -> None:
     from marketplace.participants.cli import participants_cli, retention_cli
 
-    for group in (users_cli, seed_cli, mail_cli, maintenance_cli, participants_cli, retention_cli):
+    for group in (users_cli, seed_cli, mail_cli, maintenance_cli, reminders_cli, participants_cli, retention_cli):
         app.cli.add_command(group)

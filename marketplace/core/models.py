@@ -74,3 +74,13 @@ class ThrottleEvent(db.Model):
     bucket: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(String(254))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class ReminderSent(db.Model):
+    """A reminder that has gone out, by its key, so `flask reminders send` never sends it twice."""
+
+    __tablename__ = "reminders_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
