@@ -14,6 +14,7 @@ DEV_ENV := MARKETPLACE_ENV=development SESSION_COOKIE_SECURE=0 PUBLIC_URL=http:/
 run: install
 	$(DEV_ENV) $(FLASK) db upgrade
 	$(DEV_ENV) $(FLASK) seed demo --if-empty
+	$(DEV_ENV) $(FLASK) search sync
 	@echo
 	@$(DEV_ENV) $(FLASK) seed logins
 	@echo

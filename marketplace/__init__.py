@@ -56,6 +56,9 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+        from marketplace.search.sync import register as apply_index_tasks_after_commit
+
+        apply_index_tasks_after_commit()
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT", 0) or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

@@ -127,15 +127,20 @@ def prune() -> None:
 
     from marketplace.accounts.models import UserSession
     from marketplace.core import clock, throttle
+    from marketplace.search.sync import prune_log
 
     counters = throttle.prune()
+    index_tasks = prune_log()
     result = db.session.execute(delete(UserSession).where(UserSession.ended_at < clock.now() - timedelta(days=30)))
     db.session.commit()
-    click.echo(f"Deleted {counters} old counters and {result.rowcount or 0} ended sessions.")
+    click.echo(f"Deleted {counters} old counters, {result.rowcount or 0} ended sessions and {index_tasks} applied "
+               "index tasks.")
 
 
 def register(app: Flask) -> None:
     from marketplace.participants.cli import participants_cli, retention_cli
+    from marketplace.search.cli import search_cli
 
-    for group in (users_cli, seed_cli, mail_cli, maintenance_cli, reminders_cli, participants_cli, retention_cli):
+    for group in (users_cli, seed_cli, mail_cli, maintenance_cli, reminders_cli, participants_cli, retention_cli,
+                  search_cli):
         app.cli.add_command(group)

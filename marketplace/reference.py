@@ -267,6 +267,31 @@ PRISONS: dict[str, str] = {
 }
 
 
+# Words people in this field use for the same work. Searching for any phrase of a group also finds
+# the others (marketplace/search/schema.py). Built from job titles common on prison-leaver job boards
+# and employer postings; add a group when case managers report a search that should have matched.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "catering": ("chef", "cook", "commis chef", "kitchen assistant", "kitchen porter", "catering", "line cook",
+                 "food preparation"),
+    "barista": ("barista", "coffee", "coffee shop", "café assistant", "cafe assistant"),
+    "forklift": ("forklift", "flt", "fork lift", "counterbalance", "reach truck", "lift truck"),
+    "warehouse": ("warehouse", "logistics", "picker", "packer", "picking", "packing", "order picker",
+                  "warehouse operative", "stock control"),
+    "construction": ("cscs", "labourer", "construction", "groundworker", "site operative", "building site"),
+    "hgv": ("hgv", "lgv", "class 1", "class 2", "c+e", "lorry driver", "cat c"),
+    "driving": ("van driver", "delivery driver", "multi-drop", "courier"),
+    "cleaning": ("cleaner", "housekeeping", "janitorial", "caretaker", "domestic assistant", "cleaning"),
+    "recycling": ("recycling", "waste", "sorter", "bike repair", "refurbishment"),
+    "retail": ("retail", "shop assistant", "sales assistant", "customer assistant", "till"),
+    "customer_service": ("customer service", "call centre", "contact centre", "call handler"),
+    "security": ("security officer", "door supervisor", "sia", "steward"),
+    "care": ("care assistant", "support worker", "carer", "health care assistant"),
+    "grounds": ("grounds maintenance", "gardener", "horticulture", "landscaping"),
+    "welding": ("welder", "welding", "fabricator", "fabrication"),
+    "painting": ("painter", "decorator", "painting and decorating"),
+}
+
+
 def choices(mapping_or_sequence, *, blank: str | None = None) -> list[tuple[str, str]]:
     """(value, label) pairs for a form field, optionally led by a blank "choose" option."""
     if isinstance(mapping_or_sequence, dict):

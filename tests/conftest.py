@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -119,7 +120,15 @@ def _clean_state(request, app):
         db.session.rollback()
         empty_all_tables()
         db.session.remove()
+        empty_search_index(app)
         context.pop()
+
+
+def empty_search_index(app) -> None:
+    from marketplace.search.index import close_searchers
+
+    close_searchers()
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"], ignore_errors=True)
 
 
 def empty_all_tables() -> None:

@@ -231,7 +231,17 @@ def _ensure_open(participant: Participant) -> None:
 def _apply(participant: Participant, values: Details | Restrictions) -> None:
     for f in fields(values):
         setattr(participant, f.name, getattr(values, f.name))
+    _changed(participant)
+
+
+def _changed(participant: Participant) -> None:
+    """Every change to a participant passes here: stamp it, and have the search index look again."""
+    from marketplace.search.sync import queue
+
     participant.updated_at = clock.now()
+    if participant.id is None:
+        db.session.flush()
+    queue("participant", participant.id)
 
 
 def case_managers_of(organisation_id: int) -> list[User]:
@@ -248,12 +258,13 @@ def create_participant(details: Details, case_manager: User, restrictions: Restr
     checked_restrictions = check_restrictions(restrictions) if restrictions is not None else None
     participant = Participant(organisation_id=case_manager.organisation_id, case_manager_id=case_manager.id,
                               status=CaseStatus.ACTIVE, readiness=Readiness.NOT_READY, readiness_tasks={},
-                              created_at=clock.now())
-    _apply(participant, cleaned)
-    if checked_restrictions is not None:
-        _apply(participant, checked_restrictions)
+                              created_at=clock.now(), updated_at=clock.now())
+    for values in (cleaned, checked_restrictions):
+        for f in fields(values) if values is not None else ():
+            setattr(participant, f.name, getattr(values, f.name))
     db.session.add(participant)
     db.session.flush()
+    _changed(participant)
     record_audit("participant.created", participant, actor=case_manager)
     return participant
 
@@ -292,7 +303,7 @@ def update_readiness(participant: Participant, readiness: str, tasks: dict[str, 
             raise Refused("Select a state for each task", field=task)
     participant.readiness = readiness
     participant.readiness_tasks = {task: tasks.get(task, "not_started") for task in READINESS_TASKS}
-    participant.updated_at = clock.now()
+    _changed(participant)
     record_audit("participant.readiness_updated", participant, actor=actor, detail=readiness)
     return participant
 
@@ -357,6 +368,7 @@ def close_case(participant: Participant, reason: str, note: str, actor: User) ->
     participant.closed_reason = reason
     participant.closed_note = (note or "").strip()
     participant.closed_by_id = actor.id
+    _changed(participant)
     record_audit("participant.closed", participant, actor=actor, detail=reason)
     return participant
 
@@ -369,8 +381,11 @@ def record_view(participant: Participant, actor: User, page: str) -> None:
 def erase_participant(participant: Participant, actor: User | None = None, reason: str = "retention") -> None:
     """Erase a participant's record and everything that hangs off it. The audit rows stay (they hold
     only the record's id), so the log of who saw the record survives its erasure."""
+    from marketplace.search.sync import queue
+
     for hook in ERASURE_HOOKS:
         hook(participant)
+    queue("participant", participant.id)
     record_audit("participant.erased", subject_type="participants", subject_id=participant.id, actor=actor,
                  detail=reason)
     db.session.delete(participant)

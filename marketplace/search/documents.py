@@ -1,0 +1,87 @@
+"""What goes into the index for each kind of record, and which records belong there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from marketplace.search.schema import concepts_in
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Source:
+    index: str
+    entity: str
+    indexable: Callable  # a SQL criterion: the rows that belong in the index
+    model: Callable[[], type]
+    to_document: Callable[[object], dict]
+
+    def documents(self, session: Session, ids: list[int]) -> dict[int, dict | None]:
+        """The document for each id, or None when the record is gone or must leave the index."""
+        model = self.model()
+        found = {row.id: self.to_document(row) for row in session.scalars(
+            select(model).where(model.id.in_(ids), self.indexable()))}
+        return {record_id: found.get(record_id) for record_id in ids}
+
+    def all_documents(self, session: Session) -> Iterator[dict]:
+        model = self.model()
+        last = 0
+        while True:
+            rows = session.scalars(select(model).where(self.indexable(), model.id > last)
+                                   .order_by(model.id).limit(BATCH)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield self.to_document(row)
+            last = rows[-1].id
+            session.expunge_all()
+
+    def count(self, session: Session) -> int:
+        model = self.model()
+        return session.scalar(select(func.count()).select_from(model).where(self.indexable())) or 0
+
+
+def _participant_model():
+    from marketplace.participants.models import Participant
+
+    return Participant
+
+
+def _participant_indexable():
+    from marketplace.participants.models import CaseStatus, Participant
+
+    return Participant.status == CaseStatus.ACTIVE
+
+
+def participant_document(participant) -> dict:
+    from marketplace.reference import QUALIFICATION_SUBJECTS
+
+    qualifications = [" ".join(filter(None, (q.get("title"), QUALIFICATION_SUBJECTS.get(q.get("subject"), ""))))
+                      for q in participant.qualifications or []]
+    profile = "\n".join([*participant.skills, *qualifications, participant.work_history or "", participant.goals or ""])
+    interests = "\n".join(participant.interests or [])
+    return {
+        "key": f"participant:{participant.id}",
+        "id": participant.id,
+        "organisation_id": str(participant.organisation_id),
+        "status": participant.status,
+        "region": participant.release_region,
+        "profile": profile,
+        "interests": interests,
+        "concepts": " ".join(concepts_in(f"{profile}\n{interests}")),
+    }
+
+
+SOURCES: dict[str, Source] = {
+    "participant": Source("participants", "participant", _participant_indexable, _participant_model,
+                          participant_document),
+}
+
+
+def source_for_index(name: str) -> list[Source]:
+    return [source for source in SOURCES.values() if source.index == name]

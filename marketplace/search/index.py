@@ -1,0 +1,124 @@
+"""Where the index lives on disk, and how processes open it.
+
+    SEARCH_INDEX_DIR/
+      current -> gen-20261125T101500-3f2a/     a symlink, swapped atomically by `search reindex`
+      gen-20261125T101500-3f2a/opportunities/  a Whoosh index and its cursor file
+      gen-20261125T101500-3f2a/participants/
+
+Searches keep running on the old generation while a new one is built; after the swap each process
+notices that `current` points elsewhere and opens the new one. Searchers are kept per thread and
+refreshed only when the index changed, never opened per request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import current_app
+from whoosh import index as whoosh_index
+
+from marketplace.search.schema import SCHEMAS
+
+CURRENT = "current"
+_local = threading.local()
+
+
+def root() -> Path:
+    path = Path(current_app.config["SEARCH_INDEX_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def current_generation() -> Path | None:
+    link = root() / CURRENT
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def new_generation() -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = root() / f"gen-{stamp}-{secrets.token_hex(3)}"
+    for name, schema in SCHEMAS.items():
+        (path / name).mkdir(parents=True)
+        whoosh_index.create_in(str(path / name), schema())
+        write_cursor(path / name, 0, 0)
+    return path
+
+
+def make_current(generation: Path) -> None:
+    """Point `current` at `generation` in one atomic rename, then drop generations older than the
+    one it replaced (the previous one stays, for searchers still reading it)."""
+    link = root() / CURRENT
+    previous = current_generation()
+    temporary = root() / f".current-{secrets.token_hex(4)}"
+    temporary.symlink_to(generation.name)
+    os.replace(temporary, link)
+    keep = {generation.resolve()}
+    if previous is not None:
+        keep.add(previous.resolve())
+    for old in root().glob("gen-*"):
+        if old.resolve() not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+# The cursor: how far along the log of index tasks this index is. `applied_through` is the highest
+# task applied; `recheck_from` lags behind by a safety margin, because on PostgreSQL a task with a
+# lower id can commit after one with a higher id. Tasks after `recheck_from` are applied again on the
+# next sync, which is harmless: applying a task re-reads the record from the database.
+
+def read_cursor(index_dir: Path) -> dict[str, int]:
+    try:
+        return json.loads((index_dir / "cursor.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return {"applied_through": 0, "recheck_from": 0}
+
+
+def write_cursor(index_dir: Path, applied_through: int, recheck_from: int) -> None:
+    temporary = index_dir / f".cursor-{secrets.token_hex(4)}"
+    temporary.write_text(json.dumps({"applied_through": applied_through, "recheck_from": recheck_from}))
+    os.replace(temporary, index_dir / "cursor.json")
+
+
+def open_index(name: str, generation: Path | None = None):
+    generation = generation or current_generation()
+    if generation is None:
+        return None
+    return whoosh_index.open_dir(str(generation / name))
+
+
+def searcher(name: str):
+    """This thread's searcher on the current index, reopened only when the index has changed or
+    `current` now points at another generation. Returns None when there is no index yet."""
+    generation = current_generation()
+    if generation is None:
+        return None
+    cache = getattr(_local, "searchers", None)
+    if cache is None:
+        cache = _local.searchers = {}
+    key = (str(current_app.config["SEARCH_INDEX_DIR"]), name)
+    cached = cache.get(key)
+    if cached is not None and cached[0] == generation:
+        current = cached[1]
+        if not current.up_to_date():
+            current = current.refresh()
+            cache[key] = (generation, current)
+        return current
+    if cached is not None:
+        cached[1].close()
+    opened = whoosh_index.open_dir(str(generation / name)).searcher()
+    cache[key] = (generation, opened)
+    return opened
+
+
+def close_searchers() -> None:
+    for _generation, opened in getattr(_local, "searchers", {}).values():
+        opened.close()
+    _local.searchers = {}

@@ -1,0 +1,78 @@
+"""Whoosh schemas and analysis.
+
+Text fields use a stemming analyser ("cooking" finds "cook"). Synonyms from `reference.SYNONYMS` are
+handled by concept tokens: when a document's text contains any phrase of a synonym group, the
+group's name is added to its `concepts` field; when a query contains one, the concept is searched
+too. That copes with multi-word synonyms ("reach truck", "class 2") that a token filter cannot.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from marketplace.reference import SYNONYMS
+
+TEXT_ANALYZER = StemmingAnalyzer()
+
+
+@cache
+def _phrase_patterns() -> list[tuple[str, re.Pattern]]:
+    patterns = []
+    for concept, phrases in SYNONYMS.items():
+        alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+        patterns.append((concept, re.compile(rf"(?<![\w+])(?:{alternatives})(?![\w+])", re.IGNORECASE)))
+    return patterns
+
+
+def concepts_in(text: str) -> list[str]:
+    """The synonym groups whose phrases appear in `text`."""
+    if not text:
+        return []
+    return [concept for concept, pattern in _phrase_patterns() if pattern.search(text)]
+
+
+def opportunity_schema() -> Schema:
+    return Schema(
+        key=ID(unique=True, stored=True),
+        id=NUMERIC(stored=True, numtype=int, bits=64),
+        organisation_id=ID(stored=True),
+        title=TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0),
+        description=TEXT(analyzer=TEXT_ANALYZER, stored=True),
+        criteria=TEXT(analyzer=TEXT_ANALYZER),
+        organisation=TEXT(analyzer=TEXT_ANALYZER, stored=True),
+        concepts=KEYWORD(lowercase=True, scorable=True),
+        kind=ID(stored=True),
+        sector=ID(stored=True),
+        region=ID(stored=True),
+        town=STORED(),
+        status=ID(stored=True),
+        national=BOOLEAN(stored=True),
+        remote=BOOLEAN(stored=True),
+        paid=BOOLEAN(stored=True),
+        custody_ok=BOOLEAN(stored=True),
+        has_places=BOOLEAN(stored=True),
+        exclusions=KEYWORD(lowercase=True, commas=True, stored=True),
+        closing=DATETIME(stored=True),
+        published=DATETIME(stored=True, sortable=True),
+    )
+
+
+def participant_schema() -> Schema:
+    """Only what matching needs: no names, no dates of birth, no offence details."""
+    return Schema(
+        key=ID(unique=True, stored=True),
+        id=NUMERIC(stored=True, numtype=int, bits=64),
+        organisation_id=ID(stored=True),
+        status=ID(stored=True),
+        region=ID(stored=True),
+        profile=TEXT(analyzer=TEXT_ANALYZER),
+        interests=TEXT(analyzer=TEXT_ANALYZER, field_boost=2.0),
+        concepts=KEYWORD(lowercase=True, scorable=True),
+    )
+
+
+SCHEMAS = {"opportunities": opportunity_schema, "participants": participant_schema}
