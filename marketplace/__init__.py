@@ -87,8 +87,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     from marketplace.core.errors import register_error_handlers as register
+    from marketplace.core.logs import configure_logging
 
     register(app)
+    configure_logging(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -4,6 +4,7 @@ views, and exits non-zero with a clear message on bad input."""
 from __future__ import annotations
 
 from functools import wraps
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -137,6 +138,39 @@ def prune() -> None:
                "index tasks.")
 
 
+@click.command("backup")
+@click.option("--to", "destination", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Where to write the backup (default instance/backups/<time>.db).")
+def backup_command(destination) -> None:
+    """Back up the SQLite database online (PostgreSQL: see the README for pg_dump)."""
+    from marketplace.core.backup import backup
+
+    try:
+        path = backup(destination)
+    except Refused as refusal:
+        raise click.ClickException(refusal.message) from None
+    click.echo(f"Backed up to {path}")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(backup_file, yes: bool) -> None:
+    """Replace the database with BACKUP_FILE, then rebuild the search index from it."""
+    from marketplace.core.backup import restore
+    from marketplace.search.sync import reindex
+
+    if not yes:
+        click.confirm(f"Replace everything in the database with {backup_file}?", abort=True)
+    try:
+        restore(backup_file)
+    except Refused as refusal:
+        raise click.ClickException(refusal.message) from None
+    write_intent()
+    counts = reindex()
+    click.echo(f"Restored {backup_file}; search index rebuilt ({', '.join(f'{k}: {v}' for k, v in counts.items())}).")
+
+
 def register(app: Flask) -> None:
     from marketplace.participants.cli import participants_cli, retention_cli
     from marketplace.search.cli import search_cli
@@ -144,3 +178,5 @@ def register(app: Flask) -> None:
     for group in (users_cli, seed_cli, mail_cli, maintenance_cli, reminders_cli, participants_cli, retention_cli,
                   search_cli):
         app.cli.add_command(group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

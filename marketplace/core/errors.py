@@ -55,7 +55,6 @@ def handle_unexpected_error(error: Exception):
 
 
 def register_error_handlers(app: Flask) -> None:
-    app.logger  # noqa: B018 - first use gives the "marketplace" logger Flask's stderr handler
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected_error)

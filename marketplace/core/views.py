@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from marketplace.core.db import writes_to_database
 from marketplace.core.models import Notification
@@ -71,3 +71,24 @@ def privacy():
 @bp.get("/cookies")
 def cookies():
     return render_template("core/cookies.html")
+
+
+@bp.get("/health")
+def health():
+    """For load balancers and monitoring: the database answers and the search index opens.
+    503 when either is down; says nothing about the data."""
+    checks = {"database": "ok", "search_index": "ok"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        db.session.rollback()
+        checks["database"] = "unavailable"
+    try:
+        from marketplace.search import index as store
+
+        if store.searcher("opportunities") is None:
+            checks["search_index"] = "missing"
+    except Exception:  # noqa: BLE001
+        checks["search_index"] = "unavailable"
+    healthy = all(value == "ok" for value in checks.values())
+    return jsonify(status="ok" if healthy else "unhealthy", **checks), 200 if healthy else 503

@@ -51,4 +51,4 @@ def test_access(app, client, monkeypatch, endpoint, method, visitor, expected):
         assert "/sign-in" in response.headers["Location"]
     else:
         assert response.status_code == expected, (url, response.headers.get("Location"), response.data[-800:])
-        assert response.status_code < 500
+        assert response.status_code < 500 or endpoint == "core.health"
