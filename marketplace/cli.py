@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from marketplace.core.db import write_intent
 from marketplace.core.exceptions import Refused
+from marketplace.disclosure.cli import disclosure_cli
 from marketplace.extensions import db
 
 
@@ -114,5 +115,5 @@ def prune() -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (users_cli, seed_cli, mail_cli, maintenance_cli):
+    for group in (users_cli, seed_cli, mail_cli, maintenance_cli, disclosure_cli):
         app.cli.add_command(group)
