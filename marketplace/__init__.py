@@ -76,8 +76,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts
     from marketplace.admin.views import bp as admin
     from marketplace.core.views import bp as core
+    from marketplace.disclosure.views import bp as disclosure
 
-    for blueprint in (core, accounts, admin):
+    for blueprint in (core, accounts, admin, disclosure):
         app.register_blueprint(blueprint)
 
 
