@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from marketplace.core.db import write_intent
 from marketplace.core.exceptions import Refused
+from marketplace.disclosure.cli import disclosure_cli
 from marketplace.extensions import db
 
 
@@ -176,7 +177,7 @@ def register(app: Flask) -> None:
     from marketplace.search.cli import search_cli
 
     for group in (users_cli, seed_cli, mail_cli, maintenance_cli, reminders_cli, participants_cli, retention_cli,
-                  search_cli):
+                  search_cli, disclosure_cli):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

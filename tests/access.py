@@ -81,6 +81,8 @@ ROWS: dict[tuple[str, str], dict[str, object]] = {
     ("admin.audit", "GET"): expect(**ADMIN_ONLY, admin=200),
     ("admin.outbox", "GET"): expect(**ADMIN_ONLY, admin=200),
     ("admin.outbox_message", "GET"): expect(**ADMIN_ONLY, admin=200),
+    # Disclosure: the rules page is public.
+    ("disclosure.rules", "GET"): expect(200, anonymous=200),
 }
 
 # ----------------------------------------------------------------------------------------------------
