@@ -23,7 +23,7 @@ run: install
 
 test: install chromium
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 install: $(VENV)/.installed static/dist/.built
 

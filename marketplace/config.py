@@ -67,6 +67,7 @@ class Config:
     LOGIN_FAILURE_LIMIT = 10
     LOGIN_FAILURE_WINDOW = timedelta(minutes=5)
     PASSWORD_MIN_LENGTH = 12
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password. Werkzeug's default cost: n=32768, r=8, p=1
     RESET_TOKEN_LIFETIME = timedelta(hours=1)
     INVITATION_LIFETIME = timedelta(days=7)
 
@@ -128,4 +129,6 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = True
     PUBLIC_URL = "https://fairchance.test"
     PREFERRED_URL_SCHEME = "https"  # the test client then speaks https, so Secure cookies flow
+    # Still scrypt, at a lower cost, so thousands of sign-in attempts in the tests take seconds.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a hashing method
     SERVER_NAME = None

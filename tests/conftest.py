@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from marketplace import create_app
 from marketplace.config import TestConfig
@@ -26,11 +26,21 @@ from marketplace.extensions import db
 CSRF_META = re.compile(rb'<meta name="csrf-token" content="([^"]+)"')
 
 
-def _database_url(tmp_path_factory) -> str:
+def _database_url(tmp_path_factory, worker: str) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if worker == "master":
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    # Each pytest-xdist worker gets a database of its own, next to the one named in the URL.
+    parsed = make_url(url)
+    worker_url = parsed.set(database=f"{parsed.database}_{worker}")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{worker_url.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{worker_url.database}"'))
+    admin.dispose()
+    return worker_url.render_as_string(hide_password=False)
 
 
 def _reset_postgres_schema(url: str) -> None:
@@ -42,11 +52,12 @@ def _reset_postgres_schema(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    url = _database_url(tmp_path_factory)
+def database_url(tmp_path_factory, worker_id) -> str:
+    url = _database_url(tmp_path_factory, worker_id)
     if url.startswith("postgresql"):
         _reset_postgres_schema(url)
     return url
+
 
 
 def make_config(database_url: str, directory: Path, **overrides) -> type[TestConfig]:

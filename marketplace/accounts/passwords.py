@@ -42,7 +42,10 @@ def password_problem(password: str, *, min_length: int = 12, user_inputs: tuple[
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    from flask import current_app, has_app_context
+
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
 
 
 def verify_password(password_hash: str, password: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g
@@ -40,7 +40,12 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
+def add_weeks(value: date, weeks: int) -> date:
+    return value + timedelta(weeks=weeks)
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(add_weeks, "add_weeks")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(govuk_time, "govuk_time")
