@@ -76,9 +76,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts
     from marketplace.admin.views import bp as admin
     from marketplace.core.views import bp as core
+    from marketplace.gatemate.views import bp as gatemate
     from marketplace.participants.views import bp as participants
 
-    for blueprint in (core, accounts, admin, participants):
+    for blueprint in (core, accounts, admin, participants, gatemate):
         app.register_blueprint(blueprint)
 
 
