@@ -307,10 +307,6 @@ class GatemateRequest(db.Model):
             return self.note
         return None
 
-    def first_accepted_at(self) -> datetime | None:
-        times = [event.at for event in self.events if event.action in ("accept", "assign")]
-        return min(times) if times else None
-
     def latest_release_update(self) -> RequestEvent | None:
         updates = [event for event in self.events if event.action == "update_release"]
         return updates[-1] if updates else None

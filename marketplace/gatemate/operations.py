@@ -111,6 +111,10 @@ class ProfileValues:
 # Checks ------------------------------------------------------------------------------------------------
 
 def _check_details(details: Details, participant: Participant) -> Details:
+    """Clean the details, or refuse. A note for the mentor needs the participant's consent to share
+    details with mentors: without it the note is refused, with a message saying why, rather than kept
+    back quietly, so the case manager never believes the mentor knows something they were not told.
+    (If consent is withdrawn later, the note stops being shown: see `note_for_mentors`.)"""
     town = (details.destination_town or "").strip()
     if not town:
         raise Refused("Enter the town or city they are going to", field="destination_town")

@@ -87,7 +87,8 @@ def test_the_coverage_page(client, world):
     page = client.get("/gatemate/coverage?period_from=1&period_from=3&period_from=2027"
                       "&period_to=30&period_to=6&period_to=2027").data.decode()
     assert "Releases from 1 March 2027 to 30 June 2027" in page
-    assert "HMP Dartmoor" in page and "10 hours" in page and "4 days 4 hours" in page
+    assert "HMP Dartmoor" in page and "Not covered" in page and "Covered by 1 organisation" in page
+    assert "10 hours" in page and "4 days 4 hours" in page
     default = client.get("/gatemate/coverage").data.decode()
     assert "Releases from 9 March 2027 to 29 June 2027" in default
     bad = client.get("/gatemate/coverage?period_from=1&period_from=6&period_from=2027"
