@@ -80,9 +80,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin
     from marketplace.core.views import bp as core
     from marketplace.disclosure.views import bp as disclosure
+    from marketplace.gatemate.views import bp as gatemate
     from marketplace.participants.views import bp as participants
 
-    for blueprint in (core, accounts, admin, participants, disclosure):
+    for blueprint in (core, accounts, admin, participants, gatemate, disclosure):
         app.register_blueprint(blueprint)
 
 

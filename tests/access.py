@@ -105,6 +105,37 @@ ROWS.update({
     ("participants.restrictions", "POST"): expect(403, case_manager=302, admin=302),
 })
 
+# ----------------------------------------------------------------------------------------------------
+# Gatemate. The world's request is open, at a prison the world's mentor covers (so the coordinator's
+# organisation covers it too), for a participant of the case manager's organisation. Pages for the
+# mentor who holds a request send anyone else back to the request (302). tests/gatemate/test_access.py
+# checks other organisations' requests and what mentors see.
+CASE_MANAGING_PAGE = dict(default=403, case_manager=200, admin=200)
+CASE_MANAGING_POST = dict(default=403, case_manager=400, admin=400)
+HOLDER_ONLY = dict(default=403, mentor=302, coordinator=302)
+ROWS.update({
+    ("gatemate.board", "GET"): expect(403, mentor=200),
+    ("gatemate.requests", "GET"): expect(200, employer=403, social_enterprise=403),
+    ("gatemate.show", "GET"): expect(200, employer=403, social_enterprise=403),
+    ("gatemate.new_request", "GET"): expect(403, case_manager=200),
+    ("gatemate.new_request", "POST"): expect(403, case_manager=400),
+    **{(f"gatemate.{name}", "GET"): expect(**CASE_MANAGING_PAGE) for name in ("edit", "release", "cancel")},
+    **{(f"gatemate.{name}", "POST"): expect(**CASE_MANAGING_POST) for name in ("edit", "release", "cancel")},
+    ("gatemate.accept", "POST"): expect(403, mentor=302),
+    ("gatemate.assign", "GET"): expect(403, coordinator=200),
+    ("gatemate.assign", "POST"): expect(403, coordinator=400),
+    ("gatemate.hand_back", "GET"): expect(**HOLDER_ONLY),
+    ("gatemate.hand_back", "POST"): expect(**HOLDER_ONLY),
+    ("gatemate.outcome", "GET"): expect(**HOLDER_ONLY),
+    ("gatemate.record_met", "POST"): expect(**HOLDER_ONLY),
+    ("gatemate.record_not_met", "POST"): expect(**HOLDER_ONLY),
+    ("gatemate.mentors", "GET"): expect(403, coordinator=200),
+    ("gatemate.mentor_profile", "GET"): expect(403, coordinator=200),
+    ("gatemate.mentor_profile", "POST"): expect(403, coordinator=400),
+    ("gatemate.my_profile", "GET"): expect(403, mentor=200),
+    ("gatemate.coverage", "GET"): expect(403, coordinator=200, admin=200),
+})
+
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
 
@@ -142,7 +173,16 @@ def build_participants(world: World) -> None:
     world.records["participant"] = ParticipantFactory(case_manager=world.users["case_manager"])
 
 
-WORLD_BUILDERS = [build_foundation, build_participants]
+def build_gatemate(world: World) -> None:
+    from tests.factories import GatemateRequestFactory, MentorProfileFactory, ParticipantFactory
+
+    MentorProfileFactory(user=world.users["mentor"], prisons=["HMP Liverpool"])
+    # A person of their own, so that the world's participant can still be given a request.
+    leaving = ParticipantFactory(case_manager=world.users["case_manager"], prison="HMP Liverpool")
+    world.records["gatemate_request"] = GatemateRequestFactory(participant=leaving)
+
+
+WORLD_BUILDERS = [build_foundation, build_participants, build_gatemate]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -152,6 +192,8 @@ URL_ARGUMENTS = {
     "message_id": lambda w: w.records["outbox_message"].id,
     "token": lambda w: "not-a-real-token",
     "participant_id": lambda w: w.records["participant"].id,
+    "request_id": lambda w: w.records["gatemate_request"].id,
+    "mentor_id": lambda w: w.users["mentor"].id,
 }
 
 

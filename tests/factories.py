@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from functools import cache
 
 import factory
@@ -22,6 +22,7 @@ from marketplace.core.models import AuditEvent, Notification, OutboxMessage
 from marketplace.core.roles import OrganisationKind, ProviderType, Role
 from marketplace.core.tokens import hash_token, new_token
 from marketplace.extensions import db
+from marketplace.gatemate.models import GatemateRequest, MentorProfile, RequestEvent
 from marketplace.participants.models import ConsentRecord, NeedsAssessment, Participant
 from marketplace.reference import PATHWAYS
 from tests.helpers import TEST_PASSWORD
@@ -188,3 +189,60 @@ class ConsentRecordFactory(Base):
     given_on = factory.LazyFunction(clock.today)
     purpose = "Referrals to work"
     recorded_at = factory.LazyFunction(clock.now)
+
+
+class MentorProfileFactory(Base):
+    """A mentor who covers HMP Liverpool, any day, with a DBS check in date for two more years, holding
+    up to two requests at once."""
+
+    class Meta:
+        model = MentorProfile
+
+    user = factory.LazyFunction(lambda: UserFactory(role=Role.MENTOR.value))
+    user_id = factory.LazyAttribute(lambda o: o.user.id)
+    prisons = factory.LazyFunction(lambda: ["HMP Liverpool"])
+    regions = factory.LazyFunction(list)
+    weekdays = factory.LazyFunction(lambda: list(range(7)))
+    dbs_checked_on = factory.LazyFunction(lambda: clock.today() - timedelta(days=365))
+    dbs_expires_on = factory.LazyFunction(lambda: clock.today() + timedelta(days=730))
+    help_with = factory.LazyFunction(lambda: ["housing"])
+    languages = ""
+    capacity = 2
+    updated_at = factory.LazyFunction(clock.now)
+
+
+class GatemateRequestFactory(Base):
+    """An open request to meet the participant at their prison on their release day, 8am to 10am."""
+
+    class Meta:
+        model = GatemateRequest
+
+    participant = factory.SubFactory(ParticipantFactory)
+    organisation_id = factory.LazyAttribute(lambda o: o.participant.organisation_id)
+    requested_by_id = factory.LazyAttribute(lambda o: o.participant.case_manager_id)
+    prison = factory.LazyAttribute(lambda o: o.participant.prison or "HMP Liverpool")
+    release_date = factory.LazyAttribute(lambda o: o.participant.release_date or clock.today() + timedelta(weeks=6))
+    window_start = time(8, 0)
+    window_end = time(10, 0)
+    release_status = "expected"
+    destination_town = "Liverpool"
+    destination_region = "North West"
+    needs = factory.LazyFunction(lambda: ["accommodation", "probation"])
+    priorities = factory.LazyFunction(list)
+    note = ""
+    status = "open"
+    mentor_id = None
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyFunction(clock.now)
+
+
+class RequestEventFactory(Base):
+    class Meta:
+        model = RequestEvent
+
+    request = factory.SubFactory(GatemateRequestFactory)
+    action = "request"
+    from_status = "open"
+    to_status = "open"
+    at = factory.LazyFunction(clock.now)
+    note = ""

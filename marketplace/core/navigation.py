@@ -26,9 +26,18 @@ def navigation_items() -> list[dict]:
             _item("Users", "admin.users", "/admin/users"),
             _item("Audit log", "admin.audit", "/admin/audit"),
             _item("Outbox", "admin.outbox", "/admin/outbox"),
+            _item("Gatemate", "gatemate.requests", "/gatemate"),
         ]
     if current_user.role == Role.CASE_MANAGER:
         items.append(_item("Caseload", "participants.caseload", "/participants"))
+        items.append(_item("Gatemate", "gatemate.requests", "/gatemate"))
+    if current_user.role == Role.MENTOR:
+        items.append(_item("Requests board", "gatemate.board", "/gatemate/board"))
+        items.append(_item("Your requests", "gatemate.requests", "/gatemate/requests"))
+    if current_user.role == Role.COORDINATOR:
+        items.append(_item("Requests", "gatemate.requests", "/gatemate/requests"))
+        items.append(_item("Mentors", "gatemate.mentors", "/gatemate/mentors"))
+        items.append(_item("Coverage", "gatemate.coverage", "/gatemate/coverage"))
     if current_user.organisation is not None:
         items.append(_item("Organisation", "accounts.organisation", "/organisation"))
     return items

@@ -1,7 +1,7 @@
 """search index tasks
 
 Revision ID: 0007_search
-Revises: 0003_reminders
+Revises: 0006_gatemate
 Create Date: 2026-11-25 00:50:11.443056
 
 """
@@ -11,7 +11,7 @@ from marketplace.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0007_search'
-down_revision = '0003_reminders'
+down_revision = '0006_gatemate'
 branch_labels = None
 depends_on = None
 

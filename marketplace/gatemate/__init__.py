@@ -1,0 +1,1 @@
+"""Gatemate: mentors from voluntary organisations meet people at the prison gate on release day."""

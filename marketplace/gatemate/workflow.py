@@ -1,0 +1,84 @@
+"""The life of a Gatemate request, as a table.
+
+    open ──accept (mentor) / assign (coordinator)──▶ accepted ──record_met──▶ met
+      ▲                                                 │  └──record_not_met──▶ not met
+      └──────────────── hand_back ──────────────────────┘
+    open or accepted ──cancel (case manager)──▶ cancelled
+    open ──expire (the reminders job, when the release day passed with no mentor)──▶ expired
+
+`update_release` (the date, the time window or the release-day status) and `edit` (needs, priorities,
+destination, note) keep the state; they are in the table so that who may do them, and when, is
+written in one place, and so that they appear on the request's timeline.
+"""
+
+from __future__ import annotations
+
+from marketplace.core import clock
+from marketplace.core.roles import Role
+from marketplace.core.workflow import Workflow
+from marketplace.extensions import db
+from marketplace.gatemate.models import STATUS_LABELS, GatemateRequest, RequestEvent
+from marketplace.gatemate.models import Status as S
+
+# The actor of steps taken by `flask reminders send` rather than by a person.
+SYSTEM = "system"
+
+CASE_MANAGERS = {Role.CASE_MANAGER, Role.ADMIN}
+MENTORING = {Role.MENTOR, Role.COORDINATOR}
+
+GATEMATE = Workflow(
+    "request",
+    {
+        (S.OPEN, "accept"): (S.ACCEPTED, {Role.MENTOR}),
+        (S.OPEN, "assign"): (S.ACCEPTED, {Role.COORDINATOR}),
+        (S.OPEN, "cancel"): (S.CANCELLED, CASE_MANAGERS),
+        (S.OPEN, "expire"): (S.EXPIRED, {SYSTEM}),
+        (S.OPEN, "update_release"): (S.OPEN, CASE_MANAGERS),
+        (S.OPEN, "edit"): (S.OPEN, CASE_MANAGERS),
+        (S.ACCEPTED, "hand_back"): (S.OPEN, MENTORING),
+        (S.ACCEPTED, "cancel"): (S.CANCELLED, CASE_MANAGERS),
+        (S.ACCEPTED, "update_release"): (S.ACCEPTED, CASE_MANAGERS),
+        (S.ACCEPTED, "edit"): (S.ACCEPTED, CASE_MANAGERS),
+        (S.ACCEPTED, "record_met"): (S.MET, MENTORING),
+        (S.ACCEPTED, "record_not_met"): (S.NOT_MET, MENTORING),
+    },
+    labels=STATUS_LABELS,
+)
+
+# How each step reads on the request's timeline.
+ACTION_LABELS = {
+    "request": "Requested",
+    "accept": "Accepted",
+    "assign": "Assigned to a mentor",
+    "cancel": "Cancelled",
+    "expire": "Closed: the release day passed with no mentor",
+    "update_release": "Release day updated",
+    "edit": "Details changed",
+    "hand_back": "Handed back",
+    "record_met": "Met at the gate",
+    "record_not_met": "Not met",
+    "flag_coordinators": "Flagged to mentoring organisations: no mentor 7 days before release",
+    "flag_case_manager": "Flagged to the case manager: no mentor 2 days before release",
+}
+
+
+def transition(request: GatemateRequest, action: str, actor, note: str = "") -> RequestEvent:
+    """Apply one step of the Gatemate workflow and record it, or raise NotAllowed. `actor` None
+    means the reminders job."""
+    role = SYSTEM if actor is None else actor.role
+    new_status = GATEMATE.step(request.status, action, role)
+    event = record_event(request, action, actor, note, to_status=new_status)
+    request.status = new_status
+    request.updated_at = event.at
+    return event
+
+
+def record_event(request: GatemateRequest, action: str, actor, note: str = "", *,
+                 to_status: str | None = None) -> RequestEvent:
+    """Write a timeline entry. Steps of the workflow go through `transition`; this alone is for
+    things that happen to a request without changing its state (a request made, an escalation)."""
+    event = RequestEvent(request=request, action=action, from_status=request.status,
+                         to_status=to_status or request.status, actor_id=getattr(actor, "id", None),
+                         at=clock.now(), note=note[:500])
+    db.session.add(event)
+    return event

@@ -1,0 +1,51 @@
+"""The demo world: mentor profiles (some DBS checks out of date) and requests in every state, some
+of them waiting to be escalated by `flask reminders send`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from marketplace.core import clock
+from marketplace.extensions import db
+from marketplace.gatemate.models import GatemateRequest, MentorProfile, RequestEvent, Status
+
+
+def test_the_demo_has_profiles_and_requests_in_every_state(app):
+    result = app.test_cli_runner().invoke(args=["seed", "demo", "--seed", "11"])
+    assert result.exit_code == 0, result.output
+    assert "Gatemate requests" in result.output
+    states = set(db.session.scalars(select(GatemateRequest.status).distinct()))
+    assert states == {status.value for status in Status}
+    actions = set(db.session.scalars(select(RequestEvent.action).distinct()))
+    assert {"request", "accept", "assign", "hand_back", "update_release", "record_met", "record_not_met",
+            "cancel", "expire"} <= actions
+    profiles = db.session.scalars(select(MentorProfile)).all()
+    assert any(not profile.dbs_in_date() for profile in profiles)
+    assert any(profile.dbs_in_date() for profile in profiles)
+    today = clock.today()
+    needing_escalation = db.session.scalar(select(func.count()).select_from(GatemateRequest).where(
+        GatemateRequest.status == "open", GatemateRequest.release_date >= today,
+        GatemateRequest.release_date <= today + timedelta(days=7)))
+    assert needing_escalation >= 2
+    demo_mentor_requests = db.session.scalars(select(GatemateRequest).join(
+        GatemateRequest.mentor).where(GatemateRequest.status == "accepted")).all()
+    assert any(r.mentor.email == "mentor@fairchance.example" for r in demo_mentor_requests)
+    assert all(r.mentor_id is not None for r in demo_mentor_requests)
+    reminders = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert "no mentor 7 days before release: 0" not in reminders.output
+
+
+def test_the_demo_requests_are_the_same_for_the_same_seed(app):
+    from tests.conftest import empty_all_tables
+
+    def requests_made():
+        assert app.test_cli_runner().invoke(args=["seed", "demo", "--seed", "5"]).exit_code == 0
+        return db.session.execute(select(GatemateRequest.prison, GatemateRequest.release_date, GatemateRequest.status,
+                                         GatemateRequest.note).order_by(GatemateRequest.id)).all()
+
+    first = requests_made()
+    db.session.remove()
+    empty_all_tables()
+    assert requests_made() == first and len(first) > 20
