@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from marketplace.accounts import sessions
@@ -21,6 +21,7 @@ from marketplace.accounts.workflow import transition
 from marketplace.core import clock, throttle
 from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Refused
+from marketplace.core.links import path_for
 from marketplace.core.operations import notify, queue_email, record_audit
 from marketplace.core.roles import ROLES_BY_KIND, OrganisationKind, ProviderType, Role
 from marketplace.core.tokens import hash_token, new_token
@@ -121,7 +122,7 @@ def register_organisation(details: Registration) -> User:
     )
     for admin in _active_admins():
         notify(admin, f"New registration to review: {organisation.name} ({organisation.kind_label})",
-               url_for("admin.registration", organisation_id=organisation.id))
+               path_for("admin.registration", organisation_id=organisation.id))
     return user
 
 
@@ -139,7 +140,7 @@ def approve_organisation(organisation_id: int, actor: User) -> Organisation:
             notify(
                 user,
                 f"{organisation.name} has been approved. Welcome to Fair Chance Work.",
-                url_for("core.home"),
+                path_for("core.home"),
                 email_subject="Your registration has been approved",
                 email_body=f"Dear {user.full_name},\n\n{organisation.name} has been approved. "
                 "You can now sign in.",
@@ -252,7 +253,7 @@ def request_password_reset(email: str) -> None:
     token, token_hash = new_token()
     db.session.add(PasswordResetToken(user_id=user.id, token_hash=token_hash, created_at=clock.now(),
                                       expires_at=clock.now() + window))
-    link = current_app.config["PUBLIC_URL"] + url_for("accounts.reset_password", token=token)
+    link = current_app.config["PUBLIC_URL"] + path_for("accounts.reset_password", token=token)
     minutes = int(window.total_seconds() // 60)
     queue_email(user.email, "Reset your password",
                 f"Dear {user.full_name},\n\nUse this link to choose a new password. It works once, for "
@@ -307,7 +308,7 @@ def invite_colleague(inviter: User, email: str, role: str, make_org_admin: bool)
     )
     db.session.add(invitation)
     db.session.flush()
-    link = current_app.config["PUBLIC_URL"] + url_for("accounts.accept_invitation", token=token)
+    link = current_app.config["PUBLIC_URL"] + path_for("accounts.accept_invitation", token=token)
     queue_email(email, f"{inviter.full_name} has invited you to join {organisation.name}",
                 f"{inviter.full_name} has invited you to join {organisation.name} on Fair Chance Work as "
                 f"{Role(role).label.lower()}.\n\nUse this link to set up your account. It works once and "
@@ -343,7 +344,7 @@ def accept_invitation(token: str, full_name: str, job_title: str, password: str)
     record_audit("login.succeeded", user, actor=user)
     if invitation.invited_by is not None:
         notify(invitation.invited_by, f"{user.full_name} has joined {invitation.organisation.name}.",
-               url_for("accounts.organisation"))
+               path_for("accounts.organisation"))
     return user
 
 

@@ -62,7 +62,8 @@ def send_once(key: str, recipients, text: str, link: str | None = None, *, email
 
 
 def run_all() -> dict[str, int]:
-    """Run every job, committing after each so one failing job does not hold back the others."""
+    """Run every job, committing after each so one failing job does not hold back the others. Jobs
+    build their links with `marketplace.core.links.path_for`, which needs no request."""
     results: dict[str, int] = {}
     for name, job in JOBS:
         try:

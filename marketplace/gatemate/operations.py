@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from marketplace.accounts.models import User, UserStatus
@@ -19,6 +18,7 @@ from marketplace.core import clock
 from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Refused
 from marketplace.core.filters import govuk_date
+from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.reminders import reminder_job, send_once
 from marketplace.core.roles import Role
@@ -61,11 +61,6 @@ class AlreadyTaken(Refused):
 
 TAKEN_MESSAGE = ("Sorry, another mentor accepted this request first, so it has been taken. "
                  "Other requests in your area are on your board.")
-
-
-def path_for(endpoint: str, **values) -> str:
-    """A link for a notification. Works outside a request too (the reminders command)."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def day_text(value: date) -> str:

@@ -26,7 +26,10 @@ def fill_date(page, legend: str, value) -> None:
 
 
 def rate_all(page, rating: str, except_for: dict | None = None) -> None:
-    for group in page.locator(".govuk-radios--inline").all():
+    expect(page.get_by_role("heading", name="Record a needs assessment")).to_be_visible()
+    groups = page.locator(".govuk-radios--inline")
+    expect(groups).to_have_count(10)
+    for group in groups.all():
         legend = group.locator("xpath=ancestor::fieldset[1]/legend").inner_text().strip()
         choice = (except_for or {}).get(legend, rating)
         group.get_by_label(choice, exact=True).check()
