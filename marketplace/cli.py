@@ -122,21 +122,32 @@ def send_reminders() -> None:
 @maintenance_cli.command("prune")
 @writes
 def prune() -> None:
-    """Delete expired throttle counters and ended sessions older than 30 days."""
+    """Delete what is no longer needed: throttle counters, sessions ended over 30 days ago, applied
+    index tasks, and notifications and emails older than their retention (they can name people, so
+    they must not outlive the records they were about)."""
+    from marketplace.core.operations import prune_messages
+    from marketplace.core.throttle import prune as prune_counters
+    from marketplace.search.sync import prune_log
+
+    counters = prune_counters()
+    index_tasks = prune_log()
+    sessions = prune_sessions()
+    notifications, emails = prune_messages()
+    db.session.commit()
+    click.echo(f"Deleted {counters} old counters, {sessions} ended sessions, {index_tasks} applied index tasks, "
+               f"{notifications} old notifications and {emails} old emails.")
+
+
+def prune_sessions() -> int:
     from datetime import timedelta
 
     from sqlalchemy import delete
 
     from marketplace.accounts.models import UserSession
-    from marketplace.core import clock, throttle
-    from marketplace.search.sync import prune_log
+    from marketplace.core import clock
 
-    counters = throttle.prune()
-    index_tasks = prune_log()
     result = db.session.execute(delete(UserSession).where(UserSession.ended_at < clock.now() - timedelta(days=30)))
-    db.session.commit()
-    click.echo(f"Deleted {counters} old counters, {result.rowcount or 0} ended sessions and {index_tasks} applied "
-               "index tasks.")
+    return result.rowcount or 0
 
 
 @click.command("backup")

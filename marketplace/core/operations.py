@@ -7,11 +7,12 @@ is committed, or rolled back, together with the change it describes.
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from marketplace.core import clock
 from marketplace.core.models import AuditEvent, Notification, OutboxMessage
@@ -113,3 +114,17 @@ def deliver_outbox(limit: int = 100) -> tuple[int, int]:
                 sent += 1
             db.session.commit()
     return sent, failed
+
+
+NOTIFICATION_RETENTION = timedelta(days=365)
+OUTBOX_RETENTION = timedelta(days=90)
+
+
+def prune_messages() -> tuple[int, int]:
+    """Delete notifications older than a year and emails older than 90 days. Returns (notifications,
+    emails) deleted."""
+    now = clock.now()
+    notifications = db.session.execute(
+        delete(Notification).where(Notification.created_at < now - NOTIFICATION_RETENTION))
+    emails = db.session.execute(delete(OutboxMessage).where(OutboxMessage.created_at < now - OUTBOX_RETENTION))
+    return notifications.rowcount or 0, emails.rowcount or 0

@@ -85,3 +85,23 @@ def test_restore_refuses_a_file_that_is_not_a_backup(app, tmp_path, sqlite_only)
     result = app.test_cli_runner().invoke(args=["restore", str(junk), "--yes"])
     assert result.exit_code != 0
     assert "is not a" in result.output
+
+
+def test_prune_removes_old_notifications_and_emails_but_keeps_recent_ones(app):
+    from datetime import timedelta
+
+    from marketplace.core import clock
+    from marketplace.core.models import Notification, OutboxMessage
+    from tests.factories import NotificationFactory, OutboxMessageFactory
+
+    NotificationFactory(created_at=clock.now() - timedelta(days=400))
+    recent = NotificationFactory()
+    OutboxMessageFactory(created_at=clock.now() - timedelta(days=100))
+    OutboxMessageFactory()
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["maintenance", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "1 old notifications and 1 old emails" in result.output
+    db.session.rollback()
+    assert [n.id for n in db.session.scalars(select(Notification))] == [recent.id]
+    assert len(db.session.scalars(select(OutboxMessage)).all()) == 1
