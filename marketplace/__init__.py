@@ -65,13 +65,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from marketplace.core.db import end_request_transaction, mark_request_transaction_mode
+    from marketplace.core.db import mark_request_transaction_mode
     from marketplace.core.navigation import template_context
     from marketplace.core.security import register_security
 
     register_security(app)
     app.before_request(lambda: mark_request_transaction_mode(app))
-    app.teardown_request(end_request_transaction)
     app.context_processor(template_context)
 
 

@@ -59,17 +59,6 @@ def mark_request_transaction_mode(app: Flask) -> None:
     g.read_only_transaction = not writes
 
 
-def end_request_transaction(_error=None) -> None:
-    """Never let a request's transaction outlive it: a view commits what it means to keep, and
-    anything left open (even a read, which on SQLite may hold the write lock) is rolled back."""
-    from marketplace.extensions import db
-
-    try:
-        db.session.rollback()
-    except Exception:  # noqa: BLE001 - a broken connection is discarded by the pool anyway
-        db.session.close()
-
-
 def write_intent() -> None:
     """Declare that transactions in this application context (a CLI command, a worker thread) will
     write, so that on SQLite they take the write lock when they begin."""
