@@ -75,10 +75,11 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts
     from marketplace.admin.views import bp as admin
+    from marketplace.alliance.views import bp as alliance
     from marketplace.core.views import bp as core
     from marketplace.participants.views import bp as participants
 
-    for blueprint in (core, accounts, admin, participants):
+    for blueprint in (core, accounts, admin, participants, alliance):
         app.register_blueprint(blueprint)
 
 

@@ -267,6 +267,29 @@ PRISONS: dict[str, str] = {
 }
 
 
+# What an employer in the Corporate Alliance can commit to about recruiting people with convictions.
+# The first four are Business in the Community's Ban the Box commitments (bitc.org.uk/fact-sheet/
+# why-ban-the-box); the rest are common fair-chance practice asked of alliance members (a design choice).
+FAIR_CHANCE_COMMITMENTS: dict[str, str] = {
+    "no_tick_box": "No criminal convictions tick box on our application forms (Ban the Box)",
+    "skills_first": "We judge applicants on their skills first",
+    "explain": "Applicants can explain their convictions in person",
+    "case_by_case": "We consider convictions case by case, for their relevance and risk to the job",
+    "after_offer": "We ask about convictions only after a conditional job offer",
+    "confidential": "Disclosures are kept confidential and shared only with those who need to know",
+    "in_work_support": "New starters get in-work support, such as a buddy or mentor, in their first months",
+    "trained_managers": "Our hiring managers are trained in recruiting people with convictions",
+}
+
+# Business size bands by number of employees. Source: gov.uk/government/statistics/business-population-
+# estimates (micro 0 to 9, small 10 to 49, medium 50 to 249, large 250 or more).
+ORGANISATION_SIZES: dict[str, str] = {
+    "micro": "Fewer than 10 employees",
+    "small": "10 to 49 employees",
+    "medium": "50 to 249 employees",
+    "large": "250 or more employees",
+}
+
 def choices(mapping_or_sequence, *, blank: str | None = None) -> list[tuple[str, str]]:
     """(value, label) pairs for a form field, optionally led by a blank "choose" option."""
     if isinstance(mapping_or_sequence, dict):

@@ -101,6 +101,44 @@ ROWS.update({
     ("participants.restrictions", "POST"): expect(403, case_manager=302, admin=302),
 })
 
+# ----------------------------------------------------------------------------------------------------
+# Corporate Alliance. The world's employer is a level 2 member with an application to move up to level 3
+# waiting (the `membership_id` of every membership route); the social enterprise has a profile and no
+# membership. The world's offer is the employer's; its booking is the case manager's, for the world's
+# participant. The directory is public.
+MEMBERS_ONLY = dict(default=403, employer=200, social_enterprise=200)
+ROWS.update({
+    ("alliance.directory", "GET"): expect(200, anonymous=200),
+    ("alliance.member", "GET"): expect(200, anonymous=200),
+    ("alliance.membership", "GET"): expect(**MEMBERS_ONLY),
+    ("alliance.profile", "GET"): expect(**MEMBERS_ONLY),
+    ("alliance.profile", "POST"): expect(403, employer=400, social_enterprise=400),
+    ("alliance.apply", "GET"): expect(**MEMBERS_ONLY),
+    ("alliance.apply", "POST"): expect(403, employer=400, social_enterprise=400),
+    # The application is the employer's: withdrawing it works; another organisation's is a 404.
+    ("alliance.withdraw", "POST"): expect(403, employer=302, social_enterprise=404),
+    ("alliance.renew", "POST"): expect(403, employer=302, social_enterprise=404),
+    ("alliance.applications", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("alliance.application", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("alliance.approve", "POST"): expect(**ADMIN_ONLY, admin=302),
+    ("alliance.reject", "POST"): expect(**ADMIN_ONLY, admin=400),
+    ("alliance.our_offers", "GET"): expect(**MEMBERS_ONLY),
+    ("alliance.new_offer", "GET"): expect(**MEMBERS_ONLY),
+    ("alliance.new_offer", "POST"): expect(403, employer=400, social_enterprise=400),
+    ("alliance.offer", "GET"): expect(403, employer=200, social_enterprise=404, case_manager=200, admin=200),
+    ("alliance.edit_offer", "GET"): expect(403, employer=200, social_enterprise=404),
+    ("alliance.edit_offer", "POST"): expect(403, employer=400, social_enterprise=404),
+    ("alliance.cancel_offer", "GET"): expect(403, employer=200, social_enterprise=404),
+    ("alliance.cancel_offer", "POST"): expect(403, employer=400, social_enterprise=404),
+    # Attendance can be recorded once the session has started; the world's offer is in two weeks.
+    ("alliance.attendance", "POST"): expect(403, employer=400, social_enterprise=404),
+    ("alliance.offers", "GET"): expect(403, case_manager=200, admin=200),
+    ("alliance.book", "GET"): expect(403, case_manager=200),
+    ("alliance.book", "POST"): expect(403, case_manager=400),
+    ("alliance.bookings", "GET"): expect(403, case_manager=200),
+    ("alliance.cancel_booking", "POST"): expect(403, case_manager=302),
+})
+
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
 
@@ -138,7 +176,26 @@ def build_participants(world: World) -> None:
     world.records["participant"] = ParticipantFactory(case_manager=world.users["case_manager"])
 
 
-WORLD_BUILDERS = [build_foundation, build_participants]
+def build_alliance(world: World) -> None:
+    from tests.factories import (
+        AllianceMembershipFactory,
+        BookingFactory,
+        ConsentRecordFactory,
+        MemberProfileFactory,
+        OfferFactory,
+    )
+
+    employer = world.users["employer"].organisation
+    MemberProfileFactory(organisation=employer)
+    AllianceMembershipFactory(organisation=employer, level=2)
+    world.records["application"] = AllianceMembershipFactory(organisation=employer, level=3, status="applied")
+    MemberProfileFactory(organisation=world.users["social_enterprise"].organisation)
+    world.records["offer"] = OfferFactory(organisation=employer)
+    ConsentRecordFactory(participant=world.records["participant"])
+    world.records["booking"] = BookingFactory(offer=world.records["offer"], participant=world.records["participant"])
+
+
+WORLD_BUILDERS = [build_foundation, build_participants, build_alliance]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -148,6 +205,10 @@ URL_ARGUMENTS = {
     "message_id": lambda w: w.records["outbox_message"].id,
     "token": lambda w: "not-a-real-token",
     "participant_id": lambda w: w.records["participant"].id,
+    "member_id": lambda w: w.users["employer"].organisation_id,
+    "membership_id": lambda w: w.records["application"].id,
+    "offer_id": lambda w: w.records["offer"].id,
+    "booking_id": lambda w: w.records["booking"].id,
 }
 
 

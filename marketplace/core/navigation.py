@@ -23,12 +23,18 @@ def navigation_items() -> list[dict]:
         items = [
             _item("Dashboard", "admin.dashboard", "/admin/dashboard"),
             _item("Registrations", "admin.registrations", "/admin/registrations"),
+            _item("Alliance applications", "alliance.applications", "/alliance/applications"),
             _item("Users", "admin.users", "/admin/users"),
             _item("Audit log", "admin.audit", "/admin/audit"),
             _item("Outbox", "admin.outbox", "/admin/outbox"),
         ]
     if current_user.role == Role.CASE_MANAGER:
         items.append(_item("Caseload", "participants.caseload", "/participants"))
+        items.append(_item("Employer sessions", "alliance.offers", "/alliance/offers", "/alliance/bookings"))
+    if current_user.role in (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE):
+        items.append(_item("Alliance membership", "alliance.membership", "/alliance/membership",
+                           "/alliance/profile", "/alliance/apply"))
+        items.append(_item("Sessions", "alliance.our_offers", "/alliance/our-offers", "/alliance/offers"))
     if current_user.organisation is not None:
         items.append(_item("Organisation", "accounts.organisation", "/organisation"))
     return items

@@ -9,7 +9,7 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, update
 
@@ -43,6 +43,14 @@ def record_audit(action: str, subject=None, *, subject_type: str | None = None,
     )
     db.session.add(event)
     return event
+
+
+def path_for(endpoint: str, **values) -> str:
+    """The path of a page, for a notification's link, inside a request or outside one (a scheduled job
+    or a command, where `url_for` has no server name to build with)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("").build(endpoint, values)
 
 
 def notify(user, text: str, link: str | None = None, *, email_subject: str | None = None,
