@@ -77,9 +77,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin
     from marketplace.alliance.views import bp as alliance
     from marketplace.core.views import bp as core
+    from marketplace.opportunities.views import bp as opportunities
     from marketplace.participants.views import bp as participants
 
-    for blueprint in (core, accounts, admin, participants, alliance):
+    for blueprint in (core, accounts, admin, participants, alliance, opportunities):
         app.register_blueprint(blueprint)
 
 

@@ -136,8 +136,9 @@ def prune() -> None:
 
 def register(app: Flask) -> None:
     from marketplace.alliance.cli import organisations_cli
+    from marketplace.opportunities.cli import opportunities_cli
     from marketplace.participants.cli import participants_cli, retention_cli
 
     for group in (users_cli, seed_cli, mail_cli, maintenance_cli, reminders_cli, participants_cli, retention_cli,
-                  organisations_cli):
+                  organisations_cli, opportunities_cli):
         app.cli.add_command(group)

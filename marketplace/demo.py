@@ -33,11 +33,12 @@ class DemoContext:
 def seed(seed_value: int) -> list[str]:
     from marketplace.accounts import demo as accounts_demo
     from marketplace.alliance import demo as alliance_demo
+    from marketplace.opportunities import demo as opportunities_demo
     from marketplace.participants import demo as participants_demo
 
     context = DemoContext(seed_value)
     summary = [f"Demo data seeded (seed {seed_value}):"]
-    for step in (accounts_demo.seed, participants_demo.seed, alliance_demo.seed):
+    for step in (accounts_demo.seed, participants_demo.seed, alliance_demo.seed, opportunities_demo.seed):
         summary.extend(f"  {line}" for line in step(context))
     summary.append("Demo logins: flask --app marketplace seed logins")
     return summary

@@ -139,6 +139,28 @@ ROWS.update({
     ("alliance.cancel_booking", "POST"): expect(403, case_manager=302),
 })
 
+# ----------------------------------------------------------------------------------------------------
+# Opportunities. The world's opportunity is an open training course of the employer (a level 2 member);
+# the social enterprise is another organisation, so the employer's opportunity is a 404 to it. Case
+# managers and admins read published opportunities; only the organisation manages its own.
+OWNER_STEP = dict(default=403, employer=302, social_enterprise=404)
+ROWS.update({
+    ("opportunities.browse", "GET"): expect(403, case_manager=200, admin=200),
+    ("opportunities.show", "GET"): expect(403, case_manager=200, admin=200, employer=200, social_enterprise=404),
+    ("opportunities.print_sheet", "GET"): expect(403, case_manager=200, admin=200, employer=200,
+                                                 social_enterprise=404),
+    ("opportunities.ours", "GET"): expect(**MEMBERS_ONLY),
+    ("opportunities.new", "GET"): expect(**MEMBERS_ONLY),
+    ("opportunities.new", "POST"): expect(403, employer=400, social_enterprise=400),
+    ("opportunities.edit", "GET"): expect(403, employer=200, social_enterprise=404),
+    ("opportunities.edit", "POST"): expect(403, employer=400, social_enterprise=404),
+    ("opportunities.preview", "GET"): expect(403, employer=200, social_enterprise=404),
+    # An empty post to a step the open opportunity cannot take is refused with a message on the page
+    # it goes back to; close and duplicate work.
+    **{(f"opportunities.{name}", "POST"): expect(**OWNER_STEP)
+       for name in ("publish", "close", "reopen", "archive", "duplicate")},
+})
+
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
 
@@ -195,7 +217,16 @@ def build_alliance(world: World) -> None:
     world.records["booking"] = BookingFactory(offer=world.records["offer"], participant=world.records["participant"])
 
 
-WORLD_BUILDERS = [build_foundation, build_participants, build_alliance]
+def build_opportunities(world: World) -> None:
+    from tests.factories import OpportunityFactory
+
+    world.records["opportunity"] = OpportunityFactory(
+        organisation=world.users["employer"].organisation, kind="training", title="Forklift licence course",
+        qualification_subject="engineering", qualification_level="2", paid=False, pay_from=None,
+        pays_minimum_wage=False, is_training=True, contract_type="")
+
+
+WORLD_BUILDERS = [build_foundation, build_participants, build_alliance, build_opportunities]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -209,6 +240,7 @@ URL_ARGUMENTS = {
     "membership_id": lambda w: w.records["application"].id,
     "offer_id": lambda w: w.records["offer"].id,
     "booking_id": lambda w: w.records["booking"].id,
+    "opportunity_id": lambda w: w.records["opportunity"].id,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from functools import cache
 
 import factory
@@ -23,6 +24,7 @@ from marketplace.core.models import AuditEvent, Notification, OutboxMessage
 from marketplace.core.roles import OrganisationKind, ProviderType, Role
 from marketplace.core.tokens import hash_token, new_token
 from marketplace.extensions import db
+from marketplace.opportunities.models import Opportunity
 from marketplace.participants.models import ConsentRecord, NeedsAssessment, Participant
 from marketplace.reference import PATHWAYS
 from tests.helpers import TEST_PASSWORD
@@ -293,3 +295,42 @@ class BookingFactory(Base):
     @factory.post_generation
     def take_place(obj, create, extracted, **kwargs):
         obj.offer.places_taken += 1
+
+
+class OpportunityFactory(Base):
+    """An open vacancy for a warehouse operative in Warrington, closing in three weeks, posted by a
+    level 3 member: 2 places, paid above the minimum wage."""
+
+    class Meta:
+        model = Opportunity
+
+    organisation = factory.LazyFunction(lambda: member_organisation(3))
+    created_by_id = None
+    external_id = None
+    kind = "vacancy"
+    title = factory.Sequence(lambda n: f"Warehouse operative {n}")
+    description = "Picking and packing orders for supermarkets, on a friendly day shift."
+    sector = "Logistics and warehousing"
+    occupation_group = "9"
+    town = "Warrington"
+    postcode = "WA1 1AA"
+    region = "North West"
+    hours_per_week = Decimal("37.5")
+    work_pattern = "full_time"
+    contract_type = "permanent"
+    pay_from = Decimal("13.00")
+    pay_to = None
+    pay_period = "hour"
+    pays_minimum_wage = True
+    closing_date = factory.LazyFunction(lambda: clock.today() + timedelta(days=21))
+    rolling = False
+    places = 2
+    places_taken = 0
+    minimum_requirements = factory.LazyFunction(list)
+    documents = factory.LazyFunction(lambda: ["cv"])
+    offence_exclusions = factory.LazyFunction(lambda: ["case_by_case"])
+    paid = True
+    status = "open"
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyFunction(clock.now)
+    published_at = factory.LazyFunction(clock.now)

@@ -30,10 +30,12 @@ def navigation_items() -> list[dict]:
         ]
     if current_user.role == Role.CASE_MANAGER:
         items.append(_item("Caseload", "participants.caseload", "/participants"))
+        items.append(_item("Opportunities", "opportunities.browse", "/opportunities"))
         items.append(_item("Employer sessions", "alliance.offers", "/alliance/offers", "/alliance/bookings"))
     if current_user.role in (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE):
         items.append(_item("Alliance membership", "alliance.membership", "/alliance/membership",
                            "/alliance/profile", "/alliance/apply"))
+        items.append(_item("Opportunities", "opportunities.ours", "/opportunities"))
         items.append(_item("Sessions", "alliance.our_offers", "/alliance/our-offers", "/alliance/offers"))
     if current_user.organisation is not None:
         items.append(_item("Organisation", "accounts.organisation", "/organisation"))
