@@ -77,12 +77,14 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts
     from marketplace.admin.views import bp as admin
+    from marketplace.alliance.views import bp as alliance
     from marketplace.core.views import bp as core
     from marketplace.disclosure.views import bp as disclosure
     from marketplace.gatemate.views import bp as gatemate
+    from marketplace.opportunities.views import bp as opportunities
     from marketplace.participants.views import bp as participants
 
-    for blueprint in (core, accounts, admin, participants, gatemate, disclosure):
+    for blueprint in (core, accounts, admin, participants, alliance, opportunities, gatemate, disclosure):
         app.register_blueprint(blueprint)
 
 

@@ -6,6 +6,9 @@ values) are stored in the database and used in imports; labels are what people r
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 # ITL 1 statistical regions of England, plus Wales.
 # Source: wikipedia ITL_1_statistical_regions_of_England. The RS01 codes are the CFO research series
 # report codes (seed 002); Wales had no report in that series.
@@ -290,6 +293,58 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "welding": ("welder", "welding", "fabricator", "fabrication"),
     "painting": ("painter", "decorator", "painting and decorating"),
 }
+
+# What an employer in the Corporate Alliance can commit to about recruiting people with convictions.
+# The first four are Business in the Community's Ban the Box commitments (bitc.org.uk/fact-sheet/
+# why-ban-the-box); the rest are common fair-chance practice asked of alliance members (a design choice).
+FAIR_CHANCE_COMMITMENTS: dict[str, str] = {
+    "no_tick_box": "No criminal convictions tick box on our application forms (Ban the Box)",
+    "skills_first": "We judge applicants on their skills first",
+    "explain": "Applicants can explain their convictions in person",
+    "case_by_case": "We consider convictions case by case, for their relevance and risk to the job",
+    "after_offer": "We ask about convictions only after a conditional job offer",
+    "confidential": "Disclosures are kept confidential and shared only with those who need to know",
+    "in_work_support": "New starters get in-work support, such as a buddy or mentor, in their first months",
+    "trained_managers": "Our hiring managers are trained in recruiting people with convictions",
+}
+
+# Business size bands by number of employees. Source: gov.uk/government/statistics/business-population-
+# estimates (micro 0 to 9, small 10 to 49, medium 50 to 249, large 250 or more).
+ORGANISATION_SIZES: dict[str, str] = {
+    "micro": "Fewer than 10 employees",
+    "small": "10 to 49 employees",
+    "medium": "50 to 249 employees",
+    "large": "250 or more employees",
+}
+
+# The National Minimum Wage, hourly, by the date each rate came into force. Source:
+# gov.uk/national-minimum-wage-rates, "Current rates" from 1 April 2026: 21 and over (the National Living
+# Wage) £12.71, 18 to 20 £10.85, under 18 £8.00, apprentices £8.00; from 1 April 2025: £12.21, £10.00,
+# £7.55, £7.55. Checked on 25 November 2026 against the Low Pay Commission rates accepted in the Autumn
+# Budget 2025 (the rates for April 2027 are not yet in force). Add each April's rates here; the
+# functions below pick the one in force on a day.
+NATIONAL_LIVING_WAGE: tuple[tuple[date, Decimal], ...] = (
+    (date(2025, 4, 1), Decimal("12.21")),
+    (date(2026, 4, 1), Decimal("12.71")),
+)
+APPRENTICE_RATE: tuple[tuple[date, Decimal], ...] = (
+    (date(2025, 4, 1), Decimal("7.55")),
+    (date(2026, 4, 1), Decimal("8.00")),
+)
+
+
+def _in_force(rates: tuple[tuple[date, Decimal], ...], day: date) -> Decimal:
+    current = [rate for since, rate in rates if since <= day]
+    return current[-1] if current else rates[0][1]
+
+
+def minimum_wage_on(day: date, *, apprenticeship: bool = False) -> Decimal:
+    """The hourly minimum an advertised opportunity must pay on `day`.
+
+    An advertisement is open to people aged 21 and over, who must be paid at least the National Living
+    Wage, so the lower rates for younger workers never make a low rate acceptable. An apprenticeship may
+    pay the apprentice rate (to apprentices under 19 or in their first year)."""
+    return _in_force(APPRENTICE_RATE if apprenticeship else NATIONAL_LIVING_WAGE, day)
 
 
 def choices(mapping_or_sequence, *, blank: str | None = None) -> list[tuple[str, str]]:

@@ -136,6 +136,66 @@ ROWS.update({
     ("gatemate.coverage", "GET"): expect(403, coordinator=200, admin=200),
 })
 
+# ----------------------------------------------------------------------------------------------------
+# Corporate Alliance. The world's employer is a level 2 member with an application to move up to level 3
+# waiting (the `membership_id` of every membership route); the social enterprise has a profile and no
+# membership. The world's offer is the employer's; its booking is the case manager's, for the world's
+# participant. The directory is public.
+MEMBERS_ONLY = dict(default=403, employer=200, social_enterprise=200)
+ROWS.update({
+    ("alliance.directory", "GET"): expect(200, anonymous=200),
+    ("alliance.member", "GET"): expect(200, anonymous=200),
+    ("alliance.membership", "GET"): expect(**MEMBERS_ONLY),
+    ("alliance.profile", "GET"): expect(**MEMBERS_ONLY),
+    ("alliance.profile", "POST"): expect(403, employer=400, social_enterprise=400),
+    ("alliance.apply", "GET"): expect(**MEMBERS_ONLY),
+    ("alliance.apply", "POST"): expect(403, employer=400, social_enterprise=400),
+    # The application is the employer's: withdrawing it works; another organisation's is a 404.
+    ("alliance.withdraw", "POST"): expect(403, employer=302, social_enterprise=404),
+    ("alliance.renew", "POST"): expect(403, employer=302, social_enterprise=404),
+    ("alliance.applications", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("alliance.application", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("alliance.approve", "POST"): expect(**ADMIN_ONLY, admin=302),
+    ("alliance.reject", "POST"): expect(**ADMIN_ONLY, admin=400),
+    ("alliance.our_offers", "GET"): expect(**MEMBERS_ONLY),
+    ("alliance.new_offer", "GET"): expect(**MEMBERS_ONLY),
+    ("alliance.new_offer", "POST"): expect(403, employer=400, social_enterprise=400),
+    ("alliance.offer", "GET"): expect(403, employer=200, social_enterprise=404, case_manager=200, admin=200),
+    ("alliance.edit_offer", "GET"): expect(403, employer=200, social_enterprise=404),
+    ("alliance.edit_offer", "POST"): expect(403, employer=400, social_enterprise=404),
+    ("alliance.cancel_offer", "GET"): expect(403, employer=200, social_enterprise=404),
+    ("alliance.cancel_offer", "POST"): expect(403, employer=400, social_enterprise=404),
+    # Attendance can be recorded once the session has started; the world's offer is in two weeks.
+    ("alliance.attendance", "POST"): expect(403, employer=400, social_enterprise=404),
+    ("alliance.offers", "GET"): expect(403, case_manager=200, admin=200),
+    ("alliance.book", "GET"): expect(403, case_manager=200),
+    ("alliance.book", "POST"): expect(403, case_manager=400),
+    ("alliance.bookings", "GET"): expect(403, case_manager=200),
+    ("alliance.cancel_booking", "POST"): expect(403, case_manager=302),
+})
+
+# ----------------------------------------------------------------------------------------------------
+# Opportunities. The world's opportunity is an open training course of the employer (a level 2 member);
+# the social enterprise is another organisation, so the employer's opportunity is a 404 to it. Case
+# managers and admins read published opportunities; only the organisation manages its own.
+OWNER_STEP = dict(default=403, employer=302, social_enterprise=404)
+ROWS.update({
+    ("opportunities.browse", "GET"): expect(403, case_manager=200, admin=200),
+    ("opportunities.show", "GET"): expect(403, case_manager=200, admin=200, employer=200, social_enterprise=404),
+    ("opportunities.print_sheet", "GET"): expect(403, case_manager=200, admin=200, employer=200,
+                                                 social_enterprise=404),
+    ("opportunities.ours", "GET"): expect(**MEMBERS_ONLY),
+    ("opportunities.new", "GET"): expect(**MEMBERS_ONLY),
+    ("opportunities.new", "POST"): expect(403, employer=400, social_enterprise=400),
+    ("opportunities.edit", "GET"): expect(403, employer=200, social_enterprise=404),
+    ("opportunities.edit", "POST"): expect(403, employer=400, social_enterprise=404),
+    ("opportunities.preview", "GET"): expect(403, employer=200, social_enterprise=404),
+    # An empty post to a step the open opportunity cannot take is refused with a message on the page
+    # it goes back to; close and duplicate work.
+    **{(f"opportunities.{name}", "POST"): expect(**OWNER_STEP)
+       for name in ("publish", "close", "reopen", "archive", "duplicate")},
+})
+
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
 
@@ -182,7 +242,36 @@ def build_gatemate(world: World) -> None:
     world.records["gatemate_request"] = GatemateRequestFactory(participant=leaving)
 
 
-WORLD_BUILDERS = [build_foundation, build_participants, build_gatemate]
+def build_alliance(world: World) -> None:
+    from tests.factories import (
+        AllianceMembershipFactory,
+        BookingFactory,
+        ConsentRecordFactory,
+        MemberProfileFactory,
+        OfferFactory,
+    )
+
+    employer = world.users["employer"].organisation
+    MemberProfileFactory(organisation=employer)
+    AllianceMembershipFactory(organisation=employer, level=2)
+    world.records["application"] = AllianceMembershipFactory(organisation=employer, level=3, status="applied")
+    MemberProfileFactory(organisation=world.users["social_enterprise"].organisation)
+    world.records["offer"] = OfferFactory(organisation=employer)
+    ConsentRecordFactory(participant=world.records["participant"])
+    world.records["booking"] = BookingFactory(offer=world.records["offer"], participant=world.records["participant"])
+
+
+def build_opportunities(world: World) -> None:
+    from tests.factories import OpportunityFactory
+
+    world.records["opportunity"] = OpportunityFactory(
+        organisation=world.users["employer"].organisation, kind="training", title="Forklift licence course",
+        qualification_subject="engineering", qualification_level="2", paid=False, pay_from=None,
+        pays_minimum_wage=False, is_training=True, contract_type="")
+
+
+WORLD_BUILDERS = [build_foundation, build_participants, build_alliance, build_opportunities,
+                  build_gatemate]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -194,6 +283,11 @@ URL_ARGUMENTS = {
     "participant_id": lambda w: w.records["participant"].id,
     "request_id": lambda w: w.records["gatemate_request"].id,
     "mentor_id": lambda w: w.users["mentor"].id,
+    "member_id": lambda w: w.users["employer"].organisation_id,
+    "membership_id": lambda w: w.records["application"].id,
+    "offer_id": lambda w: w.records["offer"].id,
+    "booking_id": lambda w: w.records["booking"].id,
+    "opportunity_id": lambda w: w.records["opportunity"].id,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
+from decimal import Decimal
 from functools import cache
 
 import factory
@@ -17,12 +18,14 @@ from marketplace.accounts.models import (
     UserStatus,
 )
 from marketplace.accounts.passwords import hash_password
+from marketplace.alliance.models import AllianceMembership, Booking, MemberProfile, MembershipChange, Offer
 from marketplace.core import clock
 from marketplace.core.models import AuditEvent, Notification, OutboxMessage
 from marketplace.core.roles import OrganisationKind, ProviderType, Role
 from marketplace.core.tokens import hash_token, new_token
 from marketplace.extensions import db
 from marketplace.gatemate.models import GatemateRequest, MentorProfile, RequestEvent
+from marketplace.opportunities.models import Opportunity
 from marketplace.participants.models import ConsentRecord, NeedsAssessment, Participant
 from marketplace.reference import PATHWAYS
 from tests.helpers import TEST_PASSWORD
@@ -232,6 +235,89 @@ class GatemateRequestFactory(Base):
     note = ""
     status = "open"
     mentor_id = None
+
+class MemberProfileFactory(Base):
+    """A filled-in alliance profile of an employer (or social enterprise, with its purpose)."""
+
+    class Meta:
+        model = MemberProfile
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    organisation_id = factory.LazyAttribute(lambda o: o.organisation.id)
+    sectors = factory.LazyFunction(lambda: ["Logistics and warehousing"])
+    regions = factory.LazyFunction(lambda: ["North West"])
+    size = "medium"
+    what_it_does = "Runs warehouses across the North West."
+    website = ""
+    contact_name = "Dana Whitfield"
+    contact_role = "Head of people"
+    contact_email = "dana@test.example"
+    contact_phone = ""
+    commitments = factory.LazyFunction(lambda: ["no_tick_box", "case_by_case"])
+    story = "We have recruited from HMP Liverpool since 2019."
+    social_purpose = factory.LazyAttribute(
+        lambda o: "Training people leaving prison" if o.organisation.kind == OrganisationKind.SOCIAL_ENTERPRISE else "")
+    profit_reinvestment = factory.LazyAttribute(
+        lambda o: "Into paid placements" if o.organisation.kind == OrganisationKind.SOCIAL_ENTERPRISE else "")
+    updated_at = factory.LazyFunction(clock.now)
+
+
+class AllianceMembershipFactory(Base):
+    """An approved level 1 membership with 11 months to run. `status="applied"` makes an application."""
+
+    class Meta:
+        model = AllianceMembership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    level = 1
+    status = "approved"
+    pledges = factory.LazyAttribute(lambda o: ["mock_interviews"] + (["paid_placements"] if o.level >= 2 else [])
+                                    + (["recruit_prison"] if o.level >= 3 else []))
+    statement = ""
+    applied_at = factory.LazyFunction(lambda: clock.now() - timedelta(days=35))
+    decided_at = factory.LazyAttribute(lambda o: clock.now() - timedelta(days=30) if o.status != "applied" else None)
+    expires_on = factory.LazyAttribute(
+        lambda o: clock.today() + timedelta(days=335) if o.status == "approved" else None)
+
+    @factory.post_generation
+    def history(obj, create, extracted, **kwargs):
+        db.session.add(MembershipChange(membership=obj, action="apply", from_status="", to_status="applied",
+                                        level=obj.level, at=obj.applied_at))
+        if obj.status != "applied":
+            db.session.add(MembershipChange(membership=obj, action="approve", from_status="applied",
+                                            to_status="approved", level=obj.level, at=obj.decided_at))
+
+
+def member_organisation(level: int | None = 1, kind: str = "employer", profile: dict | None = None, **fields):
+    """An approved organisation with a profile (`profile` changes its fields) and, with a level, an
+    approved membership."""
+    organisation = OrganisationFactory(kind=kind, **fields)
+    MemberProfileFactory(organisation=organisation, **(profile or {}))
+    if level is not None:
+        AllianceMembershipFactory(organisation=organisation, level=level)
+    return organisation
+
+
+class OfferFactory(Base):
+    """A mock-interview morning at HMP Liverpool in two weeks, with 8 places."""
+
+    class Meta:
+        model = Offer
+
+    organisation = factory.LazyFunction(lambda: member_organisation(1))
+    kind = "mock_interviews"
+    title = factory.Sequence(lambda n: f"Mock interview morning {n}")
+    description = "Practice interviews with our warehouse managers, with feedback."
+    starts_on = factory.LazyFunction(lambda: clock.today() + timedelta(days=14))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on)
+    times = "9.30am to 12.30pm"
+    setting = "prison"
+    prison = "HMP Liverpool"
+    town = ""
+    region = "North West"
+    places = 8
+    places_taken = 0
+    suits = "People within 12 weeks of release"
     created_at = factory.LazyFunction(clock.now)
     updated_at = factory.LazyFunction(clock.now)
 
@@ -246,3 +332,59 @@ class RequestEventFactory(Base):
     to_status = "open"
     at = factory.LazyFunction(clock.now)
     note = ""
+
+class BookingFactory(Base):
+    class Meta:
+        model = Booking
+
+    offer = factory.SubFactory(OfferFactory)
+    participant = factory.SubFactory("tests.factories.ParticipantFactory")
+    participant_id = factory.LazyAttribute(lambda o: o.participant.id)
+    organisation_id = factory.LazyAttribute(lambda o: o.participant.organisation_id)
+    booked_by_id = factory.LazyAttribute(lambda o: o.participant.case_manager.id)
+    display_name = factory.LazyAttribute(lambda o: f"{o.participant.first_name} {o.participant.last_name[0]}.")
+    note = ""
+    created_at = factory.LazyFunction(clock.now)
+
+    @factory.post_generation
+    def take_place(obj, create, extracted, **kwargs):
+        obj.offer.places_taken += 1
+
+
+class OpportunityFactory(Base):
+    """An open vacancy for a warehouse operative in Warrington, closing in three weeks, posted by a
+    level 3 member: 2 places, paid above the minimum wage."""
+
+    class Meta:
+        model = Opportunity
+
+    organisation = factory.LazyFunction(lambda: member_organisation(3))
+    created_by_id = None
+    external_id = None
+    kind = "vacancy"
+    title = factory.Sequence(lambda n: f"Warehouse operative {n}")
+    description = "Picking and packing orders for supermarkets, on a friendly day shift."
+    sector = "Logistics and warehousing"
+    occupation_group = "9"
+    town = "Warrington"
+    postcode = "WA1 1AA"
+    region = "North West"
+    hours_per_week = Decimal("37.5")
+    work_pattern = "full_time"
+    contract_type = "permanent"
+    pay_from = Decimal("13.00")
+    pay_to = None
+    pay_period = "hour"
+    pays_minimum_wage = True
+    closing_date = factory.LazyFunction(lambda: clock.today() + timedelta(days=21))
+    rolling = False
+    places = 2
+    places_taken = 0
+    minimum_requirements = factory.LazyFunction(list)
+    documents = factory.LazyFunction(lambda: ["cv"])
+    offence_exclusions = factory.LazyFunction(lambda: ["case_by_case"])
+    paid = True
+    status = "open"
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyFunction(clock.now)
+    published_at = factory.LazyFunction(clock.now)

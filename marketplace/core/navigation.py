@@ -23,6 +23,7 @@ def navigation_items() -> list[dict]:
         items = [
             _item("Dashboard", "admin.dashboard", "/admin/dashboard"),
             _item("Registrations", "admin.registrations", "/admin/registrations"),
+            _item("Alliance applications", "alliance.applications", "/alliance/applications"),
             _item("Users", "admin.users", "/admin/users"),
             _item("Audit log", "admin.audit", "/admin/audit"),
             _item("Outbox", "admin.outbox", "/admin/outbox"),
@@ -30,7 +31,14 @@ def navigation_items() -> list[dict]:
         ]
     if current_user.role == Role.CASE_MANAGER:
         items.append(_item("Caseload", "participants.caseload", "/participants"))
+        items.append(_item("Opportunities", "opportunities.browse", "/opportunities"))
+        items.append(_item("Employer sessions", "alliance.offers", "/alliance/offers", "/alliance/bookings"))
         items.append(_item("Gatemate", "gatemate.requests", "/gatemate"))
+    if current_user.role in (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE):
+        items.append(_item("Alliance membership", "alliance.membership", "/alliance/membership",
+                           "/alliance/profile", "/alliance/apply"))
+        items.append(_item("Opportunities", "opportunities.ours", "/opportunities"))
+        items.append(_item("Sessions", "alliance.our_offers", "/alliance/our-offers", "/alliance/offers"))
     if current_user.role == Role.MENTOR:
         items.append(_item("Requests board", "gatemate.board", "/gatemate/board"))
         items.append(_item("Your requests", "gatemate.requests", "/gatemate/requests"))

@@ -1,7 +1,7 @@
 """gatemate: mentor profiles, meet-at-the-gate requests and their history
 
 Revision ID: 0006_gatemate
-Revises: 0003_reminders
+Revises: 0005_opportunities
 Create Date: 2026-11-25 00:56:57.671856
 
 """
@@ -11,7 +11,7 @@ from marketplace.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0006_gatemate'
-down_revision = '0003_reminders'
+down_revision = '0005_opportunities'
 branch_labels = None
 depends_on = None
 
