@@ -83,8 +83,11 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.gatemate.views import bp as gatemate
     from marketplace.opportunities.views import bp as opportunities
     from marketplace.participants.views import bp as participants
+    from marketplace.referrals.views import bp as referrals
+    from marketplace.search.views import bp as search
 
-    for blueprint in (core, accounts, admin, participants, alliance, opportunities, gatemate, disclosure):
+    for blueprint in (core, accounts, admin, participants, alliance, opportunities, search, referrals, gatemate,
+                      disclosure):
         app.register_blueprint(blueprint)
 
 

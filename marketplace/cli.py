@@ -187,10 +187,11 @@ def register(app: Flask) -> None:
     from marketplace.alliance.cli import organisations_cli
     from marketplace.opportunities.cli import opportunities_cli
     from marketplace.participants.cli import participants_cli, retention_cli
-    from marketplace.search.cli import search_cli
+    from marketplace.search.cli import match_command, search_cli
 
     for group in (users_cli, seed_cli, mail_cli, maintenance_cli, reminders_cli, participants_cli, retention_cli,
                   search_cli, disclosure_cli, organisations_cli, opportunities_cli):
         app.cli.add_command(group)
+    app.cli.add_command(match_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

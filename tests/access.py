@@ -196,6 +196,32 @@ ROWS.update({
        for name in ("publish", "close", "reopen", "archive", "duplicate")},
 })
 
+# ----------------------------------------------------------------------------------------------------
+# Search and matching. Employers and social enterprises search only their own opportunities.
+ROWS.update({
+    ("search.opportunities", "GET"): expect(403, case_manager=200, employer=200, social_enterprise=200, admin=200),
+    ("search.matches", "GET"): expect(**PARTICIPANT_RECORD),
+    ("search.people", "GET"): expect(403, case_manager=200),
+})
+
+# ----------------------------------------------------------------------------------------------------
+# Referrals. The world's referral is the case manager's participant, put forward for the employer's
+# opportunity; it is new (submitted), so the employer can acknowledge it. The social enterprise is
+# another organisation (404). Steps the visitor cannot take send them back to the referral (302).
+ROWS.update({
+    # /referrals/new needs ?participant=&opportunity=; without them the participant is not found.
+    ("referrals.new", "GET"): expect(403, case_manager=404),
+    ("referrals.new", "POST"): expect(403, case_manager=404),
+    ("referrals.caseload", "GET"): expect(403, case_manager=200),
+    ("referrals.inbox", "GET"): expect(403, employer=200, social_enterprise=200),
+    ("referrals.show", "GET"): expect(403, case_manager=200, employer=200, admin=200, social_enterprise=404),
+    ("referrals.step", "GET"): expect(403, case_manager=302, employer=200, social_enterprise=404),
+    ("referrals.step", "POST"): expect(403, case_manager=302, employer=302, social_enterprise=404),
+    ("referrals.message", "POST"): expect(403, case_manager=400, employer=400, social_enterprise=404),
+    ("referrals.document", "GET"): expect(403, case_manager=200, employer=200, admin=200, social_enterprise=404),
+    ("referrals.guarantees", "GET"): expect(**ADMIN_ONLY, admin=200),
+})
+
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
 
@@ -270,8 +296,16 @@ def build_opportunities(world: World) -> None:
         pays_minimum_wage=False, is_training=True, contract_type="")
 
 
-WORLD_BUILDERS = [build_foundation, build_participants, build_alliance, build_opportunities,
-                  build_gatemate]
+def build_referrals(world: World) -> None:
+    from tests.factories import ReferralFactory, referral_document
+
+    referral = ReferralFactory(participant=world.records["participant"], opportunity=world.records["opportunity"])
+    world.records["referral"] = referral
+    world.records["referral_document"] = referral_document(referral)
+
+
+WORLD_BUILDERS = [build_foundation, build_participants, build_alliance, build_opportunities, build_gatemate,
+                  build_referrals]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -288,6 +322,9 @@ URL_ARGUMENTS = {
     "offer_id": lambda w: w.records["offer"].id,
     "booking_id": lambda w: w.records["booking"].id,
     "opportunity_id": lambda w: w.records["opportunity"].id,
+    "referral_id": lambda w: w.records["referral"].id,
+    "document_id": lambda w: w.records["referral_document"].id,
+    "action": lambda w: "acknowledge",
 }
 
 

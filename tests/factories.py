@@ -28,6 +28,7 @@ from marketplace.gatemate.models import GatemateRequest, MentorProfile, RequestE
 from marketplace.opportunities.models import Opportunity
 from marketplace.participants.models import ConsentRecord, NeedsAssessment, Participant
 from marketplace.reference import PATHWAYS
+from marketplace.referrals.models import Referral, ReferralDocument
 from tests.helpers import TEST_PASSWORD
 
 KIND_FOR_ROLE = {
@@ -388,3 +389,41 @@ class OpportunityFactory(Base):
     created_at = factory.LazyFunction(clock.now)
     updated_at = factory.LazyFunction(clock.now)
     published_at = factory.LazyFunction(clock.now)
+
+
+class ReferralFactory(Base):
+    """A submitted referral of a participant who consents, for an open vacancy they can take."""
+
+    class Meta:
+        model = Referral
+
+    participant = factory.LazyFunction(lambda: ParticipantFactory(location="community", prison=None,
+                                                                  release_date=clock.today() - timedelta(days=30)))
+    opportunity = factory.LazyFunction(OpportunityFactory)
+    provider_organisation_id = factory.LazyAttribute(lambda o: o.participant.organisation_id)
+    employer_organisation_id = factory.LazyAttribute(lambda o: o.opportunity.organisation_id)
+    case_manager_id = factory.LazyAttribute(lambda o: o.participant.case_manager_id)
+    status = "submitted"
+    snapshot = factory.LazyAttribute(lambda o: {"name": o.participant.full_name, "parts": ["skills"],
+                                                "skills": list(o.participant.skills)})
+    consent_confirmed_at = factory.LazyFunction(clock.now)
+    requirements_confirmed = factory.LazyFunction(list)
+    guaranteed = factory.LazyAttribute(lambda o: o.opportunity.kind == "guaranteed_interview")
+    submitted_at = factory.LazyFunction(clock.now)
+    status_changed_at = factory.LazyFunction(clock.now)
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyFunction(clock.now)
+
+
+def referral_document(referral, kind: str = "cv", content: bytes = b"%PDF-1.4 a test CV") -> ReferralDocument:
+    """A real file in the upload folder, attached to `referral`."""
+    from marketplace.referrals import uploads
+
+    stored = f"{new_token()[1][:32]}.pdf"
+    path = uploads.upload_dir() / stored
+    path.write_bytes(content)
+    document = ReferralDocument(referral=referral, kind=kind, filename="cv.pdf", stored_name=stored,
+                                content_type="application/pdf", size=len(content), uploaded_at=clock.now())
+    db.session.add(document)
+    db.session.flush()
+    return document

@@ -41,6 +41,9 @@ def dashboard():
         select(Organisation.kind, func.count()).where(Organisation.status == OrganisationStatus.APPROVED)
         .group_by(Organisation.kind)
     ).all()
+    from marketplace.referrals.views import referral_counts
+
+    counts.update(referral_counts(current_user))
     recent = db.session.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(10)).all()
     return render_template("admin/dashboard.html", counts=counts, by_kind=dict(by_kind), recent=recent)
 

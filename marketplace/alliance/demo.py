@@ -12,7 +12,7 @@ from marketplace.alliance.models import AllianceMembership, Booking, MemberProfi
 from marketplace.alliance.operations import MEMBERSHIP_MONTHS, add_months, default_display_name
 from marketplace.core import clock
 from marketplace.extensions import db
-from marketplace.reference import FAIR_CHANCE_COMMITMENTS, PRISONS, REGIONS
+from marketplace.reference import FAIR_CHANCE_COMMITMENTS, PRISONS, REGIONS, TOWNS_BY_REGION
 
 # What each kind of business says about itself: what it does, its story, the site people visit, and
 # the materials it can give.
@@ -305,7 +305,7 @@ def seed(context) -> list[str]:
                 times=rng.choice(["Tuesdays, 2pm to 3pm", "Every other Thursday, 10am to 11am"]) if length else
                 rng.choice(["9.30am to 12.30pm", "10am to 3pm", "1pm to 4pm", ""]),
                 setting=setting, prison=prison,
-                town=context.fake.city() if setting == "community" else "",
+                town=context.rng.choice(TOWNS_BY_REGION[region]) if setting == "community" else "",
                 region=None if setting == "online" else region, places=rng.choice([6, 8, 10, 12, 15]),
                 places_taken=0, suits=rng.choice(SUITS).format(sector_lower=sector.lower()),
                 created_at=now - timedelta(days=rng.randint(10, 60)), updated_at=now)

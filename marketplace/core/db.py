@@ -65,7 +65,17 @@ def write_intent() -> None:
     g.write_intent = True
 
 
-def _begin_statement() -> str:
+def reading_engine():
+    """The database engine for work that only reads (e.g. following the log of index tasks): its
+    transactions never take SQLite's write lock, so they cannot wait on, or hold up, a writer."""
+    from marketplace.extensions import db
+
+    return db.engine.execution_options(read_only_transaction=True)
+
+
+def _begin_statement(connection=None) -> str:
+    if connection is not None and connection.get_execution_options().get("read_only_transaction"):
+        return "BEGIN"
     if has_request_context():
         return "BEGIN" if g.get("read_only_transaction", False) else "BEGIN IMMEDIATE"
     if has_app_context() and g.get("write_intent", False):
@@ -89,7 +99,7 @@ def configure_sqlite(engine: Engine, busy_timeout_seconds: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql(_begin_statement())
+        connection.exec_driver_sql(_begin_statement(connection))
 
 
 def lock_for_update(model, object_id: int):

@@ -28,16 +28,19 @@ def navigation_items() -> list[dict]:
             _item("Audit log", "admin.audit", "/admin/audit"),
             _item("Outbox", "admin.outbox", "/admin/outbox"),
             _item("Gatemate", "gatemate.requests", "/gatemate"),
+            _item("Guarantees", "referrals.guarantees", "/referrals/guarantees"),
         ]
     if current_user.role == Role.CASE_MANAGER:
         items.append(_item("Caseload", "participants.caseload", "/participants"))
-        items.append(_item("Opportunities", "opportunities.browse", "/opportunities"))
+        items.append(_item("Find opportunities", "search.opportunities", "/search", "/opportunities"))
+        items.append(_item("Referrals", "referrals.caseload", "/referrals"))
         items.append(_item("Employer sessions", "alliance.offers", "/alliance/offers", "/alliance/bookings"))
         items.append(_item("Gatemate", "gatemate.requests", "/gatemate"))
     if current_user.role in (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE):
         items.append(_item("Alliance membership", "alliance.membership", "/alliance/membership",
                            "/alliance/profile", "/alliance/apply"))
-        items.append(_item("Opportunities", "opportunities.ours", "/opportunities"))
+        items.append(_item("Referrals", "referrals.inbox", "/referrals"))
+        items.append(_item("Opportunities", "opportunities.ours", "/opportunities", "/search"))
         items.append(_item("Sessions", "alliance.our_offers", "/alliance/our-offers", "/alliance/offers"))
     if current_user.role == Role.MENTOR:
         items.append(_item("Requests board", "gatemate.board", "/gatemate/board"))

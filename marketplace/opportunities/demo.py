@@ -12,6 +12,7 @@ from marketplace.alliance import levels
 from marketplace.core import clock
 from marketplace.extensions import db
 from marketplace.opportunities.models import Opportunity, OpportunityStatusChange
+from marketplace.reference import TOWNS_BY_REGION
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ def _make(kind: str, role: Role, rng, fake, today, region: str) -> Opportunity:
     closing = today + timedelta(days=rng.randint(5, 60))
     rolling = rng.random() < 0.2
     base = dict(
-        kind=kind, sector=role.sector, occupation_group=role.soc, town=fake.city(), postcode=fake.postcode(),
+        kind=kind, sector=role.sector, occupation_group=role.soc, town=rng.choice(TOWNS_BY_REGION[region]), postcode="",
         region=region, national=rng.random() < 0.05, remote=False, hours_per_week=Decimal(role.hours),
         work_pattern=role.pattern, contract_type="", pay_from=None, pay_to=None, pay_period="",
         pays_minimum_wage=False, start_date=None, end_date=None, closing_date=None if rolling else closing,

@@ -58,7 +58,12 @@ def touch(opportunity: Opportunity) -> Opportunity:
     """The one place every write to an opportunity ends: it stamps `updated_at`. The search index is
     hooked in here (an index task written in the same transaction), so nothing that changes an
     opportunity can leave the index behind."""
+    from marketplace.search.sync import queue
+
     opportunity.updated_at = clock.now()
+    if opportunity.id is None:
+        db.session.flush()
+    queue("opportunity", opportunity.id)
     return opportunity
 
 

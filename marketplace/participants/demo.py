@@ -17,7 +17,7 @@ from marketplace.participants.models import (
     Participant,
     Readiness,
 )
-from marketplace.reference import PATHWAYS, PRISONS, SECTORS
+from marketplace.reference import PATHWAYS, PRISONS, SECTORS, TOWNS_BY_REGION
 
 # What people coming out of prison commonly bring and want, by sector.
 SKILLS_BY_SECTOR = {
@@ -135,7 +135,7 @@ def seed(context) -> list[str]:
                 location=Location.CUSTODY if custody else Location.COMMUNITY, prison=prison, release_date=release,
                 release_date_confirmed=bool(release) and rng.random() < 0.6,
                 order_end_date=(release or today) + timedelta(days=rng.randint(90, 900)),
-                release_region=region, release_town="" if nfa else fake.city(),
+                release_region=region, release_town="" if nfa else rng.choice(TOWNS_BY_REGION[region]),
                 release_postcode="" if nfa else fake.postcode(), no_fixed_abode=nfa,
                 travel_miles=rng.choice([None, 5, 10, 15, 20, 30]),
                 rotl_from=(release - timedelta(days=rng.randint(20, 120)))

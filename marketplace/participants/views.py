@@ -147,6 +147,10 @@ def new():
 @writes_to_database
 def show(participant_id: int):
     participant = _open_record(participant_id, "record")
+    from marketplace.referrals.models import Referral
+
+    referrals = db.session.scalars(select(Referral).where(Referral.participant_id == participant.id)
+                                   .order_by(Referral.status_changed_at.desc())).all()
     return render_template(
         "participants/show.html", participant=participant, today=clock.today(),
         distance=distance_travelled(participant.assessments), pathways=PATHWAYS, ratings=RATINGS,
@@ -154,7 +158,8 @@ def show(participant_id: int):
         mappa_categories=MAPPA_CATEGORIES, mappa_levels=MAPPA_LEVELS, rosh_levels=ROSH_LEVELS,
         closure_reasons=CLOSURE_REASONS, qualification_subjects=QUALIFICATION_SUBJECTS,
         qualification_levels=QUALIFICATION_LEVELS,
-        offence_labels=[OFFENCE_CATEGORIES[c] for c in participant.offence_categories if c in OFFENCE_CATEGORIES])
+        offence_labels=[OFFENCE_CATEGORIES[c] for c in participant.offence_categories if c in OFFENCE_CATEGORIES],
+        referrals=referrals)
 
 
 @bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])

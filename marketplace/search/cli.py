@@ -59,3 +59,77 @@ def status(output: str) -> None:
             click.echo(f"{name}: {row['database']} in the database, {row['index']} in the index, "
                        f"{row['pending']} tasks pending (applied through task {row['applied_through']} "
                        f"of {row['latest_task']})")
+
+
+@click.command("match")
+@click.option("--participant", "participant_file", type=click.File("r", encoding="utf-8"),
+              help="A JSON file describing one participant (the fields of `participants import`).")
+@click.option("--participants", "participants_file", type=click.File("r", encoding="utf-8"),
+              help="A JSON Lines file: one participant per line, matched in turn.")
+@click.option("--limit", type=click.IntRange(min=1, max=500), default=10, show_default=True)
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Evaluate dates as of this day (YYYY-MM-DD); default today.")
+@click.option("--format", "output", type=click.Choice(["json"]), default="json")
+def match_command(participant_file, participants_file, limit: int, today, output: str) -> None:
+    """Match participants described in a file to open opportunities. Reads the database and the
+    index and stores nothing; prints one JSON object per participant, best matches first."""
+    from marketplace.core import clock
+    from marketplace.participants import records
+    from marketplace.search import queries, sync
+    from marketplace.search.matching import Seeker
+
+    if (participant_file is None) == (participants_file is None):
+        raise click.UsageError("Give either --participant FILE.json or --participants FILE.jsonl")
+    day = today.date() if today else clock.today()
+    if participant_file is not None:
+        text = participant_file.read()
+        try:
+            items = [(None, json.loads(text))]
+        except json.JSONDecodeError as error:
+            raise click.ClickException(f"{participant_file.name}: not valid JSON ({error.msg})") from None
+    else:
+        items = []
+        for number, line in enumerate(participants_file.read().splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                items.append((number, json.loads(line)))
+            except json.JSONDecodeError as error:
+                raise click.ClickException(f"line {number}: not valid JSON ({error.msg})") from None
+    seekers = []
+    for number, record in items:
+        where = f"line {number}: " if number is not None else ""
+        try:
+            details, restrictions = records.parse(
+                record, required=("participant_number", "location", "release_region"))
+        except records.FieldError as error:
+            raise click.ClickException(f"{where}{error.field}: {error.message}") from None
+        problem = _match_record_problem(details, restrictions)
+        if problem:
+            raise click.ClickException(f"{where}{problem[0]}: {problem[1]}")
+        seekers.append(Seeker.from_record(details, restrictions))
+    sync.ensure_index()
+    for seeker in seekers:
+        found = queries.match_seeker(seeker, day, limit=limit)
+        click.echo(json.dumps({"participant": seeker.number, "matches": [
+            {"opportunity": match.offer.reference, "score": match.score, "reasons": match.reasons}
+            for match in found]}))
+
+
+def _match_record_problem(details, restrictions) -> tuple[str, str] | None:
+    """The first field whose value matching cannot use, with why."""
+    from marketplace.reference import OFFENCE_CATEGORIES, QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS, REGIONS
+
+    if details.location not in ("custody", "community"):
+        return "location", 'must be "custody" or "community"'
+    if details.release_region not in REGIONS:
+        return "release_region", "must be one of the 9 English regions or Wales"
+    if details.travel_miles is not None and not 0 <= details.travel_miles <= 300:
+        return "travel_miles", "must be between 0 and 300"
+    unknown = [c for c in restrictions.offence_categories if c not in OFFENCE_CATEGORIES]
+    if unknown:
+        return "offence_categories", f"'{unknown[0][:30]}' is not an offence category"
+    for item in details.qualifications:
+        if item.get("subject") not in QUALIFICATION_SUBJECTS or item.get("level") not in QUALIFICATION_LEVELS:
+            return "qualifications", "each needs a known subject and level"
+    return None

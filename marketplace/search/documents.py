@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -77,7 +78,62 @@ def participant_document(participant) -> dict:
     }
 
 
+def _opportunity_model():
+    from marketplace.opportunities.models import Opportunity
+
+    return Opportunity
+
+
+def _opportunity_indexable():
+    from marketplace.opportunities.models import Opportunity, OpportunityStatus
+
+    return Opportunity.status == OpportunityStatus.OPEN
+
+
+FAR_FUTURE = datetime(9999, 12, 31)
+
+
+def opportunity_document(opportunity) -> dict:
+    from marketplace.search.geography import coordinates
+
+    criteria = "\n".join(filter(None, [opportunity.essential_criteria, opportunity.desirable_criteria,
+                                        *(opportunity.minimum_requirements or []), opportunity.required_course]))
+    text = f"{opportunity.title}\n{opportunity.description}\n{criteria}\n{opportunity.sector}"
+    place = coordinates(opportunity.town)
+    closing = (datetime.combine(opportunity.closing_date, time.min) if opportunity.closing_date and
+               not opportunity.rolling else FAR_FUTURE)
+    document = {
+        "key": f"opportunity:{opportunity.id}",
+        "id": opportunity.id,
+        "organisation_id": str(opportunity.organisation_id),
+        "title": opportunity.title,
+        "description": opportunity.description,
+        "criteria": criteria,
+        "organisation": opportunity.organisation.name if opportunity.organisation else "",
+        "concepts": " ".join(concepts_in(text)),
+        "kind": opportunity.kind,
+        "sector": opportunity.sector,
+        "region": opportunity.region,
+        "town": opportunity.town,
+        "status": opportunity.status,
+        "national": bool(opportunity.national),
+        "remote": bool(opportunity.remote),
+        "paid": bool(opportunity.pay_from) or bool(opportunity.paid) or bool(opportunity.pays_minimum_wage),
+        "custody_ok": bool(opportunity.custody_ok),
+        "has_places": opportunity.places_taken < opportunity.places,
+        "exclusions": ",".join(opportunity.offence_exclusions or []),
+        "guarantee": opportunity.kind == "guaranteed_interview" or bool(opportunity.leads_to_guaranteed_interview),
+        "closing": closing,
+        "published": (opportunity.published_at or opportunity.created_at).replace(tzinfo=None),
+    }
+    if place is not None:
+        document["lat"], document["lon"] = place
+    return document
+
+
 SOURCES: dict[str, Source] = {
+    "opportunity": Source("opportunities", "opportunity", _opportunity_indexable, _opportunity_model,
+                          opportunity_document),
     "participant": Source("participants", "participant", _participant_indexable, _participant_model,
                           participant_document),
 }

@@ -12,11 +12,13 @@ refreshed only when the index changed, never opened per request.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
 import shutil
 import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,6 +118,17 @@ def searcher(name: str):
     opened = whoosh_index.open_dir(str(generation / name)).searcher()
     cache[key] = (generation, opened)
     return opened
+
+
+@contextmanager
+def rebuild_lock():
+    """Held while a new generation is built and swapped in."""
+    with open(root() / ".rebuild.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def close_searchers() -> None:

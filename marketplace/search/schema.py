@@ -45,9 +45,9 @@ def opportunity_schema() -> Schema:
         criteria=TEXT(analyzer=TEXT_ANALYZER),
         organisation=TEXT(analyzer=TEXT_ANALYZER, stored=True),
         concepts=KEYWORD(lowercase=True, scorable=True),
-        kind=ID(stored=True),
-        sector=ID(stored=True),
-        region=ID(stored=True),
+        kind=ID(stored=True, sortable=True),
+        sector=ID(stored=True, sortable=True),
+        region=ID(stored=True, sortable=True),
         town=STORED(),
         status=ID(stored=True),
         national=BOOLEAN(stored=True),
@@ -56,8 +56,11 @@ def opportunity_schema() -> Schema:
         custody_ok=BOOLEAN(stored=True),
         has_places=BOOLEAN(stored=True),
         exclusions=KEYWORD(lowercase=True, commas=True, stored=True),
-        closing=DATETIME(stored=True),
+        guarantee=BOOLEAN(stored=True),
+        closing=DATETIME(stored=True, sortable=True),
         published=DATETIME(stored=True, sortable=True),
+        lat=NUMERIC(stored=True, numtype=float),
+        lon=NUMERIC(stored=True, numtype=float),
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from whoosh.index import LockError
 
 from marketplace.core import clock
+from marketplace.core.db import reading_engine
 from marketplace.extensions import db
 from marketplace.search import index as store
 from marketplace.search.documents import SOURCES, source_for_index
@@ -62,7 +63,7 @@ def _apply_to(name: str, generation, *, wait: float, limit: int) -> int:
     try:
         cursor = store.read_cursor(index_dir)
         entities = [source.entity for source in source_for_index(name)]
-        with Session(db.engine) as session:
+        with Session(reading_engine()) as session:
             tasks = session.execute(
                 select(IndexTask.id, IndexTask.entity, IndexTask.entity_id, IndexTask.created_at)
                 .where(IndexTask.id > cursor["recheck_from"], IndexTask.entity.in_(entities))
@@ -100,8 +101,14 @@ def _writer_now(whoosh_index):
 
 def reindex(progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
     """Build a fresh index of everything in the database in a new directory, swap it in, and catch
-    up with whatever changed meanwhile. Searches go on using the old index until the swap."""
-    with Session(db.engine) as session:
+    up with whatever changed meanwhile. Searches go on using the old index until the swap. One
+    rebuild at a time per index directory (a file lock), so two cannot tidy away each other's work."""
+    with store.rebuild_lock():
+        return _reindex(progress)
+
+
+def _reindex(progress) -> dict[str, int]:
+    with Session(reading_engine()) as session:
         start = session.scalar(select(func.max(IndexTask.id))) or 0
         settled = session.scalar(select(func.max(IndexTask.id)).where(
             IndexTask.created_at <= clock.now() - RECHECK_MARGIN)) or 0
@@ -132,7 +139,10 @@ def ensure_index() -> bool:
     """Build the index if there is none (a fresh deployment). Returns whether it built one."""
     if store.current_generation() is not None:
         return False
-    reindex()
+    with store.rebuild_lock():
+        if store.current_generation() is not None:  # another process built it while we waited
+            return False
+        _reindex(None)
     return True
 
 
@@ -141,7 +151,7 @@ def status() -> dict[str, dict]:
     applied."""
     generation = store.current_generation()
     report: dict[str, dict] = {}
-    with Session(db.engine) as session:
+    with Session(reading_engine()) as session:
         latest = session.scalar(select(func.max(IndexTask.id))) or 0
         for name in SCHEMAS:
             sources = source_for_index(name)

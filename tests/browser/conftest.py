@@ -23,7 +23,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @pytest.fixture(scope="session")
 def live_server(app, database_url, tmp_path_factory):
+    # Same database and search index as the tests' own app, so both are emptied after each test.
     served = create_app(make_config(database_url, tmp_path_factory.mktemp("live"),
+                                    SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
                                     SESSION_COOKIE_SECURE=False, PREFERRED_URL_SCHEME="http",
                                     PUBLIC_URL="http://127.0.0.1"))
     server = make_server("127.0.0.1", 0, served, threaded=True)

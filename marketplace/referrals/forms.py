@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovTextArea, GovTextInput
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm
+from marketplace.core.forms import submit as button
+from marketplace.referrals.models import DECLINE_REASONS, LEFT_JOB_REASONS, SNAPSHOT_PARTS, WITHDRAW_REASONS
+
+
+class ReferralForm(Form):
+    name = StringField("Name to share", widget=GovTextInput(),
+                       description="The employer needs a name to arrange an interview",
+                       validators=[InputRequired("Enter the name to share with the employer"), Length(max=200)])
+    parts = SelectMultipleField("What to share from their record", widget=Checkboxes(),
+                                choices=list(SNAPSHOT_PARTS.items()), validators=[Optional()])
+    profile = TextAreaField("A short profile", widget=GovTextArea(),
+                            description="A few sentences about them as a worker, in words they agree with",
+                            validators=[Optional(), Length(max=3000)])
+    disclosure = TextAreaField("Disclosure statement", widget=GovTextArea(),
+                               description="Written with the participant: only what the law requires them to "
+                               "disclose for this job",
+                               validators=[Optional(), Length(max=3000)])
+    cv = FileField("CV (optional)", widget=GovFileInput(), description="PDF or Word, smaller than 5 MB")
+    disclosure_letter = FileField("Disclosure letter (optional)", widget=GovFileInput(),
+                                  description="PDF or Word, smaller than 5 MB")
+    requirements = SelectMultipleField("They meet each minimum requirement", widget=Checkboxes(),
+                                       validators=[Optional()], validate_choice=False)
+    consent = BooleanField("They agreed that this may be shared with the employer", widget=GovCheckboxInput())
+    submit = button("Submit referral")
+    save_draft = button("Save as draft")
+
+
+REASONS_BY_ACTION = {"decline": DECLINE_REASONS, "withdraw": WITHDRAW_REASONS, "left_job": LEFT_JOB_REASONS}
+
+
+class StepForm(Form):
+    """The details a workflow step may need; the step's page shows only the fields it uses."""
+
+    reason_code = RadioField("Reason", widget=Radios(), validators=[Optional()], validate_choice=False)
+    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=3000)])
+    interview_date = GovDateField("Interview date", called="The interview date")
+    interview_time = StringField("Time", widget=GovTextInput(), description="For example 10:30 or 14:00",
+                                 validators=[Optional(), Length(max=5)])
+    interview_place = StringField("Where, or the link to join", widget=GovTextInput(),
+                                  validators=[Optional(), Length(max=300)])
+    interview_bring = TextAreaField("What to bring (optional)", widget=GovTextArea(),
+                                    validators=[Optional(), Length(max=500)])
+    start_date = GovDateField("Date they started work", called="The start date")
+    submit = button("Confirm")
+
+
+class MessageForm(Form):
+    body = TextAreaField("Message", widget=GovTextArea(), validators=[InputRequired("Write a message"),
+                                                                      Length(max=3000)])
+    submit = button("Send message")
+
+
+INBOX_VIEWS = {"waiting": "Waiting for you", "new": "New", "upcoming": "Interviews coming up",
+               "overdue": "Guarantee overdue", "open": "All open", "all": "All"}
+CASELOAD_VIEWS = {"open": "Still going", "checks": "Job checks due", "ended": "Ended", "all": "All"}
+
+
+class InboxFilterForm(SearchForm):
+    view = SelectField("Show", choices=list(INBOX_VIEWS.items()), default="waiting", validators=[Optional()])
+    submit = button("Show")
+
+
+class ReferralListFilterForm(SearchForm):
+    view = SelectField("Show", choices=list(CASELOAD_VIEWS.items()), default="open", validators=[Optional()])
+    scope = SelectField("Whose", choices=[("mine", "My referrals"), ("organisation", "My organisation's")],
+                        default="mine", validators=[Optional()])
+    submit = button("Show")

@@ -1,0 +1,413 @@
+"""Every write about referrals: making one (with what is shared and the consent for it), each step
+of the workflow, messages, and the reminders that keep referrals moving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from marketplace.accounts.models import User, UserStatus
+from marketplace.core import clock
+from marketplace.core.calendar import add_working_days
+from marketplace.core.exceptions import Refused
+from marketplace.core.links import path_for
+from marketplace.core.operations import notify, record_audit
+from marketplace.core.reminders import reminder_job, send_once
+from marketplace.core.roles import EMPLOYING_ROLES, Role
+from marketplace.extensions import db
+from marketplace.participants.export import EXPORT_SECTIONS
+from marketplace.participants.operations import ERASURE_HOOKS
+from marketplace.referrals import uploads
+from marketplace.referrals.models import (
+    DECLINE_REASONS,
+    ENDED,
+    HOLDS_PLACE,
+    LEFT_JOB_REASONS,
+    SNAPSHOT_PARTS,
+    WITHDRAW_REASONS,
+    Referral,
+    ReferralDocument,
+    ReferralMessage,
+    Status,
+)
+from marketplace.referrals.workflow import transition
+from marketplace.search.matching import Offer, Seeker, barriers
+
+GUARANTEE_WORKING_DAYS = 10
+LONDON = ZoneInfo("Europe/London")
+MAX_TEXT = 3000
+
+
+@dataclass
+class Sharing:
+    """What the case manager chose to share with the employer."""
+
+    name: str
+    parts: list[str] = field(default_factory=list)
+    profile: str = ""
+    disclosure: str = ""
+
+
+def _snapshot(participant, sharing: Sharing) -> dict:
+    from marketplace.participants.models import READINESS_LABELS, Readiness
+    from marketplace.reference import QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS
+
+    snapshot: dict = {"name": sharing.name.strip(), "parts": [p for p in SNAPSHOT_PARTS if p in sharing.parts]}
+    if "skills" in sharing.parts:
+        snapshot["skills"] = list(participant.skills or [])
+    if "qualifications" in sharing.parts:
+        snapshot["qualifications"] = [
+            " ".join(filter(None, [q.get("title"), f"({QUALIFICATION_SUBJECTS.get(q.get('subject'), '')}, "
+                                                   f"{QUALIFICATION_LEVELS.get(q.get('level'), '')})"]))
+            for q in participant.qualifications or []]
+    if "readiness" in sharing.parts:
+        snapshot["readiness"] = READINESS_LABELS.get(Readiness(participant.readiness), "")
+    if "profile" in sharing.parts:
+        snapshot["profile"] = sharing.profile.strip()
+    if "disclosure" in sharing.parts:
+        snapshot["disclosure"] = sharing.disclosure.strip()
+    return snapshot
+
+
+def _check_sharing(sharing: Sharing) -> None:
+    if not sharing.name.strip():
+        raise Refused("Enter the name to share with the employer", field="name")
+    if len(sharing.name) > 200:
+        raise Refused("The name must be 200 characters or fewer", field="name")
+    unknown = set(sharing.parts) - set(SNAPSHOT_PARTS)
+    if unknown:
+        raise Refused("Choose what to share from the list", field="parts")
+    if "profile" in sharing.parts and not sharing.profile.strip():
+        raise Refused("Write the short profile, or untick it", field="profile")
+    if "disclosure" in sharing.parts and not sharing.disclosure.strip():
+        raise Refused("Write the disclosure statement with the participant, or untick it", field="disclosure")
+    for name in ("profile", "disclosure"):
+        if len(getattr(sharing, name)) > MAX_TEXT:
+            raise Refused(f"Write {MAX_TEXT:,} characters or fewer", field=name)
+
+
+def check_can_refer(participant, opportunity, case_manager, today: date | None = None) -> None:
+    """Everything that must be true before this person can be put forward for this opportunity."""
+    today = today or clock.today()
+    if case_manager.role != Role.CASE_MANAGER or case_manager.organisation_id != participant.organisation_id:
+        raise Refused("Only a case manager of the person's own organisation can refer them")
+    if participant.is_closed:
+        raise Refused("This person's case is closed")
+    if not participant.may_share_with_employers():
+        raise Refused(f"{participant.first_name} has not agreed to share details with employers. Record their "
+                      "consent on their page first.")
+    problems = barriers(Seeker.from_participant(participant), Offer.from_opportunity(opportunity), today)
+    if problems:
+        raise Refused("This person cannot be referred here: " + " ".join(problems))
+    existing = db.session.scalar(select(Referral.id).where(
+        Referral.participant_id == participant.id, Referral.opportunity_id == opportunity.id,
+        Referral.status.not_in([str(s) for s in ENDED])))
+    if existing is not None:
+        raise Refused("This person already has a referral for this opportunity that is still going")
+
+
+def create_referral(participant, opportunity, case_manager, sharing: Sharing, *, consent_confirmed: bool,
+                    requirements_confirmed: list[str], cv=None, disclosure_letter=None,
+                    submit: bool = True) -> Referral:
+    """Make a referral (a draft, or submitted straight away). Files are checked in full before
+    anything is written."""
+    check_can_refer(participant, opportunity, case_manager)
+    _check_sharing(sharing)
+    if not consent_confirmed:
+        raise Refused(f"Confirm that {participant.first_name} agreed to share this with "
+                      f"{opportunity.organisation.name}", field="consent")
+    guaranteed = opportunity.kind == "guaranteed_interview"
+    requirements = list(opportunity.minimum_requirements or []) if guaranteed else []
+    if guaranteed and sorted(set(requirements_confirmed)) != sorted(set(requirements)):
+        raise Refused("Confirm that the person meets every minimum requirement", field="requirements")
+    referral = Referral(
+        participant_id=participant.id, opportunity_id=opportunity.id,
+        provider_organisation_id=participant.organisation_id, employer_organisation_id=opportunity.organisation_id,
+        case_manager_id=case_manager.id, status=Status.DRAFT, snapshot=_snapshot(participant, sharing),
+        consent_confirmed_at=clock.now(), requirements_confirmed=requirements, guaranteed=guaranteed,
+        created_at=clock.now(), updated_at=clock.now(), status_changed_at=clock.now(),
+    )
+    db.session.add(referral)
+    stored = []
+    try:
+        for upload, kind, label in ((cv, "cv", "CV"), (disclosure_letter, "disclosure_letter", "disclosure letter")):
+            if upload is not None and getattr(upload, "filename", ""):
+                details = uploads.check_and_store(upload, label)
+                stored.append(details["stored_name"])
+                db.session.add(ReferralDocument(referral=referral, kind=kind, uploaded_by_id=case_manager.id,
+                                                uploaded_at=clock.now(), **details))
+        db.session.flush()
+    except Exception:
+        for name in stored:
+            uploads.remove(name)
+        raise
+    record_audit("referral.created", referral, actor=case_manager)
+    record_audit("participant.shared", participant, actor=case_manager, detail=f"referral {referral.id}")
+    if submit:
+        submit_referral(referral, case_manager)
+    return referral
+
+
+def submit_referral(referral: Referral, actor) -> Referral:
+    transition(referral, "submit", actor)
+    referral.submitted_at = clock.now()
+    if referral.guaranteed:
+        referral.guarantee_due_on = add_working_days(clock.today(), GUARANTEE_WORKING_DAYS)
+    _tell_next(referral, f"New referral: {referral.shared_name} for {referral.opportunity.title}")
+    return referral
+
+
+# Steps ---------------------------------------------------------------------------------------------
+
+@dataclass
+class StepDetails:
+    reason_code: str = ""
+    note: str = ""
+    interview_date: date | None = None
+    interview_time: str = ""
+    interview_place: str = ""
+    interview_bring: str = ""
+    start_date: date | None = None
+
+
+def _interview_moment(day: date, at: str) -> datetime:
+    try:
+        hour, minute = (int(part) for part in at.strip().replace(".", ":").split(":"))
+        local = datetime.combine(day, time(hour, minute), LONDON)
+    except ValueError:
+        raise Refused("Enter the time like 10:30 or 14:00", field="interview_time") from None
+    return local.astimezone(UTC)
+
+
+def take_step(referral: Referral, action: str, actor, details: StepDetails) -> Referral:
+    """Apply one step with what it needs (a reason, interview details, a start date), then tell
+    whoever must act next."""
+    from marketplace.opportunities.operations import release_place, take_place
+
+    note = (details.note or "").strip()
+    if len(note) > MAX_TEXT:
+        raise Refused(f"Write {MAX_TEXT:,} characters or fewer", field="note")
+    reason = details.reason_code or ""
+    codes = {"decline": DECLINE_REASONS, "withdraw": WITHDRAW_REASONS, "left_job": LEFT_JOB_REASONS}.get(action)
+    if codes is not None:
+        if reason not in codes:
+            raise Refused("Select a reason", field="reason_code")
+        if reason == "other" and not note:
+            raise Refused("Say what the reason is", field="note")
+    if action == "reject":
+        reason = "not_successful"
+    if action == "offer_interview":
+        if details.interview_date is None:
+            raise Refused("Enter the date of the interview", field="interview_date")
+        if details.interview_date < clock.today():
+            raise Refused("The interview date must be today or later", field="interview_date")
+        if not details.interview_place.strip():
+            raise Refused("Enter where the interview is, or the link to join it", field="interview_place")
+        moment = _interview_moment(details.interview_date, details.interview_time)
+    if action == "start":
+        if details.start_date is None:
+            raise Refused("Enter the date they started work", field="start_date")
+        if details.start_date > clock.today() + timedelta(days=60):
+            raise Refused("The start date must be within the next 60 days", field="start_date")
+    held_place = referral.status in HOLDS_PLACE
+    if action == "accept_offer":
+        # Takes one of the opportunity's places, or refuses when none is left (race-safe).
+        take_place(referral.opportunity_id)
+    transition(referral, action, actor, reason_code=reason, note=note)
+    if action == "offer_interview":
+        referral.interview_at = moment
+        referral.interview_place = details.interview_place.strip()[:300]
+        referral.interview_bring = (details.interview_bring or "").strip()[:500]
+    elif action == "record_interview":
+        referral.interviewed_at = clock.now()
+    elif action == "start":
+        referral.start_date = details.start_date
+    if action == "withdraw" and held_place:
+        release_place(referral.opportunity_id)
+    record_audit(f"referral.{action}", referral, actor=actor, detail=reason)
+    _tell_next(referral, f"{referral.shared_name} — {referral.opportunity.title}: {referral.label.lower()}")
+    if action == "accept_offer" and referral.opportunity.status == "filled":
+        _tell_others_filled(referral)
+    return referral
+
+
+def post_message(referral: Referral, author, body: str) -> ReferralMessage:
+    """A plain-text message on the referral; the other side is told."""
+    body = (body or "").strip()
+    if not body:
+        raise Refused("Write a message", field="body")
+    if len(body) > MAX_TEXT:
+        raise Refused(f"Write {MAX_TEXT:,} characters or fewer", field="body")
+    if referral.side_of(author) not in ("provider", "employer"):
+        raise Refused("Only the case manager's and the employer's organisations can write here")
+    message = ReferralMessage(referral=referral, author_id=author.id, body=body, created_at=clock.now())
+    db.session.add(message)
+    db.session.flush()
+    others = _employer_users(referral) if referral.side_of(author) == "provider" else _provider_users(referral)
+    link = path_for("referrals.show", referral_id=referral.id, _anchor="messages")
+    for user in others:
+        notify(user, f"New message about {referral.shared_name} — {referral.opportunity.title}", link,
+               email_subject="New message about a referral")
+    return message
+
+
+# Who is told what ------------------------------------------------------------------------------------
+
+def _employer_users(referral: Referral) -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.organisation_id == referral.employer_organisation_id, User.status == UserStatus.ACTIVE,
+        User.role.in_([str(r) for r in EMPLOYING_ROLES]))))
+
+
+def _provider_users(referral: Referral) -> list[User]:
+    if referral.case_manager is not None and referral.case_manager.status == UserStatus.ACTIVE:
+        return [referral.case_manager]
+    return list(db.session.scalars(select(User).where(
+        User.organisation_id == referral.provider_organisation_id, User.status == UserStatus.ACTIVE,
+        User.role == Role.CASE_MANAGER, User.is_org_admin.is_(True))))
+
+
+def _tell_next(referral: Referral, text: str) -> None:
+    """Tell whoever must act next, in the service and by email."""
+    from marketplace.referrals.workflow import REFERRALS
+
+    roles = {role for (state, _action), step in REFERRALS.table.items() if state == referral.status
+             for role in step.roles}
+    recipients: list[User] = []
+    if roles & EMPLOYING_ROLES:
+        recipients += _employer_users(referral)
+    if Role.CASE_MANAGER in roles or referral.status in ENDED:
+        recipients += _provider_users(referral)
+    link = path_for("referrals.show", referral_id=referral.id)
+    for user in recipients:
+        notify(user, text, link, email_subject="A referral needs your attention" if referral.is_open
+               else "A referral has ended")
+
+
+def _tell_others_filled(referral: Referral) -> None:
+    others = db.session.scalars(select(Referral).where(
+        Referral.opportunity_id == referral.opportunity_id, Referral.id != referral.id,
+        Referral.status.not_in([str(s) for s in (*ENDED, *HOLDS_PLACE)]))).all()
+    for other in others:
+        for user in _provider_users(other):
+            notify(user, f"{other.opportunity.title} is now filled: no places are left for {other.shared_name}.",
+                   path_for("referrals.show", referral_id=other.id), email_subject="An opportunity has been filled")
+
+
+# Reminders -------------------------------------------------------------------------------------------
+
+def _open_referrals(*statuses):
+    return db.session.scalars(select(Referral).where(Referral.status.in_([str(s) for s in statuses]))).all()
+
+
+@reminder_job("referral interview reminders")
+def remind_interviews() -> int:
+    tomorrow = clock.today() + timedelta(days=1)
+    sent = 0
+    for referral in _open_referrals(Status.INTERVIEW_BOOKED):
+        if referral.interview_at is None or referral.interview_at.astimezone(LONDON).date() != tomorrow:
+            continue
+        text = (f"Interview tomorrow: {referral.shared_name} for {referral.opportunity.title}, "
+                f"{referral.interview_place}")
+        sent += send_once(f"referral-interview:{referral.id}:{tomorrow.isoformat()}",
+                          _provider_users(referral) + _employer_users(referral), text,
+                          path_for("referrals.show", referral_id=referral.id), email_subject="Interview tomorrow")
+    return sent
+
+
+@reminder_job("referral outcome checks")
+def remind_outcome_checks() -> int:
+    today = clock.today()
+    sent = 0
+    for referral in _open_referrals(Status.STARTED, Status.SUSTAINED_13):
+        weeks = 13 if referral.status == Status.STARTED else 26
+        if referral.start_date is None or today < referral.start_date + timedelta(weeks=weeks):
+            continue
+        text = f"Is {referral.shared_name} still in work at {referral.opportunity.organisation.name}? " \
+               f"The {weeks}-week check is due."
+        sent += send_once(f"referral-check-{weeks}:{referral.id}", _provider_users(referral), text,
+                          path_for("referrals.show", referral_id=referral.id),
+                          email_subject=f"{weeks}-week job check due")
+    return sent
+
+
+@reminder_job("guaranteed interviews overdue")
+def flag_overdue_guarantees() -> int:
+    today = clock.today()
+    admins = list(db.session.scalars(select(User).where(User.role == Role.ADMIN, User.status == UserStatus.ACTIVE)))
+    sent = 0
+    for referral in _open_referrals(Status.SUBMITTED, Status.ACKNOWLEDGED):
+        if not referral.guarantee_overdue(today):
+            continue
+        text = (f"Guarantee overdue: {referral.employer.name} has not offered {referral.shared_name} an interview "
+                f"for {referral.opportunity.title} (due {referral.guarantee_due_on:%d %B %Y}).")
+        sent += send_once(f"referral-guarantee-overdue:{referral.id}", _employer_users(referral) + admins, text,
+                          path_for("referrals.show", referral_id=referral.id),
+                          email_subject="Guaranteed interview overdue")
+    return sent
+
+
+@reminder_job("gate mentor prompts")
+def prompt_gate_mentors() -> int:
+    """A person in custody with an interview or offer who is released within 14 days: prompt the
+    case manager to ask for a Gatemate mentor to meet them at the gate."""
+    today = clock.today()
+    sent = 0
+    for referral in _open_referrals(Status.INTERVIEW_OFFERED, Status.INTERVIEW_BOOKED, Status.INTERVIEWED,
+                                    Status.OFFER_MADE, Status.OFFER_ACCEPTED):
+        person = referral.participant
+        if not (person.in_custody and person.release_date and today <= person.release_date
+                <= today + timedelta(days=14)):
+            continue
+        text = (f"{person.full_name} is released on {person.release_date:%d %B} and has an interview or offer "
+                "lined up. Ask a Gatemate mentor to meet them at the gate.")
+        sent += send_once(f"referral-gatemate:{referral.id}", _provider_users(referral), text,
+                          path_for("participants.show", participant_id=person.id), email_subject="Release day support")
+    return sent
+
+
+def near_release(referral: Referral, today: date | None = None) -> bool:
+    today = today or clock.today()
+    person = referral.participant
+    return bool(referral.status in (Status.INTERVIEW_OFFERED, Status.INTERVIEW_BOOKED, Status.INTERVIEWED,
+                                    Status.OFFER_MADE, Status.OFFER_ACCEPTED)
+                and person.in_custody and person.release_date
+                and today <= person.release_date <= today + timedelta(days=14))
+
+
+def erase_referrals_of(participant) -> None:
+    """On erasure of a participant: remove their referrals' files too (the rows go with the record)."""
+    for referral in db.session.scalars(select(Referral).where(Referral.participant_id == participant.id)):
+        for document in referral.documents:
+            uploads.remove(document.stored_name)
+
+
+def subject_access_section(participant) -> tuple[str, list]:
+    """The participant's referrals for a subject access export: what was shared, the steps and the
+    messages, and who opened each referral."""
+    from marketplace.core.models import AuditEvent
+
+    referrals = db.session.scalars(select(Referral).where(Referral.participant_id == participant.id)
+                                   .order_by(Referral.created_at)).all()
+    section = []
+    for referral in referrals:
+        views = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.subject_type == "referrals", AuditEvent.subject_id == str(referral.id))
+            .order_by(AuditEvent.at)).all()
+        section.append({
+            "opportunity": referral.opportunity.title, "employer": referral.employer.name, "status": referral.status,
+            "shared": referral.snapshot,
+            "documents": [{"kind": d.kind, "filename": d.filename} for d in referral.documents],
+            "steps": [{"at": e.at.isoformat(), "to": e.to_status, "reason": e.reason_code, "note": e.note}
+                      for e in referral.events],
+            "messages": [{"at": m.created_at.isoformat(), "body": m.body} for m in referral.messages],
+            "access_log": [{"at": v.at.isoformat(), "who": v.actor_email, "action": v.action} for v in views],
+        })
+    return "referrals", section
+
+
+ERASURE_HOOKS.append(erase_referrals_of)
+EXPORT_SECTIONS.append(subject_access_section)

@@ -1,0 +1,291 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import and_, func, or_, select
+
+from marketplace.core import clock
+from marketplace.core.db import writes_to_database
+from marketplace.core.exceptions import Refused
+from marketplace.core.operations import record_audit
+from marketplace.core.roles import EMPLOYING_ROLES, Role, get_visible_or_404, role_required
+from marketplace.core.submissions import render_form, submit
+from marketplace.core.views import home_panel
+from marketplace.extensions import db
+from marketplace.referrals import operations, uploads
+from marketplace.referrals.forms import (
+    INBOX_VIEWS,
+    REASONS_BY_ACTION,
+    InboxFilterForm,
+    MessageForm,
+    ReferralForm,
+    ReferralListFilterForm,
+    StepForm,
+)
+from marketplace.referrals.models import (
+    BEFORE_INTERVIEW,
+    ENDED,
+    SNAPSHOT_PARTS,
+    STATUS_LABELS,
+    Referral,
+    ReferralDocument,
+    Status,
+)
+from marketplace.referrals.workflow import ACTION_LABELS, REFERRALS, allowed_actions
+
+bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+
+PAGE_SIZE = 50
+PARTIES = (Role.CASE_MANAGER, Role.EMPLOYER, Role.SOCIAL_ENTERPRISE, Role.ADMIN)
+# Steps that need more than a click: they get a page of their own with the fields they use.
+STEP_FIELDS = {
+    "offer_interview": ["interview_date", "interview_time", "interview_place", "interview_bring", "note"],
+    "decline": ["reason_code", "note"],
+    "withdraw": ["reason_code", "note"],
+    "left_job": ["reason_code", "note"],
+    "start": ["start_date", "note"],
+    "make_offer": ["note"],
+    "reject": ["note"],
+}
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _strings(statuses) -> list[str]:
+    return [str(s) for s in statuses]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.CASE_MANAGER)
+def new():
+    from marketplace.opportunities.models import Opportunity
+    from marketplace.participants.models import Participant
+
+    participant = get_visible_or_404(Participant, request.args.get("participant", type=int) or 0)
+    opportunity = db.session.get(Opportunity, request.args.get("opportunity", type=int) or 0)
+    if opportunity is None or opportunity.status == "draft":
+        abort(404)
+    form = ReferralForm()
+    requirements = list(opportunity.minimum_requirements or []) if opportunity.kind == "guaranteed_interview" else []
+    form.requirements.choices = [(text, text) for text in requirements]
+    if not form.is_submitted():
+        form.name.data = participant.full_name
+        form.parts.data = ["skills", "qualifications", "readiness"]
+    problem = None
+    try:
+        operations.check_can_refer(participant, opportunity, _actor())
+    except Refused as refusal:
+        problem = refusal.message
+    sharing = lambda: operations.Sharing(  # noqa: E731
+        name=form.name.data or "", parts=form.parts.data or [], profile=form.profile.data or "",
+        disclosure=form.disclosure.data or "")
+    referral = submit(form, lambda: operations.create_referral(
+        participant, opportunity, _actor(), sharing(), consent_confirmed=bool(form.consent.data),
+        requirements_confirmed=form.requirements.data or [], cv=form.cv.data,
+        disclosure_letter=form.disclosure_letter.data, submit=not form.save_draft.data))
+    if referral:
+        flash("Referral saved as a draft." if referral.status == Status.DRAFT else
+              f"Referral sent to {opportunity.organisation.name}.", "success")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    return render_form("referrals/new.html", form, participant=participant, opportunity=opportunity,
+                       problem=problem, requirements=requirements)
+
+
+@bp.get("/")
+@role_required(Role.CASE_MANAGER)
+def caseload():
+    """A case manager's referrals: still going, checks due, ended."""
+    form = ReferralListFilterForm(request.args)
+    if not form.validate():
+        form = ReferralListFilterForm()
+    query = select(Referral).where(Referral.provider_organisation_id == current_user.organisation_id)
+    if (form.scope.data or "mine") == "mine":
+        query = query.where(Referral.case_manager_id == current_user.id)
+    view = form.view.data or "open"
+    today = clock.today()
+    if view == "open":
+        query = query.where(Referral.status.not_in(_strings(ENDED)))
+    elif view == "ended":
+        query = query.where(Referral.status.in_(_strings(ENDED)))
+    elif view == "checks":
+        query = query.where(or_(
+            and_(Referral.status == Status.STARTED, Referral.start_date <= today - timedelta(weeks=13)),
+            and_(Referral.status == Status.SUSTAINED_13, Referral.start_date <= today - timedelta(weeks=26))))
+    page = db.paginate(query.order_by(Referral.status_changed_at.desc()),
+                       page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    return render_template("referrals/caseload.html", filters=form, page=page, today=today)
+
+
+def inbox_query(organisation_id: int, view: str):
+    today = clock.today()
+    query = select(Referral).where(Referral.employer_organisation_id == organisation_id,
+                                   Referral.status != Status.DRAFT)
+    if view == "new":
+        query = query.where(Referral.status == Status.SUBMITTED)
+    elif view == "waiting":
+        employer_states = {state for (state, _a), step in REFERRALS.table.items() if step.roles & EMPLOYING_ROLES}
+        employer_states.discard(str(Status.INTERVIEW_OFFERED))  # waiting for the case manager to confirm
+        query = query.where(Referral.status.in_(employer_states))
+    elif view == "upcoming":
+        query = query.where(Referral.status.in_([Status.INTERVIEW_OFFERED, Status.INTERVIEW_BOOKED]),
+                            Referral.interview_at >= clock.now())
+    elif view == "overdue":
+        query = query.where(Referral.guaranteed.is_(True), Referral.status.in_(_strings(BEFORE_INTERVIEW)),
+                            Referral.guarantee_due_on < today)
+    elif view == "open":
+        query = query.where(Referral.status.not_in(_strings(ENDED)))
+    return query
+
+
+@bp.get("/inbox")
+@role_required(Role.EMPLOYER, Role.SOCIAL_ENTERPRISE)
+def inbox():
+    form = InboxFilterForm(request.args)
+    if not form.validate():
+        form = InboxFilterForm()
+    view = form.view.data or "waiting"
+    organisation_id = current_user.organisation_id
+    counts = {name: db.session.scalar(select(func.count()).select_from(inbox_query(organisation_id, name).subquery()))
+              for name in INBOX_VIEWS}
+    order = Referral.interview_at.asc() if view == "upcoming" else Referral.status_changed_at.desc()
+    page = db.paginate(inbox_query(organisation_id, view).order_by(order),
+                       page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    return render_template("referrals/inbox.html", filters=form, page=page, counts=counts, view=view,
+                           views=INBOX_VIEWS, today=clock.today())
+
+
+@bp.get("/<int:referral_id>")
+@role_required(*PARTIES)
+@writes_to_database
+def show(referral_id: int):
+    referral = get_visible_or_404(Referral, referral_id)
+    record_audit("referral.viewed", referral, actor=_actor())
+    db.session.commit()
+    side = referral.side_of(current_user)
+    return render_template(
+        "referrals/show.html", referral=referral, side=side, actions=allowed_actions(referral, current_user),
+        action_labels=ACTION_LABELS, step_fields=STEP_FIELDS, message_form=MessageForm(), parts=SNAPSHOT_PARTS,
+        labels=STATUS_LABELS, today=clock.today(),
+        near_release=side == "provider" and operations.near_release(referral))
+
+
+@bp.route("/<int:referral_id>/steps/<action>", methods=["GET", "POST"])
+@role_required(Role.CASE_MANAGER, Role.EMPLOYER, Role.SOCIAL_ENTERPRISE)
+def step(referral_id: int, action: str):
+    referral = get_visible_or_404(Referral, referral_id)
+    if action not in REFERRALS.actions:
+        abort(404)
+    form = StepForm()
+    form.reason_code.choices = list(REASONS_BY_ACTION.get(action, {}).items())
+    details = lambda: operations.StepDetails(  # noqa: E731
+        reason_code=form.reason_code.data or "", note=form.note.data or "", interview_date=form.interview_date.data,
+        interview_time=form.interview_time.data or "", interview_place=form.interview_place.data or "",
+        interview_bring=form.interview_bring.data or "", start_date=form.start_date.data)
+    if action == "submit":
+        done = submit(form, lambda: operations.submit_referral(referral, _actor()))
+    else:
+        done = submit(form, lambda: operations.take_step(referral, action, _actor(), details()))
+    if done:
+        flash(f"{ACTION_LABELS[action]}: done.", "success")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    if request.method == "POST" and action not in STEP_FIELDS:
+        for message in [*form.form_errors, *[e for errors in form.errors.values() for e in errors if e]]:
+            flash(message, "error")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    if action not in allowed_actions(referral, current_user):
+        flash("That step is not available now.", "error")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    return render_form("referrals/step.html", form, referral=referral, action=action,
+                       action_label=ACTION_LABELS[action], fields=STEP_FIELDS.get(action, []))
+
+
+@bp.post("/<int:referral_id>/messages")
+@role_required(Role.CASE_MANAGER, Role.EMPLOYER, Role.SOCIAL_ENTERPRISE)
+def message(referral_id: int):
+    referral = get_visible_or_404(Referral, referral_id)
+    form = MessageForm()
+    if submit(form, lambda: operations.post_message(referral, _actor(), form.body.data)):
+        flash("Message sent.", "success")
+        return redirect(url_for("referrals.show", referral_id=referral.id, _anchor="messages"))
+    side = referral.side_of(current_user)
+    return render_form("referrals/show.html", form, referral=referral, side=side,
+                       actions=allowed_actions(referral, current_user), action_labels=ACTION_LABELS,
+                       step_fields=STEP_FIELDS, message_form=form, parts=SNAPSHOT_PARTS, labels=STATUS_LABELS,
+                       today=clock.today(), near_release=False)
+
+
+@bp.get("/<int:referral_id>/documents/<int:document_id>")
+@role_required(*PARTIES)
+@writes_to_database
+def document(referral_id: int, document_id: int):
+    referral = get_visible_or_404(Referral, referral_id)
+    attached = db.session.get(ReferralDocument, document_id)
+    if attached is None or attached.referral_id != referral.id:
+        abort(404)
+    path = uploads.path_of(attached.stored_name)
+    if not path.is_file():
+        abort(404)
+    record_audit("referral.document_downloaded", referral, actor=_actor(), detail=attached.kind)
+    db.session.commit()
+    response = send_file(path, mimetype=attached.content_type, as_attachment=True, download_name=attached.filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/guarantees")
+@role_required(Role.ADMIN)
+def guarantees():
+    """Each employer's record of keeping its guaranteed interviews."""
+    today = clock.today()
+    rows = db.session.scalars(select(Referral).where(Referral.guaranteed.is_(True),
+                                                     Referral.status != Status.DRAFT)).all()
+    record: dict[int, dict] = {}
+    for referral in rows:
+        entry = record.setdefault(referral.employer_organisation_id, {
+            "employer": referral.employer, "due": 0, "kept": 0, "late": 0, "overdue": 0, "waiting": 0})
+        entry["due"] += 1
+        offered = next((e.at.date() for e in referral.events if e.action == "offer_interview"), None)
+        if offered is not None:
+            entry["kept" if offered <= referral.guarantee_due_on else "late"] += 1
+        elif referral.guarantee_overdue(today):
+            entry["overdue"] += 1
+        elif referral.status in BEFORE_INTERVIEW:
+            entry["waiting"] += 1
+    ordered = sorted(record.values(), key=lambda e: (-e["overdue"], -e["late"], e["employer"].name))
+    overdue = [r for r in rows if r.guarantee_overdue(today)]
+    return render_template("referrals/guarantees.html", record=ordered, overdue=overdue, today=today)
+
+
+@home_panel
+def referral_counts(user) -> dict:
+    if user.role in EMPLOYING_ROLES and user.organisation_id:
+        counts = {name: db.session.scalar(select(func.count()).select_from(
+            inbox_query(user.organisation_id, name).subquery())) for name in ("waiting", "upcoming", "overdue")}
+        attention = []
+        if counts["overdue"]:
+            attention.append((f"{counts['overdue']} guaranteed interview{'s' if counts['overdue'] != 1 else ''} "
+                              "overdue: offer an interview now", url_for("referrals.inbox", view="overdue")))
+        if counts["waiting"]:
+            attention.append((f"{counts['waiting']} referral{'s' if counts['waiting'] != 1 else ''} waiting for you",
+                              url_for("referrals.inbox", view="waiting")))
+        return {"referrals_home": {"counts": counts, "attention": attention}}
+    if user.role == Role.CASE_MANAGER:
+        today = clock.today()
+        mine = select(func.count()).select_from(Referral).where(Referral.case_manager_id == user.id)
+        return {"referral_counts": {
+            "open": db.session.scalar(mine.where(Referral.status.not_in(_strings(ENDED)))) or 0,
+            "checks": db.session.scalar(mine.where(or_(
+                and_(Referral.status == Status.STARTED, Referral.start_date <= today - timedelta(weeks=13)),
+                and_(Referral.status == Status.SUSTAINED_13,
+                     Referral.start_date <= today - timedelta(weeks=26))))) or 0,
+        }}
+    if user.role == Role.ADMIN:
+        overdue = db.session.scalars(select(Referral).where(
+            Referral.guaranteed.is_(True), Referral.status.in_(_strings(BEFORE_INTERVIEW)),
+            Referral.guarantee_due_on < clock.today())).all()
+        return {"guarantees_overdue": len(overdue)}
+    return {}

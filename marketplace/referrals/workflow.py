@@ -1,0 +1,111 @@
+"""The referral workflow, as a table: (state, action) -> (new state, who may take the step).
+
+Nothing else assigns a referral's status: `transition()` applies a step, checks the extra rules a
+table cannot say (a guaranteed interview cannot be declined before the interview; the 13- and
+26-week checks wait until the weeks have passed), and writes the timeline row both parties see.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from marketplace.core import clock
+from marketplace.core.roles import Role
+from marketplace.core.workflow import NotAllowed, Workflow
+from marketplace.extensions import db
+from marketplace.referrals.models import BEFORE_INTERVIEW, STATUS_LABELS, ReferralEvent, Status
+
+S = Status
+CASE_MANAGER = {Role.CASE_MANAGER}
+EMPLOYER = {Role.EMPLOYER, Role.SOCIAL_ENTERPRISE}
+
+TRANSITIONS = {
+    (S.DRAFT, "submit"): (S.SUBMITTED, CASE_MANAGER),
+    (S.DRAFT, "withdraw"): (S.WITHDRAWN, CASE_MANAGER),
+    (S.SUBMITTED, "acknowledge"): (S.ACKNOWLEDGED, EMPLOYER),
+    (S.SUBMITTED, "offer_interview"): (S.INTERVIEW_OFFERED, EMPLOYER),
+    (S.ACKNOWLEDGED, "offer_interview"): (S.INTERVIEW_OFFERED, EMPLOYER),
+    (S.SUBMITTED, "decline"): (S.DECLINED, EMPLOYER),
+    (S.ACKNOWLEDGED, "decline"): (S.DECLINED, EMPLOYER),
+    (S.INTERVIEW_OFFERED, "book_interview"): (S.INTERVIEW_BOOKED, CASE_MANAGER),
+    (S.INTERVIEW_OFFERED, "offer_interview"): (S.INTERVIEW_OFFERED, EMPLOYER),
+    (S.INTERVIEW_BOOKED, "offer_interview"): (S.INTERVIEW_OFFERED, EMPLOYER),
+    (S.INTERVIEW_BOOKED, "record_interview"): (S.INTERVIEWED, EMPLOYER),
+    (S.INTERVIEW_BOOKED, "no_show"): (S.NO_SHOW, EMPLOYER),
+    (S.INTERVIEWED, "make_offer"): (S.OFFER_MADE, EMPLOYER),
+    (S.INTERVIEWED, "reject"): (S.UNSUCCESSFUL, EMPLOYER),
+    (S.OFFER_MADE, "accept_offer"): (S.OFFER_ACCEPTED, CASE_MANAGER),
+    (S.OFFER_MADE, "decline_offer"): (S.OFFER_DECLINED, CASE_MANAGER),
+    (S.OFFER_ACCEPTED, "start"): (S.STARTED, CASE_MANAGER),
+    (S.STARTED, "sustain_13"): (S.SUSTAINED_13, CASE_MANAGER),
+    (S.SUSTAINED_13, "sustain_26"): (S.SUSTAINED_26, CASE_MANAGER),
+    (S.STARTED, "left_job"): (S.LEFT_JOB, CASE_MANAGER),
+    (S.SUSTAINED_13, "left_job"): (S.LEFT_JOB, CASE_MANAGER),
+    **{(state, "withdraw"): (S.WITHDRAWN, CASE_MANAGER)
+       for state in (S.SUBMITTED, S.ACKNOWLEDGED, S.INTERVIEW_OFFERED, S.INTERVIEW_BOOKED, S.INTERVIEWED,
+                     S.OFFER_MADE, S.OFFER_ACCEPTED)},
+}
+
+REFERRALS = Workflow("referral", TRANSITIONS, labels={str(k): v for k, v in STATUS_LABELS.items()})
+
+ACTION_LABELS = {
+    "submit": "Submit the referral",
+    "acknowledge": "Acknowledge",
+    "offer_interview": "Offer an interview",
+    "decline": "Decline",
+    "book_interview": "Confirm the interview",
+    "record_interview": "Record that the interview took place",
+    "no_show": "Record that they did not attend",
+    "make_offer": "Make a job offer",
+    "reject": "Not successful",
+    "accept_offer": "Record that the offer was accepted",
+    "decline_offer": "Record that the offer was declined",
+    "start": "Record the job start",
+    "sustain_13": "Still in work at 13 weeks",
+    "sustain_26": "Still in work at 26 weeks",
+    "left_job": "Record that they left the job",
+    "withdraw": "Withdraw",
+}
+
+
+def _check_extra_rules(referral, action: str) -> None:
+    today = clock.today()
+    if action == "decline" and referral.guaranteed and referral.status in BEFORE_INTERVIEW:
+        raise NotAllowed("This is a guaranteed interview: the person meets the minimum requirements, so you must "
+                         "offer an interview before you can decline.")
+    if action == "sustain_13" and (referral.start_date is None or today < referral.start_date + timedelta(weeks=13)):
+        raise NotAllowed("The 13-week check is due 13 weeks after the job start.")
+    if action == "sustain_26" and (referral.start_date is None or today < referral.start_date + timedelta(weeks=26)):
+        raise NotAllowed("The 26-week check is due 26 weeks after the job start.")
+
+
+def allowed_actions(referral, user) -> list[str]:
+    """The steps this user may take now (for the buttons on the referral page)."""
+    if referral.side_of(user) not in ("provider", "employer"):
+        return []
+    actions = []
+    for action in REFERRALS.allowed_actions(referral.status, user.role):
+        try:
+            _check_extra_rules(referral, action)
+        except NotAllowed:
+            continue
+        actions.append(action)
+    return actions
+
+
+def transition(referral, action: str, actor, *, reason_code: str = "", note: str = "") -> ReferralEvent:
+    """Apply one step of the referral workflow and record it on the timeline, or raise NotAllowed."""
+    side = referral.side_of(actor)
+    if side not in ("provider", "employer"):
+        raise NotAllowed("Only the case manager's and the employer's organisations can move this referral on.")
+    new_status = REFERRALS.step(referral.status, action, actor.role)
+    _check_extra_rules(referral, action)
+    event = ReferralEvent(referral=referral, action=action, from_status=referral.status, to_status=new_status,
+                          actor_id=actor.id, at=clock.now(), reason_code=reason_code, note=note)
+    db.session.add(event)
+    referral.status = new_status
+    referral.status_changed_at = event.at
+    referral.updated_at = event.at
+    if reason_code:
+        referral.reason_code = reason_code
+    return event
