@@ -111,6 +111,7 @@ def opportunity_document(opportunity) -> dict:
         "criteria": criteria,
         "organisation": opportunity.organisation.name if opportunity.organisation else "",
         "concepts": " ".join(concepts_in(text)),
+        "spell": f"{opportunity.title}\n{opportunity.description}\n{opportunity.sector}",
         "kind": opportunity.kind,
         "sector": opportunity.sector,
         "region": opportunity.region,

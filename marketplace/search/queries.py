@@ -7,6 +7,7 @@ quickly, the database has the final word (matching re-checks every hard filter a
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -183,14 +184,25 @@ def search_opportunities(request: SearchRequest, today: date) -> SearchResults |
                     for name in FACETS}
     # Whoosh keeps booleans as the terms 't' and 'f'.
     flag_counts = {name: dict(groups_from.groups(name)).get("t", 0) for name in FLAGS}
-    suggestion = None
-    if parsed is not None and total == 0:
-        corrected = searcher.correct_query(parsed, request.text)
-        if corrected.query != parsed:
-            suggestion = corrected.string
+    suggestion = _did_you_mean(searcher, request.text) if parsed is not None and total == 0 else None
     return SearchResults(hits=hits, total=total, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)),
                          facets=facet_counts, flags=flag_counts, suggestion=suggestion,
                          near_unknown=bool(request.near) and home is None)
+
+
+def _did_you_mean(searcher, text: str) -> str | None:
+    """The query with each word the index has never seen replaced by the closest word it has."""
+    corrector = searcher.corrector("spell")
+    reader = searcher.reader()
+    changed = False
+    words = []
+    for word in re.findall(r"\w+", text.lower())[:10]:
+        if len(word) > 2 and (("spell", word) not in reader):
+            suggestions = corrector.suggest(word, limit=1, maxdist=2)
+            if suggestions:
+                word, changed = suggestions[0], True
+        words.append(word)
+    return " ".join(words) if changed else None
 
 
 def _searcher(name: str):
@@ -238,8 +250,8 @@ def opportunity_candidates(seeker: Seeker, today: date, limit: int = CANDIDATES)
     if interests:
         query = Or([query, text_query(interests, {"title": 4.0, "description": 1.0})])
     filter_query = And([_open_filter(today), _place_filter(seeker)])
-    if query is NullQuery:
-        query = Every()
+    # Everything the person could take is a candidate; their words put the closest fits first.
+    query = Every() if query is NullQuery else Or([query, Every(boost=0.001)])
     results = searcher.search(query, filter=filter_query, limit=limit)
     best = max((hit.score for hit in results), default=0) or 1.0
     return [(hit["id"], (hit.score or 0) / best) for hit in results]
@@ -277,7 +289,7 @@ def people_for(opportunity, organisation_id: int, today: date, limit: int = 50) 
         return []
     offer = Offer.from_opportunity(opportunity)
     wanted = text_query(f"{offer.title}\n{offer.sector}\n{offer.criteria}", PARTICIPANT_FIELDS)
-    query = Or([wanted, Every()]) if wanted is not NullQuery else Every()
+    query = Or([wanted, Every(boost=0.001)]) if wanted is not NullQuery else Every()
     filter_query = And([Term("organisation_id", str(organisation_id)), Term("status", "active")])
     results = searcher.search(query, filter=filter_query, limit=CANDIDATES)
     best = max((hit.score for hit in results), default=0) or 1.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from marketplace.reference import SYNONYMS
@@ -45,6 +45,8 @@ def opportunity_schema() -> Schema:
         criteria=TEXT(analyzer=TEXT_ANALYZER),
         organisation=TEXT(analyzer=TEXT_ANALYZER, stored=True),
         concepts=KEYWORD(lowercase=True, scorable=True),
+        # Whole words as written (not stemmed), for "did you mean" suggestions people can read.
+        spell=TEXT(analyzer=StandardAnalyzer(), spelling=True),
         kind=ID(stored=True, sortable=True),
         sector=ID(stored=True, sortable=True),
         region=ID(stored=True, sortable=True),
