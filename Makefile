@@ -55,6 +55,12 @@ chromium:
 migrate: install
 	$(DEV_ENV) $(FLASK) db upgrade
 
+# The long runs: relevance and speed of search at 100,000 opportunities. Each prints its figures;
+# BENCH_DATABASE_URL=postgresql+psycopg://... runs them on PostgreSQL.
+bench: install
+	MARKETPLACE_ENV=development $(BIN)/python -m bench.relevance
+	MARKETPLACE_ENV=development $(BIN)/python -m bench.search_speed
+
 lint: install
 	$(BIN)/ruff check .
 

@@ -109,6 +109,7 @@ def opportunity_document(opportunity) -> dict:
         "title": opportunity.title,
         "description": opportunity.description,
         "criteria": criteria,
+        "body": text,
         "organisation": opportunity.organisation.name if opportunity.organisation else "",
         "concepts": " ".join(concepts_in(text)),
         "spell": f"{opportunity.title}\n{opportunity.description}\n{opportunity.sector}",

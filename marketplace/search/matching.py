@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from marketplace.reference import OFFENCE_CATEGORIES, QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS, SECTORS
 from marketplace.search import geography
@@ -106,6 +107,15 @@ class Seeker:
         """What the person is looking for, and what they bring, as words to search with."""
         return "\n".join([*self.interests, *self.skills, *self.qualification_text(), self.goals, self.work_history])
 
+    # Worked out once per person, not once per opportunity scored.
+    @cached_property
+    def job_concepts(self) -> dict[str, set[str]]:
+        return {job: set(concepts_in(job)) for job in self.jobs}
+
+    @cached_property
+    def skill_concepts(self) -> dict[str, set[str]]:
+        return {skill: set(concepts_in(skill)) for skill in self.skills}
+
 
 @dataclass
 class Offer:
@@ -174,6 +184,19 @@ class Offer:
 
     def text(self) -> str:
         return "\n".join([self.title, self.description, self.criteria, self.sector])
+
+    # Worked out once per opportunity, not once per reason.
+    @cached_property
+    def text_lower(self) -> str:
+        return self.text().lower()
+
+    @cached_property
+    def concepts(self) -> set[str]:
+        return set(concepts_in(self.text()))
+
+    @cached_property
+    def title_concepts(self) -> set[str]:
+        return set(concepts_in(self.title))
 
 
 # The hard filters ------------------------------------------------------------------------------------
@@ -255,21 +278,21 @@ def assess(seeker: Seeker, offer: Offer, text_relevance: float, today: date) -> 
     if offer.sector in seeker.sectors:
         score += WEIGHTS["sector"]
         parts.append((WEIGHTS["sector"], f"{offer.sector.lower()} — matches interest"))
-    offer_concepts = set(concepts_in(offer.text()))
+    offer_concepts = offer.concepts
     title_words = offer.title.lower()
     for job in seeker.jobs:
-        if job.lower() in title_words or (set(concepts_in(job)) & set(concepts_in(offer.title))):
+        if job.lower() in title_words or (seeker.job_concepts[job] & offer.title_concepts):
             score += WEIGHTS["job"]
             parts.append((WEIGHTS["job"], f"{job.lower()} — matches the job they want"))
             break
     skills_matched = [skill for skill in seeker.skills
-                      if skill.lower() in offer.text().lower() or set(concepts_in(skill)) & offer_concepts]
+                      if skill.lower() in offer.text_lower or seeker.skill_concepts[skill] & offer_concepts]
     if skills_matched:
         score += WEIGHTS["skills"] * min(1.0, len(skills_matched) / 2)
         parts.append((WEIGHTS["skills"], f"{skills_matched[0].lower()} — matches skill"))
     for qualification in seeker.qualifications:
         subject, level, title = qualification.get("subject"), qualification.get("level"), qualification.get("title")
-        named = bool(title) and title.lower() in offer.text().lower()
+        named = bool(title) and title.lower() in offer.text_lower
         same_subject = subject is not None and subject == offer.qualification_subject
         if named or same_subject:
             label = title or QUALIFICATION_SUBJECTS.get(subject, subject)

@@ -43,6 +43,8 @@ def opportunity_schema() -> Schema:
         title=TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0),
         description=TEXT(analyzer=TEXT_ANALYZER, stored=True),
         criteria=TEXT(analyzer=TEXT_ANALYZER),
+        # Title, description and criteria in one field, so matching asks one question per word.
+        body=TEXT(analyzer=TEXT_ANALYZER),
         organisation=TEXT(analyzer=TEXT_ANALYZER, stored=True),
         concepts=KEYWORD(lowercase=True, scorable=True),
         # Whole words as written (not stemmed), for "did you mean" suggestions people can read.

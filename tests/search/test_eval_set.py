@@ -1,0 +1,50 @@
+"""Matching against the labelled evaluation set: it never returns an opportunity a hard filter rules
+out, and it ranks the right ones clearly better than a plain keyword (BM25) query does."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from marketplace.core import clock
+from marketplace.extensions import db
+from marketplace.participants.models import Participant
+from marketplace.search.matching import Seeker
+from marketplace.search.queries import match_seeker
+from tests.search.eval import load_eval_set, load_into_database, ndcg_at
+
+
+def baseline_ranking(seeker: Seeker, limit: int = 10) -> list[str]:
+    """What an engineer might do instead: the person's words as a keyword query, BM25, no filters."""
+    from whoosh import qparser
+    from whoosh.query import Term
+
+    from marketplace.opportunities.models import Opportunity
+    from marketplace.search import index as store
+
+    searcher = store.searcher("opportunities")
+    parser = qparser.MultifieldParser(["title", "description"], searcher.schema, group=qparser.OrGroup)
+    words = " ".join(seeker.interests + seeker.skills).replace(":", " ")
+    hits = searcher.search(parser.parse(words), filter=Term("status", "open"), limit=limit)
+    ids = [hit["id"] for hit in hits]
+    references = dict(db.session.execute(select(Opportunity.id, Opportunity.external_id)
+                                         .where(Opportunity.id.in_(ids))).all())
+    return [references[i] for i in ids]
+
+
+def test_no_ineligible_opportunity_is_ever_returned_and_the_matcher_beats_bm25(app):
+    eval_set = load_eval_set()
+    load_into_database(eval_set)
+    today = clock.today()
+    matcher_scores, baseline_scores = [], []
+    for participant in db.session.scalars(select(Participant)):
+        number = participant.participant_number
+        seeker = Seeker.from_participant(participant)
+        ranked = [m.offer.reference for m in match_seeker(seeker, today, limit=50)]
+        ruled_out = set(ranked) & set(eval_set["ineligible"][number])
+        assert not ruled_out, f"{number} was matched to ineligible {sorted(ruled_out)}"
+        judged = eval_set["judgments"][number]
+        matcher_scores.append(ndcg_at(ranked, judged))
+        baseline_scores.append(ndcg_at(baseline_ranking(seeker), judged))
+    matcher = sum(matcher_scores) / len(matcher_scores)
+    baseline = sum(baseline_scores) / len(baseline_scores)
+    assert matcher >= baseline + 0.15, (matcher, baseline)
