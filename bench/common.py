@@ -4,6 +4,7 @@ BENCH_DATABASE_URL), its own index directory, migrated like production."""
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -46,9 +47,10 @@ def bench_app(name: str, reuse: Path | None = None, fresh: bool = True):
 
     workdir = reuse or Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    if fresh:
-        for leftover in workdir.glob("bench.db*"):
+    if fresh:  # whatever an interrupted run left behind
+        for leftover in [*workdir.glob("bench.db*"), *workdir.glob("fts.db*")]:
             leftover.unlink()
+        shutil.rmtree(workdir / "index", ignore_errors=True)
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
     if url.startswith("postgresql") and fresh:
         engine = create_engine(url, isolation_level="AUTOCOMMIT")

@@ -191,24 +191,25 @@ def main() -> None:
                         "second run with the same directory skips generating and building them")
     arguments = parser.parse_args()
 
-    fresh = not (arguments.reuse and (arguments.reuse / "index").exists())
+    fresh = not (arguments.reuse and (arguments.reuse / "fts.db").exists())
     app, workdir, url = bench_app("search", arguments.reuse, fresh)
     print(f"database: {url.split(':')[0]}; {arguments.opportunities:,} opportunities, "
           f"{arguments.participants:,} participants; {os.cpu_count()} cores; in {workdir}", flush=True)
     if fresh:
         with timed("generate and insert"):
             generate(app, arguments.opportunities, arguments.participants)
-        with app.app_context():
-            from marketplace.search import sync
+    else:
+        print("reusing the data generated earlier", flush=True)
+    with app.app_context():
+        from marketplace.search import index as store
+        from marketplace.search import sync
 
+        if store.current_generation() is None:  # none yet, or built for another schema version
             with timed("Whoosh index build (reindex)"):
                 counts = sync.reindex()
-            size = sum(f.stat().st_size for f in (workdir / "index").rglob("*") if f.is_file())
+            size = sum(f.stat().st_size for f in store.current_generation().rglob("*") if f.is_file())
             print(f"  {counts}; {size / 1e6:.0f} MB on disk", flush=True)
-        fts = build_fts5(app, workdir / "fts.db")
-    else:
-        print("reusing the data and index generated earlier", flush=True)
-        fts = sqlite3.connect(workdir / "fts.db")
+    fts = build_fts5(app, workdir / "fts.db") if fresh else sqlite3.connect(workdir / "fts.db")
     rng = random.Random(42)
     sample = queries(rng, arguments.queries)
     with app.app_context():
@@ -223,7 +224,7 @@ def main() -> None:
         from marketplace.search.queries import SearchRequest, match_seeker, search_opportunities
 
         searcher = store.searcher("opportunities")
-        plain_parser = qparser.MultifieldParser(["title", "description"], searcher.schema)
+        plain_parser = qparser.MultifieldParser(["title", "body"], searcher.schema)
 
         def plain(item):
             text, region = item

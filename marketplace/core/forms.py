@@ -11,9 +11,37 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput,
 from wtforms import DateField, Field, IntegerField, SubmitField
 from wtforms.validators import StopValidation
 
+# PostgreSQL cannot store a NUL character in text, and no person types one: a value carrying one is
+# refused with an error on its field, before any query sees it (SQLite would have stored it silently).
+NUL = "\x00"
+
+
+def _leaf_fields(fields):
+    for field in fields:
+        if hasattr(field, "entries"):  # FieldList
+            yield from _leaf_fields(field.entries)
+        elif hasattr(field, "form") and isinstance(getattr(field, "form", None), FlaskForm):  # FormField
+            yield from _leaf_fields(field.form)
+        else:
+            yield field
+
+
+def refuse_nul_characters(form) -> bool:
+    """Give every field whose submitted value holds a NUL character an error. True if none did."""
+    clean = True
+    for field in _leaf_fields(form):
+        if any(isinstance(value, str) and NUL in value for value in (field.raw_data or [])):
+            field.errors = [*field.errors, f"{field.label.text or 'This answer'} must not contain control characters"]
+            clean = False
+    return clean
+
 
 class Form(FlaskForm):
     """Base form: CSRF-protected (Flask-WTF) like every form in the service."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return refuse_nul_characters(self) and valid
 
 
 class SearchForm(FlaskForm):
@@ -21,6 +49,10 @@ class SearchForm(FlaskForm):
 
     class Meta:
         csrf = False
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return refuse_nul_characters(self) and valid
 
 
 def submit(label: str) -> SubmitField:

@@ -9,7 +9,7 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from marketplace.search.schema import concepts_in
+from marketplace.search.schema import concepts_in, coordinate_value
 
 BATCH = 500
 
@@ -100,6 +100,7 @@ def opportunity_document(opportunity) -> dict:
                                         *(opportunity.minimum_requirements or []), opportunity.required_course]))
     text = f"{opportunity.title}\n{opportunity.description}\n{criteria}\n{opportunity.sector}"
     place = coordinates(opportunity.town)
+    organisation = opportunity.organisation.name if opportunity.organisation else ""
     closing = (datetime.combine(opportunity.closing_date, time.min) if opportunity.closing_date and
                not opportunity.rolling else FAR_FUTURE)
     document = {
@@ -108,9 +109,8 @@ def opportunity_document(opportunity) -> dict:
         "organisation_id": str(opportunity.organisation_id),
         "title": opportunity.title,
         "description": opportunity.description,
-        "criteria": criteria,
-        "body": text,
-        "organisation": opportunity.organisation.name if opportunity.organisation else "",
+        "body": f"{text}\n{organisation}",
+        "organisation": organisation,
         "concepts": " ".join(concepts_in(text)),
         "spell": f"{opportunity.title}\n{opportunity.description}\n{opportunity.sector}",
         "kind": opportunity.kind,
@@ -124,12 +124,18 @@ def opportunity_document(opportunity) -> dict:
         "custody_ok": bool(opportunity.custody_ok),
         "has_places": opportunity.places_taken < opportunity.places,
         "exclusions": ",".join(opportunity.offence_exclusions or []),
+        "children": bool(opportunity.involves_children),
+        "vulnerable_adults": bool(opportunity.involves_vulnerable_adults),
+        "leavers_only": bool(opportunity.prison_leavers_only),
+        "qualification_subject": opportunity.qualification_subject or "",
         "guarantee": opportunity.kind == "guaranteed_interview" or bool(opportunity.leads_to_guaranteed_interview),
         "closing": closing,
         "published": (opportunity.published_at or opportunity.created_at).replace(tzinfo=None),
     }
     if place is not None:
         document["lat"], document["lon"] = place
+        document["latitude"] = coordinate_value(place[0], 90)
+        document["longitude"] = coordinate_value(place[1], 180)
     return document
 
 

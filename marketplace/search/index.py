@@ -25,9 +25,10 @@ from pathlib import Path
 from flask import current_app
 from whoosh import index as whoosh_index
 
-from marketplace.search.schema import SCHEMAS
+from marketplace.search.schema import SCHEMA_VERSION, SCHEMAS
 
 CURRENT = "current"
+VERSION_FILE = "schema-version"
 _local = threading.local()
 
 
@@ -38,11 +39,19 @@ def root() -> Path:
 
 
 def current_generation() -> Path | None:
+    """The generation searches use; None when there is none yet, or when it was built with another
+    version of the schema (so the next search or `search sync` builds one that fits this code)."""
     link = root() / CURRENT
     if not link.is_symlink() and not link.exists():
         return None
     target = link.resolve()
-    return target if target.is_dir() else None
+    if not target.is_dir():
+        return None
+    try:
+        version = (target / VERSION_FILE).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return target if version == SCHEMA_VERSION else None
 
 
 def new_generation() -> Path:
@@ -52,6 +61,7 @@ def new_generation() -> Path:
         (path / name).mkdir(parents=True)
         whoosh_index.create_in(str(path / name), schema())
         write_cursor(path / name, 0, 0)
+    (path / VERSION_FILE).write_text(SCHEMA_VERSION)
     return path
 
 

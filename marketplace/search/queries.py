@@ -6,63 +6,49 @@ quickly, the database has the final word (matching re-checks every hard filter a
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from whoosh import highlight as whoosh_highlight
 from whoosh import qparser
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
-from whoosh.query import And, DateRange, Every, NullQuery, NumericRange, Or, Term
-from whoosh.query.compound import DefaultOr
+from whoosh.query import Every, NullQuery, Or, Term
 
 from marketplace.extensions import db
 from marketplace.reference import REGIONS, SECTORS
 from marketplace.search import geography
 from marketplace.search import index as store
-from marketplace.search.matching import Match, Offer, Seeker, assess, barriers
-from marketplace.search.schema import TEXT_ANALYZER, concepts_in
+from marketplace.search.arrays import IndexArrays, arrays_for, best
+from marketplace.search.matching import WEIGHTS, Match, Offer, Seeker, assess, barriers
+from marketplace.search.schema import COORDINATE_SCALE, TEXT_ANALYZER, concepts_in
 
 PAGE_SIZE = 20
-CANDIDATES = 120
+CANDIDATES = 60  # opportunities re-checked against the database per round of matching
 FACETS = ("kind", "sector", "region")
 FLAGS = ("paid", "custody_ok", "guarantee")
-SEARCHED_FIELDS = ["title", "description", "criteria", "organisation"]
+SEARCHED_FIELDS = ["title", "body"]
+KIND_VALUES = ("vacancy", "guaranteed_interview", "work_placement", "training", "volunteering")
+FACET_VALUES = {"kind": KIND_VALUES, "sector": SECTORS, "region": REGIONS}
 
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min)
 
 
-def _docset(searcher, key, make_query) -> set[int]:
-    """The documents a filter query matches, computed once per searcher: a searcher is replaced when
-    the index changes, so these sets can never be stale. Filters are the same for every search and
-    recomputing them each time costs more than the search itself. Callers combine these sets with
-    `&` and `|` (new sets) and never change them in place."""
-    cache = getattr(searcher, "_fcw_docsets", None)
-    if cache is None:
-        cache = searcher._fcw_docsets = {}
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = set(searcher.docs_for_query(make_query()))
-    return found
-
-
-def _open_docs(searcher, today: date) -> set[int]:
-    return _docset(searcher, ("open", today), lambda: _open_filter(today))
-
-
-def _value_docs(searcher, field_name: str, value) -> set[int]:
-    return _docset(searcher, (field_name, value), lambda: Term(field_name, value))
-
-
-def _open_filter(today: date):
+def _open_mask(view: IndexArrays, today: date) -> np.ndarray:
     """Open, with places left, and not past its closing date (rolling ones close in the far future)."""
-    return And([Term("status", "open"), Term("has_places", True), DateRange("closing", _start_of(today), None)])
+    def make():
+        closing = view.column("closing")
+        return (view.mask("status", "open") & view.mask("has_places", True)
+                & (closing >= view.sortable("closing", _start_of(today))))
+    return view.cached(("open", today), make)
 
 
 def _terms(text: str, limit: int = 40) -> list[str]:
@@ -81,6 +67,23 @@ def text_query(text: str, fields: dict[str, float]):
     parts = [Term(name, word, boost=boost) for word in _terms(text) for name, boost in fields.items()]
     parts += [Term("concepts", concept, boost=1.5) for concept in concepts_in(text)]
     return Or(parts) if parts else NullQuery
+
+
+def _coordinates(view: IndexArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Every document's latitude and longitude in degrees (NaN where its town is not known)."""
+    latitude = view.column("latitude")
+    longitude = view.column("longitude")
+    known = latitude > 0
+    return (np.where(known, latitude / COORDINATE_SCALE - 90, np.nan),
+            np.where(known, longitude / COORDINATE_SCALE - 180, np.nan))
+
+
+def _miles_from(view: IndexArrays, home: tuple[float, float]) -> np.ndarray:
+    """Great-circle miles from `home` to every document (NaN where not known), as geography does."""
+    lat, lon = (np.radians(values) for values in _coordinates(view))
+    home_lat, home_lon = math.radians(home[0]), math.radians(home[1])
+    h = np.sin((lat - home_lat) / 2) ** 2 + math.cos(home_lat) * np.cos(lat) * np.sin((lon - home_lon) / 2) ** 2
+    return 2 * geography.EARTH_RADIUS_MILES * np.arcsin(np.sqrt(h))
 
 
 # The search page ------------------------------------------------------------------------------------------
@@ -128,8 +131,8 @@ class SearchResults:
 
 
 def _parser(schema):
-    parser = qparser.MultifieldParser(SEARCHED_FIELDS, schema, fieldboosts={"title": 3.0, "organisation": 0.5},
-                                      group=qparser.OrGroup.factory(0.9))
+    # The title's weight is the schema's field boost.
+    parser = qparser.MultifieldParser(SEARCHED_FIELDS, schema, group=qparser.OrGroup.factory(0.9))
     # People type words, not query syntax: no field names, wildcards or ranges.
     for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlugin,
                    qparser.PlusMinusPlugin, qparser.GroupPlugin):
@@ -147,91 +150,87 @@ def _user_query(searcher, text: str):
     return query, parsed
 
 
-def _filter(searcher, request: SearchRequest, today: date) -> set[int]:
-    """The documents the page's filters allow, from cached sets."""
-    allowed = _open_docs(searcher, today)
-    for name, values in (("kind", request.kinds), ("sector", request.sectors), ("region", request.regions)):
-        if values:
-            chosen = set().union(*(_value_docs(searcher, name, value) for value in values))
+def _filter(view: IndexArrays, request: SearchRequest, today: date, *, leave_out: str | None = None) -> np.ndarray:
+    """The documents the page's filters allow (all but `leave_out`'s, for that facet's counts)."""
+    allowed = _open_mask(view, today)
+    for name in FACETS:
+        values = getattr(request, _PLURALS[name])
+        if values and name != leave_out:
+            chosen = view.any_of(name, values)
             if name == "region":
-                chosen |= _value_docs(searcher, "national", True) | _value_docs(searcher, "remote", True)
+                chosen |= view.mask("national", True) | view.mask("remote", True)
             allowed = allowed & chosen
     for flag in FLAGS:
         if getattr(request, flag):
-            allowed = allowed & _value_docs(searcher, flag, True)
+            allowed = allowed & view.mask(flag, True)
     if request.closing_within:
-        end = _start_of(today + timedelta(days=request.closing_within))
-        allowed = allowed & _docset(searcher, ("closing", today, end),
-                                    lambda: DateRange("closing", _start_of(today), end))
+        end = view.sortable("closing", _start_of(today + timedelta(days=request.closing_within)))
+        allowed = allowed & (view.column("closing") <= end)
     if request.organisation_id is not None:
-        allowed = allowed & _value_docs(searcher, "organisation_id", str(request.organisation_id))
+        allowed = allowed & view.mask("organisation_id", str(request.organisation_id))
     return allowed
 
 
+_PLURALS = {"kind": "kinds", "sector": "sectors", "region": "regions"}
+
+
 def search_opportunities(request: SearchRequest, today: date) -> SearchResults | None:
-    """The search page: keywords with stemming and synonyms, filters and their counts, highlights,
-    four orders, pages, and a "did you mean" for misspellings. None when there is no index yet."""
+    """One page of the search: the hits, the total, and a count beside each filter value. Returns
+    None when the index is missing (the page then says search is unavailable)."""
     searcher = _searcher("opportunities")
     if searcher is None:
         return None
+    view = arrays_for(searcher)
     query, parsed = _user_query(searcher, request.text)
-    allowed = _filter(searcher, request, today)
+    matched, scores = view.evaluate(query)
+    allowed = _filter(view, request, today)
+    found = matched & allowed
+    candidates = np.flatnonzero(found)
+    total = len(candidates)
     home = geography.coordinates(request.near) if request.near else None
     page = max(1, request.page)
-    if request.sort == "distance" and home is not None:
-        everything = searcher.search(query, filter=allowed, limit=1000, terms=True)
-        ordered = sorted(everything, key=lambda hit: _miles(home, hit) if _miles(home, hit) is not None else 1e9)
-        chosen = ordered[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-        matched = set(hit.docnum for hit in everything) if parsed is not None else allowed
+    miles = _miles_from(view, home) if home is not None else None
+    if request.sort == "distance" and miles is not None:
+        keys = [np.nan_to_num(miles[candidates], nan=np.inf)]
+    elif request.sort == "closing":
+        keys = [view.column("closing")[candidates]]
+    elif request.sort == "newest" or parsed is None:
+        keys = [-view.column("published")[candidates]]
     else:
-        sortedby = {"closing": "closing", "newest": "published"}.get(request.sort)
-        results = searcher.search(query, filter=allowed, limit=page * PAGE_SIZE, sortedby=sortedby,
-                                  reverse=request.sort == "newest", terms=True)
-        chosen = list(results)[(page - 1) * PAGE_SIZE:]
-        # Every document the query matches within the filters, for the counts beside each filter.
-        matched = allowed if parsed is None else set(results.docs())
-    total = len(matched)
-    hits = [_hit(hit, parsed, home) for hit in chosen]
+        keys = [-scores[candidates]]
+    chosen = best(candidates, keys, page * PAGE_SIZE)[(page - 1) * PAGE_SIZE:]
+    highlight_terms = {text for name, text in query.iter_all_terms() if name in ("title", "body")} \
+        if parsed is not None else set()
+    hits = [_hit(searcher.stored_fields(int(docnum)), highlight_terms,
+                 None if miles is None or np.isnan(miles[docnum]) else float(miles[docnum])) for docnum in chosen]
     facet_counts = {}
     for name in FACETS:
-        values = {"kind": KIND_VALUES, "sector": SECTORS, "region": REGIONS}[name]
-        # Counts within the other filters, so ticking more values of the same filter is informative.
-        within = matched if not getattr(request, _PLURALS[name]) else _without(searcher, request, today, name,
-                                                                                parsed, query)
-        counted = [(value, len(within & _value_docs(searcher, name, value))) for value in values]
+        # Counted within the other filters, so ticking more values of the same filter is informative.
+        within = found if not getattr(request, _PLURALS[name]) else matched & _filter(view, request, today,
+                                                                                          leave_out=name)
+        counted = [(value, int(np.count_nonzero(within & view.mask(name, value)))) for value in FACET_VALUES[name]]
         facet_counts[name] = sorted(((v, n) for v, n in counted if n), key=lambda item: (-item[1], item[0]))
-    flag_counts = {name: len(matched & _value_docs(searcher, name, True)) for name in FLAGS}
+    flag_counts = {name: int(np.count_nonzero(found & view.mask(name, True))) for name in FLAGS}
     suggestion = _did_you_mean(searcher, request.text) if parsed is not None and total == 0 else None
     return SearchResults(hits=hits, total=total, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)),
                          facets=facet_counts, flags=flag_counts, suggestion=suggestion,
                          near_unknown=bool(request.near) and home is None)
 
 
-_PLURALS = {"kind": "kinds", "sector": "sectors", "region": "regions"}
-KIND_VALUES = ("vacancy", "guaranteed_interview", "work_placement", "training", "volunteering")
-
-
-def _without(searcher, request: SearchRequest, today: date, facet: str, parsed, query) -> set[int]:
-    """What the query matches with every filter except `facet`'s own."""
-    loosened = dataclasses.replace(request, **{_PLURALS[facet]: []})
-    allowed = _filter(searcher, loosened, today)
-    if parsed is None:
-        return allowed
-    return allowed & set(searcher.docs_for_query(query))
-
-
-def _hit(hit, parsed, home) -> Hit:
+def _hit(stored: dict, terms: set[str], miles: float | None) -> Hit:
     highlight = None
-    if parsed is not None:
-        hit.results.formatter = HtmlFormatter(tagname="mark", classname="fcw-match", between=" … ")
-        hit.results.fragmenter = ContextFragmenter(maxchars=160, surround=50)
-        fragment = hit.highlights("description", top=2)
+    if terms:
+        # Whoosh escapes the text it quotes and adds only its own <mark> tags.
+        fragment = whoosh_highlight.highlight(
+            stored.get("description") or "", frozenset(terms), TEXT_ANALYZER,
+            ContextFragmenter(maxchars=160, surround=50),
+            HtmlFormatter(tagname="mark", classname="fcw-match", between=" … "), top=2)
         highlight = Markup(fragment) if fragment else None  # noqa: S704 - escaped by Whoosh (tested)
-    closing = hit.get("closing")
-    return Hit(id=hit["id"], title=hit["title"], organisation=hit.get("organisation", ""), kind=hit["kind"],
-               sector=hit["sector"], region=hit["region"], town=hit.get("town") or "",
+    closing = stored.get("closing")
+    return Hit(id=stored["id"], title=stored["title"], organisation=stored.get("organisation", ""),
+               kind=stored["kind"], sector=stored["sector"], region=stored["region"], town=stored.get("town") or "",
                closing=None if closing is None or closing.year == 9999 else closing, highlight=highlight,
-               miles=_miles(home, hit) if home else None)
+               miles=miles)
 
 
 def _did_you_mean(searcher, text: str) -> str | None:
@@ -260,132 +259,134 @@ def _searcher(name: str):
     return searcher
 
 
-def _miles(home, hit) -> float | None:
-    lat, lon = hit.get("lat"), hit.get("lon")
-    if home is None or lat is None or lon is None:
-        return None
-    return geography.miles_between(home, (lat, lon))
-
-
 # Matching ---------------------------------------------------------------------------------------------------
 
-def _seeker_docs(searcher, seeker: Seeker, today: date) -> set[int]:
-    """Open opportunities where this person could work, coarsely: their region, national or remote,
-    or (when they can travel a known distance from a known town) inside a box around home. Matching
-    then checks the exact distance against the database."""
-    places = (_value_docs(searcher, "region", seeker.release_region) | _value_docs(searcher, "national", True)
-              | _value_docs(searcher, "remote", True))
+def _seeker_mask(view: IndexArrays, seeker: Seeker, today: date) -> np.ndarray:
+    """Open opportunities this person could take, as far as the index can tell: in their release
+    region, national or remote, or within their travel distance of home; none of their offence
+    categories excluded; no work with children or vulnerable adults if they are barred from it; and
+    "prison leavers only" respected. The database then checks every hard filter again."""
+    allowed = _open_mask(view, today)
+    places = view.mask("region", seeker.release_region) | view.mask("national", True) | view.mask("remote", True)
     home = seeker.home
     if home is not None and seeker.travel_miles:
-        south, north, west, east = geography.bounding_box(home, seeker.travel_miles)
-        places = places | _docset(searcher, ("box", home, seeker.travel_miles), lambda: And([
-            NumericRange("lat", south, north), NumericRange("lon", west, east)]))
-    return _open_docs(searcher, today) & places
+        places = places | view.cached(("within", home, seeker.travel_miles),
+                                      lambda: _miles_from(view, home) <= seeker.travel_miles)
+    allowed = allowed & places
+    if seeker.offence_categories:
+        allowed = allowed & ~view.any_of("exclusions", [c.lower() for c in seeker.offence_categories])
+    if seeker.no_work_with_children:
+        allowed = allowed & ~view.mask("children", True)
+    if seeker.no_work_with_vulnerable_adults:
+        allowed = allowed & ~view.mask("vulnerable_adults", True)
+    if not seeker.prison_leaver:
+        allowed = allowed & ~view.mask("leavers_only", True)
+    return allowed
 
 
 def _seeker_query(seeker: Seeker):
     """The person's own words, what they want weighted above what they have done."""
     wanted = _terms("\n".join(seeker.interests), limit=8)
     bring = [word for word in _terms(seeker.query_text(), limit=20) if word not in wanted][:8]
-    parts = [Term(name, word, boost=boost) for word in wanted for name, boost in (("title", 3.0), ("body", 1.0))]
+    parts = [Term(name, word, boost=boost) for word in wanted for name, boost in (("title", 1.0), ("body", 1.0))]
     parts += [Term("body", word, boost=0.6) for word in bring]
     parts += [Term("concepts", concept, boost=2.0) for concept in concepts_in(seeker.query_text())]
     return Or(parts) if parts else NullQuery
 
 
-def _fill(searcher, ranked: list[tuple[int, float]], allowed: set[int], limit: int) -> list[tuple[int, float]]:
-    """Everything allowed is a candidate; the words only order them. When fewer than `limit` matched
-    the words, add other allowed documents (with no word score) so no possible fit is missed."""
-    if len(ranked) >= limit:
-        return ranked
-    seen = {record_id for record_id, _score in ranked}
-    for docnum in sorted(allowed):
-        record_id = searcher.stored_fields(docnum)["id"]
-        if record_id not in seen:
-            ranked.append((record_id, 0.0))
-            if len(ranked) >= limit:
-                break
-    return ranked
+# `assess` finds skills and qualifications named anywhere in an opportunity's text; the index sees
+# whole words. The rare phrase found inside other words ("art" in "start") can lift a score above its
+# estimate by at most this much before the rounds stop.
+ESTIMATE_SLACK = 0.02
 
 
-def _scores(searcher, query, docnums: list[int]) -> dict[int, float]:
-    """The relevance of `query` for just these documents: each segment's matcher skips from one to the
-    next instead of walking every posting, which is what makes scoring a few hundred fast on a large
-    index."""
-    scores: dict[int, float] = {}
-    wanted = sorted(docnums)
-    context = searcher.context()
-    if isinstance(query, Or):
-        # A plain union of matchers that skip; Whoosh's default for big ORs preloads every posting
-        # of the rarer words into arrays, which costs more than the few documents we score.
-        query = DefaultOr(query.subqueries, boost=query.boost)
-    for leaf, offset in searcher.leaf_searchers():
-        end = offset + leaf.doc_count_all()
-        local = [docnum - offset for docnum in wanted if offset <= docnum < end]
-        if not local:
-            continue
-        matcher = query.matcher(leaf, context)
-        for docnum in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                scores[docnum + offset] = matcher.score()
-    return scores
+def _all_words(view: IndexArrays, field: str, phrase: str) -> np.ndarray:
+    words = _terms(phrase, limit=6)
+    if not words:
+        return np.zeros(view.size, dtype=bool)
+    return np.logical_and.reduce([view.mask(field, word) for word in words])
 
 
-def opportunity_candidates(seeker: Seeker, today: date, limit: int = CANDIDATES) -> list[tuple[int, float]]:
-    """(opportunity id, relevance scaled 0 to 1) for the open opportunities that might suit the person.
+def _seeker_estimate(view: IndexArrays, seeker: Seeker, relevance: np.ndarray) -> np.ndarray:
+    """For every document at once, at least the score `matching.assess` will give it (weights as in
+    matching.WEIGHTS), so candidates are read from the database best first and the rounds can stop
+    once no later one could beat the matches found."""
+    size = view.size
+    estimate = WEIGHTS["text"] * np.clip(relevance, 0.0, 1.0)
+    if seeker.sectors:
+        estimate += WEIGHTS["sector"] * view.any_of("sector", seeker.sectors)
+    job = np.zeros(size, dtype=bool)
+    for name, concepts in seeker.job_concepts.items():
+        job |= view.any_of("concepts", sorted(concepts)) | _all_words(view, "title", name)
+    estimate += WEIGHTS["job"] * job
+    skill = np.zeros(size, dtype=bool)
+    for name, concepts in seeker.skill_concepts.items():
+        skill |= view.any_of("concepts", sorted(concepts)) | _all_words(view, "body", name)
+    estimate += WEIGHTS["skills"] * skill
+    qualification = np.zeros(size, dtype=bool)
+    for held in seeker.qualifications:
+        if held.get("subject"):
+            qualification |= view.mask("qualification_subject", held["subject"])
+        if held.get("title"):
+            qualification |= _all_words(view, "body", held["title"])
+    estimate += WEIGHTS["qualification"] * qualification
+    remote, national = view.mask("remote", True), view.mask("national", True)
+    local = np.where(view.mask("region", seeker.release_region), WEIGHTS["place"] / 2, 0.0)
+    home = seeker.home
+    if home is not None:
+        miles = _miles_from(view, home)
+        closeness = (np.clip(1 - miles / max(1, seeker.travel_miles), 0.0, 1.0) if seeker.travel_miles
+                     else np.ones(size))
+        local = np.where(np.isnan(miles), local, WEIGHTS["place"] * np.nan_to_num(closeness))
+    estimate += np.where(remote, WEIGHTS["place"], np.where(national, WEIGHTS["place"] / 2, local))
+    return estimate + WEIGHTS["guarantee"] * view.mask("kind", "guaranteed_interview")
 
-    Candidates come first from what the person wants (their sectors, and the synonym groups of the jobs
-    and skills they name), found by set arithmetic on cached filters; only those are scored against
-    the person's words. If that gives too few, the best of everything else allowed is added."""
+
+@dataclass
+class CandidateRound:
+    opportunities: list[tuple[int, float]]  # (id, relevance scaled 0 to 1)
+    ceiling: float  # no opportunity in this round or later can score above this
+
+
+def opportunity_candidates(seeker: Seeker, today: date) -> Iterator[CandidateRound]:
+    """Rounds of the open opportunities that might suit the person, most promising first. Every
+    opportunity the index allows comes in some round, so a caller that keeps asking never misses a
+    possible fit."""
     searcher = _searcher("opportunities")
     if searcher is None:
-        return []
-    allowed = _seeker_docs(searcher, seeker, today)
-    if not allowed:
-        return []
-    focus: set[int] = set()
-    for sector in seeker.sectors:
-        focus = focus | _value_docs(searcher, "sector", sector)
-    for concepts in (*seeker.job_concepts.values(), *seeker.skill_concepts.values()):
-        for concept in concepts:
-            focus = focus | _value_docs(searcher, "concepts", concept)
-    pool = allowed & focus
+        return
+    view = arrays_for(searcher)
+    candidates = np.flatnonzero(_seeker_mask(view, seeker, today))
+    if not len(candidates):
+        return
     query = _seeker_query(seeker)
-    scores = _scores(searcher, query, list(pool)) if query is not NullQuery else {}
-    ranked_docs = sorted(pool, key=lambda docnum: (-scores.get(docnum, 0.0), docnum))[:limit]
-    if len(ranked_docs) < limit and query is not NullQuery:
-        rest = allowed - pool
-        for hit in searcher.search(query, filter=rest, limit=limit - len(ranked_docs)):
-            scores[hit.docnum] = hit.score
-            ranked_docs.append(hit.docnum)
-    best = max((scores.get(docnum, 0.0) for docnum in ranked_docs), default=0.0) or 1.0
-    ranked = [(searcher.stored_fields(docnum)["id"], scores.get(docnum, 0.0) / best) for docnum in ranked_docs]
-    return _fill(searcher, ranked, allowed, limit)
+    text = view.evaluate(query)[1] if query is not NullQuery else np.zeros(view.size)
+    relevance = text / (text[candidates].max(initial=0.0) or 1.0)
+    estimate = _seeker_estimate(view, seeker, relevance)
+    order = best(candidates, [-estimate[candidates]], len(candidates))
+    for start in range(0, len(order), CANDIDATES):
+        chunk = order[start:start + CANDIDATES]
+        yield CandidateRound([(searcher.stored_fields(int(docnum))["id"], float(relevance[docnum]))
+                              for docnum in chunk], float(estimate[chunk[0]]) + ESTIMATE_SLACK)
 
 
 def match_seeker(seeker: Seeker, today: date, limit: int = 20) -> list[Match]:
-    """The opportunities this person can take, best first, each with its reasons."""
+    """The opportunities this person can take, best first, each with its reasons. The index proposes
+    candidates in rounds; the database has the final word on every hard filter."""
     from marketplace.opportunities.models import Opportunity
 
-    candidates = opportunity_candidates(seeker, today)
-    if not candidates:
-        return []
-    relevance = dict(candidates)
-    rows = db.session.scalars(select(Opportunity).options(selectinload(Opportunity.organisation))
-                              .where(Opportunity.id.in_(relevance))).all()
-    matches = []
-    for opportunity in rows:
-        offer = Offer.from_opportunity(opportunity)
-        if barriers(seeker, offer, today):
-            continue
-        matches.append(assess(seeker, offer, relevance.get(opportunity.id, 0.0), today))
-    matches.sort(key=lambda m: (-m.score, m.offer.closing_date or date.max, m.offer.id))
+    matches: list[Match] = []
+    for candidates in opportunity_candidates(seeker, today):
+        if len(matches) >= limit and candidates.ceiling < matches[limit - 1].score:
+            break
+        relevance = dict(candidates.opportunities)
+        rows = db.session.scalars(select(Opportunity).options(selectinload(Opportunity.organisation))
+                                  .where(Opportunity.id.in_(relevance))).all()
+        for opportunity in rows:
+            offer = Offer.from_opportunity(opportunity)
+            if not barriers(seeker, offer, today):
+                matches.append(assess(seeker, offer, relevance[opportunity.id], today))
+        matches.sort(key=lambda m: (-m.score, m.offer.closing_date or date.max, m.offer.id))
     return matches[:limit]
 
 
@@ -400,16 +401,17 @@ def people_for(opportunity, organisation_id: int, today: date, limit: int = 50) 
     if searcher is None:
         return []
     offer = Offer.from_opportunity(opportunity)
-    allowed = _value_docs(searcher, "organisation_id", str(organisation_id)) & _value_docs(searcher, "status", "active")
-    wanted = text_query(f"{offer.title}\n{offer.sector}\n{offer.criteria}", PARTICIPANT_FIELDS)
-    ranked: list[tuple[int, float]] = []
-    if wanted is not NullQuery and allowed:
-        results = searcher.search(wanted, filter=allowed, limit=CANDIDATES)
-        best = max((hit.score for hit in results), default=0) or 1.0
-        ranked = [(hit["id"], (hit.score or 0) / best) for hit in results]
-    relevance = dict(_fill(searcher, ranked, allowed, CANDIDATES))
-    if not relevance:
+    view = arrays_for(searcher)
+    candidates = np.flatnonzero(view.mask("organisation_id", str(organisation_id)) & view.mask("status", "active"))
+    if not len(candidates):
         return []
+    wanted = text_query(f"{offer.title}\n{offer.sector}\n{offer.criteria}", PARTICIPANT_FIELDS)
+    text = view.evaluate(wanted)[1] if wanted is not NullQuery else np.zeros(view.size)
+    # A caseload is at most a few hundred people: every one of them is checked.
+    relevance = {searcher.stored_fields(int(docnum))["id"]: float(text[docnum])
+                 for docnum in best(candidates, [-text[candidates]], len(candidates))}
+    top = max(relevance.values(), default=0.0) or 1.0
+    relevance = {person_id: score / top for person_id, score in relevance.items()}
     rows = db.session.scalars(select(Participant).where(
         Participant.id.in_(relevance), Participant.organisation_id == organisation_id)).all()
     found = []

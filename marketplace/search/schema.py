@@ -35,23 +35,35 @@ def concepts_in(text: str) -> list[str]:
     return [concept for concept, pattern in _phrase_patterns() if pattern.search(text)]
 
 
+# Bump when a schema changes: an index built with another version is rebuilt on first use.
+SCHEMA_VERSION = "3"
+
+# Coordinates as whole numbers of 1/100,000 degree, offset to be positive, so Whoosh can keep them
+# in a column (its float columns cannot be written); 0 means "not known".
+COORDINATE_SCALE = 100_000
+
+
+def coordinate_value(degrees: float, offset: int) -> int:
+    return round((degrees + offset) * COORDINATE_SCALE)
+
+
 def opportunity_schema() -> Schema:
     return Schema(
         key=ID(unique=True, stored=True),
         id=NUMERIC(stored=True, numtype=int, bits=64),
         organisation_id=ID(stored=True),
+        # What people search: the title (weighted) and everything else about the opportunity in one
+        # field, so each word asks one question of the index rather than one per field.
         title=TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0),
-        description=TEXT(analyzer=TEXT_ANALYZER, stored=True),
-        criteria=TEXT(analyzer=TEXT_ANALYZER),
-        # Title, description and criteria in one field, so matching asks one question per word.
         body=TEXT(analyzer=TEXT_ANALYZER),
-        organisation=TEXT(analyzer=TEXT_ANALYZER, stored=True),
+        description=STORED(),  # shown, with the words found highlighted
+        organisation=STORED(),
         concepts=KEYWORD(lowercase=True, scorable=True),
         # Whole words as written (not stemmed), for "did you mean" suggestions people can read.
-        spell=TEXT(analyzer=StandardAnalyzer(), spelling=True),
-        kind=ID(stored=True, sortable=True),
-        sector=ID(stored=True, sortable=True),
-        region=ID(stored=True, sortable=True),
+        spell=TEXT(analyzer=StandardAnalyzer(), spelling=True, phrase=False),
+        kind=ID(stored=True),
+        sector=ID(stored=True),
+        region=ID(stored=True),
         town=STORED(),
         status=ID(stored=True),
         national=BOOLEAN(stored=True),
@@ -60,11 +72,17 @@ def opportunity_schema() -> Schema:
         custody_ok=BOOLEAN(stored=True),
         has_places=BOOLEAN(stored=True),
         exclusions=KEYWORD(lowercase=True, commas=True, stored=True),
+        children=BOOLEAN(),
+        vulnerable_adults=BOOLEAN(),
+        leavers_only=BOOLEAN(),
+        qualification_subject=ID(),
         guarantee=BOOLEAN(stored=True),
         closing=DATETIME(stored=True, sortable=True),
         published=DATETIME(stored=True, sortable=True),
-        lat=NUMERIC(stored=True, numtype=float),
-        lon=NUMERIC(stored=True, numtype=float),
+        lat=STORED(),
+        lon=STORED(),
+        latitude=NUMERIC(numtype=int, bits=32, signed=False, sortable=True, default=0),
+        longitude=NUMERIC(numtype=int, bits=32, signed=False, sortable=True, default=0),
     )
 
 

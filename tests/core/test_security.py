@@ -354,3 +354,19 @@ def test_pages_are_not_branded_as_gov_uk(client):
     assert b"govuk-header__logotype" not in page
     assert b"govuk-crest" not in page
     assert b"GDS Transport" not in page
+
+
+def test_nul_character_in_a_form_is_an_error_on_its_field_not_a_server_error(client):
+    # PostgreSQL refuses NUL in text; the form must refuse it first, on both databases.
+    response = client.post_form("/sign-in", {"email": "\x00", "password": "<script>x()</script>"})
+    assert response.status_code == 400  # the form's own answer to invalid input, with its error summary
+    page = response.get_data(as_text=True)
+    assert "govuk-error-summary" in page
+    assert "must not contain control characters" in page
+
+
+def test_nul_character_in_the_address_is_a_bad_request(client, login_as):
+    login_as("case_manager")
+    response = client.get("/participants/?region=%00North")
+    assert response.status_code == 400
+    assert "There is a problem with your request" in response.get_data(as_text=True)

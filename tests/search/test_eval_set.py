@@ -22,7 +22,7 @@ def baseline_ranking(seeker: Seeker, limit: int = 10) -> list[str]:
     from marketplace.search import index as store
 
     searcher = store.searcher("opportunities")
-    parser = qparser.MultifieldParser(["title", "description"], searcher.schema, group=qparser.OrGroup)
+    parser = qparser.MultifieldParser(["title", "body"], searcher.schema, group=qparser.OrGroup)
     words = " ".join(seeker.interests + seeker.skills).replace(":", " ")
     hits = searcher.search(parser.parse(words), filter=Term("status", "open"), limit=limit)
     ids = [hit["id"] for hit in hits]
