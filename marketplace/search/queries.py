@@ -319,10 +319,11 @@ def _seeker_estimate(view: IndexArrays, seeker: Seeker, relevance: np.ndarray) -
     for name, concepts in seeker.job_concepts.items():
         job |= view.any_of("concepts", sorted(concepts)) | _all_words(view, "title", name)
     estimate += WEIGHTS["job"] * job
-    skill = np.zeros(size, dtype=bool)
+    # assess gives full marks for two matched skills and half for one: count them per document.
+    skills = np.zeros(size, dtype=np.int16)
     for name, concepts in seeker.skill_concepts.items():
-        skill |= view.any_of("concepts", sorted(concepts)) | _all_words(view, "body", name)
-    estimate += WEIGHTS["skills"] * skill
+        skills += view.any_of("concepts", sorted(concepts)) | _all_words(view, "body", name)
+    estimate += WEIGHTS["skills"] * np.minimum(1.0, skills / 2)
     qualification = np.zeros(size, dtype=bool)
     for held in seeker.qualifications:
         if held.get("subject"):

@@ -48,3 +48,22 @@ def test_no_ineligible_opportunity_is_ever_returned_and_the_matcher_beats_bm25(a
     matcher = sum(matcher_scores) / len(matcher_scores)
     baseline = sum(baseline_scores) / len(baseline_scores)
     assert matcher >= baseline + 0.15, (matcher, baseline)
+
+
+def test_matching_in_small_rounds_finds_what_checking_every_candidate_finds(app, monkeypatch):
+    # match_seeker stops reading candidates once no later round could beat the matches it has; the
+    # estimate behind that must never be below a real score, or a better fit would be skipped.
+    from marketplace.search import queries
+
+    load_into_database(load_eval_set())
+    today = clock.today()
+    people = list(db.session.scalars(select(Participant)))
+    rounds_of_five, everything = {}, {}
+    monkeypatch.setattr(queries, "CANDIDATES", 5)
+    for person in people:
+        rounds_of_five[person.id] = [(m.offer.id, m.score) for m in match_seeker(Seeker.from_participant(person), today, 10)]
+    monkeypatch.setattr(queries, "CANDIDATES", 1_000_000)
+    for person in people:
+        everything[person.id] = [(m.offer.id, m.score) for m in match_seeker(Seeker.from_participant(person), today, 10)]
+    assert any(rounds_of_five.values())
+    assert rounds_of_five == everything
