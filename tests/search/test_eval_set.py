@@ -58,12 +58,14 @@ def test_matching_in_small_rounds_finds_what_checking_every_candidate_finds(app,
     load_into_database(load_eval_set())
     today = clock.today()
     people = list(db.session.scalars(select(Participant)))
-    rounds_of_five, everything = {}, {}
+
+    def best_ten():
+        return {person.id: [(m.offer.id, m.score) for m in match_seeker(Seeker.from_participant(person), today, 10)]
+                for person in people}
+
     monkeypatch.setattr(queries, "CANDIDATES", 5)
-    for person in people:
-        rounds_of_five[person.id] = [(m.offer.id, m.score) for m in match_seeker(Seeker.from_participant(person), today, 10)]
+    rounds_of_five = best_ten()
     monkeypatch.setattr(queries, "CANDIDATES", 1_000_000)
-    for person in people:
-        everything[person.id] = [(m.offer.id, m.score) for m in match_seeker(Seeker.from_participant(person), today, 10)]
+    everything = best_ten()
     assert any(rounds_of_five.values())
     assert rounds_of_five == everything
