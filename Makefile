@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 DEV_ENV := MARKETPLACE_ENV=development SESSION_COOKIE_SECURE=0 PUBLIC_URL=http://$(HOST):$(PORT)
 
-.PHONY: run test install assets migrate seed chromium lint bench clean
+.PHONY: run test install assets migrate seed chromium wrk lint bench clean
 
 run: install
 	$(DEV_ENV) $(FLASK) db upgrade
@@ -52,12 +52,17 @@ chromium:
 		apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }; }
 	@test -x /usr/bin/chromium || { echo "chromium is missing: run 'apt-get install -y chromium' as root"; exit 1; }
 
+# wrk (Debian) loads the search page in the speed bench.
+wrk:
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
+		{ apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+
 migrate: install
 	$(DEV_ENV) $(FLASK) db upgrade
 
 # The long runs: relevance and speed of search at 100,000 opportunities. Each prints its figures;
 # BENCH_DATABASE_URL=postgresql+psycopg://... runs them on PostgreSQL.
-bench: install
+bench: install wrk
 	MARKETPLACE_ENV=development $(BIN)/python -m bench.relevance
 	MARKETPLACE_ENV=development $(BIN)/python -m bench.search_speed
 

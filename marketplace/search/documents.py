@@ -9,7 +9,7 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from marketplace.search.schema import concepts_in, coordinate_value
+from marketplace.search.schema import NO_START_DATE, concepts_in, coordinate_value
 
 BATCH = 500
 
@@ -130,6 +130,7 @@ def opportunity_document(opportunity) -> dict:
         "qualification_subject": opportunity.qualification_subject or "",
         "guarantee": opportunity.kind == "guaranteed_interview" or bool(opportunity.leads_to_guaranteed_interview),
         "closing": closing,
+        "starts": datetime.combine(opportunity.start_date, time.min) if opportunity.start_date else NO_START_DATE,
         "published": (opportunity.published_at or opportunity.created_at).replace(tzinfo=None),
     }
     if place is not None:

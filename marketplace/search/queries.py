@@ -27,7 +27,7 @@ from marketplace.search import geography
 from marketplace.search import index as store
 from marketplace.search.arrays import IndexArrays, arrays_for, best
 from marketplace.search.matching import WEIGHTS, Match, Offer, Seeker, assess, barriers
-from marketplace.search.schema import COORDINATE_SCALE, TEXT_ANALYZER, concepts_in
+from marketplace.search.schema import COORDINATE_SCALE, NO_START_DATE, TEXT_ANALYZER, concepts_in
 
 PAGE_SIZE = 20
 CANDIDATES = 60  # opportunities re-checked against the database per round of matching
@@ -273,6 +273,9 @@ def _seeker_mask(view: IndexArrays, seeker: Seeker, today: date) -> np.ndarray:
         places = places | view.cached(("within", home, seeker.travel_miles),
                                       lambda: _miles_from(view, home) <= seeker.travel_miles)
     allowed = allowed & places
+    if seeker.in_custody(today):
+        allowed = allowed & view.cached(("timing", seeker.release_date, seeker.rotl_from, today),
+                                        lambda: _timing_mask(view, seeker, today))
     if seeker.offence_categories:
         allowed = allowed & ~view.any_of("exclusions", [c.lower() for c in seeker.offence_categories])
     if seeker.no_work_with_children:
@@ -282,6 +285,26 @@ def _seeker_mask(view: IndexArrays, seeker: Seeker, today: date) -> np.ndarray:
     if not seeker.prison_leaver:
         allowed = allowed & ~view.mask("leavers_only", True)
     return allowed
+
+
+def _timing_mask(view: IndexArrays, seeker: Seeker, today: date) -> np.ndarray:
+    """For someone still in prison, as `matching.barriers` decides it: the opportunity starts after
+    their release (or, with no start date, is still open on that day), or they can take it on ROTL
+    by the time it starts and it accepts people in custody."""
+    starts, closing = view.column("starts"), view.column("closing")
+    has_start = starts > view.sortable("starts", NO_START_DATE)
+    release = seeker.release_date
+    if release is None:
+        after_release = np.zeros(view.size, dtype=bool)
+    else:
+        on_release = _start_of(release)
+        after_release = np.where(has_start, starts >= view.sortable("starts", on_release),
+                                 closing >= view.sortable("closing", on_release))
+    if seeker.rotl_from is None:
+        return after_release
+    rotl_by_start = (seeker.rotl_from <= today) | (
+        has_start & (starts >= view.sortable("starts", _start_of(seeker.rotl_from))))
+    return after_release | (view.mask("custody_ok", True) & rotl_by_start)
 
 
 def _seeker_query(seeker: Seeker):

@@ -9,6 +9,7 @@ too. That copes with multi-word synonyms ("reach truck", "class 2") that a token
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import cache
 
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
@@ -36,7 +37,9 @@ def concepts_in(text: str) -> list[str]:
 
 
 # Bump when a schema changes: an index built with another version is rebuilt on first use.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
+# Whoosh columns have no "missing" for dates: this stands for "no start date given".
+NO_START_DATE = datetime(1900, 1, 1)
 
 # Coordinates as whole numbers of 1/100,000 degree, offset to be positive, so Whoosh can keep them
 # in a column (its float columns cannot be written); 0 means "not known".
@@ -78,6 +81,7 @@ def opportunity_schema() -> Schema:
         qualification_subject=ID(),
         guarantee=BOOLEAN(stored=True),
         closing=DATETIME(stored=True, sortable=True),
+        starts=DATETIME(sortable=True),  # NO_START_DATE when the opportunity names none
         published=DATETIME(stored=True, sortable=True),
         lat=STORED(),
         lon=STORED(),

@@ -69,3 +69,29 @@ def test_matching_in_small_rounds_finds_what_checking_every_candidate_finds(app,
     everything = best_ten()
     assert any(rounds_of_five.values())
     assert rounds_of_five == everything
+
+
+def test_the_index_never_rules_out_an_opportunity_the_hard_filters_allow(app):
+    # The index narrows the candidates before the database checks every hard filter: if it ever
+    # dropped one that the filters allow, matching would silently miss a fit.
+    from marketplace.opportunities.models import Opportunity
+    from marketplace.search import index as store
+    from marketplace.search.arrays import arrays_for
+    from marketplace.search.matching import Offer, barriers
+    from marketplace.search.queries import _seeker_mask
+
+    load_into_database(load_eval_set())
+    today = clock.today()
+    searcher = store.searcher("opportunities")
+    view = arrays_for(searcher)
+    docnum = {searcher.stored_fields(n)["id"]: n for n in range(view.size) if view.live[n]}
+    offers = [Offer.from_opportunity(o) for o in db.session.scalars(select(Opportunity))]
+    checked = 0
+    for person in db.session.scalars(select(Participant)):
+        seeker = Seeker.from_participant(person)
+        allowed = _seeker_mask(view, seeker, today)
+        for offer in offers:
+            if not barriers(seeker, offer, today):
+                checked += 1
+                assert allowed[docnum[offer.id]], (person.participant_number, offer.reference)
+    assert checked
