@@ -250,6 +250,10 @@ def _check_whole_record(participant) -> None:
 
 # Letters ---------------------------------------------------------------------------------------------
 
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def _month(day: date) -> str:
     return f"{day:%B %Y}"
 
@@ -316,6 +320,10 @@ class SharingAdvice:
     def has_records(self) -> bool:
         return bool(self.required or self.protected)
 
+    @property
+    def check_levels(self) -> dict[str, str]:
+        return CHECK_LEVELS
+
 
 def sharing_advice(participant, opportunity, today: date | None = None) -> SharingAdvice:
     level = getattr(opportunity, "check_level", None) or "none"
@@ -333,7 +341,7 @@ def sharing_advice(participant, opportunity, today: date | None = None) -> Shari
 
 def shared_convictions(advice: SharingAdvice) -> list[dict]:
     """The convictions that may go into a referral: only those this level of check shows."""
-    return [{"kind": row.record.kind_label, "date": row.record.convicted_on.isoformat(),
+    return [{"kind": row.record.kind_label, "date": _day(row.record.convicted_on),
              "offence": row.record.offence_label,
              "sentences": [s.describe() for s in row.record.sentences]} for row in advice.required]
 
@@ -343,7 +351,8 @@ def beyond_law_reasons(advice: SharingAdvice, *, statement: bool, convictions: b
     reasons = []
     nothing_required = advice.has_records and not advice.required
     check = CHECK_LEVELS.get(advice.check_level, advice.check_level).lower()
-    if nothing_required and (statement or convictions or letter):
+    # Sharing the convictions shares only what the check shows, so on its own it never goes beyond the law.
+    if nothing_required and (statement or letter):
         reasons.append(f"For a job with a {check} the law does not require them to disclose any conviction "
                        "or caution on their record.")
     if letter and advice.letter_beyond_law:
