@@ -36,7 +36,7 @@ def concepts_in(text: str) -> list[str]:
 
 
 # Bump when a schema changes: an index built with another version is rebuilt on first use.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 # Coordinates as whole numbers of 1/100,000 degree, offset to be positive, so Whoosh can keep them
 # in a column (its float columns cannot be written); 0 means "not known".
@@ -72,6 +72,7 @@ def opportunity_schema() -> Schema:
         custody_ok=BOOLEAN(stored=True),
         has_places=BOOLEAN(stored=True),
         exclusions=KEYWORD(lowercase=True, commas=True, stored=True),
+        check_level=ID(stored=True),  # the employer's criminal record check: which convictions count
         children=BOOLEAN(),
         vulnerable_adults=BOOLEAN(),
         leavers_only=BOOLEAN(),
