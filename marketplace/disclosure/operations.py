@@ -250,6 +250,10 @@ def _check_whole_record(participant) -> None:
 
 # Letters ---------------------------------------------------------------------------------------------
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -271,10 +275,10 @@ def draft_letter(participant, check_level: str, today: date | None = None) -> st
         lines += ["I want to be open with you about my criminal record, so that you hear it from me.", ""]
         for row in rows:
             record = row.record
-            sentences = "; ".join(s.describe().lower() for s in record.sentences) or "no further action"
+            sentences = "; ".join(_lower_first(s.describe()) for s in record.sentences)
             what = "was cautioned" if record.kind == rules.Kind.CAUTION else "was convicted"
-            lines.append(f"- In {_month(record.convicted_on)} I {what} for an offence of "
-                         f"{record.offence_label.lower()} ({sentences}).")
+            outcome = f" and received: {sentences}" if sentences else ""
+            lines.append(f"- In {_month(record.convicted_on)} I {what} ({record.offence_label.lower()}){outcome}.")
         lines += ["", "[In your own words: what happened, and what has changed since.]", "",
                   "[What you have done since: work, training, courses, volunteering.]", ""]
     lines += ["I would be glad to talk about this at interview.", "", "Yours sincerely,", participant.first_name]

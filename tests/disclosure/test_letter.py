@@ -26,7 +26,7 @@ def person(manager):
 
 def test_a_basic_draft_names_only_the_unspent_conviction(person):
     draft = disclosure.draft_letter(person, "basic")
-    assert "violence" in draft
+    assert "(violence) and received: custody" in draft
     assert "driving" not in draft
     assert person.first_name in draft
 
@@ -44,7 +44,7 @@ def test_a_draft_with_nothing_to_disclose_says_so(manager):
 
 def test_the_page_offers_the_draft_and_saves_the_edited_letter(client, person):
     page = client.get(f"/disclosure/participants/{person.id}/letter").data.decode()
-    assert "offence of violence" in page and "offence of driving" not in page
+    assert "(violence)" in page and "(driving offences)" not in page
     response = client.post_form(f"/disclosure/participants/{person.id}/letter",
                                 {"check_level": "basic", "body": "In my own words.", "submit": "Save letter"})
     assert response.status_code == 302
@@ -58,7 +58,7 @@ def test_redrafting_for_another_check_level(client, person):
                                 {"check_level": "enhanced", "body": "x", "redraft": "y"})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).data.decode()
-    assert "offence of driving" in page
+    assert "(driving offences)" in page
 
 
 def test_an_empty_letter_is_an_error_in_the_summary(client, person):
