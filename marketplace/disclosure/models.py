@@ -39,6 +39,14 @@ CHECK_LEVELS: dict[str, str] = {
     "enhanced": "Enhanced DBS check",
 }
 
+# The same, to go inside a sentence ("for a basic DBS check").
+CHECK_PHRASES: dict[str, str] = {
+    "none": "job with no criminal record check",
+    "basic": "basic DBS check",
+    "standard": "standard DBS check",
+    "enhanced": "enhanced DBS check",
+}
+
 
 def rules_level(check_level: str | None) -> rules.CheckLevel:
     """The rules' check level for an employer's stated one (no check is judged as a basic check)."""

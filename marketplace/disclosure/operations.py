@@ -17,6 +17,7 @@ from marketplace.core.operations import record_audit
 from marketplace.disclosure import contract, rules
 from marketplace.disclosure.models import (
     CHECK_LEVELS,
+    CHECK_PHRASES,
     ConvictionRecord,
     DisclosureLetter,
     SentenceRecord,
@@ -266,10 +267,10 @@ def draft_letter(participant, check_level: str, today: date | None = None) -> st
     """A first draft from what must be disclosed for this level of check, for the participant to put in
     their own words. It names only what the check would show; nothing spent or filtered."""
     rows = disclosable(participant, check_level, today)
-    check = CHECK_LEVELS.get(check_level, check_level).lower()
+    check = CHECK_PHRASES.get(check_level, check_level)
     lines = ["Dear hiring manager,", ""]
     if not rows:
-        lines += [f"For a job with a {check}, I have no conviction or caution that I must tell you about. "
+        lines += [f"For a {check}, I have no conviction or caution that I must tell you about. "
                   "Anything older is spent (or filtered), so the law does not ask me to disclose it.", ""]
     else:
         lines += ["I want to be open with you about my criminal record, so that you hear it from me.", ""]
@@ -326,7 +327,7 @@ class SharingAdvice:
 
     @property
     def check_levels(self) -> dict[str, str]:
-        return CHECK_LEVELS
+        return CHECK_PHRASES
 
 
 def sharing_advice(participant, opportunity, today: date | None = None) -> SharingAdvice:
@@ -354,12 +355,12 @@ def beyond_law_reasons(advice: SharingAdvice, *, statement: bool, convictions: b
     """Why what the case manager chose to share goes beyond what the law requires (empty if it does not)."""
     reasons = []
     nothing_required = advice.has_records and not advice.required
-    check = CHECK_LEVELS.get(advice.check_level, advice.check_level).lower()
+    check = CHECK_PHRASES.get(advice.check_level, advice.check_level)
     # Sharing the convictions shares only what the check shows, so on its own it never goes beyond the law.
     if nothing_required and (statement or letter):
-        reasons.append(f"For a job with a {check} the law does not require them to disclose any conviction "
+        reasons.append(f"For a {check} the law does not require them to disclose any conviction "
                        "or caution on their record.")
     if letter and advice.letter_beyond_law:
         reasons.append(f"The disclosure letter was written for a "
-                       f"{CHECK_LEVELS.get(advice.letter.check_level, '').lower()}, which shows more than a {check}.")
+                       f"{CHECK_PHRASES.get(advice.letter.check_level, '')}, which shows more than a {check}.")
     return reasons

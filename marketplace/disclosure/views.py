@@ -12,7 +12,7 @@ from marketplace.core.roles import Role, role_required
 from marketplace.core.submissions import DONE, render_form, submit
 from marketplace.disclosure import operations, rules
 from marketplace.disclosure.forms import ConvictionForm, LetterForm, RemoveForm
-from marketplace.disclosure.models import CHECK_LEVELS, ConvictionRecord, can_see_convictions
+from marketplace.disclosure.models import CHECK_LEVELS, CHECK_PHRASES, ConvictionRecord, can_see_convictions
 from marketplace.extensions import db
 from marketplace.participants.models import Participant
 from marketplace.participants.operations import record_view
@@ -63,7 +63,7 @@ def record(participant_id: int):
     participant = _participant(participant_id, "convictions")
     return render_template("disclosure/record.html", participant=participant, today=clock.today(),
                            rows=operations.assess_record(participant), levels=list(rules.CheckLevel),
-                           letter=operations.letter_of(participant), check_levels=CHECK_LEVELS)
+                           letter=operations.letter_of(participant), check_phrases=CHECK_PHRASES)
 
 
 @bp.route("/participants/<int:participant_id>/convictions/new", methods=["GET", "POST"])
@@ -135,4 +135,4 @@ def letter(participant_id: int):
         return redirect(url_for("disclosure.record", participant_id=participant.id) + "#letter")
     required = operations.disclosable(participant, form.check_level.data or "basic")
     return render_form("disclosure/letter.html", form, participant=participant, letter=saved, required=required,
-                       check_levels=CHECK_LEVELS)
+                       check_phrases=CHECK_PHRASES)

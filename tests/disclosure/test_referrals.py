@@ -146,7 +146,7 @@ def test_a_letter_written_for_a_stronger_check_needs_confirming(client, person, 
     opportunity = _opportunity("basic")
     response = _refer(client, person, opportunity, attach_letter="y")
     assert response.status_code == 400
-    assert "shows more than a basic dbs check" in response.data.decode()
+    assert "shows more than a basic DBS check" in response.data.decode()
 
 
 def test_attaching_a_letter_that_was_never_written_is_an_error(client, person):
