@@ -364,3 +364,45 @@ def beyond_law_reasons(advice: SharingAdvice, *, statement: bool, convictions: b
         reasons.append(f"The disclosure letter was written for a "
                        f"{CHECK_PHRASES.get(advice.letter.check_level, '')}, which shows more than a {check}.")
     return reasons
+
+
+# Subject access and erasure --------------------------------------------------------------------------
+
+def subject_access_section(participant) -> tuple[str, dict]:
+    """What the service holds about the person's convictions, with the dates it works out from them."""
+    rows = assess_record(participant)
+    letter = letter_of(participant)
+    return "disclosure", {
+        "convictions": [
+            {"kind": row.record.kind, "date": row.record.convicted_on.isoformat(),
+             "offence_category": row.record.offence_category, "specified": row.record.specified,
+             "sentences": [{"type": s.type, "length_months": s.length_months,
+                            "end_date": s.end_date.isoformat() if s.end_date else None}
+                           for s in row.record.sentences],
+             "spent_date": row.assessment.spent_date.isoformat() if row.assessment.spent_date else None}
+            for row in rows],
+        "letter": {"check_level": letter.check_level, "body": letter.body} if letter else None,
+    }
+
+
+def erase_disclosure_of(participant) -> None:
+    """Erasure removes the convictions and the letter with the participant (the database would cascade;
+    deleting here keeps the session's view of them true too)."""
+    for record in convictions_of(participant):
+        db.session.delete(record)
+    letter = letter_of(participant)
+    if letter is not None:
+        db.session.delete(letter)
+
+
+def _register() -> None:
+    from marketplace.participants.export import EXPORT_SECTIONS
+    from marketplace.participants.operations import ERASURE_HOOKS
+
+    if subject_access_section not in EXPORT_SECTIONS:
+        EXPORT_SECTIONS.append(subject_access_section)
+    if erase_disclosure_of not in ERASURE_HOOKS:
+        ERASURE_HOOKS.append(erase_disclosure_of)
+
+
+_register()

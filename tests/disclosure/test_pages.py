@@ -148,3 +148,28 @@ def test_another_organisations_case_manager_gets_not_found(client, login_as):
         assert client.get(path).status_code == 404
     assert client.post_form(f"/disclosure/convictions/{record.id}/remove").status_code == 404
     assert db.session.get(ConvictionRecord, record.id) is not None
+
+
+def test_the_subject_access_export_holds_the_convictions_and_the_letter(client, person, manager):
+    from marketplace.disclosure.operations import save_letter
+
+    spent_fine(person)
+    save_letter(person, "basic", "My letter.", manager)
+    db.session.commit()
+    exported = client.get(f"/participants/{person.id}/export").get_json()
+    assert exported["disclosure"]["convictions"][0]["sentences"][0]["type"] == "fine"
+    assert exported["disclosure"]["letter"]["body"] == "My letter."
+
+
+def test_erasing_a_participant_erases_their_convictions_and_letter(person, manager):
+    from marketplace.disclosure.models import DisclosureLetter
+    from marketplace.disclosure.operations import save_letter
+    from marketplace.participants.operations import erase_participant
+
+    spent_fine(person)
+    save_letter(person, "basic", "My letter.", manager)
+    db.session.commit()
+    erase_participant(person, manager)
+    db.session.commit()
+    assert db.session.scalar(select(ConvictionRecord.id)) is None
+    assert db.session.scalar(select(DisclosureLetter.id)) is None
