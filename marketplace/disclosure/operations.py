@@ -351,6 +351,14 @@ def shared_convictions(advice: SharingAdvice) -> list[dict]:
              "sentences": [s.describe() for s in row.record.sentences]} for row in advice.required]
 
 
+def still_shown(snapshot: dict, participant, opportunity, today: date | None = None) -> dict:
+    """A referral's snapshot with only those of its convictions that the check still shows: a draft
+    sent later never carries one that has since become spent (or filtered)."""
+    key = lambda item: (item["kind"], item["date"], item["offence"])  # noqa: E731
+    shown = {key(item) for item in shared_convictions(sharing_advice(participant, opportunity, today))}
+    return {**snapshot, "convictions": [item for item in snapshot.get("convictions", []) if key(item) in shown]}
+
+
 def beyond_law_reasons(advice: SharingAdvice, *, statement: bool, convictions: bool, letter: bool) -> list[str]:
     """Why what the case manager chose to share goes beyond what the law requires (empty if it does not)."""
     reasons = []

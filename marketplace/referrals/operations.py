@@ -188,6 +188,11 @@ def create_referral(participant, opportunity, case_manager, sharing: Sharing, *,
 
 def submit_referral(referral: Referral, actor) -> Referral:
     transition(referral, "submit", actor)
+    if "convictions" in (referral.snapshot or {}):
+        from marketplace.disclosure.operations import still_shown
+
+        # A draft may wait while a conviction becomes spent: send only what the check shows today.
+        referral.snapshot = still_shown(referral.snapshot, referral.participant, referral.opportunity)
     referral.submitted_at = clock.now()
     if referral.guaranteed:
         referral.guarantee_due_on = add_working_days(clock.today(), GUARANTEE_WORKING_DAYS)

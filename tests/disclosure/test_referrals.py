@@ -39,6 +39,7 @@ def _opportunity(check_level: str):
 
 def _refer(client, person, opportunity, **fields):
     data = {"name": person.full_name, "parts": ["skills"], "consent": "y", "submit": "Submit referral", **fields}
+    data = {name: value for name, value in data.items() if value is not None}
     return client.post_form(f"/referrals/new?participant={person.id}&opportunity={opportunity.id}", data)
 
 
@@ -155,3 +156,25 @@ def test_attaching_a_letter_that_was_never_written_is_an_error(client, person):
     response = _refer(client, person, _opportunity("basic"), attach_letter="y")
     assert response.status_code == 400
     assert "Write and save the disclosure letter" in response.data.decode()
+
+
+def test_a_draft_sent_after_a_conviction_is_spent_no_longer_carries_it(client, person, monkeypatch):
+    from tests.disclosure.records import conviction
+
+    # A fine 360 days ago: unspent today, spent in 5 days (12 months beginning with the day of conviction).
+    conviction(person, years_ago=360 / 365.25, category="driving")
+    db.session.commit()
+    opportunity = _opportunity("basic")
+    response = _refer(client, person, opportunity, share_convictions="y", save_draft="Save as draft",
+                      submit=None)
+    assert response.status_code == 302
+    referral = _referral(person)
+    assert [item["offence"] for item in referral.snapshot["convictions"]] == ["Driving offences"]
+    later = clock.today() + timedelta(days=10)
+    monkeypatch.setattr(clock, "today", lambda: later)
+    assert client.post_form(f"/referrals/{referral.id}/steps/submit").status_code == 302
+    db.session.expire_all()
+    referral = _referral(person)
+    assert referral.status == "submitted"
+    assert referral.snapshot["convictions"] == []
+    assert "Driving offences" not in _employer_page(client, opportunity, referral)
