@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextArea, GovTextInput
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -12,6 +12,7 @@ from marketplace.reference import OFFENCE_CATEGORIES
 
 def _sentence_fields(number: int) -> dict:
     first = number == 1
+    which = "" if first else f" of sentence {number}"
     return {
         f"sentence_{number}_type": SelectField(
             "Sentence or disposal" if first else f"Sentence or disposal {number} (optional)", widget=GovSelect(),
@@ -19,11 +20,12 @@ def _sentence_fields(number: int) -> dict:
                      *SENTENCE_LABELS.items()], validators=[Optional()],
             description="For several custodial terms from one hearing, enter the overall term once" if first else ""),
         f"sentence_{number}_length": WholeNumberField(
-            "Length in months (custody, suspended sentence, or an order given as a length)",
+            f"Length{which} in months (custody, suspended sentence, or an order given as a length)",
+            widget=GovTextInput(),
             message="Enter the length as a whole number of months, like 18", validators=[Optional()]),
         f"sentence_{number}_end": GovDateField(
-            "End date (the last day it applied, licence included; for compensation, the day it was paid)",
-            called="The end date"),
+            f"End date{which} (the last day it applied, licence included; for compensation, the day it was paid)",
+            called=f"The end date{which}"),
     }
 
 
