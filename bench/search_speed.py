@@ -148,10 +148,9 @@ def wrk(url: str, seconds: int, cookie: str | None = None, script: Path | None =
 
 def page_throughput(app, workdir: Path, url: str, seconds: int) -> dict[str, float]:
     """Serve the benchmark's database with gunicorn (2 sync workers, as `make run`) and load it."""
+    from marketplace.accounts.models import User
     from marketplace.extensions import db
     from tests.factories import UserFactory
-
-    from marketplace.accounts.models import User
 
     email = "bench@bench.example"
     with app.app_context():

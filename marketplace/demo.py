@@ -42,6 +42,7 @@ def seed(seed_value: int) -> list[str]:
     for step in (accounts_demo.seed, participants_demo.seed, alliance_demo.seed, opportunities_demo.seed,
                  gatemate_demo.seed):
         summary.extend(f"  {line}" for line in step(context))
+    summary.extend(f"  {line}" for line in __import__("marketplace.disclosure.demo", fromlist=["seed"]).seed(context))
     summary.append("Demo logins: flask --app marketplace seed logins")
     return summary
 

@@ -106,6 +106,20 @@ ROWS.update({
 })
 
 # ----------------------------------------------------------------------------------------------------
+# Disclosure: a participant's convictions and letter are for case managers of their organisation only
+# (not admins). The world's conviction belongs to the world's participant; another organisation's are a
+# 404 (tests/disclosure/test_pages.py). An empty removal post removes (the form is only a button).
+CONVICTIONS_ONLY = dict(default=403, case_manager=200)
+ROWS.update({
+    ("disclosure.record", "GET"): expect(**CONVICTIONS_ONLY),
+    **{(f"disclosure.{name}", "GET"): expect(**CONVICTIONS_ONLY)
+       for name in ("add_conviction", "edit_conviction", "remove_conviction", "letter")},
+    **{(f"disclosure.{name}", "POST"): expect(403, case_manager=400)
+       for name in ("add_conviction", "edit_conviction", "letter")},
+    ("disclosure.remove_conviction", "POST"): expect(403, case_manager=302),
+})
+
+# ----------------------------------------------------------------------------------------------------
 # Gatemate. The world's request is open, at a prison the world's mentor covers (so the coordinator's
 # organisation covers it too), for a participant of the case manager's organisation. Pages for the
 # mentor who holds a request send anyone else back to the request (302). tests/gatemate/test_access.py
@@ -304,8 +318,14 @@ def build_referrals(world: World) -> None:
     world.records["referral_document"] = referral_document(referral)
 
 
+def build_disclosure(world: World) -> None:
+    from tests.disclosure.records import spent_fine
+
+    world.records["conviction"] = spent_fine(world.records["participant"])
+
+
 WORLD_BUILDERS = [build_foundation, build_participants, build_alliance, build_opportunities, build_gatemate,
-                  build_referrals]
+                  build_referrals, build_disclosure]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -325,6 +345,7 @@ URL_ARGUMENTS = {
     "referral_id": lambda w: w.records["referral"].id,
     "document_id": lambda w: w.records["referral_document"].id,
     "action": lambda w: "acknowledge",
+    "conviction_id": lambda w: w.records["conviction"].id,
 }
 
 

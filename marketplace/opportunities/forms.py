@@ -7,6 +7,7 @@ from wtforms import BooleanField, Field, RadioField, SelectField, SelectMultiple
 from wtforms.validators import Length, Optional
 
 from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm, WholeNumberField, submit
+from marketplace.disclosure.models import CHECK_LEVELS
 from marketplace.opportunities.models import (
     CONTRACT_TYPES,
     DOCUMENTS,
@@ -118,6 +119,11 @@ class OpportunityForm(Form):
         "Offences you exclude", widget=Checkboxes(), choices=list(OFFENCE_EXCLUSIONS.items()),
         validators=[Optional()], validate_choice=False,
         description="Choose 'no offences are excluded' or 'case by case', and any offences you cannot accept")
+    check_level = RadioField(
+        "Which criminal record check do you do?", widget=Radios(), choices=list(CHECK_LEVELS.items()),
+        default="none", validators=[Optional()], validate_choice=False,
+        description="Standard and enhanced checks are only for roles the law allows them for. People need "
+        "tell you only what this check would show.")
     involves_children = _flag("The role involves working with children")
     involves_vulnerable_adults = _flag("The role involves working with vulnerable adults")
     custody_ok = _flag("People still in prison can take it, on release on temporary licence (ROTL)")
@@ -142,8 +148,8 @@ class OpportunityForm(Form):
                      "region", "national", "remote", "hours_per_week", "work_pattern", "contract_type", "pay_from",
                      "pay_to", "pay_period", "pays_minimum_wage", "start_date", "end_date", "closing_date", "rolling",
                      "places", "essential_criteria", "desirable_criteria", "required_course", "documents",
-                     "offence_exclusions", "involves_children", "involves_vulnerable_adults", "custody_ok",
-                     "prison_leavers_only", "fidelity_bond", "how_to_apply", "setting", "is_training",
+                     "offence_exclusions", "check_level", "involves_children", "involves_vulnerable_adults",
+                     "custody_ok", "prison_leavers_only", "fidelity_bond", "how_to_apply", "setting", "is_training",
                      "qualification_subject", "qualification_level", "leads_to_guaranteed_interview"):
             getattr(self, name).data = getattr(opportunity, name)
         self.minimum_requirements.data = "\n".join(opportunity.minimum_requirements or [])

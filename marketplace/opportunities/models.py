@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.core import clock
 from marketplace.core.db import UTCDateTime
 from marketplace.core.roles import Role
+from marketplace.disclosure.models import CHECK_LEVELS
 from marketplace.extensions import db
 from marketplace.reference import OCCUPATION_GROUPS, OFFENCE_CATEGORIES, QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS
 
@@ -111,6 +112,9 @@ class Opportunity(db.Model):
     minimum_requirements: Mapped[list] = mapped_column(JSON, default=list)
     documents: Mapped[list] = mapped_column(JSON, default=list)
     offence_exclusions: Mapped[list] = mapped_column(JSON, default=list)
+    # The criminal record check the employer does (disclosure.models.CHECK_LEVELS): what the person must
+    # disclose, what a referral may share and which convictions matching counts.
+    check_level: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
     involves_children: Mapped[bool] = mapped_column(default=False)
     involves_vulnerable_adults: Mapped[bool] = mapped_column(default=False)
     custody_ok: Mapped[bool] = mapped_column(default=False)
@@ -226,6 +230,10 @@ class Opportunity(db.Model):
     @property
     def offence_exclusion_labels(self) -> list[str]:
         return [OFFENCE_EXCLUSIONS[code] for code in self.offence_exclusions or [] if code in OFFENCE_EXCLUSIONS]
+
+    @property
+    def check_level_label(self) -> str:
+        return CHECK_LEVELS.get(self.check_level or "none", "")
 
     @property
     def excluded_offences(self) -> list[str]:

@@ -21,6 +21,7 @@ from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.reminders import reminder_job
 from marketplace.core.roles import EMPLOYING_ROLES
+from marketplace.disclosure.models import CHECK_LEVELS
 from marketplace.extensions import db
 from marketplace.opportunities.models import (
     CONTRACT_TYPES,
@@ -101,6 +102,7 @@ class OpportunityDetails:
     minimum_requirements: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     offence_exclusions: list[str] = field(default_factory=list)
+    check_level: str = "none"
     involves_children: bool = False
     involves_vulnerable_adults: bool = False
     custody_ok: bool = False
@@ -316,6 +318,9 @@ def check_details(details: OpportunityDetails, organisation: Organisation,
     if "none" in exclusions and len(exclusions) > 1:
         raise Refused("You said no offences are excluded, so do not select any others", field="offence_exclusions")
     documents = _codes(details.documents, DOCUMENTS, "documents", "Select documents from the list")
+    check_level = details.check_level or "none"
+    if check_level not in CHECK_LEVELS:
+        raise Refused("Select the criminal record check you do", field="check_level")
     return OpportunityDetails(
         kind=kind, external_id=external_id, title=title, description=description, sector=details.sector,
         occupation_group=occupation_group, town=town, postcode=postcode, region=details.region,
@@ -326,6 +331,7 @@ def check_details(details: OpportunityDetails, organisation: Organisation,
         essential_criteria=_text(details.essential_criteria, "essential_criteria", "the essential criteria", 5000),
         desirable_criteria=_text(details.desirable_criteria, "desirable_criteria", "the desirable criteria", 5000),
         minimum_requirements=requirements, documents=documents, offence_exclusions=exclusions,
+        check_level=check_level,
         involves_children=bool(details.involves_children),
         involves_vulnerable_adults=bool(details.involves_vulnerable_adults),
         # In a prison workshop or on day release the person is, by definition, still in custody.

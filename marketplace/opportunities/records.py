@@ -11,7 +11,7 @@ from marketplace.opportunities.operations import OpportunityDetails
 REQUIRED = ("external_id", "kind", "title", "description", "sector", "region", "places")
 TEXT = ("external_id", "kind", "title", "description", "sector", "town", "postcode", "region", "work_pattern",
         "contract_type", "pay_period", "essential_criteria", "desirable_criteria", "how_to_apply", "setting",
-        "qualification_subject", "required_course")
+        "qualification_subject", "required_course", "check_level")
 CODES = ("occupation_group", "qualification_level")  # text, or a number written without quotes
 DATES = ("start_date", "end_date", "closing_date")
 FLAGS = ("national", "remote", "pays_minimum_wage", "rolling", "involves_children", "involves_vulnerable_adults",

@@ -23,6 +23,11 @@ class ReferralForm(Form):
                                description="Written with the participant: only what the law requires them to "
                                "disclose for this job",
                                validators=[Optional(), Length(max=3000)])
+    share_convictions = BooleanField("Share the convictions this employer's check would show",
+                                     widget=GovCheckboxInput())
+    attach_letter = BooleanField("Attach their disclosure letter", widget=GovCheckboxInput())
+    beyond_law = BooleanField("They understand the law does not require this, and still choose to share it",
+                              widget=GovCheckboxInput())
     cv = FileField("CV (optional)", widget=GovFileInput(), description="PDF or Word, smaller than 5 MB")
     disclosure_letter = FileField("Disclosure letter (optional)", widget=GovFileInput(),
                                   description="PDF or Word, smaller than 5 MB")

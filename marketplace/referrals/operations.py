@@ -49,9 +49,15 @@ class Sharing:
     parts: list[str] = field(default_factory=list)
     profile: str = ""
     disclosure: str = ""
+    # Disclosure (marketplace.disclosure): the convictions the opportunity's check shows, the saved
+    # disclosure letter, and the case manager's confirmation after the warning that the law does not
+    # require what they chose to share.
+    convictions: bool = False
+    letter: bool = False
+    beyond_law_confirmed: bool = False
 
 
-def _snapshot(participant, sharing: Sharing) -> dict:
+def _snapshot(participant, sharing: Sharing, opportunity=None) -> dict:
     from marketplace.participants.models import READINESS_LABELS, Readiness
     from marketplace.reference import QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS
 
@@ -69,7 +75,35 @@ def _snapshot(participant, sharing: Sharing) -> dict:
         snapshot["profile"] = sharing.profile.strip()
     if "disclosure" in sharing.parts:
         snapshot["disclosure"] = sharing.disclosure.strip()
+    if opportunity is not None and (sharing.convictions or sharing.letter):
+        from marketplace.disclosure import operations as disclosure
+
+        advice = disclosure.sharing_advice(participant, opportunity)
+        snapshot["check_level"] = advice.check_level
+        if sharing.convictions:
+            # Only what this level of check shows: never a spent conviction for a basic check.
+            snapshot["convictions"] = disclosure.shared_convictions(advice)
+        if sharing.letter and advice.letter is not None:
+            snapshot["letter"] = advice.letter.body
     return snapshot
+
+
+def _check_disclosure(participant, opportunity, sharing: Sharing) -> None:
+    """Refuse a letter that was never written, and sharing what the law does not require unless the
+    case manager saw the warning and confirmed it."""
+    if not (sharing.convictions or sharing.letter or "disclosure" in sharing.parts):
+        return
+    from marketplace.disclosure import operations as disclosure
+
+    advice = disclosure.sharing_advice(participant, opportunity)
+    if sharing.letter and advice.letter is None:
+        raise Refused("Write and save the disclosure letter on their convictions page first, or untick it",
+                      field="attach_letter")
+    reasons = disclosure.beyond_law_reasons(advice, statement="disclosure" in sharing.parts,
+                                            convictions=sharing.convictions, letter=sharing.letter)
+    if reasons and not sharing.beyond_law_confirmed:
+        raise Refused(" ".join(reasons) + " Untick it, or confirm that they still choose to share it.",
+                      field="beyond_law")
 
 
 def _check_sharing(sharing: Sharing) -> None:
@@ -116,6 +150,7 @@ def create_referral(participant, opportunity, case_manager, sharing: Sharing, *,
     anything is written."""
     check_can_refer(participant, opportunity, case_manager)
     _check_sharing(sharing)
+    _check_disclosure(participant, opportunity, sharing)
     if not consent_confirmed:
         raise Refused(f"Confirm that {participant.first_name} agreed to share this with "
                       f"{opportunity.organisation.name}", field="consent")
@@ -126,7 +161,7 @@ def create_referral(participant, opportunity, case_manager, sharing: Sharing, *,
     referral = Referral(
         participant_id=participant.id, opportunity_id=opportunity.id,
         provider_organisation_id=participant.organisation_id, employer_organisation_id=opportunity.organisation_id,
-        case_manager_id=case_manager.id, status=Status.DRAFT, snapshot=_snapshot(participant, sharing),
+        case_manager_id=case_manager.id, status=Status.DRAFT, snapshot=_snapshot(participant, sharing, opportunity),
         consent_confirmed_at=clock.now(), requirements_confirmed=requirements, guaranteed=guaranteed,
         created_at=clock.now(), updated_at=clock.now(), status_changed_at=clock.now(),
     )
@@ -153,6 +188,11 @@ def create_referral(participant, opportunity, case_manager, sharing: Sharing, *,
 
 def submit_referral(referral: Referral, actor) -> Referral:
     transition(referral, "submit", actor)
+    if "convictions" in (referral.snapshot or {}):
+        from marketplace.disclosure.operations import still_shown
+
+        # A draft may wait while a conviction becomes spent: send only what the check shows today.
+        referral.snapshot = still_shown(referral.snapshot, referral.participant, referral.opportunity)
     referral.submitted_at = clock.now()
     if referral.guaranteed:
         referral.guarantee_due_on = add_working_days(clock.today(), GUARANTEE_WORKING_DAYS)

@@ -82,7 +82,8 @@ def new():
         problem = refusal.message
     sharing = lambda: operations.Sharing(  # noqa: E731
         name=form.name.data or "", parts=form.parts.data or [], profile=form.profile.data or "",
-        disclosure=form.disclosure.data or "")
+        disclosure=form.disclosure.data or "", convictions=bool(form.share_convictions.data),
+        letter=bool(form.attach_letter.data), beyond_law_confirmed=bool(form.beyond_law.data))
     referral = submit(form, lambda: operations.create_referral(
         participant, opportunity, _actor(), sharing(), consent_confirmed=bool(form.consent.data),
         requirements_confirmed=form.requirements.data or [], cv=form.cv.data,
@@ -91,8 +92,10 @@ def new():
         flash("Referral saved as a draft." if referral.status == Status.DRAFT else
               f"Referral sent to {opportunity.organisation.name}.", "success")
         return redirect(url_for("referrals.show", referral_id=referral.id))
+    from marketplace.disclosure.operations import sharing_advice
+
     return render_form("referrals/new.html", form, participant=participant, opportunity=opportunity,
-                       problem=problem, requirements=requirements)
+                       problem=problem, requirements=requirements, advice=sharing_advice(participant, opportunity))
 
 
 @bp.get("/")

@@ -124,6 +124,7 @@ def opportunity_document(opportunity) -> dict:
         "custody_ok": bool(opportunity.custody_ok),
         "has_places": opportunity.places_taken < opportunity.places,
         "exclusions": ",".join(opportunity.offence_exclusions or []),
+        "check_level": opportunity.check_level or "none",
         "children": bool(opportunity.involves_children),
         "vulnerable_adults": bool(opportunity.involves_vulnerable_adults),
         "leavers_only": bool(opportunity.prison_leavers_only),

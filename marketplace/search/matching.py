@@ -44,6 +44,10 @@ class Seeker:
     interests: list[str] = field(default_factory=list)
     goals: str = ""
     offence_categories: list[str] = field(default_factory=list)
+    # From recorded convictions (disclosure.operations.categories_by_level): per employer check level,
+    # the offence categories that check would show. None when none are recorded: then every level
+    # counts `offence_categories`.
+    categories_by_check: dict[str, list[str]] | None = None
     no_work_with_children: bool = False
     no_work_with_vulnerable_adults: bool = False
     participant_id: int | None = None
@@ -51,6 +55,8 @@ class Seeker:
 
     @classmethod
     def from_participant(cls, participant) -> Seeker:
+        from marketplace.disclosure.operations import categories_by_level
+
         return cls(
             number=participant.participant_number, location=participant.location,
             release_region=participant.release_region, release_date=participant.release_date,
@@ -59,6 +65,7 @@ class Seeker:
             skills=list(participant.skills or []), qualifications=list(participant.qualifications or []),
             work_history=participant.work_history or "", interests=list(participant.interests or []),
             goals=participant.goals or "", offence_categories=list(participant.offence_categories or []),
+            categories_by_check=categories_by_level(participant),
             no_work_with_children=participant.no_work_with_children,
             no_work_with_vulnerable_adults=participant.no_work_with_vulnerable_adults,
             participant_id=participant.id, organisation_id=participant.organisation_id,
@@ -78,6 +85,18 @@ class Seeker:
             no_work_with_children=restrictions.no_work_with_children,
             no_work_with_vulnerable_adults=restrictions.no_work_with_vulnerable_adults,
         )
+
+    def offence_categories_for(self, check_level: str | None) -> list[str]:
+        """The offence categories an employer with this check would learn of: a conviction that is spent
+        (or filtered) for its check is no reason to exclude the person."""
+        if self.categories_by_check is None:
+            return self.offence_categories
+        return self.categories_by_check.get(check_level or "none", self.offence_categories)
+
+    @property
+    def check_sensitive(self) -> bool:
+        """Whether some check levels see fewer of their offences than others."""
+        return self.categories_by_check is not None
 
     def in_custody(self, today: date) -> bool:
         return self.location == "custody" and (self.release_date is None or self.release_date >= today)
@@ -139,6 +158,7 @@ class Offer:
     closing_date: date | None = None
     rolling: bool = False
     offence_exclusions: list[str] = field(default_factory=list)
+    check_level: str = "none"
     involves_children: bool = False
     involves_vulnerable_adults: bool = False
     custody_ok: bool = False
@@ -161,6 +181,7 @@ class Offer:
             national=bool(opportunity.national), remote=bool(opportunity.remote), start_date=opportunity.start_date,
             closing_date=opportunity.closing_date, rolling=bool(opportunity.rolling),
             offence_exclusions=list(opportunity.offence_exclusions or []),
+            check_level=getattr(opportunity, "check_level", None) or "none",
             involves_children=bool(opportunity.involves_children),
             involves_vulnerable_adults=bool(opportunity.involves_vulnerable_adults),
             custody_ok=bool(opportunity.custody_ok), prison_leavers_only=bool(opportunity.prison_leavers_only),
@@ -233,7 +254,7 @@ def barriers(seeker: Seeker, offer: Offer, today: date) -> list[str]:
             on_rotl = offer.custody_ok and seeker.rotl_from is not None and seeker.rotl_from <= start
             if not on_rotl:
                 found.append("It starts before their release and they cannot take it on ROTL.")
-    excluded = sorted(set(offer.offence_exclusions) & set(seeker.offence_categories))
+    excluded = sorted(set(offer.offence_exclusions) & set(seeker.offence_categories_for(offer.check_level)))
     if excluded:
         labels = ", ".join(OFFENCE_CATEGORIES[c].lower() for c in excluded if c in OFFENCE_CATEGORIES)
         found.append(f"The employer excludes {labels}.")

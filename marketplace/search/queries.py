@@ -21,6 +21,7 @@ from whoosh import qparser
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
 from whoosh.query import Every, NullQuery, Or, Term
 
+from marketplace.disclosure.models import CHECK_LEVELS
 from marketplace.extensions import db
 from marketplace.reference import REGIONS, SECTORS
 from marketplace.search import geography
@@ -276,7 +277,14 @@ def _seeker_mask(view: IndexArrays, seeker: Seeker, today: date) -> np.ndarray:
     if seeker.in_custody(today):
         allowed = allowed & view.cached(("timing", seeker.release_date, seeker.rotl_from, today),
                                         lambda: _timing_mask(view, seeker, today))
-    if seeker.offence_categories:
+    if seeker.check_sensitive:
+        # Per check level, only the offences that check would show count against the person.
+        for level in CHECK_LEVELS:
+            shown = seeker.offence_categories_for(level)
+            if shown:
+                allowed = allowed & ~(view.mask("check_level", level)
+                                      & view.any_of("exclusions", [c.lower() for c in shown]))
+    elif seeker.offence_categories:
         allowed = allowed & ~view.any_of("exclusions", [c.lower() for c in seeker.offence_categories])
     if seeker.no_work_with_children:
         allowed = allowed & ~view.mask("children", True)

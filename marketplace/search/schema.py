@@ -37,7 +37,7 @@ def concepts_in(text: str) -> list[str]:
 
 
 # Bump when a schema changes: an index built with another version is rebuilt on first use.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Whoosh columns have no "missing" for dates: this stands for "no start date given".
 NO_START_DATE = datetime(1900, 1, 1)
 
@@ -75,6 +75,7 @@ def opportunity_schema() -> Schema:
         custody_ok=BOOLEAN(stored=True),
         has_places=BOOLEAN(stored=True),
         exclusions=KEYWORD(lowercase=True, commas=True, stored=True),
+        check_level=ID(stored=True),  # the employer's criminal record check: which convictions count
         children=BOOLEAN(),
         vulnerable_adults=BOOLEAN(),
         leavers_only=BOOLEAN(),

@@ -43,6 +43,18 @@ def _participant_forms():
     return forms
 
 
+def _disclosure_forms():
+    from marketplace.disclosure import forms
+
+    return forms
+
+
+def _disclosure_models():
+    from marketplace.disclosure import models
+
+    return models
+
+
 def _models():
     from marketplace.accounts.models import Invitation, Organisation, User
     from marketplace.participants.models import ConsentRecord, NeedsAssessment, Participant
@@ -82,6 +94,13 @@ TARGETS = [
            lambda w: [f"/participants/{w['participant'].id}"]),
     Target("consent", "case_manager", _participant_path("/consent"), lambda: _participant_forms().ConsentForm,
            lambda: [_models()["ConsentRecord"]], lambda w: [f"/participants/{w['participant'].id}"]),
+    Target("add conviction", "case_manager",
+           lambda w: f"/disclosure/participants/{w['participant'].id}/convictions/new",
+           lambda: _disclosure_forms().ConvictionForm, lambda: [_disclosure_models().ConvictionRecord],
+           lambda w: [f"/disclosure/participants/{w['participant'].id}"]),
+    Target("disclosure letter", "case_manager", lambda w: f"/disclosure/participants/{w['participant'].id}/letter",
+           lambda: _disclosure_forms().LetterForm, lambda: [_disclosure_models().DisclosureLetter],
+           lambda w: [f"/disclosure/participants/{w['participant'].id}"]),
 ]
 
 

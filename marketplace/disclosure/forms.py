@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextArea, GovTextInput
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from marketplace.core.forms import Form, GovDateField, Radios, WholeNumberField, submit
+from marketplace.disclosure.models import CHECK_LEVELS, KIND_LABELS, SENTENCE_LABELS
+from marketplace.disclosure.operations import MAX_LETTER, MAX_SENTENCES, ConvictionDetails, SentenceDetails
+from marketplace.reference import OFFENCE_CATEGORIES
+
+
+def _sentence_fields(number: int) -> dict:
+    first = number == 1
+    which = "" if first else f" of sentence {number}"
+    return {
+        f"sentence_{number}_type": SelectField(
+            "Sentence or disposal" if first else f"Sentence or disposal {number} (optional)", widget=GovSelect(),
+            choices=[("", "None" if not first else "Choose (none for a simple caution)"),
+                     *SENTENCE_LABELS.items()], validators=[Optional()],
+            description="For several custodial terms from one hearing, enter the overall term once" if first else ""),
+        f"sentence_{number}_length": WholeNumberField(
+            f"Length{which} in months (custody, suspended sentence, or an order given as a length)",
+            widget=GovTextInput(),
+            message="Enter the length as a whole number of months, like 18", validators=[Optional()]),
+        f"sentence_{number}_end": GovDateField(
+            f"End date{which} (the last day it applied, licence included; for compensation, the day it was paid)",
+            called=f"The end date{which}"),
+    }
+
+
+class ConvictionForm(Form):
+    kind = RadioField("Conviction or caution", widget=Radios(), choices=list(KIND_LABELS.items()),
+                      validators=[InputRequired("Select conviction or caution")])
+    convicted_on = GovDateField("Date of conviction or caution", called="The date of the conviction or caution",
+                                required=True, description="The day sentence was passed. For example, 27 3 2019")
+    offence_category = SelectField("Offence category", widget=GovSelect(),
+                                   choices=[("", "Choose the offence category"), *OFFENCE_CATEGORIES.items()],
+                                   validators=[InputRequired("Select the offence category")])
+    specified = BooleanField("It is a specified offence (on the DBS list: never filtered from standard and "
+                             "enhanced checks)", widget=GovCheckboxInput())
+    locals().update(_sentence_fields(1))
+    locals().update(_sentence_fields(2))
+    locals().update(_sentence_fields(3))
+    submit = submit("Save conviction")
+
+    def sentence_numbers(self) -> range:
+        return range(1, MAX_SENTENCES + 1)
+
+    def details(self) -> ConvictionDetails:
+        sentences = []
+        for number in self.sentence_numbers():
+            kind = getattr(self, f"sentence_{number}_type").data
+            if kind:
+                sentences.append(SentenceDetails(
+                    type=kind, length_months=getattr(self, f"sentence_{number}_length").data,
+                    end_date=getattr(self, f"sentence_{number}_end").data))
+        return ConvictionDetails(kind=self.kind.data or "", convicted_on=self.convicted_on.data,
+                                 offence_category=self.offence_category.data or "", specified=bool(self.specified.data),
+                                 sentences=sentences)
+
+    def fill_from(self, record) -> None:
+        self.kind.data = record.kind
+        self.convicted_on.data = record.convicted_on
+        self.offence_category.data = record.offence_category
+        self.specified.data = record.specified
+        for number, sentence in enumerate(record.sentences, start=1):
+            getattr(self, f"sentence_{number}_type").data = sentence.type
+            getattr(self, f"sentence_{number}_length").data = sentence.length_months
+            getattr(self, f"sentence_{number}_end").data = sentence.end_date
+
+
+class RemoveForm(Form):
+    submit = submit("Remove")
+
+
+class LetterForm(Form):
+    check_level = RadioField("Which check is the letter for?", widget=Radios(), choices=list(CHECK_LEVELS.items()),
+                             validators=[InputRequired("Select the kind of check the letter is for")])
+    body = TextAreaField("The letter", widget=GovTextArea(),
+                         description="Write it with the participant, in their own words",
+                         validators=[Optional(), Length(max=MAX_LETTER)])
+    redraft = submit("Start again from a draft for this check")
+    submit = submit("Save letter")

@@ -1,0 +1,175 @@
+"""A participant's convictions pages: who may use them, error summaries, and what they show."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.core import clock
+from marketplace.core.models import AuditEvent
+from marketplace.disclosure.models import ConvictionRecord
+from marketplace.extensions import db
+from tests.disclosure.records import conviction, spent_fine, unspent_custody
+from tests.factories import ParticipantFactory, UserFactory
+from tests.helpers import location
+
+
+@pytest.fixture
+def manager(login_as):
+    return login_as("case_manager")
+
+
+@pytest.fixture
+def person(manager):
+    participant = ParticipantFactory(case_manager=manager)
+    db.session.commit()
+    return participant
+
+
+def _date(prefix: str, day) -> dict:
+    return {prefix: [str(day.day), str(day.month), str(day.year)]}
+
+
+def test_adding_a_conviction_saves_it_and_shows_its_spent_date(client, person):
+    day = clock.today() - timedelta(days=400)
+    response = client.post_form(f"/disclosure/participants/{person.id}/convictions/new", {
+        "kind": "conviction", **_date("convicted_on", day), "offence_category": "fraud",
+        "sentence_1_type": "fine"})
+    assert response.status_code == 302, response.data.decode().partition("govuk-error-summary__list")[2][:1500]
+    assert location(response) == f"/disclosure/participants/{person.id}"
+    record = db.session.scalar(select(ConvictionRecord).where(ConvictionRecord.participant_id == person.id))
+    assert record.sentences[0].type == "fine"
+    page = client.get(f"/disclosure/participants/{person.id}").data.decode()
+    spent_on = day.replace(year=day.year + 1)
+    assert "Spent" in page and f"since {spent_on.day} {spent_on:%B %Y}" in page
+
+
+def test_a_custodial_sentence_without_a_length_is_an_error_in_the_summary(client, person):
+    response = client.post_form(f"/disclosure/participants/{person.id}/convictions/new", {
+        "kind": "conviction", **_date("convicted_on", clock.today() - timedelta(days=30)),
+        "offence_category": "violence", "sentence_1_type": "custody"})
+    assert response.status_code == 400
+    page = response.data.decode()
+    assert "govuk-error-summary" in page
+    assert "Enter the length of the custodial sentence in months" in page
+    assert 'href="#sentence_1_length"' in page
+    assert db.session.scalar(select(ConvictionRecord.id)) is None
+
+
+def test_an_empty_form_lists_every_missing_answer(client, person):
+    response = client.post_form(f"/disclosure/participants/{person.id}/convictions/new", {})
+    page = response.data.decode()
+    assert response.status_code == 400
+    assert "Select conviction or caution" in page
+    assert "Enter the date of the conviction or caution" in page
+    assert "Select the offence category" in page
+
+
+def test_a_conviction_before_the_tenth_birthday_is_refused(client, person):
+    response = client.post_form(f"/disclosure/participants/{person.id}/convictions/new", {
+        "kind": "caution", **_date("convicted_on", person.date_of_birth + timedelta(days=365 * 5)),
+        "offence_category": "fraud"})
+    assert response.status_code == 400
+    assert "on or after their 10th birthday" in response.data.decode()
+
+
+def test_the_page_shows_each_check_level_and_when_it_changes(client, person):
+    spent = spent_fine(person)
+    unspent = unspent_custody(person)
+    db.session.commit()
+    page = client.get(f"/disclosure/participants/{person.id}").data.decode()
+    row_spent = page.split(f'id="conviction-{spent.id}"')[1].split("</tr>")[0]
+    row_unspent = page.split(f'id="conviction-{unspent.id}"')[1].split("</tr>")[0]
+    basic = row_spent.split('data-level="basic"')[1].split("</td>")[0]
+    assert "Not shown" in basic
+    standard = row_spent.split('data-level="standard"')[1].split("</td>")[0]
+    assert "Shown" in standard and "until" in standard  # filtered 11 years after conviction
+    assert "Unspent" in row_unspent
+    assert "Shown" in row_unspent.split('data-level="basic"')[1].split("</td>")[0]
+    # custody is never filtered
+    assert "until" not in row_unspent.split('data-level="enhanced"')[1].split("</td>")[0]
+
+
+def test_a_never_spent_conviction_says_so(client, person):
+    conviction(person, years_ago=10, category="violence", specified=True, sentences=(("custody", 60, None),))
+    db.session.commit()
+    assert "Never spent" in client.get(f"/disclosure/participants/{person.id}").data.decode()
+
+
+def test_editing_and_removing_a_conviction(client, person):
+    record = spent_fine(person)
+    db.session.commit()
+    record_id = record.id
+    form = client.get(f"/disclosure/convictions/{record.id}/edit")
+    assert form.status_code == 200 and 'value="fine" selected' in form.data.decode()
+    response = client.post_form(f"/disclosure/convictions/{record.id}/edit", {
+        "kind": "conviction", **_date("convicted_on", record.convicted_on), "offence_category": "driving",
+        "sentence_1_type": "fine"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ConvictionRecord, record.id).offence_category == "driving"
+    assert client.get(f"/disclosure/convictions/{record_id}/remove").status_code == 200
+    assert client.post_form(f"/disclosure/convictions/{record_id}/remove").status_code == 302
+    db.session.expunge_all()
+    assert db.session.get(ConvictionRecord, record_id) is None
+
+
+def test_every_view_is_audited(client, person):
+    client.get(f"/disclosure/participants/{person.id}")
+    details = db.session.scalars(select(AuditEvent.detail).where(
+        AuditEvent.action == "participant.viewed", AuditEvent.subject_id == str(person.id))).all()
+    assert "convictions" in details
+
+
+@pytest.mark.parametrize("role", ["employer", "admin", "social_enterprise", "mentor"])
+def test_other_roles_are_refused(client, role):
+    participant = ParticipantFactory()
+    record = spent_fine(participant)
+    db.session.commit()
+    from tests.helpers import sign_in_client
+
+    sign_in_client(client, UserFactory(role=role))
+    for path in (f"/disclosure/participants/{participant.id}", f"/disclosure/participants/{participant.id}/letter",
+                 f"/disclosure/convictions/{record.id}/edit",
+                 f"/disclosure/participants/{participant.id}/convictions/new"):
+        assert client.get(path).status_code == 403
+
+
+def test_another_organisations_case_manager_gets_not_found(client, login_as):
+    participant = ParticipantFactory()
+    record = spent_fine(participant)
+    db.session.commit()
+    login_as("case_manager")
+    for path in (f"/disclosure/participants/{participant.id}", f"/disclosure/participants/{participant.id}/letter",
+                 f"/disclosure/convictions/{record.id}/edit", f"/disclosure/convictions/{record.id}/remove",
+                 f"/disclosure/participants/{participant.id}/convictions/new"):
+        assert client.get(path).status_code == 404
+    assert client.post_form(f"/disclosure/convictions/{record.id}/remove").status_code == 404
+    assert db.session.get(ConvictionRecord, record.id) is not None
+
+
+def test_the_subject_access_export_holds_the_convictions_and_the_letter(client, person, manager):
+    from marketplace.disclosure.operations import save_letter
+
+    spent_fine(person)
+    save_letter(person, "basic", "My letter.", manager)
+    db.session.commit()
+    exported = client.get(f"/participants/{person.id}/export").get_json()
+    assert exported["disclosure"]["convictions"][0]["sentences"][0]["type"] == "fine"
+    assert exported["disclosure"]["letter"]["body"] == "My letter."
+
+
+def test_erasing_a_participant_erases_their_convictions_and_letter(person, manager):
+    from marketplace.disclosure.models import DisclosureLetter
+    from marketplace.disclosure.operations import save_letter
+    from marketplace.participants.operations import erase_participant
+
+    spent_fine(person)
+    save_letter(person, "basic", "My letter.", manager)
+    db.session.commit()
+    erase_participant(person, manager)
+    db.session.commit()
+    assert db.session.scalar(select(ConvictionRecord.id)) is None
+    assert db.session.scalar(select(DisclosureLetter.id)) is None
