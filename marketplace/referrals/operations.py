@@ -12,6 +12,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
 from marketplace.core.calendar import add_working_days
+from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Refused
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
@@ -89,7 +90,8 @@ def _check_sharing(sharing: Sharing) -> None:
             raise Refused(f"Write {MAX_TEXT:,} characters or fewer", field=name)
 
 
-def check_can_refer(participant, opportunity, case_manager, today: date | None = None) -> None:
+def check_can_refer(participant, opportunity, case_manager, today: date | None = None, *,
+                    excluding: int | None = None) -> None:
     """Everything that must be true before this person can be put forward for this opportunity."""
     today = today or clock.today()
     if case_manager.role != Role.CASE_MANAGER or case_manager.organisation_id != participant.organisation_id:
@@ -104,7 +106,7 @@ def check_can_refer(participant, opportunity, case_manager, today: date | None =
         raise Refused("This person cannot be referred here: " + " ".join(problems))
     existing = db.session.scalar(select(Referral.id).where(
         Referral.participant_id == participant.id, Referral.opportunity_id == opportunity.id,
-        Referral.status.not_in([str(s) for s in ENDED])))
+        Referral.status.not_in([str(s) for s in ENDED]), Referral.id != (excluding or 0)))
     if existing is not None:
         raise Refused("This person already has a referral for this opportunity that is still going")
 
@@ -152,7 +154,11 @@ def create_referral(participant, opportunity, case_manager, sharing: Sharing, *,
 
 
 def submit_referral(referral: Referral, actor) -> Referral:
+    referral = lock_for_update(Referral, referral.id) or referral
     transition(referral, "submit", actor)
+    # A draft saved earlier: the hard filters are checked again when it is sent (a refusal rolls
+    # the step back with everything else).
+    check_can_refer(referral.participant, referral.opportunity, actor, excluding=referral.id)
     referral.submitted_at = clock.now()
     if referral.guaranteed:
         referral.guarantee_due_on = add_working_days(clock.today(), GUARANTEE_WORKING_DAYS)
@@ -187,6 +193,9 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
     whoever must act next."""
     from marketplace.opportunities.operations import release_place, take_place
 
+    # Hold the referral's row while its step is checked and applied: two people taking a step on the
+    # same referral at once (two accepts of one offer) cannot both pass the workflow check.
+    referral = lock_for_update(Referral, referral.id) or referral
     note = (details.note or "").strip()
     if len(note) > MAX_TEXT:
         raise Refused(f"Write {MAX_TEXT:,} characters or fewer", field="note")
