@@ -162,7 +162,7 @@ def submit_referral(referral: Referral, actor) -> Referral:
     referral.submitted_at = clock.now()
     if referral.guaranteed:
         referral.guarantee_due_on = add_working_days(clock.today(), GUARANTEE_WORKING_DAYS)
-    _tell_next(referral, f"New referral: {referral.shared_name} for {referral.opportunity.title}")
+    _tell_next(referral, f"New referral: {referral.shared_name} for {referral.opportunity.title}", actor)
     return referral
 
 
@@ -237,7 +237,7 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
     if action == "withdraw" and held_place:
         release_place(referral.opportunity_id)
     record_audit(f"referral.{action}", referral, actor=actor, detail=reason)
-    _tell_next(referral, f"{referral.shared_name} — {referral.opportunity.title}: {referral.label.lower()}")
+    _tell_next(referral, f"{referral.shared_name} — {referral.opportunity.title}: {referral.label.lower()}", actor)
     if action == "accept_offer" and referral.opportunity.status == "filled":
         _tell_others_filled(referral)
     return referral
@@ -279,19 +279,28 @@ def _provider_users(referral: Referral) -> list[User]:
         User.role == Role.CASE_MANAGER, User.is_org_admin.is_(True))))
 
 
-def _tell_next(referral: Referral, text: str) -> None:
-    """Tell whoever must act next, in the service and by email."""
+def next_roles(status: str) -> set:
+    """Who must act next on a referral in `status`: the roles of its onward steps. Withdrawing (always
+    open to the case manager) and changing an interview already offered are not what is awaited."""
     from marketplace.referrals.workflow import REFERRALS
 
-    roles = {role for (state, _action), step in REFERRALS.table.items() if state == referral.status
-             for role in step.roles}
+    return {role for (state, action), step in REFERRALS.table.items()
+            if state == status and action != "withdraw" and step.to != state for role in step.roles}
+
+
+def _tell_next(referral: Referral, text: str, actor=None) -> None:
+    """Tell whoever must act next, in the service and by email; when the referral ends, both sides.
+    The person who took the step is not told about it."""
+    roles = next_roles(referral.status)
     recipients: list[User] = []
-    if roles & EMPLOYING_ROLES:
+    if roles & EMPLOYING_ROLES or (referral.status in ENDED and referral.submitted_at is not None):
         recipients += _employer_users(referral)
     if Role.CASE_MANAGER in roles or referral.status in ENDED:
         recipients += _provider_users(referral)
     link = path_for("referrals.show", referral_id=referral.id)
     for user in recipients:
+        if actor is not None and user.id == actor.id:
+            continue
         notify(user, text, link, email_subject="A referral needs your attention" if referral.is_open
                else "A referral has ended")
 
