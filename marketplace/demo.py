@@ -36,11 +36,12 @@ def seed(seed_value: int) -> list[str]:
     from marketplace.gatemate import demo as gatemate_demo
     from marketplace.opportunities import demo as opportunities_demo
     from marketplace.participants import demo as participants_demo
+    from marketplace.referrals import demo as referrals_demo
 
     context = DemoContext(seed_value)
     summary = [f"Demo data seeded (seed {seed_value}):"]
     for step in (accounts_demo.seed, participants_demo.seed, alliance_demo.seed, opportunities_demo.seed,
-                 gatemate_demo.seed):
+                 gatemate_demo.seed, referrals_demo.seed):
         summary.extend(f"  {line}" for line in step(context))
     summary.append("Demo logins: flask --app marketplace seed logins")
     return summary
