@@ -253,6 +253,8 @@ def seed(context) -> list[str]:
             choices = [o for o in choices if o.status == "open"] or choices
         if target in HOLDS_PLACE:
             choices = [o for o in choices if o.places_left > 0] or choices
+        if "decline" in _path_to(target):  # a guaranteed interview cannot be declined before interviewing
+            choices = [o for o in choices if o.kind != "guaranteed_interview"] or choices
         person, opportunity = maker.choose(people, choices, community=start_weeks is not None,
                                            near_release=bool(extra.get("near_release")))
         if person is not None:
@@ -264,7 +266,7 @@ def seed(context) -> list[str]:
     other_people = [p for p in context.made["participants"] if p.organisation_id != demo_manager.organisation_id
                     and not p.is_closed and p.may_share_with_employers()]
     for target, extra in ((S.INTERVIEW_BOOKED, {"interview_in_days": 3}), (S.SUBMITTED, {"guarantee": "overdue"}),
-                          (S.INTERVIEWED, {}), (S.ACKNOWLEDGED, {"guarantee": "overdue"}), (S.DECLINED, {})):
+                          (S.INTERVIEWED, {}), (S.ACKNOWLEDGED, {"guarantee": "overdue"}), (S.UNSUCCESSFUL, {})):
         if not others or not other_people:
             break
         person, opportunity = maker.choose(other_people, others[:6])

@@ -37,6 +37,9 @@ def test_demo_referrals(app, client):
         assert (events[-1].to_status if events else "draft") == referral.status
         assert referral.submitted_at is not None or referral.status in ("draft",)
         assert referral.opportunity.places_taken <= referral.opportunity.places
+        if referral.guaranteed:  # never declined before the interview it guarantees
+            assert "decline" not in [e.action for e in events]
+            assert referral.submitted_at is None or referral.guarantee_due_on is not None
     assert any(r.guarantee_overdue(today) and r.employer_organisation_id == employer.organisation_id for r in demo)
     assert any(near_release(r, today) for r in demo)
     assert sum(len(r.messages) for r in demo) >= 6
