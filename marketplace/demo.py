@@ -33,16 +33,17 @@ class DemoContext:
 def seed(seed_value: int) -> list[str]:
     from marketplace.accounts import demo as accounts_demo
     from marketplace.alliance import demo as alliance_demo
+    from marketplace.disclosure import demo as disclosure_demo
     from marketplace.gatemate import demo as gatemate_demo
     from marketplace.opportunities import demo as opportunities_demo
     from marketplace.participants import demo as participants_demo
+    from marketplace.referrals import demo as referrals_demo
 
     context = DemoContext(seed_value)
     summary = [f"Demo data seeded (seed {seed_value}):"]
     for step in (accounts_demo.seed, participants_demo.seed, alliance_demo.seed, opportunities_demo.seed,
-                 gatemate_demo.seed):
+                 gatemate_demo.seed, disclosure_demo.seed, referrals_demo.seed):
         summary.extend(f"  {line}" for line in step(context))
-    summary.extend(f"  {line}" for line in __import__("marketplace.disclosure.demo", fromlist=["seed"]).seed(context))
     summary.append("Demo logins: flask --app marketplace seed logins")
     return summary
 

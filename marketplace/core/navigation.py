@@ -32,9 +32,9 @@ def navigation_items() -> list[dict]:
         ]
     if current_user.role == Role.CASE_MANAGER:
         items.append(_item("Caseload", "participants.caseload", "/participants"))
-        items.append(_item("Find opportunities", "search.opportunities", "/search", "/opportunities"))
+        items.append(_item("Opportunities", "search.opportunities", "/search", "/opportunities"))
         items.append(_item("Referrals", "referrals.caseload", "/referrals"))
-        items.append(_item("Employer sessions", "alliance.offers", "/alliance/offers", "/alliance/bookings"))
+        items.append(_item("Sessions", "alliance.offers", "/alliance/offers", "/alliance/bookings"))
         items.append(_item("Gatemate", "gatemate.requests", "/gatemate"))
     if current_user.role in (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE):
         items.append(_item("Alliance membership", "alliance.membership", "/alliance/membership",

@@ -152,7 +152,8 @@ class Referral(db.Model):
         if user.role == Role.CASE_MANAGER and user.organisation_id == self.provider_organisation_id:
             return "provider"
         if user.role in EMPLOYING_ROLES and user.organisation_id == self.employer_organisation_id:
-            return None if self.status == Status.DRAFT else "employer"
+            # A draft, or a draft withdrawn before it was sent, never reached the employer.
+            return None if self.status == Status.DRAFT or self.submitted_at is None else "employer"
         return None
 
     def can_view(self, user) -> bool:

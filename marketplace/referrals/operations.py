@@ -12,6 +12,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
 from marketplace.core.calendar import add_working_days
+from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Refused
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
@@ -123,7 +124,8 @@ def _check_sharing(sharing: Sharing) -> None:
             raise Refused(f"Write {MAX_TEXT:,} characters or fewer", field=name)
 
 
-def check_can_refer(participant, opportunity, case_manager, today: date | None = None) -> None:
+def check_can_refer(participant, opportunity, case_manager, today: date | None = None, *,
+                    excluding: int | None = None) -> None:
     """Everything that must be true before this person can be put forward for this opportunity."""
     today = today or clock.today()
     if case_manager.role != Role.CASE_MANAGER or case_manager.organisation_id != participant.organisation_id:
@@ -138,7 +140,7 @@ def check_can_refer(participant, opportunity, case_manager, today: date | None =
         raise Refused("This person cannot be referred here: " + " ".join(problems))
     existing = db.session.scalar(select(Referral.id).where(
         Referral.participant_id == participant.id, Referral.opportunity_id == opportunity.id,
-        Referral.status.not_in([str(s) for s in ENDED])))
+        Referral.status.not_in([str(s) for s in ENDED]), Referral.id != (excluding or 0)))
     if existing is not None:
         raise Refused("This person already has a referral for this opportunity that is still going")
 
@@ -187,7 +189,11 @@ def create_referral(participant, opportunity, case_manager, sharing: Sharing, *,
 
 
 def submit_referral(referral: Referral, actor) -> Referral:
+    referral = lock_for_update(Referral, referral.id) or referral
     transition(referral, "submit", actor)
+    # A draft saved earlier: the hard filters are checked again when it is sent (a refusal rolls
+    # the step back with everything else).
+    check_can_refer(referral.participant, referral.opportunity, actor, excluding=referral.id)
     if "convictions" in (referral.snapshot or {}):
         from marketplace.disclosure.operations import still_shown
 
@@ -196,7 +202,7 @@ def submit_referral(referral: Referral, actor) -> Referral:
     referral.submitted_at = clock.now()
     if referral.guaranteed:
         referral.guarantee_due_on = add_working_days(clock.today(), GUARANTEE_WORKING_DAYS)
-    _tell_next(referral, f"New referral: {referral.shared_name} for {referral.opportunity.title}")
+    _tell_next(referral, f"New referral: {referral.shared_name} for {referral.opportunity.title}", actor)
     return referral
 
 
@@ -227,6 +233,9 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
     whoever must act next."""
     from marketplace.opportunities.operations import release_place, take_place
 
+    # Hold the referral's row while its step is checked and applied: two people taking a step on the
+    # same referral at once (two accepts of one offer) cannot both pass the workflow check.
+    referral = lock_for_update(Referral, referral.id) or referral
     note = (details.note or "").strip()
     if len(note) > MAX_TEXT:
         raise Refused(f"Write {MAX_TEXT:,} characters or fewer", field="note")
@@ -268,7 +277,7 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
     if action == "withdraw" and held_place:
         release_place(referral.opportunity_id)
     record_audit(f"referral.{action}", referral, actor=actor, detail=reason)
-    _tell_next(referral, f"{referral.shared_name} — {referral.opportunity.title}: {referral.label.lower()}")
+    _tell_next(referral, f"{referral.shared_name} — {referral.opportunity.title}: {referral.label.lower()}", actor)
     if action == "accept_offer" and referral.opportunity.status == "filled":
         _tell_others_filled(referral)
     return referral
@@ -310,19 +319,28 @@ def _provider_users(referral: Referral) -> list[User]:
         User.role == Role.CASE_MANAGER, User.is_org_admin.is_(True))))
 
 
-def _tell_next(referral: Referral, text: str) -> None:
-    """Tell whoever must act next, in the service and by email."""
+def next_roles(status: str) -> set:
+    """Who must act next on a referral in `status`: the roles of its onward steps. Withdrawing (always
+    open to the case manager) and changing an interview already offered are not what is awaited."""
     from marketplace.referrals.workflow import REFERRALS
 
-    roles = {role for (state, _action), step in REFERRALS.table.items() if state == referral.status
-             for role in step.roles}
+    return {role for (state, action), step in REFERRALS.table.items()
+            if state == status and action != "withdraw" and step.to != state for role in step.roles}
+
+
+def _tell_next(referral: Referral, text: str, actor=None) -> None:
+    """Tell whoever must act next, in the service and by email; when the referral ends, both sides.
+    The person who took the step is not told about it."""
+    roles = next_roles(referral.status)
     recipients: list[User] = []
-    if roles & EMPLOYING_ROLES:
+    if roles & EMPLOYING_ROLES or (referral.status in ENDED and referral.submitted_at is not None):
         recipients += _employer_users(referral)
     if Role.CASE_MANAGER in roles or referral.status in ENDED:
         recipients += _provider_users(referral)
     link = path_for("referrals.show", referral_id=referral.id)
     for user in recipients:
+        if actor is not None and user.id == actor.id:
+            continue
         notify(user, text, link, email_subject="A referral needs your attention" if referral.is_open
                else "A referral has ended")
 

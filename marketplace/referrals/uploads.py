@@ -55,6 +55,10 @@ def check_and_store(upload, label: str) -> dict:
     """Validate an uploaded file and write it to the upload folder. Returns what to record about it;
     raises Refused (naming the form field) with what is wrong."""
     field = "cv" if label == "CV" else "disclosure_letter"
+    raw_name = upload.filename or ""
+    if any(mark in raw_name for mark in ("/", "\\", "\x00")) or raw_name.startswith(".") or ".." in raw_name:
+        raise Refused(f"The {label}'s file name must be a plain name like cv.pdf, with no folders "
+                      "and no '..'", field=field)
     data = upload.stream.read(MAX_BYTES + 1)
     if not data:
         raise Refused(f"The {label} file is empty", field=field)

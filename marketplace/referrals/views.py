@@ -126,7 +126,7 @@ def caseload():
 def inbox_query(organisation_id: int, view: str):
     today = clock.today()
     query = select(Referral).where(Referral.employer_organisation_id == organisation_id,
-                                   Referral.status != Status.DRAFT)
+                                   Referral.status != Status.DRAFT, Referral.submitted_at.is_not(None))
     if view == "new":
         query = query.where(Referral.status == Status.SUBMITTED)
     elif view == "waiting":
@@ -245,7 +245,7 @@ def guarantees():
     """Each employer's record of keeping its guaranteed interviews."""
     today = clock.today()
     rows = db.session.scalars(select(Referral).where(Referral.guaranteed.is_(True),
-                                                     Referral.status != Status.DRAFT)).all()
+                                                     Referral.submitted_at.is_not(None))).all()
     record: dict[int, dict] = {}
     for referral in rows:
         entry = record.setdefault(referral.employer_organisation_id, {

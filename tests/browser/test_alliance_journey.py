@@ -75,7 +75,7 @@ def test_apply_approve_offer_a_session_and_book_a_place(page, new_page):
 
     manager_page = new_page()
     sign_in(manager_page, manager_email, TEST_PASSWORD)
-    manager_page.get_by_role("link", name="Employer sessions").click()
+    manager_page.get_by_role("link", name="Sessions", exact=True).click()
     manager_page.get_by_role("link", name="Mock interviews with our warehouse managers").click()
     manager_page.get_by_role("link", name="Book a place").click()
     manager_page.get_by_label("Who is the place for?").select_option(label="Robin Okafor (A4321ZX)")

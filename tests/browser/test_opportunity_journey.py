@@ -54,7 +54,7 @@ def test_post_a_guaranteed_interview_then_find_and_print_it(page, new_page):
 
     cm = new_page()
     sign_in(cm, manager_email, TEST_PASSWORD)
-    cm.get_by_role("link", name="Find opportunities").click()
+    cm.get_by_role("link", name="Opportunities", exact=True).click()
     cm.get_by_label("Search for").fill("labourer")
     cm.get_by_role("button", name="Search", exact=True).click()
     cm.get_by_label(re.compile(r"^Guaranteed interviews")).check()

@@ -1,0 +1,124 @@
+"""CVs and disclosure letters: PDF or Word by their content, under 5 MB, with a plain file name.
+Anything else is refused with a clear error on the form, and nothing is stored: no referral, no
+document row, no file."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+
+from marketplace.core.exceptions import Refused
+from marketplace.extensions import db
+from marketplace.referrals import operations, uploads
+from marketplace.referrals.models import Referral, ReferralDocument
+from tests.factories import OpportunityFactory
+from tests.helpers import sign_in_client
+from tests.referrals.conftest import community_participant, pdf
+
+
+def docx(macros: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    kind = "application/vnd.ms-word.document.macroEnabled.main+xml" if macros else \
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", f'<Types><Override PartName="/word/document.xml" ContentType="{kind}"/>'
+                                                "</Types>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program cannot be run"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+
+REFUSED = [
+    ("wrong type", PNG, "photo.png", "must be a PDF or a Word document"),
+    ("plain text named pdf", b"just some text", "cv.pdf", "must be a PDF or a Word document"),
+    ("renamed executable", EXECUTABLE, "cv.pdf", "must be a PDF or a Word document"),
+    ("renamed executable as Word", EXECUTABLE, "cv.docx", "must be a PDF or a Word document"),
+    ("zip that is not Word", b"PK\x03\x04" + b"\x00" * 60, "cv.docx", "must be a PDF or a Word document"),
+    ("macro-enabled Word", docx(macros=True), "cv.docx", "must be a PDF or a Word document"),
+    ("too big", b"%PDF-1.4\n" + b"0" * uploads.MAX_BYTES, "cv.pdf", "smaller than 5 MB"),
+    ("empty", b"", "cv.pdf", "is empty"),
+    ("PDF named as Word", pdf(), "cv.docx", "name says Word but the file is a PDF"),
+    ("parent folders", pdf(), "../../../etc/cron.d/cv.pdf", "plain name"),
+    ("absolute path", pdf(), "/var/www/static/cv.pdf", "plain name"),
+    ("Windows path", pdf(), "..\\..\\static\\cv.pdf", "plain name"),
+    ("hidden file", pdf(), ".htaccess", "plain name"),
+    ("NUL byte", pdf(), "cv.pdf\x00.exe", "plain name"),
+]
+
+
+def stored_files(app) -> list:
+    folder = uploads.upload_dir()
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.fixture
+def referable(app):
+    participant = community_participant()
+    opportunity = OpportunityFactory()
+    db.session.commit()
+    return participant, opportunity
+
+
+def refer(participant, opportunity, **files):
+    return operations.create_referral(
+        participant, opportunity, participant.case_manager, operations.Sharing(name="Sam", parts=["skills"]),
+        consent_confirmed=True, requirements_confirmed=[], **files)
+
+
+@pytest.mark.parametrize(("label", "content", "filename", "message"), REFUSED, ids=[r[0] for r in REFUSED])
+@pytest.mark.parametrize("field", ["cv", "disclosure_letter"])
+def test_refused_uploads_store_nothing(app, referable, label, content, filename, message, field):
+    before = stored_files(app)
+    participant, opportunity = referable
+    upload = FileStorage(io.BytesIO(content), filename=filename)
+    # A good CV alongside: refusing the second file must also remove the first one's file.
+    others = {"cv": FileStorage(io.BytesIO(pdf()), filename="good.pdf")} if field == "disclosure_letter" else {}
+    with pytest.raises(Refused, match=message) as refused:
+        refer(participant, opportunity, **others, **{field: upload})
+    assert refused.value.field == field
+    db.session.rollback()
+    assert stored_files(app) == before
+    assert db.session.scalar(select(func.count()).select_from(Referral)) == 0
+    assert db.session.scalar(select(func.count()).select_from(ReferralDocument)) == 0
+
+
+@pytest.mark.parametrize(("content", "filename", "kept_name", "content_type"), [
+    (pdf(), "My CV.pdf", "My_CV.pdf", "application/pdf"),
+    (docx(), "cv.docx", "cv.docx",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (pdf(), "cv", "cv.pdf", "application/pdf"),  # no extension: named after what it is
+])
+def test_pdf_and_word_are_stored_outside_the_web_root_under_a_random_name(app, referable, content, filename,
+                                                                         kept_name, content_type):
+    participant, opportunity = referable
+    referral = refer(participant, opportunity, cv=FileStorage(io.BytesIO(content), filename=filename))
+    db.session.commit()
+    document = referral.documents[0]
+    assert (document.filename, document.content_type, document.size) == (kept_name, content_type, len(content))
+    assert document.stored_name != filename and len(document.stored_name.split(".")[0]) == 32
+    path = uploads.path_of(document.stored_name)
+    assert path.read_bytes() == content
+    assert "static" not in path.parts and app.static_folder not in str(path)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_form_shows_the_refusal_and_stores_nothing(app, referable, client):
+    participant, opportunity = referable
+    sign_in_client(client, participant.case_manager)
+    before = stored_files(app)
+    response = client.post_form(
+        f"/referrals/new?participant={participant.id}&opportunity={opportunity.id}",
+        {"name": "Sam", "parts": ["skills"], "consent": "y", "submit": "Submit referral",
+         "cv": (io.BytesIO(EXECUTABLE), "cv.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "govuk-error-summary" in html
+    assert "The CV must be a PDF or a Word document" in html
+    assert stored_files(app) == before
+    assert db.session.scalar(select(func.count()).select_from(Referral)) == 0
