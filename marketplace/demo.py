@@ -36,12 +36,14 @@ def seed(seed_value: int) -> list[str]:
     from marketplace.gatemate import demo as gatemate_demo
     from marketplace.opportunities import demo as opportunities_demo
     from marketplace.participants import demo as participants_demo
+    from marketplace.reports import demo as reports_demo
 
     context = DemoContext(seed_value)
     summary = [f"Demo data seeded (seed {seed_value}):"]
     for step in (accounts_demo.seed, participants_demo.seed, alliance_demo.seed, opportunities_demo.seed,
                  gatemate_demo.seed):
         summary.extend(f"  {line}" for line in step(context))
+    summary.extend(f"  {line}" for line in reports_demo.seed(context))  # history for the reports, after the rest
     summary.append("Demo logins: flask --app marketplace seed logins")
     return summary
 
