@@ -66,6 +66,18 @@ def _legend(prefix: str, names: list[str], y: int, x: int = 0) -> tuple[list[str
     return parts, y + 26
 
 
+def _line_legend(names: list[str], y: int) -> tuple[list[str], int]:
+    parts, cursor = [], 0
+    for index, name in enumerate(names):
+        style = SERIES_STYLES[index % len(SERIES_STYLES)]
+        dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
+        parts.append(f'<line x1="{cursor}" y1="{y + 8}" x2="{cursor + 28}" y2="{y + 8}" stroke="{style["colour"]}" '
+                     f'stroke-width="2.5"{dash}/>' + _marker(style["marker"], cursor + 14, y + 8, style["colour"], name)
+                     + f'<text x="{cursor + 34}" y="{y + 13}">{escape(name)}</text>')
+        cursor += 44 + 8 * len(name)
+    return parts, y + 26
+
+
 def chart_svg(table: Table) -> Markup:
     if table.chart is None or table.empty:
         return Markup("")
@@ -87,7 +99,7 @@ def _series(table: Table):
 def bars(table: Table) -> Markup:
     prefix = f"chart-{table.key}"
     series = _series(table)
-    label_width, bar_width, value_width = 230, 380, 110
+    label_width, bar_width, value_width = 200, 300, 90
     bar_height, gap = 16, 12
     width = label_width + bar_width + value_width
     values = [[table.cell(row, column) for column in series] for row in table.rows]
@@ -100,7 +112,7 @@ def bars(table: Table) -> Markup:
         group_height = bar_height * len(series)
         weight = ' font-weight="bold"' if row.total else ""
         body.append(f'<g><title>{escape(row.label)}</title><text x="{label_width - 8}" '
-                    f'y="{y + group_height / 2 + 5}" text-anchor="end"{weight}>{escape(_short(row.label, 32))}</text>')
+                    f'y="{y + group_height / 2 + 5}" text-anchor="end"{weight}>{escape(_short(row.label, 28))}</text>')
         for index, (column, cell) in enumerate(zip(series, cells, strict=True)):
             top_y = y + index * bar_height
             if cell.suppressed:
@@ -123,9 +135,10 @@ def bars(table: Table) -> Markup:
 def lines(table: Table) -> Markup:
     prefix = f"chart-{table.key}"
     series = _series(table)
-    left, plot_width, plot_height, right = 50, 560, 220, 120
+    left, plot_width, plot_height, right = 40, 420, 240, 130
     width = left + plot_width + right
-    body, top = _legend(prefix, [column.heading for column in series], 4)
+    body, top = _line_legend([column.heading for column in series], 4)
+    top += 8
     points = [[table.cell(row, column).value for row in table.rows] for column in series]
     peak = max([value or 0 for line in points for value in line] + [1])
     step = max(1, round(peak / 4))
@@ -143,7 +156,7 @@ def lines(table: Table) -> Markup:
         body.append(f'<line x1="{left}" x2="{left + plot_width}" y1="{y_of(tick):.1f}" y2="{y_of(tick):.1f}" '
                     f'stroke="#b1b4b6" stroke-width="0.5"/><text x="{left - 6}" y="{y_of(tick) + 4:.1f}" '
                     f'text-anchor="end" font-size="12">{tick}</text>')
-    every = max(1, count // 8)
+    every = max(1, -(-count // 6))
     for index, row in enumerate(table.rows):
         if index % every == 0 or index == count - 1:
             body.append(f'<text x="{x_of(index):.1f}" y="{top + plot_height + 18}" text-anchor="middle" '
@@ -159,9 +172,16 @@ def lines(table: Table) -> Markup:
         for (x, y), value, row in zip(coordinates, [v for v in line if v is not None], table.rows, strict=False):
             body.append(_marker(style["marker"], x, y, style["colour"],
                                 f"{row.label}, {column.heading}: {value:g}"))
-        x, y = coordinates[-1]
-        body.append(f'<text x="{x + 8:.1f}" y="{y + 4 + index * 3:.1f}" font-size="12">'
-                    f'{escape(column.heading)}: {line[-1] if line[-1] is not None else ""}</text>')
+    # End labels, nudged apart so that lines ending at the same value stay readable.
+    ends = sorted(((y_of(line[-1]), column.heading, line[-1]) for column, line in zip(series, points, strict=True)
+                   if line and line[-1] is not None), reverse=True)
+    last_y = None
+    for y, heading, value in ends:
+        if last_y is not None and last_y - y < 15:
+            y = last_y - 15
+        last_y = y
+        body.append(f'<text x="{left + plot_width + 10}" y="{y + 4:.1f}" font-size="12">'
+                    f'{escape(heading)}: {value:g}</text>')
     return _frame(prefix, width, top + plot_height + 30, table.chart.title or table.title,
                   table.chart.description or _describe(table), body)
 
@@ -188,7 +208,7 @@ def heatmap(table: Table) -> Markup:
     prefix = f"chart-{table.key}"
     label_width, cell_w, cell_h, header = 290, 62, 30, 130
     columns = table.columns
-    width = label_width + cell_w * len(columns) + 20
+    width = label_width + cell_w * len(columns) + 130  # room for the last slanted heading
     cells = [table.cells(row) for row in table.rows]
     peak = max([cell.value or 0 for row in cells for cell in row] + [1])
     body = []

@@ -24,7 +24,7 @@ from marketplace.referrals.models import HOLDS_PLACE, Referral, Status
 from marketplace.referrals.workflow import transition
 
 MONTHS = 18
-PEOPLE_PER_PROVIDER = (40, 60)
+PEOPLE_PER_PROVIDER = (45, 65)
 SUBJECTS_BY_SECTOR = {
     "Agriculture and horticulture": ["agriculture"],
     "Arts and media": ["arts_media", "digital"],
@@ -46,6 +46,8 @@ SUBJECTS_BY_SECTOR = {
     "Security": ["health_care", "life_work"],
     "Sport and leisure": ["leisure_travel", "health_care"],
 }
+# What people often hold whatever their sector: functional skills, food hygiene, warehousing.
+COMMON_SUBJECTS = ["life_work", "retail_commercial"]
 TITLES = {"agriculture": "Horticulture", "arts_media": "Creative Media", "business_law": "Business Administration",
           "retail_commercial": "Food Safety and Hygiene", "leisure_travel": "Hospitality", "health_care":
           "Health and Social Care", "social_sciences": "Community Studies", "life_work": "Functional Skills English",
@@ -126,9 +128,11 @@ class _History:
         organisation = manager.organisation
         sector = rng.choice([s for s in SUBJECTS_BY_SECTOR if s in self.past] or list(self.past))
         subjects = []
-        for _ in range(rng.choices([0, 1, 2], weights=[2, 5, 3])[0]):
+        for _ in range(rng.choices([0, 1, 2], weights=[2, 6, 2])[0]):
             leaning = SUBJECTS_BY_SECTOR[sector]
-            subjects.append(rng.choice(leaning) if rng.random() < 0.75 else rng.choice(list(QUALIFICATION_SUBJECTS)))
+            roll = rng.random()
+            subjects.append(rng.choice(leaning) if roll < 0.8 else
+                            rng.choice(COMMON_SUBJECTS) if roll < 0.95 else rng.choice(list(QUALIFICATION_SUBJECTS)))
         qualifications = [{"subject": s, "level": rng.choice(["1", "2", "2", "3"]), "title": TITLES.get(s, "Award")}
                           for s in dict.fromkeys(subjects)]
         region = organisation.region if rng.random() < 0.8 else rng.choice(list(TOWNS_BY_REGION))
@@ -150,7 +154,7 @@ class _History:
             submitted = joined + timedelta(days=rng.randint(7, 40) + 45 * number)
             if submitted > self.today - timedelta(weeks=6):
                 break
-            pool = self.past.get(sector) if rng.random() < 0.7 else None
+            pool = self.past.get(sector) if rng.random() < 0.8 else None
             opportunity = rng.choice(pool or self.all_past)
             outcome = self._referral(person, opportunity, manager, submitted)
             if outcome is not None:
