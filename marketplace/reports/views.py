@@ -19,6 +19,9 @@ ROLES_BY_SCOPE = {"service": (Role.ADMIN,), "provider": (Role.CASE_MANAGER,),
                   "employer": (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE), "mentoring": (Role.COORDINATOR,)}
 
 
+FILTER_NAMES = ("period_from", "period_to", "region")
+
+
 def roles_for(key: str) -> tuple[Role, ...]:
     return tuple(role for scope, keys in REPORTS_BY_SCOPE.items() if key in keys for role in ROLES_BY_SCOPE[scope])
 
@@ -39,6 +42,11 @@ def parse_filters() -> tuple[ReportFilterForm, Filters, list[str]]:
     return form, Filters(start, end, region), problems
 
 
+def filter_args() -> dict[str, list[str]]:
+    """The filters in the address, to carry over to the CSV links and the other reports."""
+    return {name: request.args.getlist(name) for name in FILTER_NAMES if name in request.args}
+
+
 @bp.get("/")
 @role_required(*REPORT_ROLES)
 def index():
@@ -53,13 +61,11 @@ def _report_view(key: str):
         form, filters, problems = parse_filters()
         report = CATALOGUE[key].build(scope, filters)
         charts = {table.key: chart_svg(table) for table in report.tables}
-        query = {k: v for k, v in request.args.items() if k in ("period_from-day", "period_from-month",
-                                                                 "period_from-year", "period_to-day",
-                                                                 "period_to-month", "period_to-year", "region")}
+        query = filter_args()
         csv_links = {table.key: url_for(f"reports.{key}_csv", table=table.key, **query) for table in report.tables}
         return render_template("reports/report.html", report=report, charts=charts, filters=filters, form=None,
                                filter_form=form, problems=problems, scope=scope, csv_links=csv_links,
-                               entries=[(k, CATALOGUE[k]) for k in scope.reports], current=key)
+                               entries=[(k, CATALOGUE[k]) for k in scope.reports], current=key, query=query)
 
     def csv():
         scope = scope_for(current_user)
