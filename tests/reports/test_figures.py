@@ -171,3 +171,12 @@ def test_provider_sees_only_its_own(world):
     report = funnel_report(Scope(PROVIDER, other.id, other.name), YEAR)
     assert report.table("stages").rows[0].values["reached"] == 0
     assert funnel_report(Scope(PROVIDER, world.provider.id, ""), YEAR).table("stages").rows[0].values["reached"] == 28
+
+
+def test_gate_coverage_reuses_the_gatemate_figures(world):
+    from marketplace.reports.coverage import coverage_tables
+
+    report = coverage_tables(Scope(SERVICE), YEAR)
+    row = texts(report.table("by-region"), "North West")
+    assert row["Requested"] == "6" and row["Still waiting"] == "6" and row["Met (rate)"] == "no one yet"
+    assert labels(report.table("by-prison")) == ["HMP Liverpool"]

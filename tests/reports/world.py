@@ -10,6 +10,7 @@ Employer B ("Bright Retail", London, Retail, vacancy, SOC 7): 6 referrals submit
   (found other work). One more submitted in 2025, outside the period.
 Employer C ("Civic Care", North West, Health and social care, guaranteed interview): 10 referrals
   submitted 2 Mar (due 16 Mar): 5 offered an interview on 6 Mar (in time), 5 never answered (overdue).
+Six Gatemate requests for releases from HMP Liverpool on 1 April 2026, still open (waiting).
 Provider P has every participant. Six of them have two needs assessments: accommodation red -> green
 for five (change +2) and amber -> red for one (change -1).
 The starters at A hold a construction qualification.
@@ -25,6 +26,7 @@ from marketplace.core.roles import Role
 from marketplace.extensions import db
 from marketplace.referrals.workflow import transition
 from tests.factories import (
+    GatemateRequestFactory,
     NeedsAssessmentFactory,
     OpportunityFactory,
     OrganisationFactory,
@@ -124,6 +126,9 @@ def build() -> World:
                                ratings={"accommodation": first})
         NeedsAssessmentFactory(participant=made.participant, assessed_on=date(2026, 6, 2),
                                ratings={"accommodation": latest})
+    clock.fix(at(date(2026, 3, 1)))
+    w.gate_requests = [GatemateRequestFactory(participant=ParticipantFactory(case_manager=w.case_manager),
+                                              release_date=date(2026, 4, 1)) for _ in range(6)]
     db.session.commit()
     clock.fix(TODAY)
     return w
