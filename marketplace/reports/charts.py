@@ -102,13 +102,16 @@ def bars(table: Table) -> Markup:
     label_width, bar_width, value_width = 200, 300, 90
     bar_height, gap = 16, 12
     width = label_width + bar_width + value_width
-    values = [[table.cell(row, column) for column in series] for row in table.rows]
+    # A total row would dwarf the rows it adds up, so counts are drawn without it (rates keep it).
+    rows = [row for row in table.rows if not row.total or table.chart.unit == "%"] or table.rows
+    values = [[table.cell(row, column) for column in series] for row in rows]
     top = max([cell.value or 0 for cells in values for cell in cells] + [1])
     if table.chart.unit == "%":
         top = 100
     body, y = _legend(prefix, [column.heading for column in series], 4) if len(series) > 1 else ([], 4)
-    body.append(f'<line x1="{label_width}" y1="{y - 4}" x2="{label_width}" y2="{{bottom}}" stroke="#0b0c0c"/>')
-    for row, cells in zip(table.rows, values, strict=True):
+    axis = len(body)
+    body.append(f'<line x1="{label_width}" y1="{y}" x2="{label_width}" y2="{{bottom}}" stroke="#0b0c0c"/>')
+    for row, cells in zip(rows, values, strict=True):
         group_height = bar_height * len(series)
         weight = ' font-weight="bold"' if row.total else ""
         body.append(f'<g><title>{escape(row.label)}</title><text x="{label_width - 8}" '
@@ -127,7 +130,7 @@ def bars(table: Table) -> Markup:
         body.append("</g>")
         y += group_height + gap
     bottom = y
-    body[1 if len(series) > 1 else 0] = body[1 if len(series) > 1 else 0].replace("{bottom}", str(bottom))
+    body[axis] = body[axis].replace("{bottom}", str(bottom))
     return _frame(prefix, width, bottom + 4, table.chart.title or table.title, table.chart.description
                   or _describe(table), body)
 

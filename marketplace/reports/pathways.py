@@ -81,8 +81,9 @@ def pathways_report(scope: Scope, filters: Filters) -> Report:
                  "Qualification subject area", columns, rows,
                  chart=Chart("heatmap", (), extra={"clusters": clusters},
                              description=f"Heat map of job starts, {where}: rows are qualification subject areas, "
-                                         "columns SOC 2020 occupation groups; darker cells are more people; outlined "
-                                         "blocks are the co-clusters described in words below the chart."),
+                                         "columns SOC 2020 occupation groups; darker cells are more people, and each "
+                                         "cell gives its number (<5 means fewer than 5); outlined, lettered blocks "
+                                         "are the co-clusters described in words below the chart."),
                  note="Rows and columns are in cluster order. Occupation groups are SOC 2020 major groups.")
     tables = [heat, region_table(found)]
     return Report("pathways", "Qualifications and occupations", "Which qualification subject areas led to which "
@@ -94,22 +95,30 @@ def pathways_report(scope: Scope, filters: Filters) -> Report:
 
 
 def describe_cluster(name: str, subjects: list[str], groups: list[str], counts: dict) -> str:
+    """The cluster in a sentence. "X of Y" is given only when X, Y and Y - X are all publishable, so the
+    words never reveal a count the table withholds."""
     if not subjects or not groups:
-        side = ", ".join(SUBJECT_LABELS[s] for s in subjects) or ", ".join(OCCUPATION_GROUPS[g] for g in groups)
+        side = _join([_lower(SUBJECT_LABELS[s]) for s in subjects] or [_lower(OCCUPATION_GROUPS[g]) for g in groups])
         return f"Cluster {name}: {side}, with no strong link on the other side."
     inside = sum(counts[(s, g)] for s in subjects for g in groups)
-    from_subjects = sum(counts[(s, g)] for s in subjects for g in {g2 for _, g2 in counts})
+    all_groups = {group for _, group in counts}
+    from_subjects = sum(counts[(s, g)] for s in subjects for g in all_groups)
     top = max(((s, g) for s in subjects for g in groups), key=lambda pair: counts[pair])
-    share = f"{round(100 * inside / from_subjects)}%" if from_subjects and not is_suppressed(inside) else None
-    text = (f"Cluster {name}: people with qualifications in {_join([SUBJECT_LABELS[s].lower() for s in subjects])} "
-            f"mostly went into {_join([OCCUPATION_GROUPS[g].lower() for g in groups])}")
-    if share:
-        text += f" ({count_text(inside)} of {count_text(from_subjects)} starts from these subject areas, {share})"
-    elif inside:
+    qualified = [s for s in subjects if s != NO_QUALIFICATION]
+    who = f"people with qualifications in {_join([_lower(SUBJECT_LABELS[s]) for s in qualified])}" if qualified else ""
+    if NO_QUALIFICATION in subjects:
+        who = f"{who}, and people with no qualification recorded," if who else "people with no qualification recorded"
+    text = f"Cluster {name}: {who} mostly went into {_join([_lower(OCCUPATION_GROUPS[g]) for g in groups])}"
+    if not any(is_suppressed(n) for n in (inside, from_subjects, from_subjects - inside)) and from_subjects:
+        share = round(100 * inside / from_subjects)
+        text += f" ({inside:,} of {from_subjects:,} starts from these subject areas, {share}%)"
+    elif is_suppressed(inside):
         text += f" ({SUPPRESSED_TEXT} starts)"
+    elif inside:
+        text += f" ({inside:,} starts)"
     if counts[top] and not is_suppressed(counts[top]):
-        text += (f". The strongest link is {SUBJECT_LABELS[top[0]].lower()} to "
-                 f"{OCCUPATION_GROUPS[top[1]].lower()} ({counts[top]:,} starts)")
+        text += (f". The strongest link is {_lower(SUBJECT_LABELS[top[0]])} to "
+                 f"{_lower(OCCUPATION_GROUPS[top[1]])} ({counts[top]:,} starts)")
     return text + "."
 
 
@@ -135,4 +144,13 @@ def region_table(found) -> Table:
 
 
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """Items joined for reading aloud; semicolons, because the labels themselves hold commas."""
+    if len(items) == 1:
+        return items[0]
+    separator = "; " if any("," in item for item in items) else ", "
+    return separator.join(items[:-1]) + ("; and " if separator == "; " else " and ") + items[-1]
+
+
+def _lower(label: str) -> str:
+    """Lower-case the first letter of a label, leaving acronyms (ICT) alone."""
+    return label[:1].lower() + label[1:]

@@ -105,6 +105,11 @@ class Table:
         return out.getvalue()
 
     @property
+    def wide(self) -> bool:
+        """Too many columns to sit beside a chart: the chart goes above the table instead."""
+        return len(self.headings) > 6 or (self.chart is not None and self.chart.kind == "heatmap")
+
+    @property
     def empty(self) -> bool:
         return not self.rows
 

@@ -180,3 +180,16 @@ def test_gate_coverage_reuses_the_gatemate_figures(world):
     row = texts(report.table("by-region"), "North West")
     assert row["Requested"] == "6" and row["Still waiting"] == "6" and row["Met (rate)"] == "no one yet"
     assert labels(report.table("by-prison")) == ["HMP Liverpool"]
+
+
+def test_cluster_words_withhold_what_the_table_withholds():
+    from marketplace.reports.pathways import describe_cluster
+
+    counts = {("digital", "4"): 20, ("digital", "9"): 3, ("none", "4"): 6, ("none", "9"): 0}
+    text = describe_cluster("A", ["digital", "none"], ["4"], counts)
+    assert text.startswith("Cluster A: people with qualifications in digital technology (formerly ICT), and people "
+                           "with no qualification recorded, mostly went into administrative and secretarial")
+    assert "of 29" not in text and "(26 starts)" in text  # 29 - 26 = 3 would reveal fewer than 5
+    counts[("digital", "9")] = 9
+    assert "(26 of 35 starts from these subject areas, 74%)" in describe_cluster("A", ["digital", "none"], ["4"],
+                                                                                 counts)

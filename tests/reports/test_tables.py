@@ -48,6 +48,7 @@ def test_chart_never_draws_a_suppressed_value_and_labels_every_bar():
     assert "fewer than 5" in svg and "withheld" in svg
     assert svg.count(">12<") == 1 and ">20<" in svg
     assert "&lt;script" not in svg
+    assert "{" not in svg
 
 
 def test_chart_escapes_labels():
