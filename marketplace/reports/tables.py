@@ -107,7 +107,7 @@ class Table:
     @property
     def wide(self) -> bool:
         """Too many columns to sit beside a chart: the chart goes above the table instead."""
-        return len(self.headings) > 6 or (self.chart is not None and self.chart.kind == "heatmap")
+        return len(self.headings) > 5 or (self.chart is not None and self.chart.kind == "heatmap")
 
     @property
     def empty(self) -> bool:
