@@ -24,7 +24,7 @@ from marketplace.referrals.models import HOLDS_PLACE, Referral, Status
 from marketplace.referrals.workflow import transition
 
 MONTHS = 18
-PEOPLE_PER_PROVIDER = (45, 65)
+PEOPLE_PER_PROVIDER = (35, 50)
 SUBJECTS_BY_SECTOR = {
     "Agriculture and horticulture": ["agriculture"],
     "Arts and media": ["arts_media", "digital"],

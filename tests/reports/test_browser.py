@@ -14,6 +14,8 @@ from tests.factories import UserFactory
 from tests.helpers import TEST_PASSWORD
 from tests.reports.world import PERIOD, build
 
+pytestmark = pytest.mark.browser
+
 REPORTS = {"funnel": 6, "outcomes": 4, "guarantees": 1, "alliance": 3, "coverage": 2, "distance": 2, "pathways": 1}
 
 
