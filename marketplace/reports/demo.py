@@ -92,6 +92,7 @@ class _History:
         for managers in providers.values():
             for _ in range(self.rng.randint(*PEOPLE_PER_PROVIDER)):
                 self._person(managers)
+        self._settle_places()
         db.session.flush()
         c = self.counts
         return [f"Report history over {MONTHS} months: {c['participants']} past participants with "
@@ -107,7 +108,7 @@ class _History:
             for _ in range(rng.randint(1, 2)):
                 created = self.begin + timedelta(days=rng.randint(0, (self.today - self.begin).days - 90))
                 copy = Opportunity(**{key: getattr(template, key) for key in COPIED})
-                copy.status = rng.choice(["closed", "filled"])
+                copy.status = "closed"  # or filled: settled once the referrals are made
                 copy.created_at = copy.updated_at = datetime.combine(created, time(10), tzinfo=UTC)
                 copy.closing_date = created + timedelta(days=rng.randint(30, 120))
                 copy.start_date = copy.closing_date + timedelta(days=14)
@@ -120,6 +121,15 @@ class _History:
                 self.counts["opportunities"] += 1
         db.session.flush()
         self.all_past = [o for items in self.past.values() for o in items]
+
+    def _settle_places(self) -> None:
+        """A past opportunity ended filled (every place taken) or closed with places left over."""
+        for opportunity in self.all_past:
+            if opportunity.places_taken and self.rng.random() < 0.5:
+                opportunity.status, opportunity.places = "filled", opportunity.places_taken
+            else:
+                opportunity.status = "closed"
+                opportunity.places = opportunity.places_taken + self.rng.randint(1, 3)
 
     # People -----------------------------------------------------------------------------------------------
     def _person(self, managers) -> None:
@@ -218,7 +228,6 @@ class _History:
         result = self._walk(referral, step, manager, employer)
         if referral.status in HOLDS_PLACE:
             opportunity.places_taken += 1
-            opportunity.places = max(opportunity.places, opportunity.places_taken)
         return _Last("open" if referral.is_open else referral.status, state["at"]) if result else None
 
     def _walk(self, referral, step, manager, employer) -> bool:
