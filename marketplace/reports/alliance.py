@@ -105,8 +105,8 @@ def alliance_report(scope: Scope, filters: Filters) -> Report:
 
 
 def _activity(filters: Filters, spans) -> tuple[Table, Table]:
-    members = {organisation_id for organisation_id, *_ in spans
-               if _overlaps(_[2], _[3], filters)}
+    members = {organisation_id for organisation_id, _level, _region, start, end in spans
+               if _overlaps(start, end, filters)}
     names = dict(db.session.execute(select(Organisation.id, Organisation.name)
                                     .where(Organisation.id.in_(members))).all()) if members else {}
     sessions = _count_by_org(select(Offer.organisation_id, func.count()).where(

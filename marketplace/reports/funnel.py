@@ -26,6 +26,12 @@ ENDINGS_ORDER = [Status.SUSTAINED_26, Status.LEFT_JOB, Status.DECLINED, Status.U
                  Status.OFFER_DECLINED, Status.WITHDRAWN]
 
 
+DIMENSION_NOTES = {
+    "region": "The region of the opportunity. Codes are the CFO research series' RS01 region codes.",
+    "level": "The employer's alliance level in force today, not when the referral was made.",
+}
+
+
 def stage_counts(facts) -> list[tuple[Status, int]]:
     return [(stage, sum(1 for fact in facts if fact.reached(stage))) for stage in MAIN_LINE]
 
@@ -76,7 +82,8 @@ def breakdown_table(facts, dimension: str) -> Table:
                Column("interview_rate", "Interviewed (rate)", "rate", ("interviewed", "referred")),
                Column("start_rate", "Started (rate)", "rate", ("started", "referred"))]
     return Table(f"by-{dimension}", f"Referrals by {heading.lower()}", heading, columns, rows,
-                 chart=Chart("bars", ("referred", "interviewed", "started")), show_codes=dimension == "region")
+                 chart=Chart("bars", ("referred", "interviewed", "started")), show_codes=dimension == "region",
+                 note=DIMENSION_NOTES.get(dimension, ""))
 
 
 def _stage_values(group) -> dict:

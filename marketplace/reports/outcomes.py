@@ -9,6 +9,7 @@ from marketplace.core import clock
 from marketplace.referrals.models import Referral, Status
 from marketplace.reports.breakdowns import DIMENSIONS, grouped, row_for
 from marketplace.reports.facts import load_referrals
+from marketplace.reports.funnel import DIMENSION_NOTES
 from marketplace.reports.scope import Filters, Scope
 from marketplace.reports.suppression import count_text
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
@@ -56,7 +57,7 @@ def outcomes_report(scope: Scope, filters: Filters) -> Report:
         rows.append(Row("All", outcome_values(facts, today), total=True))
         tables.append(Table(f"by-{dimension}", f"Job outcomes by {heading.lower()}", heading, COLUMNS, rows,
                             chart=Chart("bars", ("rate_13", "rate_26"), unit="%"),
-                            show_codes=dimension == "region"))
+                            show_codes=dimension == "region", note=DIMENSION_NOTES.get(dimension, "")))
     total = outcome_values(facts, today)
     return Report("outcomes", "Job outcomes", "People who started work in the period, and how many were still in "
                   "work 13 and 26 weeks later. Rates count only people whose 13 or 26 weeks have passed.", tables,

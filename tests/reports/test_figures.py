@@ -193,3 +193,29 @@ def test_cluster_words_withhold_what_the_table_withholds():
     counts[("digital", "9")] = 9
     assert "(26 of 35 starts from these subject areas, 74%)" in describe_cluster("A", ["digital", "none"], ["4"],
                                                                                  counts)
+
+
+def test_alliance_activity_per_member(world):
+    from marketplace.reports.alliance import alliance_report
+    from tests.factories import OfferFactory
+
+    OfferFactory(organisation=world.a, created_at=world_moment(2026, 4, 1))
+    report = alliance_report(Scope(SERVICE), YEAR)
+    per_member = report.table("per-member")
+    assert labels(per_member) == ["Ardent Build", "Bright Retail", "Civic Care"]
+    assert texts(per_member, "Ardent Build") == {"Level now": "Level 3", "Sessions offered": "1",
+                                                 "Opportunities posted": "0", "People placed": "0",
+                                                 "People hired": "7"}
+    assert texts(report.table("by-level"), "Level 3")["Members"] == "3"
+    by_region = report.table("by-region")
+    assert texts(by_region, "London") == {"Level 1": "0", "Level 2": "0", "Level 3": "1", "All members": "1"}
+    assert texts(by_region, "North West")["All members"] == "2"
+    assert next(row.code for row in by_region.rows if row.label == "London") == "RS01LN"
+    with pytest.raises(PermissionError):
+        alliance_report(Scope(EMPLOYER, world.a.id, world.a.name), YEAR)
+
+
+def world_moment(year, month, day):
+    from datetime import UTC, datetime
+
+    return datetime(year, month, day, 12, tzinfo=UTC)
