@@ -25,6 +25,7 @@ from marketplace.referrals.workflow import transition
 
 MONTHS = 18
 PEOPLE_PER_PROVIDER = (35, 50)
+DEMO_PROVIDER_TIMES = 4
 SUBJECTS_BY_SECTOR = {
     "Agriculture and horticulture": ["agriculture"],
     "Arts and media": ["arts_media", "digital"],
@@ -89,8 +90,11 @@ class _History:
         providers: dict[int, list] = {}
         for user in self.case_managers:
             providers.setdefault(user.organisation_id, []).append(user)
-        for managers in providers.values():
-            for _ in range(self.rng.randint(*PEOPLE_PER_PROVIDER)):
+        demo_provider = self.case_managers[0].organisation_id if self.case_managers else None
+        for organisation_id, managers in providers.items():
+            # The demo case manager's organisation has a long history, so its own reports have something to show.
+            times = DEMO_PROVIDER_TIMES if organisation_id == demo_provider else 1
+            for _ in range(self.rng.randint(*PEOPLE_PER_PROVIDER) * times):
                 self._person(managers)
         self._settle_places()
         db.session.flush()

@@ -22,6 +22,8 @@ NO_QUALIFICATION = "none"
 SUBJECT_LABELS = {**QUALIFICATION_SUBJECTS, NO_QUALIFICATION: "No qualification recorded"}
 CLUSTER_NAMES = "ABCDE"
 MAX_CLUSTERS = 3
+# Below this, clusters would be drawn from a handful of people: noise, and too near to identifying them.
+MIN_PAIRS_TO_CLUSTER = 20
 
 
 def pairs(scope: Scope, filters: Filters) -> list[tuple[str, str, str]]:
@@ -60,7 +62,7 @@ def pathways_report(scope: Scope, filters: Filters) -> Report:
     matrix = [[counts[(s, g)] for g in groups] for s in subjects]
     clusters, words = [], []
     n_clusters = min(MAX_CLUSTERS, len(subjects), len(groups))
-    if n_clusters >= 2 and len(found) >= 5:
+    if n_clusters >= 2 and len(found) >= MIN_PAIRS_TO_CLUSTER:
         row_labels, column_labels = co_cluster(matrix, n_clusters)
         row_order = sorted(range(len(subjects)), key=lambda i: (row_labels[i], i))
         column_order = sorted(range(len(groups)), key=lambda j: (column_labels[j], j))
@@ -88,7 +90,8 @@ def pathways_report(scope: Scope, filters: Filters) -> Report:
     tables = [heat, region_table(found)]
     return Report("pathways", "Qualifications and occupations", "Which qualification subject areas led to which "
                   "occupations, for people who started jobs in the period, grouped into clusters.", tables,
-                  words=words or ["Too few job starts to group into clusters."],
+                  words=words or [f"Too few job starts to group into clusters: it takes {MIN_PAIRS_TO_CLUSTER} or more "
+                                  "people-qualification pairs."],
                   notes=["Clusters come from scikit-learn's spectral co-clustering of the subject by occupation "
                          "table: each groups subject areas with the occupations they most often led to."],
                   facts=[("People-qualification pairs", count_text(len(found)) or "0")])

@@ -90,6 +90,12 @@ class Table:
         return ([self.label_heading] + (["Code"] if self.show_codes else [])
                 + [column.heading for column in self.columns])
 
+    @property
+    def heading_cells(self) -> list[tuple[str, bool]]:
+        """Each heading with whether its column holds numbers (right-aligned)."""
+        leading = [(self.label_heading, False)] + ([("Code", False)] if self.show_codes else [])
+        return leading + [(column.heading, column.kind != "text") for column in self.columns]
+
     def text_rows(self) -> list[list[str]]:
         return [[row.label] + ([row.code] if self.show_codes else []) + [cell.text for cell in self.cells(row)]
                 for row in self.rows]
@@ -107,7 +113,7 @@ class Table:
     @property
     def wide(self) -> bool:
         """Too many columns to sit beside a chart: the chart goes above the table instead."""
-        return len(self.headings) > 5 or (self.chart is not None and self.chart.kind == "heatmap")
+        return len(self.headings) > 5 or self.chart is None or self.chart.kind == "heatmap"
 
     @property
     def empty(self) -> bool:
