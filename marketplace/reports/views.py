@@ -3,6 +3,8 @@ table. Read-only; the report's scope comes from the signed-in user and nothing e
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 
@@ -20,6 +22,7 @@ ROLES_BY_SCOPE = {"service": (Role.ADMIN,), "provider": (Role.CASE_MANAGER,),
 
 
 FILTER_NAMES = ("period_from", "period_to", "region")
+EARLIEST = date(2000, 1, 1)
 
 
 def roles_for(key: str) -> tuple[Role, ...]:
@@ -36,6 +39,9 @@ def parse_filters() -> tuple[ReportFilterForm, Filters, list[str]]:
     end = form.period_to.data if not form.period_to.errors and form.period_to.data else usual.end
     if end < start:
         problems.append("The end of the period must be on or after its start")
+        start, end = usual.start, usual.end
+    if start < EARLIEST or end > usual.end + timedelta(days=366):
+        problems.append(f"The period must fall between {EARLIEST.year} and a year from today")
         start, end = usual.start, usual.end
     form.period_from.data, form.period_to.data = start, end
     region = form.region.data if form.region.data and not form.region.errors else None

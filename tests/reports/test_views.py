@@ -93,6 +93,15 @@ def test_bad_filters_fall_back_to_the_usual_period(world, client):
     assert "all regions" in html
 
 
+@pytest.mark.parametrize("period", [{"period_from": ["1", "1", "0001"]}, {"period_to": ["31", "12", "9999"]}])
+def test_periods_far_from_today_fall_back(world, client, period):
+    sign_in_client(client, _admin())
+    for report in ("funnel", "alliance", "coverage", "pathways"):
+        response = client.get(f"/reports/{report}", query_string={**PERIOD, **period})
+        assert response.status_code == 200
+        assert "The period must fall between 2000 and a year from today" in response.get_data(as_text=True)
+
+
 def test_unknown_csv_table_is_not_found(world, client):
     sign_in_client(client, _admin())
     assert client.get("/reports/funnel.csv?table=nope").status_code == 404
