@@ -5,7 +5,8 @@ each step, so the timeline, statuses and dates agree exactly as if people had cl
 
 Qualifications lean towards the sectors people go into, so the co-clustering has something to find.
 Referrals are submitted until six weeks ago; the few still open then are mostly people in work
-awaiting their 13- or 26-week check, and a handful of guaranteed interviews left overdue."""
+awaiting their 13- or 26-week check. Guaranteed interviews an employer never answered are withdrawn a
+month or so later, so the history leaves almost no overdue guarantee on today's dashboard."""
 
 from __future__ import annotations
 
@@ -237,8 +238,11 @@ class _History:
     def _walk(self, referral, step, manager, employer) -> bool:
         rng = self.rng
         guaranteed = referral.guaranteed
-        if guaranteed and rng.random() < 0.04:
-            return True  # never answered: an overdue guarantee
+        if guaranteed and rng.random() < 0.05:
+            # Never answered: overdue, until the case manager gives up a month or so later (unless that is
+            # still to come, which leaves a recent one overdue today).
+            step("withdraw", manager, rng.randint(25, 40), "other")
+            return True
         if not guaranteed and rng.random() < 0.16:
             return step("decline", employer, rng.randint(2, 12),
                         rng.choices(["essential_criteria", "no_places", "offence_exclusion", "other"],
