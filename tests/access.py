@@ -236,6 +236,23 @@ ROWS.update({
     ("referrals.guarantees", "GET"): expect(**ADMIN_ONLY, admin=200),
 })
 
+# ----------------------------------------------------------------------------------------------------
+# Reports (issue 9). Admins see the whole service, case managers their provider, employers and social
+# enterprises their own opportunities, coordinators their coverage; mentors have no reports.
+REPORT_ACCESS = {
+    "funnel": dict(admin=200, case_manager=200, employer=200, social_enterprise=200),
+    "outcomes": dict(admin=200, case_manager=200, employer=200, social_enterprise=200),
+    "guarantees": dict(admin=200, case_manager=200, employer=200, social_enterprise=200),
+    "alliance": dict(admin=200),
+    "coverage": dict(admin=200, coordinator=200),
+    "distance": dict(admin=200, case_manager=200),
+    "pathways": dict(admin=200, case_manager=200),
+}
+ROWS.update({("reports.index", "GET"): expect(200, mentor=403)})
+for _report, _allowed in REPORT_ACCESS.items():
+    ROWS[(f"reports.{_report}", "GET")] = expect(403, **_allowed)
+    ROWS[(f"reports.{_report}_csv", "GET")] = expect(403, **_allowed)
+
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
 

@@ -8,6 +8,9 @@ from flask_login import current_user
 from marketplace.core.operations import unread_notification_count
 from marketplace.core.roles import Role
 
+# The roles that have reports (marketplace/reports/scope.py says what each sees).
+REPORT_ROLES = frozenset({Role.ADMIN, Role.CASE_MANAGER, Role.EMPLOYER, Role.SOCIAL_ENTERPRISE, Role.COORDINATOR})
+
 
 def _item(text: str, endpoint: str, *active_prefixes: str) -> dict:
     href = url_for(endpoint)
@@ -49,6 +52,8 @@ def navigation_items() -> list[dict]:
         items.append(_item("Requests", "gatemate.requests", "/gatemate/requests"))
         items.append(_item("Mentors", "gatemate.mentors", "/gatemate/mentors"))
         items.append(_item("Coverage", "gatemate.coverage", "/gatemate/coverage"))
+    if current_user.role in REPORT_ROLES:
+        items.append(_item("Reports", "reports.index", "/reports"))
     if current_user.organisation is not None:
         items.append(_item("Organisation", "accounts.organisation", "/organisation"))
     return items

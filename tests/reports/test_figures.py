@@ -1,0 +1,221 @@
+"""Each report's figures against the hand-worked world in world.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from marketplace.reports.alliance import members_at, membership_spans, month_ends
+from marketplace.reports.distance import distance_report
+from marketplace.reports.funnel import funnel_report
+from marketplace.reports.guarantees import guarantees_report
+from marketplace.reports.outcomes import outcomes_report
+from marketplace.reports.pathways import co_cluster, pairs, pathways_report
+from marketplace.reports.scope import EMPLOYER, PROVIDER, SERVICE, Filters, Scope
+from tests.reports.world import build
+
+YEAR = Filters(date(2026, 1, 1), date(2026, 8, 31))
+
+
+@pytest.fixture
+def world(app):
+    return build()
+
+
+def texts(table, label):
+    row = next(row for row in table.rows if row.label == label)
+    return dict(zip([c.heading for c in table.columns], [cell.text for cell in table.cells(row)], strict=True))
+
+
+def labels(table):
+    return [row.label for row in table.rows]
+
+
+def test_funnel_stages_endings_and_breakdowns(world):
+    report = funnel_report(Scope(SERVICE), YEAR)
+    stages = report.table("stages")
+    reached = {row.label: row.values["reached"] for row in stages.rows}
+    # 12 + 6 + 10 submitted in the period; the 2025 referral is outside it.
+    assert reached["New"] == 28
+    assert reached["Interview offered"] == 10 + 5
+    assert reached["Interviewed"] == 10
+    assert reached["Offer made"] == 7
+    assert reached["Started work"] == 7
+    assert reached["In work at 13 weeks"] == 6
+    assert reached["In work at 26 weeks"] == 5
+    assert texts(stages, "Interviewed")["Of all referrals"] == "36%"  # 10 / 28
+    # Interviewed on 15 Jan, offers made on 20 Jan: five days in the stage for all seven who moved on.
+    assert texts(stages, "Interviewed")["Median time in the stage"] == "5.0 days"
+    endings = {row.label: row.values["referrals"] for row in report.table("endings").rows}
+    assert endings == {"In work at 26 weeks": 5, "Left the job: Contract ended": 1, "Left the job: Resigned": 1,
+                       "Declined: Does not meet the essential criteria": 2,
+                       "Not successful: Not successful at interview": 3, "Withdrawn: Found other work": 6}
+    assert texts(report.table("endings"), "Declined: Does not meet the essential criteria")["Referrals"] == \
+        "fewer than 5"
+    by_region = report.table("by-region")
+    assert labels(by_region) == ["North West", "London", "All"]
+    assert texts(by_region, "North West") == {"Referred": "22", "Interviewed": "10", "Started work": "7",
+                                              "Interviewed (rate)": "45%", "Started (rate)": "32%"}
+    assert texts(by_region, "London")["Started (rate)"] == "0%"
+    assert [row.code for row in by_region.rows] == ["RS01NW", "RS01LN", ""]
+    assert labels(report.table("by-sector")) == ["Construction", "Health and social care", "Retail", "All"]
+    assert labels(report.table("by-kind")) == ["Guaranteed interview", "Vacancy", "All"]
+    assert labels(report.table("by-level")) == ["Level 3", "All"]
+
+
+def test_job_outcomes_counts_and_rates(world):
+    report = outcomes_report(Scope(SERVICE), YEAR)
+    row = texts(report.table("by-region"), "North West")
+    assert row == {"Job starts": "7", "13 weeks passed": "7", "In work at 13 weeks": "6", "Rate at 13 weeks": "86%",
+                   "26 weeks passed": "7", "In work at 26 weeks": "5", "Rate at 26 weeks": "71%"}
+    assert labels(report.table("by-provider")) == ["Pathways Provider", "All"]
+
+
+def test_job_outcomes_count_only_weeks_that_have_passed(world):
+    from marketplace.core import clock
+
+    clock.fix(clock.now().replace(year=2026, month=6, day=1))  # 16 weeks after the start: 26 not yet passed
+    row = texts(outcomes_report(Scope(SERVICE), YEAR).table("by-region"), "North West")
+    assert row["26 weeks passed"] == "0" and row["Rate at 26 weeks"] == "no one yet"
+    assert row["Rate at 13 weeks"] == "86%"
+
+
+def test_guaranteed_interviews_in_time_and_overdue(world):
+    report = guarantees_report(Scope(SERVICE), YEAR)
+    row = texts(report.table("by-employer"), "Civic Care")
+    assert row == {"Guaranteed interviews due": "10", "Offered in time": "5", "Offered late": "0", "Overdue": "5",
+                   "Not yet due": "0", "Ended before an offer": "0", "Kept in time (rate)": "50%"}
+    assert labels(report.table("by-employer")) == ["Civic Care", "All"]
+
+
+def test_distance_travelled_per_pathway(world):
+    report = distance_report(Scope(PROVIDER, world.provider.id, world.provider.name), YEAR)
+    row = texts(report.table("by-pathway"), "Accommodation")
+    assert row == {"People assessed twice or more": "6", "Less need": "5", "No change": "0",
+                   "More need": "fewer than 5", "Less need (rate)": "83%", "Average change": "+1.50"}
+    assert labels(report.table("by-region")) == ["North West"]
+
+
+def test_distance_travelled_counts_only_latest_assessments_in_the_period(world):
+    report = distance_report(Scope(SERVICE), Filters(date(2026, 7, 1), date(2026, 8, 31)))
+    assert report.table("by-pathway").rows == []
+
+
+def test_qualifications_to_occupations_table(world):
+    found = pairs(Scope(SERVICE), YEAR)
+    assert sorted(found) == [("construction", "5", "North West")] * 7
+    report = pathways_report(Scope(SERVICE), YEAR)
+    heat = report.table("heatmap")
+    assert labels(heat) == ["Construction, planning and the built environment"]
+    assert [c.key for c in heat.columns] == ["5"]
+    assert texts(heat, "Construction, planning and the built environment") == {"5: Skilled trades occupations": "7"}
+    assert texts(report.table("by-region"), "North West")["Most common subject to occupation"] == \
+        "Construction, planning and the built environment to Skilled trades occupations (7)"
+
+
+def test_co_clustering_finds_the_blocks():
+    matrix = [[9, 8, 0, 1], [7, 9, 1, 0], [0, 1, 8, 9], [1, 0, 9, 7]]
+    rows, columns = co_cluster(matrix, 2)
+    assert rows[0] == rows[1] != rows[2] == rows[3]
+    assert columns[0] == columns[1] != columns[2] == columns[3]
+    assert rows[0] == columns[0]
+
+
+def test_alliance_members_over_time(app):
+    from datetime import UTC, datetime
+
+    from marketplace.core import clock
+    from marketplace.extensions import db
+    from tests.factories import AllianceMembershipFactory, OrganisationFactory
+
+    clock.fix(datetime(2026, 3, 15, 12, tzinfo=UTC))
+    AllianceMembershipFactory(organisation=OrganisationFactory(region="London"), level=2)  # approved 13 Feb
+    AllianceMembershipFactory(organisation=OrganisationFactory(region="North East"), level=1)
+    db.session.commit()
+    spans = membership_spans(None)
+    assert members_at(spans, date(2026, 1, 31)) == {}
+    counted = members_at(spans, date(2026, 2, 28))
+    assert sorted(counted.values()) == [(1, "North East"), (2, "London")]
+    assert members_at(membership_spans("London"), date(2026, 2, 28)) == {spans[0][0]: (2, "London")}
+    assert month_ends(date(2026, 1, 10), date(2026, 3, 15)) == [date(2026, 1, 31), date(2026, 2, 28),
+                                                                 date(2026, 3, 15)]
+
+
+def test_region_filter_keeps_only_that_region(world):
+    report = funnel_report(Scope(SERVICE), Filters(YEAR.start, YEAR.end, "London"))
+    assert labels(report.table("by-region")) == ["London", "All"]
+    assert report.table("stages").rows[0].values["reached"] == 6
+
+
+def test_period_filter(world):
+    report = funnel_report(Scope(SERVICE), Filters(date(2025, 12, 1), date(2025, 12, 31)))
+    assert report.table("stages").rows[0].values["reached"] == 1
+    assert funnel_report(Scope(SERVICE), Filters(date(2026, 2, 1), date(2026, 2, 28))).table("stages").rows[0] \
+        .values["reached"] == 0
+
+
+def test_employer_sees_only_its_own_referrals(world):
+    report = funnel_report(Scope(EMPLOYER, world.b.id, world.b.name), YEAR)
+    assert report.table("stages").rows[0].values["reached"] == 6
+    assert labels(report.table("by-region")) == ["London", "All"]
+    outcomes = outcomes_report(Scope(EMPLOYER, world.b.id, world.b.name), YEAR)
+    assert all(row.values["starts"] == 0 for row in outcomes.table("by-region").rows)
+    assert labels(guarantees_report(Scope(EMPLOYER, world.a.id, world.a.name), YEAR).table("by-employer")) == ["All"]
+
+
+def test_provider_sees_only_its_own(world):
+    from tests.factories import OrganisationFactory
+
+    other = OrganisationFactory(kind="provider")
+    report = funnel_report(Scope(PROVIDER, other.id, other.name), YEAR)
+    assert report.table("stages").rows[0].values["reached"] == 0
+    assert funnel_report(Scope(PROVIDER, world.provider.id, ""), YEAR).table("stages").rows[0].values["reached"] == 28
+
+
+def test_gate_coverage_reuses_the_gatemate_figures(world):
+    from marketplace.reports.coverage import coverage_tables
+
+    report = coverage_tables(Scope(SERVICE), YEAR)
+    row = texts(report.table("by-region"), "North West")
+    assert row["Requested"] == "6" and row["Still waiting"] == "6" and row["Met (rate)"] == "no one yet"
+    assert labels(report.table("by-prison")) == ["HMP Liverpool"]
+
+
+def test_cluster_words_withhold_what_the_table_withholds():
+    from marketplace.reports.pathways import describe_cluster
+
+    counts = {("digital", "4"): 20, ("digital", "9"): 3, ("none", "4"): 6, ("none", "9"): 0}
+    text = describe_cluster("A", ["digital", "none"], ["4"], counts)
+    assert text.startswith("Cluster A: people with qualifications in digital technology (formerly ICT), and people "
+                           "with no qualification recorded, mostly went into administrative and secretarial")
+    assert "of 29" not in text and "(26 starts)" in text  # 29 - 26 = 3 would reveal fewer than 5
+    counts[("digital", "9")] = 9
+    assert "(26 of 35 starts from these subject areas, 74%)" in describe_cluster("A", ["digital", "none"], ["4"],
+                                                                                 counts)
+
+
+def test_alliance_activity_per_member(world):
+    from marketplace.reports.alliance import alliance_report
+    from tests.factories import OfferFactory
+
+    OfferFactory(organisation=world.a, created_at=world_moment(2026, 4, 1))
+    report = alliance_report(Scope(SERVICE), YEAR)
+    per_member = report.table("per-member")
+    assert labels(per_member) == ["Ardent Build", "Bright Retail", "Civic Care"]
+    assert texts(per_member, "Ardent Build") == {"Level now": "Level 3", "Sessions offered": "1",
+                                                 "Opportunities posted": "0", "People placed": "0",
+                                                 "People hired": "7"}
+    assert texts(report.table("by-level"), "Level 3")["Members"] == "3"
+    by_region = report.table("by-region")
+    assert texts(by_region, "London") == {"Level 1": "0", "Level 2": "0", "Level 3": "1", "All members": "1"}
+    assert texts(by_region, "North West")["All members"] == "2"
+    assert next(row.code for row in by_region.rows if row.label == "London") == "RS01LN"
+    with pytest.raises(PermissionError):
+        alliance_report(Scope(EMPLOYER, world.a.id, world.a.name), YEAR)
+
+
+def world_moment(year, month, day):
+    from datetime import UTC, datetime
+
+    return datetime(year, month, day, 12, tzinfo=UTC)
