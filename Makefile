@@ -19,10 +19,11 @@ run: install
 	@$(DEV_ENV) $(FLASK) seed logins
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(DEV_ENV) $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --timeout 60 --access-logfile - wsgi:app
+	$(DEV_ENV) BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: install chromium
 	$(BIN)/ruff check .
+	$(BIN)/python -m tools.security_lint
 	$(BIN)/pytest -n 2
 
 install: $(VENV)/.installed static/dist/.built
@@ -63,6 +64,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/python -m tools.security_lint
 
 clean:
 	rm -rf static/dist node_modules $(VENV)
