@@ -62,7 +62,10 @@ def _enclosing_function(tree: ast.AST, target: ast.AST) -> ast.AST | None:
 def _assignments(function: ast.AST, name: str) -> list[ast.AST]:
     values: list[ast.AST] = []
     for node in ast.walk(function):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets) or isinstance(node, ast.NamedExpr | ast.AnnAssign) and isinstance(node.target, ast.Name) \
+        if isinstance(node, ast.Assign):
+            if any(isinstance(target, ast.Name) and target.id == name for target in node.targets):
+                values.append(node.value)
+        elif isinstance(node, ast.NamedExpr | ast.AnnAssign) and isinstance(node.target, ast.Name) \
                 and node.target.id == name and node.value is not None:
             values.append(node.value)
     return values
