@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 DEV_ENV := MARKETPLACE_ENV=development SESSION_COOKIE_SECURE=0 PUBLIC_URL=http://$(HOST):$(PORT)
 
-.PHONY: run test install assets migrate seed chromium lint bench clean
+.PHONY: run test install assets migrate seed chromium redis lint bench clean
 
 run: install
 	$(DEV_ENV) $(FLASK) db upgrade
@@ -21,7 +21,7 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	$(DEV_ENV) BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: install chromium
+test: install chromium redis
 	$(BIN)/ruff check .
 	$(BIN)/python -m tools.security_lint
 	$(BIN)/pytest -n 2
@@ -52,6 +52,12 @@ chromium:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \
 		apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }; }
 	@test -x /usr/bin/chromium || { echo "chromium is missing: run 'apt-get install -y chromium' as root"; exit 1; }
+
+# Debian's redis-server for the multi-host tests (tests/ops start their own on a free port).
+redis:
+	@test -x /usr/bin/redis-server || { echo "Installing Debian's redis-server for the multi-host tests"; \
+		apt-get install -y redis-server >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y redis-server >/dev/null; }; }
+	@test -x /usr/bin/redis-server || { echo "redis-server is missing: run 'apt-get install -y redis-server' as root"; exit 1; }
 
 migrate: install
 	$(DEV_ENV) $(FLASK) db upgrade
