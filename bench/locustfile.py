@@ -42,7 +42,9 @@ class SignedIn(HttpUser):
 
     def page(self, path: str, name: str):
         with self.client.get(path, name=name, catch_response=True) as response:
-            if response.status_code != 200 or "/sign-in" in response.url:
+            if response.status_code == 0:
+                response.failure(f"dropped connection: {response.error}")
+            elif response.status_code != 200 or "/sign-in" in (response.url or ""):
                 response.failure(f"{response.status_code} at {response.url}")
             return response
 
@@ -53,7 +55,9 @@ class SignedIn(HttpUser):
     def post(self, path: str, name: str, data: dict, token: str):
         with self.client.post(path, data={"csrf_token": token, **data}, name=name, allow_redirects=False,
                               headers={"Referer": f"{self.host}{path}"}, catch_response=True) as response:
-            if response.status_code not in (200, 302, 303):
+            if response.status_code == 0:
+                response.failure(f"dropped connection: {response.error}")
+            elif response.status_code not in (200, 302, 303):
                 response.failure(f"{response.status_code}")
             return response
 
