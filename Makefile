@@ -62,11 +62,18 @@ redis:
 migrate: install
 	$(DEV_ENV) $(FLASK) db upgrade
 
-# The long runs: relevance and speed of search at 100,000 opportunities. Each prints its figures;
-# BENCH_DATABASE_URL=postgresql+psycopg://... runs them on PostgreSQL.
+# The long runs: relevance and speed of search at 100,000 opportunities, then load and faults on
+# the demo world scaled 10x (bench/load.py, bench/faults.py; about 60 s of load each). Each prints
+# its figures; BENCH_DATABASE_URL=postgresql+psycopg://... runs them on PostgreSQL, where faults
+# also stops and starts a throwaway PostgreSQL under load, and pg_backup dumps and restores.
+BENCH_SECONDS ?= 60
 bench: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
 	MARKETPLACE_ENV=development $(BIN)/python -m bench.relevance
 	MARKETPLACE_ENV=development $(BIN)/python -m bench.search_speed
+	$(BIN)/python -m bench.load --seconds $(BENCH_SECONDS)
+	$(BIN)/python -m bench.faults --seconds $(BENCH_SECONDS)
+	case "$$BENCH_DATABASE_URL" in postgresql*) $(BIN)/python -m bench.pg_backup;; esac
 
 lint: install
 	$(BIN)/ruff check .
