@@ -59,3 +59,15 @@ def redis_url(redis_server):
     url, _kind = redis_server
     redis.Redis.from_url(url).flushdb()
     return url
+
+
+@pytest.fixture
+def keep_log_setup():
+    """An app built with TESTING off configures the `marketplace` logger for production; put it
+    back afterwards so later tests' log capture still works."""
+    import logging
+
+    logger = logging.getLogger("marketplace")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved

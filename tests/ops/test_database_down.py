@@ -9,7 +9,7 @@ from marketplace import create_app
 from tests.conftest import make_config
 
 
-def test_a_lost_database_connection_is_a_clean_503(database_url, tmp_path, app):
+def test_a_lost_database_connection_is_a_clean_503(database_url, tmp_path, app, keep_log_setup):
     deployed = create_app(make_config(database_url, tmp_path, TESTING=False))
     calls = []
 
