@@ -78,6 +78,9 @@ def flask(url: str, workdir: Path, *arguments: str, timeout: int = 600) -> subpr
 
 
 def index_agrees(url: str, workdir: Path) -> tuple[bool, dict]:
+    before = json.loads(flask(url, workdir, "search", "status", "--format", "json").stdout)
+    print("index before `search sync`:", {name: {k: row[k] for k in ("database", "index", "pending")}
+                                          for name, row in before.items()})
     synced = flask(url, workdir, "search", "sync")
     if synced.returncode != 0:
         return False, {"sync failed": synced.stderr[-2000:]}
@@ -87,15 +90,28 @@ def index_agrees(url: str, workdir: Path) -> tuple[bool, dict]:
 
 
 def hold_index_writer(url: str, workdir: Path) -> subprocess.Popen:
-    """A process that takes the index's write lock, writes half a batch, and waits to be killed."""
+    """A process that takes the index's write lock, writes half a batch, changes 50 opportunities in
+    the database meanwhile (their index tasks cannot be applied: the lock is held), and waits to be
+    killed. The index is then behind the database until `search sync`."""
     script = textwrap.dedent("""
         import sys, time
+        from sqlalchemy import select
         from marketplace import create_app
+        from marketplace.core.db import write_intent
+        from marketplace.extensions import db
+        from marketplace.opportunities.models import Opportunity
+        from marketplace.opportunities.operations import touch
         from marketplace.search import index as store
         app = create_app()
         with app.app_context():
+            write_intent()
             writer = store.open_index("opportunities").writer(timeout=30)
             writer.delete_by_term("kind", "vacancy")  # half a batch, never committed
+            for opportunity in db.session.scalars(select(Opportunity).where(Opportunity.status == "open")
+                                                  .order_by(Opportunity.id.desc()).limit(50)):
+                opportunity.title = opportunity.title + " (changed under fault)"
+                touch(opportunity)
+            db.session.commit()
             print("holding", flush=True)
             time.sleep(600)
     """)
