@@ -87,3 +87,19 @@ def test_the_access_log_records_the_path_without_its_query_string():
     assert "%(U)s" in access_format and "x-request-id" in access_format
     for with_query in ("%(r)s", "%(q)s", "%(a)s", "%(f)s"):
         assert with_query not in access_format
+
+
+def test_gunicorns_own_messages_are_json_lines_too(capsys):
+    import logging.config
+
+    namespace: dict = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
+    error_logger = logging.getLogger("gunicorn.error")
+    saved = (error_logger.handlers[:], error_logger.propagate, logging.getLogger().handlers[:])
+    try:
+        logging.config.dictConfig(namespace["logconfig_dict"])
+        error_logger.warning("WORKER TIMEOUT (pid:%s)", 1234)
+    finally:
+        error_logger.handlers[:], error_logger.propagate, logging.getLogger().handlers[:] = saved
+    entry = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert entry["logger"] == "gunicorn.error" and entry["message"] == "WORKER TIMEOUT (pid:1234)"
