@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 DEV_ENV := MARKETPLACE_ENV=development SESSION_COOKIE_SECURE=0 PUBLIC_URL=http://$(HOST):$(PORT)
 
-.PHONY: run test install assets migrate seed chromium wrk lint bench clean
+.PHONY: run test install assets migrate seed chromium redis wrk lint bench clean
 
 run: install
 	$(DEV_ENV) $(FLASK) db upgrade
@@ -19,10 +19,11 @@ run: install
 	@$(DEV_ENV) $(FLASK) seed logins
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(DEV_ENV) $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --timeout 60 --access-logfile - wsgi:app
+	$(DEV_ENV) BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: install chromium
+test: install chromium redis
 	$(BIN)/ruff check .
+	$(BIN)/python -m tools.security_lint
 	$(BIN)/pytest -n 2
 
 install: $(VENV)/.installed static/dist/.built
@@ -57,17 +58,31 @@ wrk:
 	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
 		{ apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 
+# Debian's redis-server for the multi-host tests (tests/ops start their own on a free port).
+redis:
+	@test -x /usr/bin/redis-server || { echo "Installing Debian's redis-server for the multi-host tests"; \
+		apt-get install -y redis-server >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y redis-server >/dev/null; }; }
+	@test -x /usr/bin/redis-server || { echo "redis-server is missing: run 'apt-get install -y redis-server' as root"; exit 1; }
+
 migrate: install
 	$(DEV_ENV) $(FLASK) db upgrade
 
-# The long runs: relevance and speed of search at 100,000 opportunities. Each prints its figures;
-# BENCH_DATABASE_URL=postgresql+psycopg://... runs them on PostgreSQL.
+# The long runs: relevance and speed of search at 100,000 opportunities, then load and faults on
+# the demo world scaled 10x (bench/load.py, bench/faults.py; about 60 s of load each). Each prints
+# its figures; BENCH_DATABASE_URL=postgresql+psycopg://... runs them on PostgreSQL, where faults
+# also stops and starts a throwaway PostgreSQL under load, and pg_backup dumps and restores.
+BENCH_SECONDS ?= 60
 bench: install wrk
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
 	MARKETPLACE_ENV=development $(BIN)/python -m bench.relevance
 	MARKETPLACE_ENV=development $(BIN)/python -m bench.search_speed
+	$(BIN)/python -m bench.load --seconds $(BENCH_SECONDS)
+	$(BIN)/python -m bench.faults --seconds $(BENCH_SECONDS)
+	case "$$BENCH_DATABASE_URL" in postgresql*) $(BIN)/python -m bench.pg_backup;; esac
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/python -m tools.security_lint
 
 clean:
 	rm -rf static/dist node_modules $(VENV)

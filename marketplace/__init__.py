@@ -44,6 +44,7 @@ def register_templates(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from marketplace.accounts import sessions
     from marketplace.accounts.views import unauthorised_redirect
+    from marketplace.core import redis_sessions
     from marketplace.core.db import configure_sqlite
 
     db.init_app(app)
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = None  # sessions.py checks every request against the database
     login_manager.user_loader(sessions.load_user)
     login_manager.unauthorized_handler(unauthorised_redirect)
+    redis_sessions.configure(app)  # sessions shared by every host when REDIS_URL is set
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])

@@ -138,6 +138,20 @@ def prune() -> None:
                f"{notifications} old notifications and {emails} old emails.")
 
 
+@maintenance_cli.command("follow-index")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=2.0, show_default=True,
+              help="Seconds between rounds.")
+@click.option("--iterations", type=click.IntRange(min=1), default=None,
+              help="Stop after this many rounds (default: run until stopped).")
+def follow_index(interval: float, iterations: int | None) -> None:
+    """Keep this host's search index following the database's log of index tasks (run one per host,
+    beside gunicorn, when several hosts share one database)."""
+    from marketplace.core.index_follower import follow
+
+    changed = follow(interval=interval, iterations=iterations)
+    click.echo(f"Stopped after applying changes to {changed} documents.")
+
+
 def prune_sessions() -> int:
     from datetime import timedelta
 

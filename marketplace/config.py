@@ -46,7 +46,9 @@ class Config:
     ENVIRONMENT = "production"
 
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's values (a password hash, offence details) never reach an
+    # exception message, and so never the log.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
     SEARCH_INDEX_DIR = str(PROJECT_ROOT / "search_index")

@@ -3,10 +3,12 @@ shows a stack trace."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from marketplace.extensions import db
@@ -54,8 +56,23 @@ def handle_unexpected_error(error: Exception):
     return _render(500)
 
 
+def handle_database_unavailable(error: OperationalError):
+    """The database is down or restarting (or SQLite stayed locked): a clean 503 that says try
+    again, not a fault in the code. The connection pool reconnects once it is back. Anything else
+    that SQLite calls operational (a missing table) is a fault, handled as one."""
+    lost = error.connection_invalidated or type(error.orig).__module__.startswith("psycopg") \
+        or "database is locked" in str(error.orig)
+    if not lost:
+        return handle_unexpected_error(error)
+    with contextlib.suppress(Exception):  # the connection may already be gone
+        db.session.rollback()
+    log.warning("database unavailable on %s %s (request %s)", request.method, request.path, g.get("request_id"))
+    return _render(503)
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -6,12 +6,23 @@ whose name says it is secret, as a second line of defence."""
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 SECRET_WORDS = ("password", "token", "secret", "offence", "csrf")
+# What a database error can quote back: PostgreSQL's "DETAIL: Key (email)=(...)" and SQLAlchemy's
+# "[parameters: ...]" (the engine also runs with hide_parameters, see config.py).
+DATABASE_ECHOES = re.compile(r"DETAIL:[^\n]*|\[parameters: .*?\](?=\n|$)", re.DOTALL)
+
+
+class ScrubbingJsonFormatter(JsonFormatter):
+    """JSON lines whose tracebacks never quote back the values a failed statement carried."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        return DATABASE_ECHOES.sub("[removed from the log]", super().formatException(ei))
 
 
 class RequestContextFilter(logging.Filter):
@@ -32,10 +43,16 @@ def configure_logging(app: Flask) -> None:
     if app.config.get("TESTING"):
         return
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter("{asctime}{levelname}{name}{message}", style="{",
-                                       rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+    renamed = {"asctime": "time", "levelname": "level", "name": "logger"}
+    handler.setFormatter(ScrubbingJsonFormatter("{asctime}{levelname}{name}{message}", style="{",
+                                                rename_fields=renamed))
     handler.addFilter(RequestContextFilter())
     logger = logging.getLogger("marketplace")
     logger.handlers[:] = [handler]
     logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     logger.propagate = False
+    # Alembic's fileConfig (migrations/env.py) disables every logger that exists when it runs; an
+    # in-process `upgrade()` must not silence the error log.
+    for name, existing in logging.root.manager.loggerDict.items():
+        if name.startswith("marketplace.") and isinstance(existing, logging.Logger):
+            existing.disabled = False

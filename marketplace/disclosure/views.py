@@ -132,7 +132,7 @@ def letter(participant_id: int):
     elif submit(form, lambda: operations.save_letter(participant, form.check_level.data, form.body.data,
                                                      _actor())):
         flash("Letter saved.", "success")
-        return redirect(url_for("disclosure.record", participant_id=participant.id) + "#letter")
+        return redirect(url_for("disclosure.record", participant_id=participant.id, _anchor="letter"))
     required = operations.disclosable(participant, form.check_level.data or "basic")
     return render_form("disclosure/letter.html", form, participant=participant, letter=saved, required=required,
                        check_phrases=CHECK_PHRASES)

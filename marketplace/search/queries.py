@@ -226,7 +226,7 @@ def _hit(stored: dict, terms: set[str], miles: float | None) -> Hit:
             stored.get("description") or "", frozenset(terms), TEXT_ANALYZER,
             ContextFragmenter(maxchars=160, surround=50),
             HtmlFormatter(tagname="mark", classname="fcw-match", between=" … "), top=2)
-        highlight = Markup(fragment) if fragment else None  # noqa: S704 - escaped by Whoosh (tested)
+        highlight = Markup(fragment) if fragment else None  # noqa: S704 - Whoosh escapes it (tested)  # nosec B704
     closing = stored.get("closing")
     return Hit(id=stored["id"], title=stored["title"], organisation=stored.get("organisation", ""),
                kind=stored["kind"], sector=stored["sector"], region=stored["region"], town=stored.get("town") or "",
