@@ -24,12 +24,12 @@ def navigation_items() -> list[dict]:
     items = [_item("Home", "core.home", "/home")]
     if current_user.role == Role.ADMIN:
         items = [
-            _item("Dashboard", "admin.dashboard", "/admin/dashboard"),
+            # The outbox is reached from the dashboard's "emails in the outbox" figure.
+            _item("Dashboard", "admin.dashboard", "/admin/dashboard", "/admin/outbox"),
             _item("Registrations", "admin.registrations", "/admin/registrations"),
-            _item("Alliance applications", "alliance.applications", "/alliance/applications"),
+            _item("Alliance", "alliance.applications", "/alliance/applications"),
             _item("Users", "admin.users", "/admin/users"),
-            _item("Audit log", "admin.audit", "/admin/audit"),
-            _item("Outbox", "admin.outbox", "/admin/outbox"),
+            _item("Audit", "admin.audit", "/admin/audit"),
             _item("Gatemate", "gatemate.requests", "/gatemate"),
             _item("Guarantees", "referrals.guarantees", "/referrals/guarantees"),
         ]

@@ -50,7 +50,7 @@ def test_apply_approve_offer_a_session_and_book_a_place(page, new_page):
     admin_page = new_page()
     sign_in(admin_page, admin_email, TEST_PASSWORD)
     admin_page.goto("/home")
-    admin_page.get_by_role("link", name="Alliance applications").click()
+    admin_page.get_by_role("link", name="Alliance", exact=True).click()
     admin_page.get_by_role("link", name="Swiftline Logistics").click()
     expect(admin_page.get_by_text("Offer paid work placements")).to_be_visible()
     admin_page.get_by_role("button", name="Approve level 2").click()
