@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectFieldBase, SelectMultipleField
@@ -50,6 +50,8 @@ class Target:
     renew: Callable[[World], None] = _none
     # Values the view offers that the form class cannot know (its choices are set per request).
     choices: Callable[[World], dict[str, list[str]]] = field(default_factory=lambda: (lambda world: {}))
+    # For a form the view builds from records (attendance: one question per booking).
+    form_of_world: Callable[[World], type] | None = None
 
 
 def _forms(feature: str):
@@ -199,6 +201,12 @@ TARGETS = [
            lambda: _forms("accounts").ReasonForm),
     Target("disable user", "admin", lambda w: f"/admin/users/{w.records['other_user'].id}/disable",
            lambda: _forms("accounts").ReasonForm),
+    Target("reset password", None, lambda w: f"/password-reset/{w.records['reset_token']}",
+           lambda: _forms("accounts").ResetPasswordForm, _tables("accounts.PasswordResetToken"),
+           prepare=lambda w: _reset_token(w), renew=lambda w: _reset_token(w)),
+    Target("accept invitation", None, lambda w: f"/invitation/{w.records['invitation_token']}",
+           lambda: _forms("accounts").AcceptInvitationForm, _tables("accounts.User", "accounts.Invitation"),
+           prepare=lambda w: _invitation(w), renew=lambda w: _invitation(w)),
     # Participants
     Target("add participant", "case_manager", lambda w: "/participants/new",
            lambda: _forms("participants").ParticipantForm, _tables("participants.Participant"),
@@ -232,6 +240,9 @@ TARGETS = [
     Target("alliance booking", "case_manager", lambda w: f"/alliance/offers/{w.records['offer'].id}/book",
            lambda: _forms("alliance").BookingForm, _tables("alliance.Booking"), _show_offer,
            prepare=lambda w: _cancel_booking(w), renew=lambda w: _cancel_booking(w), choices=_booking_choices),
+    Target("alliance attendance", "employer", lambda w: f"/alliance/offers/{w.records['offer'].id}/attendance",
+           lambda: None, _tables("alliance.Booking"), _show_offer, prepare=lambda w: _session_held(w),
+           form_of_world=lambda w: _attendance_form(w)),
     # Opportunities
     Target("new opportunity", "employer", lambda w: "/opportunities/new",
            lambda: _forms("opportunities").OpportunityForm,
@@ -275,6 +286,39 @@ TARGETS = [
     Target("referral message", "employer", _referral_path("/messages"), lambda: _forms("referrals").MessageForm,
            _tables("referrals.ReferralMessage"), _show_referral),
 ]
+
+
+def _reset_token(world: World) -> None:
+    from marketplace.core.tokens import new_token
+    from tests.factories import PasswordResetTokenFactory
+
+    token, token_hash = new_token()
+    PasswordResetTokenFactory(user=world.records["other_user"], token_hash=token_hash)
+    world.records["reset_token"] = token
+    db.session.commit()
+
+
+def _invitation(world: World) -> None:
+    from marketplace.core.tokens import new_token
+    from tests.factories import InvitationFactory
+
+    token = new_token()[0]
+    InvitationFactory(organisation=world.users["employer"].organisation, token=token)
+    world.records["invitation_token"] = token
+    db.session.commit()
+
+
+def _session_held(world: World) -> None:
+    """The world's offer took place yesterday, with the world's booking on it."""
+    offer = world.records["offer"]
+    offer.starts_on = offer.ends_on = clock.today() - timedelta(days=1)
+    db.session.commit()
+
+
+def _attendance_form(world: World):
+    from marketplace.alliance.forms import attendance_form
+
+    return lambda **kwargs: attendance_form([world.records["booking"]])  # it builds the form itself
 
 
 def _reopen(world: World) -> None:
@@ -388,7 +432,8 @@ def test_hostile_posts(app, monkeypatch, target):
     if target.role is not None:
         sign_in_client(client, world.users[target.role])
     tables = target.tables()
-    specs = field_specs(app, target.form(), target.choices(world))
+    form_class = target.form_of_world(world) if target.form_of_world else target.form()
+    specs = field_specs(app, form_class, target.choices(world))
 
     @SETTINGS
     @given(payload(specs))
@@ -405,6 +450,7 @@ def test_hostile_posts(app, monkeypatch, target):
         assert "Traceback" not in body
         assert not unescaped_markup(body), data
         db.session.rollback()
+        event(f"answered {response.status_code}")  # --hypothesis-show-statistics: how many got through
         if response.status_code >= 400:
             assert _counts(tables) == before, f"a refused post wrote rows: {data}"
         elif target.method == "POST" and _counts(tables) != before:
@@ -413,6 +459,9 @@ def test_hostile_posts(app, monkeypatch, target):
                 assert shown.status_code < 500, (page, data)
                 assert not unescaped_markup(shown.get_data(as_text=True)), (page, data)
             target.renew(world)
+            if target.role is None:
+                with client.session_transaction() as session:  # signed in by the post: a visitor again
+                    session.clear()
         if target.role is not None and target.name == "change password" and client.get("/home").status_code != 200:
             # The post changed the account itself (a new password): sign back in for the next example.
             sign_in_client(client, world.users[target.role])
