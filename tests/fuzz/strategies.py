@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from hypothesis import strategies as st
 
@@ -69,8 +70,43 @@ def field_values(spec: FieldSpec | str):
     return st.one_of(*options)
 
 
+# Values a person might really type, hostile ones among them, so that a post of them all is often
+# accepted and what it stored (scripts included) reaches the pages that show it.
+PLAUSIBLE = [
+    "Sam Bell", "2", "10", "10:30", "M1 1AE", "Liverpool", "person@example.org", "lantern-harbour-cobalt-9",
+    f"<script>{XSS_MARKER}()</script>", f'"><img src=x onerror={XSS_MARKER}()>', "'; DROP TABLE users; --",
+    "O'Brien & Sons <Ltd>", "\u202eevil", "🙂 ready",
+]
+
+
+def _near_date():
+    today = date.today()
+    return st.dates(today - timedelta(days=3 * 365), today + timedelta(days=3 * 365)).map(
+        lambda d: [str(d.day), str(d.month), str(d.year)])
+
+
+def plausible_values(spec: FieldSpec):
+    if spec.date:
+        return _near_date()
+    if spec.choices and spec.multiple:
+        return st.lists(st.sampled_from(spec.choices), min_size=1, max_size=len(spec.choices), unique=True)
+    if spec.choices:
+        return st.sampled_from(spec.choices).map(lambda v: [v])
+    return st.sampled_from(PLAUSIBLE).map(lambda v: [v])
+
+
+def _mostly_plausible(spec: FieldSpec):
+    return st.one_of(*[plausible_values(spec)] * 7, field_values(spec))
+
+
 def payload(fields):
-    fixed = st.fixed_dictionaries({(f if isinstance(f, str) else f.name): field_values(f) for f in fields})
+    """Half the posts are hostile throughout; half are plausible with the odd field made hostile."""
+    specs = [FieldSpec(f) if isinstance(f, str) else f for f in fields]
+    return st.one_of(_payload(specs, field_values), _payload(specs, _mostly_plausible))
+
+
+def _payload(specs, values):
+    fixed = st.fixed_dictionaries({spec.name: values(spec) for spec in specs})
     extra = st.dictionaries(st.text(min_size=1, max_size=12), value().map(lambda v: [v]), max_size=3)
 
     def combine(pair):
