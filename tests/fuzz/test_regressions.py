@@ -71,3 +71,10 @@ def test_an_import_key_that_is_empty_or_holds_a_newline_or_colon_is_reported_quo
     result = app.test_cli_runner().invoke(args=["participants", "import", str(path), "--case-manager", manager.email])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"line 1: {json.dumps(key)}: is not a field of a participant"]
+
+
+@pytest.mark.parametrize("value", ["\r", " ", "\t"])
+def test_a_blank_closing_within_on_the_search_page_means_any_time(client, world, value):
+    # Optional() passes a whitespace-only choice through as valid; int() of it was a 500.
+    sign_in_client(client, world.users["case_manager"])
+    assert client.get("/search/", query_string={"closing_within": value}).status_code == 200
