@@ -21,7 +21,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# The highest page number a list is asked for: a larger one (an edited address) would make an OFFSET
+# that SQLite and PostgreSQL refuse with an error; any page past the last is shown empty anyway.
+MAX_PAGE = 1_000_000
+
+
+class Database(SQLAlchemy):
+    def paginate(self, select, *, page=None, **kwargs):
+        if page is not None:
+            page = min(page, MAX_PAGE)
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = Database(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate(render_as_batch=True, compare_type=True)

@@ -6,7 +6,16 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from marketplace.alliance import levels
 from marketplace.alliance.models import OFFER_KINDS, OFFER_SETTINGS
-from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm, WholeNumberField, submit
+from marketplace.core.forms import (
+    Checkboxes,
+    Form,
+    GovDateField,
+    Radios,
+    SearchForm,
+    WholeNumberField,
+    record_id,
+    submit,
+)
 from marketplace.reference import FAIR_CHANCE_COMMITMENTS, ORGANISATION_SIZES, PRISONS, REGIONS, SECTORS, choices
 
 
@@ -88,7 +97,7 @@ class OfferForm(Form):
 
 
 class BookingForm(Form):
-    participant_id = SelectField("Who is the place for?", widget=GovSelect(), coerce=int,
+    participant_id = SelectField("Who is the place for?", widget=GovSelect(), coerce=record_id,
                                  validators=[InputRequired("Select who the place is for")], validate_choice=False)
     display_name = _optional_text(
         "Name the employer will see (optional)", 60,

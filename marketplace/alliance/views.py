@@ -29,6 +29,7 @@ from marketplace.alliance.models import (
 )
 from marketplace.alliance.workflow import MEMBERSHIP, STATUS_COLOURS
 from marketplace.core import clock
+from marketplace.core.forms import record_id
 from marketplace.core.roles import EMPLOYING_ROLES, Role, get_visible_or_404, role_required
 from marketplace.core.security import safe_next_path
 from marketplace.core.submissions import flash_form_errors, render_form, submit
@@ -408,8 +409,8 @@ def book(offer_id: int):
     people = operations.bookable_participants(_actor())
     form.participant_id.choices = [(0, "Choose a person")] + [
         (person.id, f"{person.full_name} ({person.participant_number})") for person in people]
-    if not form.is_submitted() and request.args.get("participant_id", type=int):
-        form.participant_id.data = request.args.get("participant_id", type=int)
+    if not form.is_submitted() and request.args.get("participant_id", type=record_id):
+        form.participant_id.data = request.args.get("participant_id", type=record_id)
     booking = submit(form, lambda: operations.book_place(offer.id, form.participant_id.data or None,
                                                          form.display_name.data or "", form.note.data or "",
                                                          _actor()))

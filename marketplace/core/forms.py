@@ -15,6 +15,19 @@ from wtforms.validators import StopValidation
 # refused with an error on its field, before any query sees it (SQLite would have stored it silently).
 NUL = "\x00"
 
+# Ids are PostgreSQL integers; a larger number sent for one (a forged choice, an edited address) would
+# reach a query that SQLite and PostgreSQL refuse with an error instead of finding nothing.
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_id(value) -> int:
+    """`int(value)` for a number that can be a record's id; ValueError otherwise. A `coerce` for
+    choices of records, and a `type` for ids in the query string."""
+    number = int(value)
+    if not 0 <= number <= MAX_RECORD_ID:
+        raise ValueError("not a record id")
+    return number
+
 
 def _leaf_fields(fields):
     for field in fields:

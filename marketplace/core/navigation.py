@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import has_request_context, request, url_for
 from flask_login import current_user
 
 from marketplace.core.operations import unread_notification_count
@@ -59,7 +59,20 @@ def navigation_items() -> list[dict]:
     return items
 
 
+_CONTEXT_KEY = "marketplace.navigation_context"
+
+
 def template_context() -> dict:
+    # Every GOV.UK form widget renders a template of its own, and each render asks for this context:
+    # work it out once per request (one notification count, not one per field).
+    if not has_request_context():
+        return _navigation_context()
+    if (cached := request.environ.get(_CONTEXT_KEY)) is None:
+        cached = request.environ[_CONTEXT_KEY] = _navigation_context()
+    return cached
+
+
+def _navigation_context() -> dict:
     from marketplace.accounts.sessions import expiry_times
 
     unread, expiry = 0, None

@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
+
+from marketplace.core.forms import MAX_RECORD_ID
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -80,6 +83,17 @@ def _signed_in() -> bool:
         return False
 
 
+class RecordIdConverter(IntegerConverter):
+    """`<int:…>` in a route: an id too large for the database (an edited address) matches no route,
+    so it is a 404 rather than a query the database refuses."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_RECORD_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_security(app: Flask) -> None:
+    # Before the blueprints add their routes, which look their converters up when they are added.
+    app.url_map.converters["int"] = RecordIdConverter
     app.before_request(start_request)
     app.after_request(add_security_headers)

@@ -6,7 +6,16 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextIn
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm, WholeNumberField, submit
+from marketplace.core.forms import (
+    Checkboxes,
+    Form,
+    GovDateField,
+    Radios,
+    SearchForm,
+    WholeNumberField,
+    record_id,
+    submit,
+)
 from marketplace.gatemate.models import (
     CANCEL_REASONS,
     DAY_NEEDS,
@@ -111,7 +120,7 @@ class HandBackForm(Form):
 
 
 class AssignForm(Form):
-    mentor_id = RadioField("Which mentor will meet them?", widget=Radios(), coerce=int,
+    mentor_id = RadioField("Which mentor will meet them?", widget=Radios(), coerce=record_id,
                            validators=[InputRequired("Select a mentor")], validate_choice=False)
     submit = submit("Assign mentor")
 

@@ -3,6 +3,7 @@ names the field that is wrong; everything else is checked by the same operation 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -19,6 +20,12 @@ FLAGS = ("national", "remote", "pays_minimum_wage", "rolling", "involves_childre
 AMOUNTS = ("hours_per_week", "pay_from", "pay_to")
 LISTS = ("minimum_requirements", "documents", "offence_exclusions")
 FIELDS = frozenset((*TEXT, *CODES, *DATES, *FLAGS, *AMOUNTS, *LISTS, "places"))
+
+
+def shown_name(name: str) -> str:
+    """A key as an error names it: quoted (JSON-style) unless it is a plain name, so that an empty key,
+    or one holding a newline or a colon, cannot blur the `line N: field: message` report."""
+    return name if name.isidentifier() and name.isascii() else json.dumps(name)
 
 
 class FieldError(ValueError):
@@ -59,7 +66,7 @@ def parse(record: object) -> OpportunityDetails:
         raise FieldError("(line)", "must be a JSON object")
     unknown = sorted(set(record) - FIELDS)
     if unknown:
-        raise FieldError(unknown[0], "is not a field of an opportunity")
+        raise FieldError(shown_name(unknown[0]), "is not a field of an opportunity")
     for name in REQUIRED:
         if record.get(name) in (None, "", []):
             raise FieldError(name, "is required")

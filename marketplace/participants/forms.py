@@ -14,7 +14,16 @@ from wtforms import (
 from wtforms import Form as SubForm
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm, WholeNumberField, submit
+from marketplace.core.forms import (
+    Checkboxes,
+    Form,
+    GovDateField,
+    Radios,
+    SearchForm,
+    WholeNumberField,
+    record_id,
+    submit,
+)
 from marketplace.participants.models import CLOSURE_REASONS, RATINGS, READINESS_LABELS, READINESS_TASKS, TASK_STATES
 from marketplace.reference import (
     MAPPA_CATEGORIES,
@@ -91,7 +100,7 @@ class ParticipantForm(Form):
     jobs_wanted = TextAreaField("Jobs they want (optional)", widget=GovTextArea(), description="One per line",
                                 validators=[Optional(), Length(max=2000)])
     goals = TextAreaField("Goals (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=5000)])
-    case_manager_id = SelectField("Case manager", widget=GovSelect(), coerce=int, validators=[Optional()],
+    case_manager_id = SelectField("Case manager", widget=GovSelect(), coerce=record_id, validators=[Optional()],
                                   validate_choice=False)
     submit = submit("Save")
 

@@ -3,6 +3,7 @@ that `match --participant` reads too. Parsing names the field that is wrong."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from marketplace.participants.operations import Details, Restrictions
@@ -14,6 +15,12 @@ DATES = ("date_of_birth", "release_date", "order_end_date", "rotl_from")
 FLAGS = ("release_date_confirmed", "no_fixed_abode", "no_work_with_children", "no_work_with_vulnerable_adults")
 LISTS = ("skills", "interests", "offence_categories")
 FIELDS = frozenset((*TEXT, *DATES, *FLAGS, *LISTS, "travel_miles", "qualifications"))
+
+
+def shown_name(name: str) -> str:
+    """A key as an error names it: quoted (JSON-style) unless it is a plain name, so that an empty key,
+    or one holding a newline or a colon, cannot blur the `line N: field: message` report."""
+    return name if name.isidentifier() and name.isascii() else json.dumps(name)
 
 
 class FieldError(ValueError):
@@ -40,7 +47,7 @@ def parse(record: object, *, required: tuple[str, ...] = REQUIRED) -> tuple[Deta
         raise FieldError("(line)", "must be a JSON object")
     unknown = sorted(set(record) - FIELDS)
     if unknown:
-        raise FieldError(unknown[0], "is not a field of a participant")
+        raise FieldError(shown_name(unknown[0]), "is not a field of a participant")
     for name in required:
         if record.get(name) in (None, "", []):
             raise FieldError(name, "is required")

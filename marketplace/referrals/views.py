@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from marketplace.core import clock
 from marketplace.core.db import writes_to_database
 from marketplace.core.exceptions import Refused
+from marketplace.core.forms import record_id
 from marketplace.core.operations import record_audit
 from marketplace.core.roles import EMPLOYING_ROLES, Role, get_visible_or_404, role_required
 from marketplace.core.submissions import render_form, submit
@@ -65,8 +66,8 @@ def new():
     from marketplace.opportunities.models import Opportunity
     from marketplace.participants.models import Participant
 
-    participant = get_visible_or_404(Participant, request.args.get("participant", type=int) or 0)
-    opportunity = db.session.get(Opportunity, request.args.get("opportunity", type=int) or 0)
+    participant = get_visible_or_404(Participant, request.args.get("participant", type=record_id) or 0)
+    opportunity = db.session.get(Opportunity, request.args.get("opportunity", type=record_id) or 0)
     if opportunity is None or opportunity.status == "draft":
         abort(404)
     form = ReferralForm()

@@ -26,7 +26,7 @@ def opportunities():
         text=form.q.data or "", kinds=form.kind.data or [], sectors=form.sector.data or [],
         regions=form.region.data or [], paid=bool(form.paid.data), custody_ok=bool(form.custody_ok.data),
         guarantee=bool(form.guarantee.data),
-        closing_within=int(form.closing_within.data) if form.closing_within.data else None,
+        closing_within=int(form.closing_within.data) if (form.closing_within.data or "").strip() else None,
         sort=form.sort.data or "relevance", near=form.near.data or "",
         organisation_id=current_user.organisation_id if own_only else None,
         page=request.args.get("page", 1, type=int) or 1)

@@ -1,133 +1,421 @@
-"""Every form, fuzzed: at least 1,000 hostile posts each. No post may cause a server error or a
-stack trace; a refused post writes nothing; stored values always come back escaped."""
+"""Every form, fuzzed: at least 1,000 hostile posts each (the GET filter forms through their query
+strings). No post may cause a server error or a stack trace; a refused post writes nothing; stored
+values always come back escaped.
+
+Each target runs in the access matrix's world (tests/access.py: one user per role, each feature's
+records), built once and reused by every example; `prepare` puts a record into the state its form
+needs, and `renew` replaces a record an accepted post used up (a cancelled request, a declined
+referral) so that later examples still reach the operation.
+"""
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
+from wtforms import DateField, SelectFieldBase, SelectMultipleField
 
+from marketplace.core import clock
 from marketplace.extensions import db
-from tests.fuzz.strategies import XSS_MARKER, payload
+from tests.access import World, build_world
+from tests.fuzz.strategies import XSS_MARKER, FieldSpec, payload
 from tests.helpers import sign_in_client
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = 1000
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))  # fewer only while developing a target
+
+
+def _none(world):
+    return None
 
 
 @dataclass
 class Target:
     name: str
     role: str | None
-    path: Callable[[dict], str]
+    path: Callable[[World], str]
     form: Callable[[], type]
     tables: Callable[[], list] = field(default_factory=lambda: (lambda: []))
     # Pages that show what the form stored, to check it comes back escaped.
-    shows: Callable[[dict], list[str]] = field(default_factory=lambda: (lambda world: []))
+    shows: Callable[[World], list[str]] = field(default_factory=lambda: (lambda world: []))
+    method: str = "POST"
+    prepare: Callable[[World], None] = _none
+    renew: Callable[[World], None] = _none
+    # Values the view offers that the form class cannot know (its choices are set per request).
+    choices: Callable[[World], dict[str, list[str]]] = field(default_factory=lambda: (lambda world: {}))
+    # For a form the view builds from records (attendance: one question per booking).
+    form_of_world: Callable[[World], type] | None = None
 
 
-def _accounts_forms():
-    from marketplace.accounts import forms
+def _forms(feature: str):
+    import importlib
 
-    return forms
-
-
-def _participant_forms():
-    from marketplace.participants import forms
-
-    return forms
+    return importlib.import_module(f"marketplace.{feature}.forms")
 
 
-def _disclosure_forms():
-    from marketplace.disclosure import forms
+def _model(dotted: str):
+    import importlib
 
-    return forms
-
-
-def _disclosure_models():
-    from marketplace.disclosure import models
-
-    return models
+    module, name = dotted.rsplit(".", 1)
+    return getattr(importlib.import_module(f"marketplace.{module}.models"), name)
 
 
-def _models():
-    from marketplace.accounts.models import Invitation, Organisation, User
-    from marketplace.participants.models import ConsentRecord, NeedsAssessment, Participant
+def _tables(*names: str) -> Callable[[], list]:
+    """The tables a target could write, and the records every operation leaves (audit, notices)."""
+    common = ("core.AuditEvent", "core.Notification", "core.OutboxMessage")
+    return lambda: [_model(name) for name in (*names, *common)]
 
-    return {"Organisation": Organisation, "User": User, "Invitation": Invitation, "Participant": Participant,
-            "NeedsAssessment": NeedsAssessment, "ConsentRecord": ConsentRecord}
+
+def _records(world: World, name: str):
+    return world.records[name]
+
+
+def _participant(world: World):
+    return world.records["participant"]
 
 
 def _participant_path(suffix: str):
-    return lambda world: f"/participants/{world['participant'].id}{suffix}"
+    return lambda w: f"/participants/{_participant(w).id}{suffix}"
+
+
+def _request_path(suffix: str):
+    return lambda w: f"/gatemate/requests/{w.records['gatemate_request'].id}{suffix}"
+
+
+def _referral_path(suffix: str):
+    return lambda w: f"/referrals/{w.records['referral'].id}{suffix}"
+
+
+def _show_participant(w):
+    return [f"/participants/{_participant(w).id}"]
+
+
+def _show_request(w):
+    return [f"/gatemate/requests/{w.records['gatemate_request'].id}"]
+
+
+def _show_referral(w):
+    return [f"/referrals/{w.records['referral'].id}"]
+
+
+def _show_offer(w):
+    return [f"/alliance/offers/{w.records['offer'].id}"]
+
+
+# --- states the forms need ---------------------------------------------------------------------------
+
+def _fresh_gate_request(world: World, *, held: bool = False) -> None:
+    """A new open request (or one the world's mentor holds, on its release day) for a person of the
+    case manager's, replacing the world's request."""
+    from tests.factories import GatemateRequestFactory, ParticipantFactory
+
+    person = ParticipantFactory(case_manager=world.users["case_manager"], prison="HMP Liverpool")
+    fields = {"status": "accepted", "mentor_id": world.users["mentor"].id,
+              "release_date": clock.today()} if held else {}
+    world.records["gatemate_request"] = GatemateRequestFactory(participant=person, **fields)
+    db.session.commit()
+
+
+def _held_gate_request(world: World) -> None:
+    _fresh_gate_request(world, held=True)
+
+
+def _fresh_referral(status: str = "submitted"):
+    def renew(world: World) -> None:
+        from tests.factories import ReferralFactory
+
+        world.records["referral"] = ReferralFactory(
+            participant=world.records["participant"], opportunity=world.records["opportunity"], status=status)
+        db.session.commit()
+
+    return renew
+
+
+def _referrable(world: World) -> None:
+    """The world's participant is in the community, consents, and has no referral going yet."""
+    participant = world.records["participant"]
+    participant.location = "community"
+    participant.prison = None
+    participant.release_date = clock.today() - timedelta(days=60)
+    world.records["referral"].status = "withdrawn"
+    db.session.commit()
+
+
+def _fresh_offer(world: World) -> None:
+    from tests.factories import OfferFactory
+
+    world.records["offer"] = OfferFactory(organisation=world.users["employer"].organisation)
+    db.session.commit()
+
+
+def _no_application(world: World) -> None:
+    """The employer's waiting application is withdrawn, so that it may apply again."""
+    world.records["application"].status = "withdrawn"
+    db.session.commit()
+
+
+def _mentor_choices(world: World) -> dict[str, list[str]]:
+    return {"mentor_id": [str(world.users["mentor"].id)]}
+
+
+def _booking_choices(world: World) -> dict[str, list[str]]:
+    return {"participant_id": [str(world.records["participant"].id)]}
+
+
+def _referral_new_path(world: World) -> str:
+    return (f"/referrals/new?participant={world.records['participant'].id}"
+            f"&opportunity={world.records['opportunity'].id}")
+
+
+def _steps(action: str, role: str, status: str) -> Target:
+    return Target(f"referral step {action}", role, _referral_path(f"/steps/{action}"),
+                  lambda: _forms("referrals").StepForm, _tables("referrals.Referral", "referrals.ReferralEvent"),
+                  _show_referral, prepare=_fresh_referral(status), renew=_fresh_referral(status),
+                  choices=lambda w: _step_reasons(action))
+
+
+def _step_reasons(action: str) -> dict[str, list[str]]:
+    from marketplace.referrals.forms import REASONS_BY_ACTION
+
+    return {"reason_code": list(REASONS_BY_ACTION.get(action, {}))}
 
 
 TARGETS = [
-    Target("register", None, lambda w: "/register", lambda: _accounts_forms().RegistrationForm,
-           lambda: [_models()["Organisation"], _models()["User"]]),
-    Target("sign in", None, lambda w: "/sign-in", lambda: _accounts_forms().LoginForm),
-    Target("password reset request", None, lambda w: "/password-reset", lambda: _accounts_forms().ResetRequestForm),
-    Target("change password", "employer", lambda w: "/account/password", lambda: _accounts_forms().ChangePasswordForm),
-    Target("invite", "employer", lambda w: "/organisation/invite", lambda: _accounts_forms().InviteForm,
-           lambda: [_models()["Invitation"]]),
-    Target("reject registration", "admin", lambda w: f"/admin/registrations/{w['pending'].id}/reject",
-           lambda: _accounts_forms().ReasonForm),
-    Target("disable user", "admin", lambda w: f"/admin/users/{w['other'].id}/disable",
-           lambda: _accounts_forms().ReasonForm),
+    # Accounts and admin
+    Target("register", None, lambda w: "/register", lambda: _forms("accounts").RegistrationForm,
+           _tables("accounts.Organisation", "accounts.User")),
+    Target("sign in", None, lambda w: "/sign-in", lambda: _forms("accounts").LoginForm),
+    Target("password reset request", None, lambda w: "/password-reset", lambda: _forms("accounts").ResetRequestForm),
+    Target("change password", "employer", lambda w: "/account/password", lambda: _forms("accounts").ChangePasswordForm),
+    Target("invite", "employer", lambda w: "/organisation/invite", lambda: _forms("accounts").InviteForm,
+           _tables("accounts.Invitation")),
+    Target("reject registration", "admin",
+           lambda w: f"/admin/registrations/{w.records['pending_organisation'].id}/reject",
+           lambda: _forms("accounts").ReasonForm),
+    Target("disable user", "admin", lambda w: f"/admin/users/{w.records['other_user'].id}/disable",
+           lambda: _forms("accounts").ReasonForm),
+    Target("reset password", None, lambda w: f"/password-reset/{w.records['reset_token']}",
+           lambda: _forms("accounts").ResetPasswordForm, _tables("accounts.PasswordResetToken"),
+           prepare=lambda w: _reset_token(w), renew=lambda w: _reset_token(w)),
+    Target("accept invitation", None, lambda w: f"/invitation/{w.records['invitation_token']}",
+           lambda: _forms("accounts").AcceptInvitationForm, _tables("accounts.User", "accounts.Invitation"),
+           prepare=lambda w: _invitation(w), renew=lambda w: _invitation(w)),
+    # Participants
     Target("add participant", "case_manager", lambda w: "/participants/new",
-           lambda: _participant_forms().ParticipantForm, lambda: [_models()["Participant"]],
+           lambda: _forms("participants").ParticipantForm, _tables("participants.Participant"),
            lambda w: ["/participants/?window=all"]),
     Target("edit participant", "case_manager", _participant_path("/edit"),
-           lambda: _participant_forms().ParticipantForm, lambda: [_models()["Participant"]],
-           lambda w: [f"/participants/{w['participant'].id}"]),
+           lambda: _forms("participants").ParticipantForm, _tables("participants.Participant"), _show_participant),
     Target("restrictions", "case_manager", _participant_path("/restrictions"),
-           lambda: _participant_forms().RestrictionsForm, shows=lambda w: [f"/participants/{w['participant'].id}"]),
-    Target("readiness", "case_manager", _participant_path("/readiness"), lambda: _participant_forms().ReadinessForm,
-           shows=lambda w: [f"/participants/{w['participant'].id}"]),
+           lambda: _forms("participants").RestrictionsForm, shows=_show_participant),
+    Target("readiness", "case_manager", _participant_path("/readiness"), lambda: _forms("participants").ReadinessForm,
+           shows=_show_participant),
     Target("assessment", "case_manager", _participant_path("/assessments/new"),
-           lambda: _participant_forms().AssessmentForm, lambda: [_models()["NeedsAssessment"]],
-           lambda w: [f"/participants/{w['participant'].id}"]),
-    Target("consent", "case_manager", _participant_path("/consent"), lambda: _participant_forms().ConsentForm,
-           lambda: [_models()["ConsentRecord"]], lambda w: [f"/participants/{w['participant'].id}"]),
+           lambda: _forms("participants").AssessmentForm, _tables("participants.NeedsAssessment"), _show_participant),
+    Target("consent", "case_manager", _participant_path("/consent"), lambda: _forms("participants").ConsentForm,
+           _tables("participants.ConsentRecord"), _show_participant),
+    Target("close case", "case_manager", _participant_path("/close"), lambda: _forms("participants").CloseForm,
+           _tables("participants.Participant"), _show_participant,
+           renew=lambda w: _reopen(w)),
+    # Corporate Alliance
+    Target("alliance profile", "employer", lambda w: "/alliance/profile", lambda: _forms("alliance").ProfileForm,
+           _tables("alliance.MemberProfile"), lambda w: [f"/alliance/directory/{w.users['employer'].organisation_id}"]),
+    Target("alliance application", "employer", lambda w: "/alliance/apply", lambda: _forms("alliance").ApplicationForm,
+           _tables("alliance.AllianceMembership"), lambda w: ["/alliance/membership"],
+           prepare=_no_application, renew=_no_application, choices=lambda w: {"level": ["3"]}),
+    Target("alliance new offer", "employer", lambda w: "/alliance/offers/new", lambda: _forms("alliance").OfferForm,
+           _tables("alliance.Offer"), lambda w: ["/alliance/our-offers"]),
+    Target("alliance edit offer", "employer", lambda w: f"/alliance/offers/{w.records['offer'].id}/edit",
+           lambda: _forms("alliance").OfferForm, _tables("alliance.Offer"), _show_offer),
+    Target("alliance cancel offer", "employer", lambda w: f"/alliance/offers/{w.records['offer'].id}/cancel",
+           lambda: _forms("alliance").CancelOfferForm, _tables("alliance.Offer", "alliance.Booking"), _show_offer,
+           renew=_fresh_offer),
+    Target("alliance booking", "case_manager", lambda w: f"/alliance/offers/{w.records['offer'].id}/book",
+           lambda: _forms("alliance").BookingForm, _tables("alliance.Booking"), _show_offer,
+           prepare=lambda w: _cancel_booking(w), renew=lambda w: _cancel_booking(w), choices=_booking_choices),
+    Target("alliance attendance", "employer", lambda w: f"/alliance/offers/{w.records['offer'].id}/attendance",
+           lambda: None, _tables("alliance.Booking"), _show_offer, prepare=lambda w: _session_held(w),
+           form_of_world=lambda w: _attendance_form(w)),
+    # Opportunities
+    Target("new opportunity", "employer", lambda w: "/opportunities/new",
+           lambda: _forms("opportunities").OpportunityForm,
+           _tables("opportunities.Opportunity", "search.IndexTask"), lambda w: ["/opportunities/ours"]),
+    Target("edit opportunity", "employer", lambda w: f"/opportunities/{w.records['opportunity'].id}/edit",
+           lambda: _forms("opportunities").OpportunityForm, _tables("opportunities.Opportunity", "search.IndexTask"),
+           lambda w: [f"/opportunities/{w.records['opportunity'].id}"]),
+    # Disclosure
     Target("add conviction", "case_manager",
-           lambda w: f"/disclosure/participants/{w['participant'].id}/convictions/new",
-           lambda: _disclosure_forms().ConvictionForm, lambda: [_disclosure_models().ConvictionRecord],
-           lambda w: [f"/disclosure/participants/{w['participant'].id}"]),
-    Target("disclosure letter", "case_manager", lambda w: f"/disclosure/participants/{w['participant'].id}/letter",
-           lambda: _disclosure_forms().LetterForm, lambda: [_disclosure_models().DisclosureLetter],
-           lambda w: [f"/disclosure/participants/{w['participant'].id}"]),
+           lambda w: f"/disclosure/participants/{_participant(w).id}/convictions/new",
+           lambda: _forms("disclosure").ConvictionForm, _tables("disclosure.ConvictionRecord"),
+           lambda w: [f"/disclosure/participants/{_participant(w).id}"]),
+    Target("disclosure letter", "case_manager", lambda w: f"/disclosure/participants/{_participant(w).id}/letter",
+           lambda: _forms("disclosure").LetterForm, _tables("disclosure.DisclosureLetter"),
+           lambda w: [f"/disclosure/participants/{_participant(w).id}"]),
+    # Gatemate
+    Target("gatemate request", "case_manager", lambda w: f"/gatemate/participants/{_participant(w).id}/request",
+           lambda: _forms("gatemate").RequestForm, _tables("gatemate.GatemateRequest", "gatemate.RequestEvent"),
+           lambda w: ["/gatemate/requests?show=all"], prepare=lambda w: _in_custody(w), renew=lambda w: _no_request(w)),
+    Target("gatemate edit", "case_manager", _request_path("/edit"), lambda: _forms("gatemate").EditDetailsForm,
+           _tables("gatemate.GatemateRequest", "gatemate.RequestEvent"), _show_request),
+    Target("gatemate release", "case_manager", _request_path("/release"), lambda: _forms("gatemate").ReleaseForm,
+           _tables("gatemate.GatemateRequest", "gatemate.RequestEvent"), _show_request),
+    Target("gatemate cancel", "case_manager", _request_path("/cancel"), lambda: _forms("gatemate").CancelForm,
+           _tables("gatemate.GatemateRequest", "gatemate.RequestEvent"), _show_request, renew=_fresh_gate_request),
+    Target("gatemate assign", "coordinator", _request_path("/assign"), lambda: _forms("gatemate").AssignForm,
+           _tables("gatemate.GatemateRequest", "gatemate.RequestEvent"), _show_request, renew=_fresh_gate_request,
+           choices=_mentor_choices),
+    Target("gatemate hand back", "mentor", _request_path("/hand-back"), lambda: _forms("gatemate").HandBackForm,
+           _tables("gatemate.GatemateRequest", "gatemate.RequestEvent"), prepare=_held_gate_request,
+           renew=_held_gate_request),
+    Target("gatemate met", "mentor", _request_path("/outcome/met"), lambda: _forms("gatemate").MetForm,
+           _tables("gatemate.GatemateRequest", "gatemate.RequestEvent"), _show_request, prepare=_held_gate_request,
+           renew=_held_gate_request),
+    Target("gatemate not met", "mentor", _request_path("/outcome/not-met"), lambda: _forms("gatemate").NotMetForm,
+           _tables("gatemate.GatemateRequest", "gatemate.RequestEvent"), _show_request, prepare=_held_gate_request,
+           renew=_held_gate_request),
+    Target("gatemate mentor profile", "coordinator", lambda w: f"/gatemate/mentors/{w.users['mentor'].id}/profile",
+           lambda: _forms("gatemate").MentorProfileForm, _tables("gatemate.MentorProfile"),
+           lambda w: ["/gatemate/mentors"]),
+    # Referrals
+    Target("new referral", "case_manager", _referral_new_path, lambda: _forms("referrals").ReferralForm,
+           _tables("referrals.Referral", "referrals.ReferralDocument", "referrals.ReferralEvent"),
+           lambda w: ["/referrals/?view=all"], prepare=_referrable, renew=lambda w: _withdraw_referrals(w)),
+    _steps("offer_interview", "employer", "submitted"),
+    _steps("decline", "employer", "submitted"),
+    _steps("start", "case_manager", "offer_accepted"),
+    _steps("left_job", "case_manager", "started"),
+    Target("referral message", "employer", _referral_path("/messages"), lambda: _forms("referrals").MessageForm,
+           _tables("referrals.ReferralMessage"), _show_referral),
 ]
 
 
-def field_names(app, form_class) -> list[str]:
-    """Every input name the form reads, including the parts of date inputs and repeated sub-forms."""
+def _reset_token(world: World) -> None:
+    from marketplace.core.tokens import new_token
+    from tests.factories import PasswordResetTokenFactory
+
+    token, token_hash = new_token()
+    PasswordResetTokenFactory(user=world.records["other_user"], token_hash=token_hash)
+    world.records["reset_token"] = token
+    db.session.commit()
+
+
+def _invitation(world: World) -> None:
+    from marketplace.core.tokens import new_token
+    from tests.factories import InvitationFactory
+
+    token = new_token()[0]
+    InvitationFactory(organisation=world.users["employer"].organisation, token=token)
+    world.records["invitation_token"] = token
+    db.session.commit()
+
+
+def _session_held(world: World) -> None:
+    """The world's offer took place yesterday, with the world's booking on it."""
+    offer = world.records["offer"]
+    offer.starts_on = offer.ends_on = clock.today() - timedelta(days=1)
+    db.session.commit()
+
+
+def _attendance_form(world: World):
+    from marketplace.alliance.forms import attendance_form
+
+    return lambda **kwargs: attendance_form([world.records["booking"]])  # it builds the form itself
+
+
+def _reopen(world: World) -> None:
+    participant = world.records["participant"]
+    participant.status = "active"
+    participant.closed_at = None
+    db.session.commit()
+
+
+def _cancel_booking(world: World) -> None:
+    from marketplace.alliance.models import Booking
+
+    for booking in db.session.scalars(select(Booking).where(Booking.cancelled_at.is_(None))):
+        booking.cancelled_at = clock.now()
+    db.session.commit()
+
+
+def _in_custody(world: World) -> None:
+    participant = world.records["participant"]
+    participant.location = "custody"
+    participant.prison = "HMP Liverpool"
+    participant.release_date = clock.today() + timedelta(weeks=6)
+    db.session.commit()
+
+
+def _no_request(world: World) -> None:
+    from marketplace.gatemate.models import GatemateRequest
+
+    for gate_request in db.session.scalars(select(GatemateRequest).where(
+            GatemateRequest.participant_id == world.records["participant"].id)):
+        gate_request.status = "cancelled"
+    db.session.commit()
+
+
+def _withdraw_referrals(world: World) -> None:
+    from marketplace.referrals.models import Referral
+
+    for referral in db.session.scalars(select(Referral).where(
+            Referral.participant_id == world.records["participant"].id)):
+        referral.status = "withdrawn"
+    db.session.commit()
+
+
+# GET forms: filters and searches, fuzzed through the query string. They write nothing.
+SEARCHES = [
+    ("alliance directory", None, "/alliance/directory", "alliance", "DirectoryFilterForm"),
+    ("alliance offers", "case_manager", "/alliance/offers", "alliance", "OfferFilterForm"),
+    ("gatemate coverage", "coordinator", "/gatemate/coverage", "gatemate", "CoverageFilterForm"),
+    ("gatemate requests", "case_manager", "/gatemate/requests", "gatemate", "RequestListForm"),
+    ("browse opportunities", "case_manager", "/opportunities/", "opportunities", "BrowseForm"),
+    ("our opportunities", "employer", "/opportunities/ours", "opportunities", "OursForm"),
+    ("caseload", "case_manager", "/participants/", "participants", "CaseloadFilterForm"),
+    ("referral inbox", "employer", "/referrals/inbox", "referrals", "InboxFilterForm"),
+    ("referral caseload", "case_manager", "/referrals/", "referrals", "ReferralListFilterForm"),
+    ("search opportunities", "case_manager", "/search/", "search", "OpportunitySearchForm"),
+    ("matches", "case_manager", None, "search", "MatchFilterForm"),
+    ("audit search", "admin", "/admin/audit", "admin", "AuditSearchForm"),
+    ("user search", "admin", "/admin/users", "admin", "UserSearchForm"),
+]
+TARGETS += [
+    Target(name, role, (lambda w, p=path: p) if path else (lambda w: f"/search/participants/{_participant(w).id}"),
+           lambda feature=feature, form=form: getattr(_forms(feature), form), method="GET")
+    for name, role, path, feature, form in SEARCHES
+]
+
+
+def field_specs(app, form_class, extra_choices: dict[str, list[str]]) -> list[FieldSpec]:
+    """Every input name the form reads, including the parts of date inputs and repeated sub-forms,
+    with the values it accepts."""
     with app.test_request_context():
         form = form_class(meta={"csrf": False})
-        names = []
+        leaves = []
         for form_field in form:
-            subfields = getattr(form_field, "entries", None)
-            if subfields is not None:
-                names += [sub.name for entry in subfields for sub in entry.form]
-            else:
-                names.append(form_field.name)
-        return names
-
-
-def _world(role):
-    from tests.factories import OrganisationFactory, ParticipantFactory, UserFactory
-
-    world = {"pending": OrganisationFactory(status="pending"), "other": UserFactory(role="case_manager")}
-    if role is not None:
-        world["user"] = UserFactory(role=role)
-        if role == "case_manager":
-            world["participant"] = ParticipantFactory(case_manager=world["user"])
-    db.session.commit()
-    return world
+            entries = getattr(form_field, "entries", None)
+            leaves += [sub for entry in entries for sub in entry.form] if entries is not None else [form_field]
+        specs = []
+        for leaf in leaves:
+            if leaf.type in ("SubmitField", "CSRFTokenField"):
+                specs.append(FieldSpec(leaf.name, choices=("y",)))
+                continue
+            offered = extra_choices.get(leaf.short_name)
+            if offered is None and isinstance(leaf, SelectFieldBase) and leaf.choices:
+                offered = [str(value) for value, *_ in leaf.choices if str(value)]
+            if offered is None and leaf.type == "BooleanField":
+                offered = ["y"]
+            specs.append(FieldSpec(leaf.name, tuple(offered or ()), date=isinstance(leaf, DateField),
+                                   multiple=isinstance(leaf, SelectMultipleField)))
+        return specs
 
 
 def unescaped_markup(body: str) -> bool:
@@ -139,37 +427,55 @@ def _counts(tables) -> tuple:
     return tuple(db.session.scalar(select(func.count()).select_from(table)) for table in tables)
 
 
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                           HealthCheck.data_too_large, HealthCheck.filter_too_much])
+
+
 @pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])
 def test_hostile_posts(app, monkeypatch, target):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
-    world = _world(target.role)
+    world = build_world()
+    target.prepare(world)
     client = app.test_client()
     if target.role is not None:
-        sign_in_client(client, world["user"])
-    path = target.path(world)
+        sign_in_client(client, world.users[target.role])
     tables = target.tables()
-    names = field_names(app, target.form())
+    form_class = target.form_of_world(world) if target.form_of_world else target.form()
+    specs = field_specs(app, form_class, target.choices(world))
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                     HealthCheck.data_too_large])
-    @given(payload(names))
+    answers = Counter()
+
+    @SETTINGS
+    @given(payload(specs))
     def post(data):
+        path = target.path(world)
+        items = [(k, v) for k, values in data.items() for v in values]
         before = _counts(tables)
-        response = client.post(path, data=MultiDict([(k, v) for k, values in data.items() for v in values]))
+        if target.method == "GET":
+            response = client.get(path, query_string=MultiDict(items))
+        else:
+            response = client.post(path, data=MultiDict(items))
         body = response.get_data(as_text=True)
         assert response.status_code < 500, (data, body[-2000:])
         assert "Traceback" not in body
         assert not unescaped_markup(body), data
         db.session.rollback()
+        answers[response.status_code] += 1
         if response.status_code >= 400:
             assert _counts(tables) == before, f"a refused post wrote rows: {data}"
-        else:
+        elif target.method == "POST" and _counts(tables) != before:
             for page in target.shows(world):
-                shown = client.get(page).get_data(as_text=True)
-                assert not unescaped_markup(shown), (page, data)
-            if target.role is not None and client.get("/home").status_code != 200:
-                # The post changed the account itself (a new password): sign back in for the next example.
-                sign_in_client(client, world["user"])
+                shown = client.get(page)
+                assert shown.status_code < 500, (page, data)
+                assert not unescaped_markup(shown.get_data(as_text=True)), (page, data)
+            target.renew(world)
+            if target.role is None:
+                with client.session_transaction() as session:  # signed in by the post: a visitor again
+                    session.clear()
+        if target.role is not None and target.name == "change password" and client.get("/home").status_code != 200:
+            # The post changed the account itself (a new password): sign back in for the next example.
+            sign_in_client(client, world.users[target.role])
 
     post()
+    print(f"{target.name}: answered {dict(sorted(answers.items()))}")  # with -s: how many posts got through
