@@ -30,6 +30,8 @@ def fill_date(page, legend: str, value) -> None:
 
 def assert_navigation_on_one_line(page) -> None:
     items = page.locator(".govuk-service-navigation__item")
+    page.wait_for_load_state()
+    items.first.wait_for()  # count() does not wait: under load the page may still be arriving
     tops = {round(box["y"]) for box in (items.nth(i).bounding_box() for i in range(items.count()))}
     assert items.count() >= 5 and len(tops) == 1, f"the navigation wraps: rows at {sorted(tops)}"
 
