@@ -137,7 +137,7 @@ class GovDateField(DateField):
             raise ValueError("Year must include 4 numbers")
         try:
             self.data = date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a month or day of 2147483648
             raise ValueError(f"{self.error_name} must be a real date") from None
 
     def pre_validate(self, form):

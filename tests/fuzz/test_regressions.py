@@ -78,3 +78,21 @@ def test_a_blank_closing_within_on_the_search_page_means_any_time(client, world,
     # Optional() passes a whitespace-only choice through as valid; int() of it was a 500.
     sign_in_client(client, world.users["case_manager"])
     assert client.get("/search/", query_string={"closing_within": value}).status_code == 200
+
+
+def test_a_month_too_large_for_a_date_is_an_error_on_the_date_not_a_server_error(app):
+    # date() raises OverflowError, not ValueError, for a month or day beyond a C int.
+    from werkzeug.datastructures import MultiDict
+
+    from marketplace.core.forms import Form, GovDateField
+
+    class DateForm(Form):
+        class Meta:
+            csrf = False
+
+        day = GovDateField("Start date")
+
+    with app.test_request_context(method="POST"):
+        form = DateForm(formdata=MultiDict([("day", "31"), ("day", "2147483648"), ("day", "2026")]))
+        assert not form.validate()
+        assert form.day.errors == ["Start date must be a real date"]
