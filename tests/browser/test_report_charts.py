@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from marketplace.core.roles import Role
 from marketplace.extensions import db
-from tests.browser.conftest import browser, live_server, page, pytest_runtest_makereport, sign_in  # noqa: F401
+from tests.browser.conftest import sign_in
 from tests.factories import UserFactory
 from tests.helpers import TEST_PASSWORD
 from tests.reports.world import PERIOD, build
@@ -20,7 +20,7 @@ REPORTS = {"funnel": 6, "outcomes": 4, "guarantees": 1, "alliance": 3, "coverage
 
 
 @pytest.mark.parametrize(("report", "charts"), REPORTS.items())
-def test_each_report_page_renders_its_charts(app, page, report, charts):  # noqa: F811
+def test_each_report_page_renders_its_charts(app, page, report, charts):
     build()
     admin = UserFactory(role=Role.ADMIN.value, organisation=None, email=f"admin-{report}@test.example")
     db.session.commit()
