@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from marketplace.core import clock
 from marketplace.core.exceptions import Refused
@@ -49,8 +50,22 @@ class ConvictionDetails:
 # Reading ---------------------------------------------------------------------------------------------
 
 def convictions_of(participant) -> list[ConvictionRecord]:
-    return list(db.session.scalars(select(ConvictionRecord).where(ConvictionRecord.participant_id == participant.id)
-                                   .order_by(ConvictionRecord.convicted_on, ConvictionRecord.id)))
+    return convictions_of_many([participant.id]).get(participant.id, [])
+
+
+def convictions_of_many(participant_ids) -> dict[int, list[ConvictionRecord]]:
+    """Each participant's convictions, oldest first, with their sentences: two queries however many
+    people (matching a whole caseload would otherwise ask once per person and once per conviction)."""
+    records: dict[int, list[ConvictionRecord]] = {}
+    ids = list(participant_ids)
+    if not ids:
+        return records
+    query = (select(ConvictionRecord).where(ConvictionRecord.participant_id.in_(ids))
+             .options(selectinload(ConvictionRecord.sentences))
+             .order_by(ConvictionRecord.convicted_on, ConvictionRecord.id))
+    for record in db.session.scalars(query):
+        records.setdefault(record.participant_id, []).append(record)
+    return records
 
 
 @dataclass(frozen=True)
@@ -87,11 +102,13 @@ def disclosable(participant, check_level: str | None, today: date | None = None)
     return [row for row in assess_record(participant, today) if row.disclosed(check_level)]
 
 
-def categories_by_level(participant, today: date | None = None) -> dict[str, list[str]] | None:
+def categories_by_level(participant, today: date | None = None,
+                        records: list[ConvictionRecord] | None = None) -> dict[str, list[str]] | None:
     """For matching: per check level, the offence categories a check of that level would show today.
     None when no conviction is recorded (matching then uses the participant's offence categories).
-    Categories on the participant's list with no conviction recorded count as shown at every level."""
-    rows = assess_record(participant, today)
+    Categories on the participant's list with no conviction recorded count as shown at every level.
+    `records`, when the caller loaded them already (convictions_of_many), saves a query."""
+    rows = assess_record(participant, today, records)
     if not rows:
         return None
     recorded = {row.record.offence_category for row in rows}

@@ -54,7 +54,9 @@ class Seeker:
     organisation_id: int | None = None
 
     @classmethod
-    def from_participant(cls, participant) -> Seeker:
+    def from_participant(cls, participant, convictions=None) -> Seeker:
+        """`convictions`: the participant's conviction records when already loaded for many people
+        (disclosure.operations.convictions_of_many); read from the database otherwise."""
         from marketplace.disclosure.operations import categories_by_level
 
         return cls(
@@ -65,7 +67,7 @@ class Seeker:
             skills=list(participant.skills or []), qualifications=list(participant.qualifications or []),
             work_history=participant.work_history or "", interests=list(participant.interests or []),
             goals=participant.goals or "", offence_categories=list(participant.offence_categories or []),
-            categories_by_check=categories_by_level(participant),
+            categories_by_check=categories_by_level(participant, records=convictions),
             no_work_with_children=participant.no_work_with_children,
             no_work_with_vulnerable_adults=participant.no_work_with_vulnerable_adults,
             participant_id=participant.id, organisation_id=participant.organisation_id,

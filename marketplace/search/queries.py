@@ -427,6 +427,7 @@ PARTICIPANT_FIELDS = {"interests": 2.0, "profile": 1.0}
 
 def people_for(opportunity, organisation_id: int, today: date, limit: int = 50) -> list[tuple[object, Match]]:
     """The people on one organisation's open caseload who can take `opportunity`, best first."""
+    from marketplace.disclosure.operations import convictions_of_many
     from marketplace.participants.models import Participant
 
     searcher = _searcher("participants")
@@ -446,9 +447,10 @@ def people_for(opportunity, organisation_id: int, today: date, limit: int = 50) 
     relevance = {person_id: score / top for person_id, score in relevance.items()}
     rows = db.session.scalars(select(Participant).where(
         Participant.id.in_(relevance), Participant.organisation_id == organisation_id)).all()
+    convictions = convictions_of_many(person.id for person in rows)
     found = []
     for person in rows:
-        seeker = Seeker.from_participant(person)
+        seeker = Seeker.from_participant(person, convictions.get(person.id, []))
         if barriers(seeker, offer, today):
             continue
         found.append((person, assess(seeker, offer, relevance[person.id], today)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from marketplace.core import clock
 from marketplace.extensions import db
@@ -104,3 +105,33 @@ def test_barriers_use_the_categories_for_the_check():
                region="North West", status="open", places=1, offence_exclusions=["driving"])
     assert barriers(seeker, Offer(**job, check_level="basic"), today) == []
     assert any("excludes driving" in reason for reason in barriers(seeker, Offer(**job, check_level="standard"), today))
+
+
+def test_people_who_fit_reads_the_caseloads_convictions_in_one_go():
+    """The statements `people_for` runs do not grow with the caseload (they did: two per person)."""
+    manager = UserFactory(role="case_manager")
+    basic = catering("Commis chef", "basic")
+
+    def add_people(count):
+        for _ in range(count):
+            spent_fine(person(case_manager=manager), category="driving")
+            unspent_custody(person(case_manager=manager), category="driving")
+        db.session.commit()
+        sync.reindex()
+
+    def statements_and_people():
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731  (the statement text)
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            found = people_for(basic, manager.organisation_id, clock.today())
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements), len(found)
+
+    add_people(2)
+    small = statements_and_people()
+    add_people(8)
+    large = statements_and_people()
+    assert (small[1], large[1]) == (2, 10)  # the spent fines fit; the unspent custody does not
+    assert large[0] == small[0]
