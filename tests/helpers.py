@@ -40,3 +40,43 @@ def location(response) -> str:
 
 def flask_session_value(key):
     return flask_session.get(key)
+
+
+# A good line of each CLI import, for the import tests and the import fuzz test to start from.
+
+def opportunity_import_record() -> dict:
+    """A vacancy a level 3 member of the Corporate Alliance may post, as one line of `opportunities import`."""
+    from datetime import timedelta
+
+    return {
+        "external_id": "SW-001", "kind": "vacancy", "title": "Forklift driver", "description": "Counterbalance work.",
+        "sector": "Logistics and warehousing", "occupation_group": "8", "town": "Warrington", "postcode": "WA1 1AA",
+        "region": "North West", "national": False, "remote": False, "hours_per_week": 40, "work_pattern": "shifts",
+        "contract_type": "permanent", "pay_from": 13.6, "pay_to": 14.2, "pay_period": "hour",
+        "pays_minimum_wage": True, "start_date": None, "end_date": None,
+        "closing_date": (clock.today() + timedelta(days=20)).isoformat(), "rolling": False, "places": 2,
+        "essential_criteria": "Counterbalance licence", "desirable_criteria": "", "minimum_requirements": [],
+        "documents": ["cv"], "offence_exclusions": ["case_by_case", "driving"], "involves_children": False,
+        "involves_vulnerable_adults": False, "custody_ok": True, "prison_leavers_only": False, "fidelity_bond": True,
+        "how_to_apply": "Referral",
+    }
+
+
+def participant_import_record() -> dict:
+    """A person in custody due out in a month, as one line of `participants import`; the optional fields
+    are written out as null so that an import is seen to take them."""
+    from datetime import timedelta
+
+    today = clock.today()
+    return {
+        "participant_number": "A1111AA", "first_name": "Sam", "last_name": "Bell",
+        "date_of_birth": (today - timedelta(days=365 * 28)).isoformat(), "location": "custody",
+        "prison": "HMP Leeds", "release_date": (today + timedelta(days=30)).isoformat(),
+        "release_region": "Yorkshire and the Humber", "release_town": "Leeds", "release_postcode": "LS1 4DY",
+        "no_fixed_abode": False, "travel_miles": 10, "rotl_from": None, "skills": ["forklift driving"],
+        "qualifications": [{"subject": "engineering", "level": "2", "title": "Forklift"}],
+        "work_history": "Warehouse work", "interests": ["Logistics and warehousing", "forklift driver"],
+        "goals": "Full-time warehouse job", "offence_categories": ["driving"], "no_work_with_children": False,
+        "no_work_with_vulnerable_adults": False, "release_date_confirmed": False, "order_end_date": None,
+        "mappa_category": None, "mappa_level": None, "rosh_level": None,
+    }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
@@ -11,6 +9,7 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import Organisation, OrganisationStatus
 from marketplace.alliance import levels
 from marketplace.core.db import write_intent
+from marketplace.core.importing import run_import_command
 from marketplace.extensions import db
 
 opportunities_cli = AppGroup("opportunities", help="Manage opportunities.")
@@ -39,14 +38,4 @@ def import_opportunities(file, organisation_name: str) -> None:
     organisation = matches[0]
     if organisation.kind not in levels.MEMBER_KINDS or organisation.status != OrganisationStatus.APPROVED:
         raise click.ClickException(f"{organisation.name} is not an approved employer or social enterprise")
-    lines = file.read().splitlines()
-    if sys.stderr.isatty():
-        with click.progressbar(lines, label="Importing", file=sys.stderr) as bar:
-            report = import_lines(bar, organisation)
-    else:
-        report = import_lines(lines, organisation)
-    for error in report.errors:
-        click.echo(error, err=True)
-    click.echo(report.summary())
-    if report.rejected:
-        sys.exit(1)
+    run_import_command(file, lambda lines: import_lines(lines, organisation))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -11,6 +9,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User, UserStatus
 from marketplace.core.db import write_intent
+from marketplace.core.importing import run_import_command
 from marketplace.core.roles import Role
 from marketplace.extensions import db
 
@@ -35,17 +34,7 @@ def import_participants(file, case_manager_email: str) -> None:
     case_manager = db.session.scalar(select(User).where(User.email == case_manager_email.strip().lower()))
     if case_manager is None or case_manager.role != Role.CASE_MANAGER or case_manager.status != UserStatus.ACTIVE:
         raise click.ClickException(f"No active case manager has the email address {case_manager_email}")
-    lines = file.read().splitlines()
-    if sys.stderr.isatty():
-        with click.progressbar(lines, label="Importing", file=sys.stderr) as bar:
-            report = import_lines(bar, case_manager)
-    else:
-        report = import_lines(lines, case_manager)
-    for error in report.errors:
-        click.echo(error, err=True)
-    click.echo(report.summary())
-    if report.rejected:
-        sys.exit(1)
+    run_import_command(file, lambda lines: import_lines(lines, case_manager))
 
 
 @retention_cli.command("purge")

@@ -3,9 +3,7 @@ that `match --participant` reads too. Parsing names the field that is wrong."""
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
+from marketplace.core.records import FieldError, read_date, read_flag, read_object, read_text, read_text_list
 from marketplace.participants.operations import Details, Restrictions
 
 REQUIRED = ("participant_number", "first_name", "last_name", "date_of_birth", "location", "release_region")
@@ -17,58 +15,18 @@ LISTS = ("skills", "interests", "offence_categories")
 FIELDS = frozenset((*TEXT, *DATES, *FLAGS, *LISTS, "travel_miles", "qualifications"))
 
 
-def shown_name(name: str) -> str:
-    """A key as an error names it: quoted (JSON-style) unless it is a plain name, so that an empty key,
-    or one holding a newline or a colon, cannot blur the `line N: field: message` report."""
-    return name if name.isidentifier() and name.isascii() else json.dumps(name)
-
-
-class FieldError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-def _date(name: str, value) -> date | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise FieldError(name, "must be a date written YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise FieldError(name, f"'{value[:20]}' is not a date written YYYY-MM-DD") from None
-
-
 def parse(record: object, *, required: tuple[str, ...] = REQUIRED) -> tuple[Details, Restrictions]:
     """Turn one JSON object into the details and restrictions the operations take."""
-    if not isinstance(record, dict):
-        raise FieldError("(line)", "must be a JSON object")
-    unknown = sorted(set(record) - FIELDS)
-    if unknown:
-        raise FieldError(shown_name(unknown[0]), "is not a field of a participant")
-    for name in required:
-        if record.get(name) in (None, "", []):
-            raise FieldError(name, "is required")
+    record = read_object(record, FIELDS, required, "a participant")
     values: dict = {}
     for name in TEXT:
-        value = record.get(name)
-        if value is not None and not isinstance(value, str):
-            raise FieldError(name, "must be text")
-        values[name] = value
+        values[name] = read_text(record, name)
     for name in DATES:
-        values[name] = _date(name, record.get(name))
+        values[name] = read_date(record, name)
     for name in FLAGS:
-        value = record.get(name, False)
-        if not isinstance(value, bool):
-            raise FieldError(name, "must be true or false")
-        values[name] = value
+        values[name] = read_flag(record, name)
     for name in LISTS:
-        value = record.get(name) or []
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise FieldError(name, "must be a list of text")
-        values[name] = value
+        values[name] = read_text_list(record, name)
     travel = record.get("travel_miles")
     if travel is not None and (isinstance(travel, bool) or not isinstance(travel, int)):
         raise FieldError("travel_miles", "must be a whole number of miles")

@@ -9,53 +9,21 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from marketplace.core import clock
 from marketplace.extensions import db
 from tests.fuzz.strategies import import_line
+from tests.helpers import opportunity_import_record, participant_import_record
 
 pytestmark = pytest.mark.fuzz
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))
 ERROR_LINE = re.compile(r'^line (\d+): ("(?:[^"\\]|\\.)*"|[^:"]+): (.+)$')
 SUMMARY = re.compile(r"created (\d+), updated (\d+), rejected (\d+)")
-
-
-def _participant_record() -> dict:
-    today = clock.today()
-    return {
-        "participant_number": "A1111AA", "first_name": "Sam", "last_name": "Bell",
-        "date_of_birth": (today - timedelta(days=365 * 28)).isoformat(), "location": "custody",
-        "prison": "HMP Leeds", "release_date": (today + timedelta(days=30)).isoformat(),
-        "release_region": "Yorkshire and the Humber", "release_town": "Leeds", "release_postcode": "LS1 4DY",
-        "no_fixed_abode": False, "travel_miles": 10, "rotl_from": None, "skills": ["forklift driving"],
-        "qualifications": [{"subject": "engineering", "level": "2", "title": "Forklift"}],
-        "work_history": "Warehouse work", "interests": ["Logistics and warehousing"], "goals": "Warehouse job",
-        "offence_categories": ["driving"], "no_work_with_children": False, "no_work_with_vulnerable_adults": False,
-        "release_date_confirmed": False, "order_end_date": None, "mappa_category": None, "mappa_level": None,
-        "rosh_level": None,
-    }
-
-
-def _opportunity_record() -> dict:
-    return {
-        "external_id": "SW-001", "kind": "vacancy", "title": "Forklift driver", "description": "Counterbalance work.",
-        "sector": "Logistics and warehousing", "occupation_group": "8", "town": "Warrington", "postcode": "WA1 1AA",
-        "region": "North West", "national": False, "remote": False, "hours_per_week": 40, "work_pattern": "shifts",
-        "contract_type": "permanent", "pay_from": 13.6, "pay_to": 14.2, "pay_period": "hour",
-        "pays_minimum_wage": True, "start_date": None, "end_date": None,
-        "closing_date": (clock.today() + timedelta(days=20)).isoformat(), "rolling": False, "places": 2,
-        "essential_criteria": "Counterbalance licence", "desirable_criteria": "", "minimum_requirements": [],
-        "documents": ["cv"], "offence_exclusions": ["case_by_case", "driving"], "involves_children": False,
-        "involves_vulnerable_adults": False, "custody_ok": True, "prison_leavers_only": False, "fidelity_bond": True,
-        "how_to_apply": "Referral",
-    }
 
 
 def _participants_world() -> list[str]:
@@ -97,9 +65,9 @@ class Importer:
 
 
 IMPORTERS = [
-    Importer("participants", _participants_world, _participant_record, _participant_fields,
+    Importer("participants", _participants_world, participant_import_record, _participant_fields,
              "participants.Participant", ("participants.Participant", "core.AuditEvent", "search.IndexTask")),
-    Importer("opportunities", _opportunities_world, _opportunity_record, _opportunity_fields,
+    Importer("opportunities", _opportunities_world, opportunity_import_record, _opportunity_fields,
              "opportunities.Opportunity", ("opportunities.Opportunity", "opportunities.OpportunityStatusChange",
                                            "core.AuditEvent", "search.IndexTask")),
 ]

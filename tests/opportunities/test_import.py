@@ -13,23 +13,11 @@ from marketplace.core import clock
 from marketplace.extensions import db
 from marketplace.opportunities.models import Opportunity
 from tests.factories import OpportunityFactory, member_organisation
+from tests.helpers import opportunity_import_record
 
 
 def line(**changes) -> str:
-    record = {
-        "external_id": "SW-001", "kind": "vacancy", "title": "Forklift driver", "description": "Counterbalance work.",
-        "sector": "Logistics and warehousing", "occupation_group": "8", "town": "Warrington", "postcode": "WA1 1AA",
-        "region": "North West", "national": False, "remote": False, "hours_per_week": 40, "work_pattern": "shifts",
-        "contract_type": "permanent", "pay_from": 13.6, "pay_to": 14.2, "pay_period": "hour",
-        "pays_minimum_wage": True, "start_date": None, "end_date": None,
-        "closing_date": (clock.today() + timedelta(days=20)).isoformat(), "rolling": False, "places": 2,
-        "essential_criteria": "Counterbalance licence", "desirable_criteria": "", "minimum_requirements": [],
-        "documents": ["cv"], "offence_exclusions": ["case_by_case", "driving"], "involves_children": False,
-        "involves_vulnerable_adults": False, "custody_ok": True, "prison_leavers_only": False, "fidelity_bond": True,
-        "how_to_apply": "Referral",
-    }
-    record.update(changes)
-    return json.dumps(record)
+    return json.dumps({**opportunity_import_record(), **changes})
 
 
 def run_import(app, tmp_path, lines, organisation="Swiftline Logistics"):

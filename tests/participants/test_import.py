@@ -11,23 +11,11 @@ from marketplace.core import clock
 from marketplace.extensions import db
 from marketplace.participants.models import Participant
 from tests.factories import ParticipantFactory, UserFactory
+from tests.helpers import participant_import_record
 
 
 def line(**changes) -> str:
-    today = clock.today()
-    record = {
-        "participant_number": "A1111AA", "first_name": "Sam", "last_name": "Bell",
-        "date_of_birth": (today - timedelta(days=365 * 28)).isoformat(), "location": "custody",
-        "prison": "HMP Leeds", "release_date": (today + timedelta(days=30)).isoformat(),
-        "release_region": "Yorkshire and the Humber", "release_town": "Leeds", "release_postcode": "LS1 4DY",
-        "no_fixed_abode": False, "travel_miles": 10, "rotl_from": None, "skills": ["forklift driving"],
-        "qualifications": [{"subject": "engineering", "level": "2", "title": "Forklift"}],
-        "work_history": "Warehouse work", "interests": ["Logistics and warehousing", "forklift driver"],
-        "goals": "Full-time warehouse job", "offence_categories": ["driving"], "no_work_with_children": False,
-        "no_work_with_vulnerable_adults": False,
-    }
-    record.update(changes)
-    return json.dumps(record)
+    return json.dumps({**participant_import_record(), **changes})
 
 
 def run_import(app, tmp_path, lines, email):
