@@ -42,6 +42,57 @@ def flask_session_value(key):
     return flask_session.get(key)
 
 
+def race(app, attempts, labels=None) -> list[str]:
+    """Run each `attempt()` in its own thread and application context against the real database, all
+    released at once, and return one outcome each: "won" if it committed, else "<label>: <message>"
+    for the refusal it raised, labelled by the first class in `labels` ({Refused subclass: label}) it
+    is an instance of, else "refused"."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from marketplace.core.db import write_intent
+    from marketplace.core.exceptions import Refused
+
+    barrier = threading.Barrier(len(attempts))
+
+    def run(attempt):
+        with app.app_context():
+            write_intent()
+            barrier.wait(timeout=30)
+            try:
+                attempt()
+                db.session.commit()
+                return "won"
+            except Refused as refusal:
+                db.session.rollback()
+                label = next((label for kind, label in (labels or {}).items() if isinstance(refusal, kind)),
+                             "refused")
+                return f"{label}: {refusal.message}"
+
+    with ThreadPoolExecutor(len(attempts)) as pool:
+        outcomes = list(pool.map(run, attempts))
+    db.session.rollback()  # end the test's own snapshot and see what the threads committed
+    return outcomes
+
+
+def send_reminders(app) -> str:
+    """Run `flask reminders send` once, as cron would, and return what it printed."""
+    result = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    return result.output
+
+
+def told(user) -> list[str]:
+    """The texts of `user`'s notifications, oldest first."""
+    from sqlalchemy import select
+
+    from marketplace.core.models import Notification
+
+    return list(db.session.scalars(select(Notification.text).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id)))
+
+
 # A good line of each CLI import, for the import tests and the import fuzz test to start from.
 
 def opportunity_import_record() -> dict:

@@ -10,23 +10,31 @@ from marketplace.disclosure.operations import MAX_LETTER, MAX_SENTENCES, Convict
 from marketplace.reference import OFFENCE_CATEGORIES
 
 
-def _sentence_fields(number: int) -> dict:
+def _sentence_type(number: int) -> SelectField:
     first = number == 1
-    which = "" if first else f" of sentence {number}"
-    return {
-        f"sentence_{number}_type": SelectField(
-            "Sentence or disposal" if first else f"Sentence or disposal {number} (optional)", widget=GovSelect(),
-            choices=[("", "None" if not first else "Choose (none for a simple caution)"),
-                     *SENTENCE_LABELS.items()], validators=[Optional()],
-            description="For several custodial terms from one hearing, enter the overall term once" if first else ""),
-        f"sentence_{number}_length": WholeNumberField(
-            f"Length{which} in months (custody, suspended sentence, or an order given as a length)",
-            widget=GovTextInput(),
-            message="Enter the length as a whole number of months, like 18", validators=[Optional()]),
-        f"sentence_{number}_end": GovDateField(
-            f"End date{which} (the last day it applied, licence included; for compensation, the day it was paid)",
-            called=f"The end date{which}"),
-    }
+    return SelectField(
+        "Sentence or disposal" if first else f"Sentence or disposal {number} (optional)", widget=GovSelect(),
+        choices=[("", "None" if not first else "Choose (none for a simple caution)"), *SENTENCE_LABELS.items()],
+        validators=[Optional()],
+        description="For several custodial terms from one hearing, enter the overall term once" if first else "")
+
+
+def _sentence_length(number: int) -> WholeNumberField:
+    return WholeNumberField(
+        f"Length{_of_sentence(number)} in months (custody, suspended sentence, or an order given as a length)",
+        widget=GovTextInput(), message="Enter the length as a whole number of months, like 18",
+        validators=[Optional()])
+
+
+def _sentence_end(number: int) -> GovDateField:
+    which = _of_sentence(number)
+    return GovDateField(
+        f"End date{which} (the last day it applied, licence included; for compensation, the day it was paid)",
+        called=f"The end date{which}")
+
+
+def _of_sentence(number: int) -> str:
+    return "" if number == 1 else f" of sentence {number}"
 
 
 class ConvictionForm(Form):
@@ -39,9 +47,16 @@ class ConvictionForm(Form):
                                    validators=[InputRequired("Select the offence category")])
     specified = BooleanField("It is a specified offence (on the DBS list: never filtered from standard and "
                              "enhanced checks)", widget=GovCheckboxInput())
-    locals().update(_sentence_fields(1))
-    locals().update(_sentence_fields(2))
-    locals().update(_sentence_fields(3))
+    # Up to MAX_SENTENCES sentences, three fields each; the template and operations._FIELD_FOR use these names.
+    sentence_1_type = _sentence_type(1)
+    sentence_1_length = _sentence_length(1)
+    sentence_1_end = _sentence_end(1)
+    sentence_2_type = _sentence_type(2)
+    sentence_2_length = _sentence_length(2)
+    sentence_2_end = _sentence_end(2)
+    sentence_3_type = _sentence_type(3)
+    sentence_3_length = _sentence_length(3)
+    sentence_3_end = _sentence_end(3)
     submit = submit("Save conviction")
 
     def sentence_numbers(self) -> range:

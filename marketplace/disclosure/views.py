@@ -66,18 +66,26 @@ def record(participant_id: int):
                            letter=operations.letter_of(participant), check_phrases=CHECK_PHRASES)
 
 
+def _conviction_page(participant: Participant, conviction: ConvictionRecord | None, save):
+    """The add / edit conviction form: `save(details)` records the posted details once they are valid."""
+    if (closed := _closed(participant)) is not None:
+        return closed
+    form = ConvictionForm()
+    if conviction is not None and not form.is_submitted():
+        form.fill_from(conviction)
+    if submit(form, lambda: save(form.details())):
+        flash("Conviction saved.", "success")
+        return redirect(url_for("disclosure.record", participant_id=participant.id))
+    return render_form("disclosure/conviction_form.html", form, participant=participant, conviction=conviction)
+
+
 @bp.route("/participants/<int:participant_id>/convictions/new", methods=["GET", "POST"])
 @role_required(Role.CASE_MANAGER)
 @writes_to_database
 def add_conviction(participant_id: int):
     participant = _participant(participant_id, "add conviction")
-    if (closed := _closed(participant)) is not None:
-        return closed
-    form = ConvictionForm()
-    if submit(form, lambda: operations.add_conviction(participant, form.details(), _actor())):
-        flash("Conviction saved.", "success")
-        return redirect(url_for("disclosure.record", participant_id=participant.id))
-    return render_form("disclosure/conviction_form.html", form, participant=participant, conviction=None)
+    return _conviction_page(participant, None,
+                            lambda details: operations.add_conviction(participant, details, _actor()))
 
 
 @bp.route("/convictions/<int:conviction_id>/edit", methods=["GET", "POST"])
@@ -85,16 +93,8 @@ def add_conviction(participant_id: int):
 @writes_to_database
 def edit_conviction(conviction_id: int):
     conviction = _conviction(conviction_id, "edit conviction")
-    participant = conviction.participant
-    if (closed := _closed(participant)) is not None:
-        return closed
-    form = ConvictionForm()
-    if not form.is_submitted():
-        form.fill_from(conviction)
-    if submit(form, lambda: operations.update_conviction(conviction, form.details(), _actor())):
-        flash("Conviction saved.", "success")
-        return redirect(url_for("disclosure.record", participant_id=participant.id))
-    return render_form("disclosure/conviction_form.html", form, participant=participant, conviction=conviction)
+    return _conviction_page(conviction.participant, conviction,
+                            lambda details: operations.update_conviction(conviction, details, _actor()))
 
 
 @bp.route("/convictions/<int:conviction_id>/remove", methods=["GET", "POST"])

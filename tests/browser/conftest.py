@@ -88,3 +88,11 @@ def sign_in(page, email, password):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def fill_date(page, legend: str, value) -> None:
+    """Type `value` into the Day, Month and Year boxes of the date group labelled `legend`."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(value.day))
+    group.get_by_label("Month").fill(str(value.month))
+    group.get_by_label("Year").fill(str(value.year))

@@ -11,18 +11,11 @@ from playwright.sync_api import expect
 
 from marketplace.core import clock
 from marketplace.extensions import db
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fill_date, sign_in
 from tests.factories import UserFactory
 from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def fill_date(page, legend: str, value) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(value.day))
-    group.get_by_label("Month").fill(str(value.month))
-    group.get_by_label("Year").fill(str(value.year))
 
 
 def rate_all(page, rating: str, except_for: dict | None = None) -> None:

@@ -11,17 +11,12 @@ from tests.factories import ParticipantFactory
 
 
 @pytest.fixture
-def manager(login_as):
-    return login_as("case_manager")
-
-
-@pytest.fixture
-def person(manager):
-    participant = ParticipantFactory(case_manager=manager)
-    spent_fine(participant, category="driving")
-    unspent_custody(participant, category="violence")
+def person(person):
+    """The case manager's participant, with a spent fine for driving and unspent custody for violence."""
+    spent_fine(person, category="driving")
+    unspent_custody(person, category="violence")
     db.session.commit()
-    return participant
+    return person
 
 
 def test_a_basic_draft_names_only_the_unspent_conviction(person):

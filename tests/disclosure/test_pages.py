@@ -16,18 +16,6 @@ from tests.factories import ParticipantFactory, UserFactory
 from tests.helpers import location
 
 
-@pytest.fixture
-def manager(login_as):
-    return login_as("case_manager")
-
-
-@pytest.fixture
-def person(manager):
-    participant = ParticipantFactory(case_manager=manager)
-    db.session.commit()
-    return participant
-
-
 def _date(prefix: str, day) -> dict:
     return {prefix: [str(day.day), str(day.month), str(day.year)]}
 

@@ -18,11 +18,6 @@ from tests.helpers import sign_in_client
 
 
 @pytest.fixture
-def manager(login_as):
-    return login_as("case_manager")
-
-
-@pytest.fixture
 def person(manager):
     participant = ParticipantFactory(case_manager=manager, location="community", prison=None,
                                      release_date=clock.today() - timedelta(days=30))

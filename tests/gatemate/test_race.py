@@ -3,18 +3,14 @@ and on PostgreSQL (SELECT ... FOR UPDATE) when TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.core.db import write_intent
-from marketplace.core.exceptions import Refused
 from marketplace.extensions import db
 from marketplace.gatemate import operations
 from marketplace.gatemate.models import GatemateRequest, RequestEvent
+from tests import helpers
 from tests.factories import GatemateRequestFactory, MentorProfileFactory, UserFactory
 from tests.gatemate.conftest import count
 
@@ -22,28 +18,7 @@ pytestmark = pytest.mark.concurrency
 
 
 def race(app, attempts):
-    """Run each `attempt()` in its own thread and application context, all released at once."""
-    barrier = threading.Barrier(len(attempts))
-
-    def run(attempt):
-        with app.app_context():
-            write_intent()
-            barrier.wait(timeout=30)
-            try:
-                attempt()
-                db.session.commit()
-                return "won"
-            except operations.AlreadyTaken as taken:
-                db.session.rollback()
-                return f"taken: {taken.message}"
-            except Refused as refusal:
-                db.session.rollback()
-                return f"refused: {refusal.message}"
-
-    with ThreadPoolExecutor(len(attempts)) as pool:
-        outcomes = list(pool.map(run, attempts))
-    db.session.rollback()  # end the test's own snapshot and see what the threads committed
-    return outcomes
+    return helpers.race(app, attempts, labels={operations.AlreadyTaken: "taken"})
 
 
 def test_twenty_mentors_accept_at_once_and_exactly_one_wins(app):

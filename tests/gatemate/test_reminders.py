@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from marketplace.core import clock
-from marketplace.core.models import Notification, OutboxMessage, ReminderSent
+from marketplace.core.models import OutboxMessage, ReminderSent
 from marketplace.extensions import db
 from marketplace.gatemate.models import GatemateRequest
 from tests.factories import UserFactory
 from tests.gatemate.conftest import count
+from tests.helpers import send_reminders, told
 
 RELEASE = date(2027, 3, 15)
 
@@ -20,18 +20,6 @@ RELEASE = date(2027, 3, 15)
 def at_day(days_before_release: int) -> None:
     clock.fix(datetime.combine(RELEASE - timedelta(days=days_before_release), datetime.min.time(), tzinfo=UTC)
               + timedelta(hours=7))
-
-
-def send(app) -> str:
-    result = app.test_cli_runner().invoke(args=["reminders", "send"])
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
-    return result.output
-
-
-def told(user) -> list[str]:
-    return list(db.session.scalars(select(Notification.text).where(Notification.user_id == user.id)
-                                   .order_by(Notification.id)))
 
 
 @pytest.fixture
@@ -52,28 +40,28 @@ def world(make_mentor, make_request):
 
 def test_no_mentor_at_seven_days_is_flagged_to_covering_coordinators_once(app, world):
     at_day(8)
-    assert "no mentor 7 days before release: 0" in send(app)
+    assert "no mentor 7 days before release: 0" in send_reminders(app)
     at_day(7)
-    assert "no mentor 7 days before release: 1" in send(app)
+    assert "no mentor 7 days before release: 1" in send_reminders(app)
     for coordinator in world["coordinators"]:
         assert len(told(coordinator)) == 1 and "No mentor yet" in told(coordinator)[0]
         assert count(OutboxMessage, OutboxMessage.to_address == coordinator.email) == 1
     assert told(world["bystander"]) == [] and told(world["case_manager"]) == []
     at_day(6)
-    assert "no mentor 7 days before release: 0" in send(app)
+    assert "no mentor 7 days before release: 0" in send_reminders(app)
     assert all(len(told(coordinator)) == 1 for coordinator in world["coordinators"])
     assert [event.action for event in world["request"].events][-1] == "flag_coordinators"
 
 
 def test_at_two_days_the_case_manager_is_flagged_too(app, world):
     at_day(7)
-    send(app)
+    send_reminders(app)
     at_day(2)
-    assert "no mentor 2 days before release: 1" in send(app)
+    assert "no mentor 2 days before release: 1" in send_reminders(app)
     assert len(told(world["case_manager"])) == 1 and "Still no mentor" in told(world["case_manager"])[0]
     assert all(len(told(coordinator)) == 2 for coordinator in world["coordinators"])
     at_day(1)
-    assert "no mentor 2 days before release: 0" in send(app)
+    assert "no mentor 2 days before release: 0" in send_reminders(app)
     assert len(told(world["case_manager"])) == 1
     assert count(ReminderSent) == 2
 
@@ -83,7 +71,7 @@ def test_a_request_with_a_mentor_is_not_flagged(app, world):
     request.status, request.mentor_id = "accepted", world["mentor"].id
     db.session.commit()
     at_day(2)
-    output = send(app)
+    output = send_reminders(app)
     assert "7 days before release: 0" in output and "2 days before release: 0" in output
     assert all(told(coordinator) == [] for coordinator in world["coordinators"])
 
@@ -93,21 +81,21 @@ def test_a_release_no_organisation_covers_is_flagged_to_the_admins(app, world, m
     uncovered = make_request(prison="HMP Dartmoor", release_date=RELEASE)
     db.session.commit()
     at_day(7)
-    assert "no mentor 7 days before release: 2" in send(app)
+    assert "no mentor 7 days before release: 2" in send_reminders(app)
     assert len(told(admin)) == 1 and "HMP Dartmoor" in told(admin)[0]
     assert "the service's admins" in uncovered.events[-1].note
 
 
 def test_the_release_passing_with_no_mentor_expires_the_request(app, world):
     at_day(0)
-    assert "expire requests whose release passed with no mentor: 0" in send(app)
+    assert "expire requests whose release passed with no mentor: 0" in send_reminders(app)
     at_day(-1)
-    assert "expire requests whose release passed with no mentor: 1" in send(app)
+    assert "expire requests whose release passed with no mentor: 1" in send_reminders(app)
     request = db.session.get(GatemateRequest, world["request"].id)
     assert request.status == "expired"
     assert request.events[-1].action == "expire" and request.events[-1].actor_id is None
     assert any("No mentor was found" in text for text in told(world["case_manager"]))
-    assert "expire requests whose release passed with no mentor: 0" in send(app)
+    assert "expire requests whose release passed with no mentor: 0" in send_reminders(app)
 
 
 def test_the_mentor_is_reminded_the_day_before_and_asked_how_it_went(app, world):
@@ -115,12 +103,12 @@ def test_the_mentor_is_reminded_the_day_before_and_asked_how_it_went(app, world)
     request.status, request.mentor_id = "accepted", world["mentor"].id
     db.session.commit()
     at_day(1)
-    assert "remind the mentor the day before: 1" in send(app)
-    assert "remind the mentor the day before: 0" in send(app)
+    assert "remind the mentor the day before: 1" in send_reminders(app)
+    assert "remind the mentor the day before: 0" in send_reminders(app)
     assert told(world["mentor"])[0].startswith("Tomorrow: meet")
     at_day(-1)
-    assert "ask the mentor what happened: 1" in send(app)
-    assert "ask the mentor what happened: 0" in send(app)
+    assert "ask the mentor what happened: 1" in send_reminders(app)
+    assert "ask the mentor what happened: 0" in send_reminders(app)
     assert "How did" in told(world["mentor"])[-1]
     assert db.session.get(GatemateRequest, request.id).status == "accepted"  # never expired with a mentor
 

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.core import clock
-from marketplace.core.models import Notification, OutboxMessage, ReminderSent
+from marketplace.core.models import OutboxMessage, ReminderSent
 from marketplace.extensions import db
 from tests.factories import OpportunityFactory, ParticipantFactory, UserFactory
+from tests.helpers import send_reminders, told
 from tests.referrals.conftest import community_participant
 
 TODAY = date(2027, 2, 10)  # a Wednesday
@@ -21,18 +22,6 @@ TODAY = date(2027, 2, 10)  # a Wednesday
 @pytest.fixture(autouse=True)
 def fixed_clock(app):
     clock.fix(datetime(2027, 2, 10, 7, 0, tzinfo=UTC))
-
-
-def send(app) -> str:
-    result = app.test_cli_runner().invoke(args=["reminders", "send"])
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
-    return result.output
-
-
-def told(user) -> list[str]:
-    return list(db.session.scalars(select(Notification.text).where(Notification.user_id == user.id)
-                                   .order_by(Notification.id)))
 
 
 def emails_to(user) -> int:
@@ -46,7 +35,7 @@ def test_interview_reminder_goes_the_day_before_to_both_sides_once(app, make_par
     later = make_parties("interview_booked", interview_at=tomorrow_10_london + timedelta(days=2),
                          interview_place="Unit 5")
     for _ in range(3):
-        send(app)
+        send_reminders(app)
     for user in (parties.case_manager, parties.employer):
         assert [t for t in told(user) if t.startswith("Interview tomorrow")] == [
             f"Interview tomorrow: {parties.referral.shared_name} for {parties.referral.opportunity.title}, Unit 4"]
@@ -58,14 +47,14 @@ def test_interview_reminder_goes_the_day_before_to_both_sides_once(app, make_par
 def test_outcome_check_is_prompted_when_due_and_once(app, make_parties, status, weeks):
     due = make_parties(status, start_date=TODAY - timedelta(weeks=weeks))
     not_yet = make_parties(status, start_date=TODAY - timedelta(weeks=weeks) + timedelta(days=1))
-    send(app)
-    send(app)
+    send_reminders(app)
+    send_reminders(app)
     assert [t for t in told(due.case_manager) if f"{weeks}-week check is due" in t] != []
     assert len(told(due.case_manager)) == 1
     assert told(not_yet.case_manager) == []
     # The next day the first is still due (not done yet) but is not reminded again; the second is.
     clock.fix(datetime(2027, 2, 11, 7, 0, tzinfo=UTC))
-    send(app)
+    send_reminders(app)
     assert len(told(due.case_manager)) == 1
     assert len(told(not_yet.case_manager)) == 1
 
@@ -76,7 +65,7 @@ def test_overdue_guarantee_is_flagged_to_the_employer_and_admins_once(app, make_
     overdue = make_parties("submitted", opportunity=opportunity, guarantee_due_on=TODAY - timedelta(days=1))
     in_time = make_parties("acknowledged", opportunity=opportunity, guarantee_due_on=TODAY)
     for _ in range(2):
-        send(app)
+        send_reminders(app)
     flagged = [t for t in told(overdue.employer) if t.startswith("Guarantee overdue")]
     assert len(flagged) == 1 and overdue.referral.shared_name in flagged[0]
     assert len([t for t in told(admin) if t.startswith("Guarantee overdue")]) == 1
@@ -97,8 +86,8 @@ def test_gate_mentor_prompt_near_release(app, make_parties, status, days, prompt
     from tests.factories import ConsentRecordFactory
     ConsentRecordFactory(participant=person)
     parties = make_parties(status, participant=person)
-    send(app)
-    send(app)
+    send_reminders(app)
+    send_reminders(app)
     prompts = [t for t in told(parties.case_manager) if "Gatemate mentor" in t]
     assert len(prompts) == (1 if prompted else 0)
 
@@ -120,5 +109,5 @@ def test_gate_mentor_banner_on_the_referral_page_for_the_case_manager_only(app, 
 
 def test_nothing_is_sent_for_a_community_participant_without_dates(app, make_parties):
     parties = make_parties("interview_booked", participant=community_participant())
-    assert "referral" in send(app)
+    assert "referral" in send_reminders(app)
     assert told(parties.case_manager) == []
