@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
 from flask import session as flask_session
+from sqlalchemy import select
 
 from marketplace.accounts import sessions
 from marketplace.accounts.models import UserSession
 from marketplace.core import clock
+from marketplace.core.db import write_intent
+from marketplace.core.exceptions import Refused
+from marketplace.core.models import Notification
 from marketplace.core.tokens import new_token
 from marketplace.extensions import db
 
@@ -47,12 +55,6 @@ def race(app, attempts, labels=None) -> list[str]:
     released at once, and return one outcome each: "won" if it committed, else "<label>: <message>"
     for the refusal it raised, labelled by the first class in `labels` ({Refused subclass: label}) it
     is an instance of, else "refused"."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from marketplace.core.db import write_intent
-    from marketplace.core.exceptions import Refused
-
     barrier = threading.Barrier(len(attempts))
 
     def run(attempt):
@@ -85,10 +87,6 @@ def send_reminders(app) -> str:
 
 def told(user) -> list[str]:
     """The texts of `user`'s notifications, oldest first."""
-    from sqlalchemy import select
-
-    from marketplace.core.models import Notification
-
     return list(db.session.scalars(select(Notification.text).where(Notification.user_id == user.id)
                                    .order_by(Notification.id)))
 
@@ -97,8 +95,6 @@ def told(user) -> list[str]:
 
 def opportunity_import_record() -> dict:
     """A vacancy a level 3 member of the Corporate Alliance may post, as one line of `opportunities import`."""
-    from datetime import timedelta
-
     return {
         "external_id": "SW-001", "kind": "vacancy", "title": "Forklift driver", "description": "Counterbalance work.",
         "sector": "Logistics and warehousing", "occupation_group": "8", "town": "Warrington", "postcode": "WA1 1AA",
@@ -116,8 +112,6 @@ def opportunity_import_record() -> dict:
 def participant_import_record() -> dict:
     """A person in custody due out in a month, as one line of `participants import`; the optional fields
     are written out as null so that an import is seen to take them."""
-    from datetime import timedelta
-
     today = clock.today()
     return {
         "participant_number": "A1111AA", "first_name": "Sam", "last_name": "Bell",

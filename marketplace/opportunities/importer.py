@@ -16,13 +16,12 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from marketplace.core import importing
-from marketplace.core.importing import ImportReport
 from marketplace.extensions import db
 from marketplace.opportunities import operations, records
 from marketplace.opportunities.models import Opportunity
 
 
-def import_lines(lines: Iterable[str], organisation) -> ImportReport:
+def import_lines(lines: Iterable[str], organisation) -> importing.ImportReport:
     return importing.import_lines(lines, lambda line: _import_line(line, organisation))
 
 

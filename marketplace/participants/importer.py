@@ -13,13 +13,12 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from marketplace.core import importing
-from marketplace.core.importing import ImportReport
 from marketplace.extensions import db
 from marketplace.participants import operations, records
 from marketplace.participants.models import Participant
 
 
-def import_lines(lines: Iterable[str], case_manager) -> ImportReport:
+def import_lines(lines: Iterable[str], case_manager) -> importing.ImportReport:
     return importing.import_lines(lines, lambda line: _import_line(line, case_manager))
 
 

@@ -37,6 +37,8 @@ def detect(data: bytes) -> str | None:
                     types = archive.read("[Content_Types].xml")
                     if b"wordprocessingml" in types and b"macroEnabled" not in types:
                         return "docx"
+        # A damaged archive, a missing member, an encrypted member (RuntimeError) or a compression method
+        # zipfile cannot read (NotImplementedError): none of them is a Word document we can accept.
         except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError):
             return None
         return None

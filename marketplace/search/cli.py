@@ -74,6 +74,7 @@ def match_command(participant_file, participants_file, limit: int, today, output
     """Match participants described in a file to open opportunities. Reads the database and the
     index and stores nothing; prints one JSON object per participant, best matches first."""
     from marketplace.core import clock
+    from marketplace.core.records import FieldError
     from marketplace.participants import records
     from marketplace.search import queries, sync
     from marketplace.search.matching import Seeker
@@ -102,7 +103,7 @@ def match_command(participant_file, participants_file, limit: int, today, output
         try:
             details, restrictions = records.parse(
                 record, required=("participant_number", "location", "release_region"))
-        except records.FieldError as error:
+        except FieldError as error:
             raise click.ClickException(f"{where}{error.field}: {error.message}") from None
         problem = _match_record_problem(details, restrictions)
         if problem:
