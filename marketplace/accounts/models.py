@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.core import clock
 from marketplace.core.db import UTCDateTime
 from marketplace.core.roles import OrganisationKind, ProviderType, Role
+from marketplace.core.workflow import WorkflowHistory
 from marketplace.extensions import db
 
 
@@ -70,22 +71,16 @@ class Organisation(db.Model):
         return user.is_authenticated and (user.is_admin or user.organisation_id == self.id)
 
 
-class OrganisationStatusChange(db.Model):
+class OrganisationStatusChange(WorkflowHistory, db.Model):
     """One step of the registration workflow: who moved the organisation, from what, to what, why."""
 
     __tablename__ = "organisation_status_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(30))
-    from_status: Mapped[str] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     reason: Mapped[str] = mapped_column(String(1000), default="")
 
     organisation: Mapped[Organisation] = relationship(back_populates="history")
-    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
 class User(UserMixin, db.Model):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.core import clock
 from marketplace.core.db import UTCDateTime
 from marketplace.core.roles import Role
+from marketplace.core.workflow import WorkflowHistory
 from marketplace.extensions import db
 
 
@@ -103,7 +104,7 @@ class AllianceMembership(db.Model):
         return self.status == MembershipStatus.APPROVED and self.expires_on is not None and self.expires_on > today
 
 
-class MembershipChange(db.Model):
+class MembershipChange(WorkflowHistory, db.Model):
     """One step of the membership workflow: who, from what, to what, at which level, and why."""
 
     __tablename__ = "alliance_membership_changes"
@@ -111,16 +112,10 @@ class MembershipChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("alliance_memberships.id", ondelete="CASCADE"),
                                                index=True)
-    action: Mapped[str] = mapped_column(String(30))
-    from_status: Mapped[str] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
     level: Mapped[int] = mapped_column()
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     reason: Mapped[str] = mapped_column(String(1000), default="")
 
     membership: Mapped[AllianceMembership] = relationship(back_populates="history")
-    actor = relationship("User")
 
 
 # Offers of staff time and materials (the "sessions" of level 1) -------------------------------------

@@ -10,13 +10,10 @@ it was granted and the rows in order are the level history.
 from __future__ import annotations
 
 from marketplace.alliance.models import AllianceMembership, MembershipChange, MembershipStatus
-from marketplace.core import clock
 from marketplace.core.roles import Role
-from marketplace.core.workflow import Workflow
-from marketplace.extensions import db
+from marketplace.core.workflow import SYSTEM, Workflow
 
 S = MembershipStatus
-SYSTEM = "system"  # the role of scheduled jobs and of steps one operation takes as part of another
 MEMBERS = {Role.EMPLOYER, Role.SOCIAL_ENTERPRISE}
 
 MEMBERSHIP = Workflow(
@@ -39,6 +36,8 @@ MEMBERSHIP = Workflow(
         S.LAPSED: "Lapsed",
         S.SUPERSEDED: "Replaced by a higher level",
     },
+    history=MembershipChange,
+    subject="membership",
 )
 
 STATUS_COLOURS = {
@@ -50,18 +49,11 @@ STATUS_COLOURS = {
 def transition(membership: AllianceMembership, action: str, actor=None, reason: str = "") -> MembershipChange:
     """Apply one step of the membership workflow and record it, or raise NotAllowed. `actor` None is
     the system (a scheduled job, or a step another operation takes on the organisation's behalf)."""
-    role = actor.role if actor is not None else SYSTEM
-    new_status = MEMBERSHIP.step(membership.status, action, role)
-    change = MembershipChange(
-        membership=membership, action=action, from_status=membership.status, to_status=new_status,
-        level=membership.level, actor_id=actor.id if actor is not None else None, at=clock.now(), reason=reason,
-    )
-    db.session.add(change)
-    membership.status = new_status
+    change = MEMBERSHIP.apply(membership, action, actor, level=membership.level, reason=reason)
     if action in ("approve", "reject"):
         membership.decided_at = change.at
         membership.decided_by_id = change.actor_id
         membership.reason = reason
-    if new_status in (S.WITHDRAWN, S.LAPSED, S.SUPERSEDED):
+    if membership.status in (S.WITHDRAWN, S.LAPSED, S.SUPERSEDED):
         membership.ended_at = change.at
     return change

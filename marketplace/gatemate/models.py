@@ -30,6 +30,7 @@ from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
 from marketplace.core.db import UTCDateTime
 from marketplace.core.roles import Role
+from marketplace.core.workflow import WorkflowHistory
 from marketplace.extensions import db
 from marketplace.reference import PRISONS
 
@@ -375,7 +376,7 @@ class MentorBrief:
     mentor_id: int | None
 
 
-class RequestEvent(db.Model):
+class RequestEvent(WorkflowHistory, db.Model):
     """One step in a request's life: who did what, when, from which state to which. Escalations are
     recorded here too (with no actor), so the request's page tells the whole story."""
 
@@ -383,15 +384,9 @@ class RequestEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("gatemate_requests.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(30))
-    from_status: Mapped[str] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     note: Mapped[str] = mapped_column(String(500), default="")
 
     request: Mapped[GatemateRequest] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
 # Coverage: derived from the active mentors' profiles --------------------------------------------------

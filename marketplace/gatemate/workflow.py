@@ -13,15 +13,10 @@ written in one place, and so that they appear on the request's timeline.
 
 from __future__ import annotations
 
-from marketplace.core import clock
 from marketplace.core.roles import Role
-from marketplace.core.workflow import Workflow
-from marketplace.extensions import db
+from marketplace.core.workflow import SYSTEM, Workflow
 from marketplace.gatemate.models import STATUS_LABELS, GatemateRequest, RequestEvent
 from marketplace.gatemate.models import Status as S
-
-# The actor of steps taken by `flask reminders send` rather than by a person.
-SYSTEM = "system"
 
 CASE_MANAGERS = {Role.CASE_MANAGER, Role.ADMIN}
 MENTORING = {Role.MENTOR, Role.COORDINATOR}
@@ -43,6 +38,8 @@ GATEMATE = Workflow(
         (S.ACCEPTED, "record_not_met"): (S.NOT_MET, MENTORING),
     },
     labels=STATUS_LABELS,
+    history=RequestEvent,
+    subject="request",
 )
 
 # How each step reads on the request's timeline.
@@ -65,20 +62,12 @@ ACTION_LABELS = {
 def transition(request: GatemateRequest, action: str, actor, note: str = "") -> RequestEvent:
     """Apply one step of the Gatemate workflow and record it, or raise NotAllowed. `actor` None
     means the reminders job."""
-    role = SYSTEM if actor is None else actor.role
-    new_status = GATEMATE.step(request.status, action, role)
-    event = record_event(request, action, actor, note, to_status=new_status)
-    request.status = new_status
+    event = GATEMATE.apply(request, action, actor, note=note[:500])
     request.updated_at = event.at
     return event
 
 
-def record_event(request: GatemateRequest, action: str, actor, note: str = "", *,
-                 to_status: str | None = None) -> RequestEvent:
-    """Write a timeline entry. Steps of the workflow go through `transition`; this alone is for
-    things that happen to a request without changing its state (a request made, an escalation)."""
-    event = RequestEvent(request=request, action=action, from_status=request.status,
-                         to_status=to_status or request.status, actor_id=getattr(actor, "id", None),
-                         at=clock.now(), note=note[:500])
-    db.session.add(event)
-    return event
+def record_event(request: GatemateRequest, action: str, actor, note: str = "") -> RequestEvent:
+    """Write a timeline entry for something that happens to a request without changing its state (a
+    request made, an escalation). Steps of the workflow go through `transition`."""
+    return GATEMATE.record(request, action, actor, note=note[:500])

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.core import clock
 from marketplace.core.db import UTCDateTime
 from marketplace.core.roles import Role
+from marketplace.core.workflow import WorkflowHistory
 from marketplace.disclosure.models import CHECK_LEVELS
 from marketplace.extensions import db
 from marketplace.reference import OCCUPATION_GROUPS, OFFENCE_CATEGORIES, QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS
@@ -265,22 +266,16 @@ class Opportunity(db.Model):
         return who
 
 
-class OpportunityStatusChange(db.Model):
+class OpportunityStatusChange(WorkflowHistory, db.Model):
     """One step of an opportunity's status workflow."""
 
     __tablename__ = "opportunity_status_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(30))
-    from_status: Mapped[str] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     reason: Mapped[str] = mapped_column(String(500), default="")
 
     opportunity: Mapped[Opportunity] = relationship(back_populates="history")
-    actor = relationship("User")
 
 
 def money(amount: Decimal | None) -> str:

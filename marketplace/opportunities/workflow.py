@@ -10,14 +10,11 @@ the closing-date job, the places operations and the import.
 
 from __future__ import annotations
 
-from marketplace.core import clock
 from marketplace.core.roles import Role
-from marketplace.core.workflow import Workflow
-from marketplace.extensions import db
+from marketplace.core.workflow import SYSTEM, Workflow
 from marketplace.opportunities.models import Opportunity, OpportunityStatus, OpportunityStatusChange
 
 S = OpportunityStatus
-SYSTEM = "system"
 POSTERS = {Role.EMPLOYER, Role.SOCIAL_ENTERPRISE}
 
 OPPORTUNITY = Workflow(
@@ -36,6 +33,8 @@ OPPORTUNITY = Workflow(
         (S.CLOSED, "archive"): (S.ARCHIVED, POSTERS),
     },
     labels={S.DRAFT: "Draft", S.OPEN: "Open", S.CLOSED: "Closed", S.FILLED: "Filled", S.ARCHIVED: "Archived"},
+    history=OpportunityStatusChange,
+    subject="opportunity",
 )
 
 STATUS_COLOURS = {S.DRAFT: "grey", S.OPEN: "green", S.CLOSED: "orange", S.FILLED: "blue", S.ARCHIVED: "grey"}
@@ -44,17 +43,11 @@ STATUS_COLOURS = {S.DRAFT: "grey", S.OPEN: "green", S.CLOSED: "orange", S.FILLED
 def transition(opportunity: Opportunity, action: str, actor=None, reason: str = "") -> OpportunityStatusChange:
     """Apply one step of the opportunity workflow and record it, or raise NotAllowed. `actor` None is
     the service itself."""
-    role = actor.role if actor is not None else SYSTEM
-    new_status = OPPORTUNITY.step(opportunity.status, action, role)
-    change = OpportunityStatusChange(
-        opportunity=opportunity, action=action, from_status=opportunity.status, to_status=new_status,
-        actor_id=actor.id if actor is not None else None, at=clock.now(), reason=reason)
-    db.session.add(change)
-    opportunity.status = new_status
-    if new_status == S.OPEN:
+    change = OPPORTUNITY.apply(opportunity, action, actor, reason=reason)
+    if opportunity.status == S.OPEN:
         opportunity.closed_at = None
         if opportunity.published_at is None:
             opportunity.published_at = change.at
-    elif new_status in (S.CLOSED, S.FILLED):
+    elif opportunity.status in (S.CLOSED, S.FILLED):
         opportunity.closed_at = change.at
     return change

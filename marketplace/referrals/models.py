@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.core import clock
 from marketplace.core.db import UTCDateTime
 from marketplace.core.roles import EMPLOYING_ROLES, Role
+from marketplace.core.workflow import WorkflowHistory
 from marketplace.extensions import db
 
 
@@ -178,23 +179,17 @@ class Referral(db.Model):
                 and today > self.guarantee_due_on)
 
 
-class ReferralEvent(db.Model):
+class ReferralEvent(WorkflowHistory, db.Model):
     """One step of a referral: the timeline both parties see."""
 
     __tablename__ = "referral_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(30))
-    from_status: Mapped[str] = mapped_column(String(30))
-    to_status: Mapped[str] = mapped_column(String(30))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     reason_code: Mapped[str] = mapped_column(String(30), default="")
     note: Mapped[str] = mapped_column(Text, default="")
 
     referral: Mapped[Referral] = relationship(back_populates="events")
-    actor = relationship("User")
 
 
 class ReferralMessage(db.Model):

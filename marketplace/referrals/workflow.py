@@ -12,7 +12,6 @@ from datetime import timedelta
 from marketplace.core import clock
 from marketplace.core.roles import Role
 from marketplace.core.workflow import NotAllowed, Workflow
-from marketplace.extensions import db
 from marketplace.referrals.models import BEFORE_INTERVIEW, STATUS_LABELS, ReferralEvent, Status
 
 S = Status
@@ -46,7 +45,6 @@ TRANSITIONS = {
                      S.OFFER_MADE, S.OFFER_ACCEPTED)},
 }
 
-REFERRALS = Workflow("referral", TRANSITIONS, labels={str(k): v for k, v in STATUS_LABELS.items()})
 
 ACTION_LABELS = {
     "submit": "Submit the referral",
@@ -68,7 +66,12 @@ ACTION_LABELS = {
 }
 
 
-def _check_extra_rules(referral, action: str) -> None:
+def _parties_only(referral, actor) -> None:
+    if referral.side_of(actor) not in ("provider", "employer"):
+        raise NotAllowed("Only the case manager's and the employer's organisations can move this referral on.")
+
+
+def _check_extra_rules(referral, action: str, actor) -> None:
     today = clock.today()
     if action == "decline" and referral.guaranteed and referral.status in BEFORE_INTERVIEW:
         raise NotAllowed("This is a guaranteed interview: the person meets the minimum requirements, so you must "
@@ -79,31 +82,18 @@ def _check_extra_rules(referral, action: str) -> None:
         raise NotAllowed("The 26-week check is due 26 weeks after the job start.")
 
 
+REFERRALS = Workflow("referral", TRANSITIONS, labels=STATUS_LABELS, history=ReferralEvent, subject="referral",
+                     guard=_parties_only, rules=_check_extra_rules)
+
+
 def allowed_actions(referral, user) -> list[str]:
     """The steps this user may take now (for the buttons on the referral page)."""
-    if referral.side_of(user) not in ("provider", "employer"):
-        return []
-    actions = []
-    for action in REFERRALS.allowed_actions(referral.status, user.role):
-        try:
-            _check_extra_rules(referral, action)
-        except NotAllowed:
-            continue
-        actions.append(action)
-    return actions
+    return REFERRALS.available(referral, user)
 
 
 def transition(referral, action: str, actor, *, reason_code: str = "", note: str = "") -> ReferralEvent:
     """Apply one step of the referral workflow and record it on the timeline, or raise NotAllowed."""
-    side = referral.side_of(actor)
-    if side not in ("provider", "employer"):
-        raise NotAllowed("Only the case manager's and the employer's organisations can move this referral on.")
-    new_status = REFERRALS.step(referral.status, action, actor.role)
-    _check_extra_rules(referral, action)
-    event = ReferralEvent(referral=referral, action=action, from_status=referral.status, to_status=new_status,
-                          actor_id=actor.id, at=clock.now(), reason_code=reason_code, note=note)
-    db.session.add(event)
-    referral.status = new_status
+    event = REFERRALS.apply(referral, action, actor, reason_code=reason_code, note=note)
     referral.status_changed_at = event.at
     referral.updated_at = event.at
     if reason_code:
