@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSelect, GovTextArea, GovTextInput
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -69,12 +69,14 @@ CASELOAD_VIEWS = {"open": "Still going", "checks": "Job checks due", "ended": "E
 
 
 class InboxFilterForm(SearchForm):
-    view = SelectField("Show", choices=list(INBOX_VIEWS.items()), default="waiting", validators=[Optional()])
+    view = SelectField("Show", choices=list(INBOX_VIEWS.items()), default="waiting", widget=GovSelect(),
+                       validators=[Optional()])
     submit = button("Show")
 
 
 class ReferralListFilterForm(SearchForm):
-    view = SelectField("Show", choices=list(CASELOAD_VIEWS.items()), default="open", validators=[Optional()])
+    view = SelectField("Show", choices=list(CASELOAD_VIEWS.items()), default="open", widget=GovSelect(),
+                       validators=[Optional()])
     scope = SelectField("Whose", choices=[("mine", "My referrals"), ("organisation", "My organisation's")],
-                        default="mine", validators=[Optional()])
+                        default="mine", widget=GovSelect(), validators=[Optional()])
     submit = button("Show")
