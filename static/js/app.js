@@ -10,3 +10,21 @@ for (const button of document.querySelectorAll("[data-fcw-print]")) {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
 }
+
+// On a narrow screen a wide table scrolls inside its own region rather than widening the page. The
+// region can take keyboard focus (so it can be scrolled without a mouse) and is named after the table.
+for (const table of document.querySelectorAll("table.govuk-table")) {
+  if (table.closest(".fcw-table-scroll")) continue;
+  const region = document.createElement("div");
+  region.className = "fcw-table-scroll";
+  region.setAttribute("role", "region");
+  region.tabIndex = 0;
+  const caption = table.querySelector("caption")?.textContent.trim();
+  let heading = null;
+  for (let node = table.previousElementSibling; node && !heading; node = node.previousElementSibling) {
+    if (/^H[1-6]$/.test(node.tagName)) heading = node.textContent.trim();
+  }
+  region.setAttribute("aria-label", caption || heading || document.title.split(" - ")[0] || "Table");
+  table.before(region);
+  region.append(table);
+}

@@ -1,7 +1,8 @@
-"""axe-core on every page of the site: each GET route of the access matrix is opened in Chromium
-once, by the first kind of visitor allowed to see it, in the matrix's world (one record of each kind).
-The `page` fixture's check (tests/browser/conftest.py) fails the test on any WCAG 2.2 A/AA violation.
-New routes join the sweep when they get their row in tests/access.py."""
+"""axe-core and a 320 px screen on every page of the site: each GET route of the access matrix is
+opened in Chromium once, by the first kind of visitor allowed to see it, in the matrix's world (one
+record of each kind), on a screen 320 px wide. The `page` fixture's check (tests/browser/conftest.py)
+fails the test on any WCAG 2.2 A/AA violation; this test fails on any page that scrolls sideways, naming
+the elements that stick out. New routes join the sweep when they get their row in tests/access.py."""
 
 from __future__ import annotations
 
@@ -12,6 +13,17 @@ from playwright.sync_api import Error as PlaywrightError
 from tests.access import ANONYMOUS, ROWS, URL_ARGUMENTS, VISITORS, build_world
 from tests.browser.conftest import wait_for_axe
 from tests.helpers import session_cookie, sign_in_client
+
+# The elements that reach past the right edge of the screen and have no child that does: the culprits.
+WIDEST = """() => {
+  const page = [document.body, document.documentElement];
+  const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) {
+    if (!page.includes(a) && getComputedStyle(a).overflowX !== "visible") return true;
+  } return false; };
+  const past = e => e.getBoundingClientRect().right > innerWidth + 1 && !clipped(e);
+  return [...document.querySelectorAll("body *")].filter(past)
+    .filter(e => ![...e.children].some(past)).slice(0, 3).map(e => e.outerHTML.slice(0, 120));
+}"""
 
 
 def pages_first_seen_by(visitor: str) -> list[str]:
@@ -32,7 +44,8 @@ def test_every_page_passes_axe(app, client, page, live_server, visitor):
         sign_in_client(client, world.users[visitor])
         page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
                                    "value": session_cookie(client, app), "url": live_server}])
-    opened = []
+    page.set_viewport_size({"width": 320, "height": 640})
+    opened, wide = [], []
     for endpoint in pages_first_seen_by(visitor):
         rule = next(r for r in app.url_map.iter_rules(endpoint=endpoint) if "GET" in r.methods)
         with app.test_request_context():
@@ -45,5 +58,9 @@ def test_every_page_passes_axe(app, client, page, live_server, visitor):
             raise
         assert response.status == 200, (endpoint, url, response.status)
         wait_for_axe(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide.append(f"{url}: {width}px, widened by {page.evaluate(WIDEST)}")
         opened.append(url)
+    assert not wide, "pages wider than a 320 px screen:\n" + "\n".join(wide)
     assert opened
