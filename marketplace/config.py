@@ -85,6 +85,7 @@ class Config:
     PUBLIC_URL = "http://127.0.0.1:5000"
 
     PARTICIPANT_RETENTION_YEARS = 6
+    SERVED_BY_HEADER = False  # X-Served-By: <worker pid> on every response (multi-worker checks)
 
     DEMO_SEED = 2026
 
@@ -108,6 +109,7 @@ class Config:
             "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
             "MAIL_FROM": os.environ.get("MAIL_FROM") or cls.MAIL_FROM,
             "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or cls.PUBLIC_URL).rstrip("/"),
+            "SERVED_BY_HEADER": _flag("SERVED_BY_HEADER", False),
             "PARTICIPANT_RETENTION_YEARS": _int("PARTICIPANT_RETENTION_YEARS", cls.PARTICIPANT_RETENTION_YEARS),
         }
         secret = os.environ.get("SECRET_KEY")

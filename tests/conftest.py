@@ -170,3 +170,15 @@ def login_as(client):
         return user
 
     return _login
+
+
+@pytest.fixture
+def served_site(app):
+    """gunicorn with 2 workers serving the test database (tests/served.py); stopped after the test."""
+    from tests.served import ServedSite
+
+    site = ServedSite(app, workers=2).start()
+    try:
+        yield site
+    finally:
+        site.stop()

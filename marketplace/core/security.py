@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -70,6 +71,10 @@ def add_security_headers(response):
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     if g.get("request_id"):
         headers["X-Request-ID"] = g.request_id
+    # Which worker process answered: lets an operator (and tests/served.py) see that every worker
+    # of a multi-worker deployment serves the same truth. Off unless SERVED_BY_HEADER is set.
+    if current_app.config.get("SERVED_BY_HEADER"):
+        headers["X-Served-By"] = str(os.getpid())
     # Pages for signed-in people hold personal data: keep them out of shared and back-button caches.
     if request.endpoint != "static" and _signed_in():
         headers["Cache-Control"] = "no-store"

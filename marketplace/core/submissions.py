@@ -25,18 +25,34 @@ DONE = object()  # what `submit` returns for an operation that returns nothing
 
 
 def attach_refusal(form, refusal: Refused) -> None:
-    """Show an operation's refusal on the form: on its field when it names one, else at the top."""
-    field = getattr(form, refusal.field, None) if refusal.field else None
-    if field is not None:
-        field.errors = [*field.errors, refusal.message]
-    else:
-        form.form_errors.append(refusal.message)
+    """Show every problem of an operation's refusal on the form: each on the field it names (once),
+    the rest at the top of the error summary."""
+    for name, message in refusal.problems:
+        field = getattr(form, name, None) if name else None
+        if field is not None and hasattr(field, "errors"):
+            if message not in field.errors:
+                field.errors = [*field.errors, message]
+        elif message not in form.form_errors:
+            form.form_errors.append(message)
 
 
-def submit(form, action: Callable[[], T]) -> T | object | None:
+def submit(form, action: Callable[[], T], check: Callable[[], None] | None = None) -> T | object | None:
     """Run `action` if the form was posted and is valid, and commit. Returns its result (or DONE
-    when it returns None); returns None when the form was not posted, is invalid, or was refused."""
-    if not form.validate_on_submit():
+    when it returns None); returns None when the form was not posted, is invalid, or was refused.
+
+    `check`, when given, runs the operation's own rules (raising Refused with every problem) even
+    when the form's fields fail, so a person sees the field errors and the rule errors together
+    rather than one round trip each. It must not write."""
+    if not form.is_submitted():
+        return None
+    valid = form.validate_on_submit()
+    if not valid:
+        if check is not None:
+            try:
+                check()
+            except Refused as refusal:
+                attach_refusal(form, refusal)
+            db.session.rollback()
         return None
     try:
         result = action()
