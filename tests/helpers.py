@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from html.parser import HTMLParser
 
 from flask import session as flask_session
 from sqlalchemy import select
@@ -125,3 +126,42 @@ def participant_import_record() -> dict:
         "no_work_with_vulnerable_adults": False, "release_date_confirmed": False, "order_end_date": None,
         "mappa_category": None, "mappa_level": None, "rosh_level": None,
     }
+
+
+class _ErrorSummary(HTMLParser):
+    """Reads the GOV.UK error summary's list: each message and the id its link points at."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0  # >0 while inside the summary's list
+        self.href = None
+        self.items: list[tuple[str, str | None]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "ul" and "govuk-error-summary__list" in (attrs.get("class") or ""):
+            self.depth = 1
+        elif self.depth and tag == "ul":
+            self.depth += 1
+        elif self.depth and tag == "li":
+            self.text, self.href = "", None
+        elif self.depth and tag == "a":
+            self.href = attrs.get("href")
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "li":
+            self.items.append((" ".join(self.text.split()), self.href))
+        elif self.depth and tag == "ul":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.text += data
+
+
+def error_summary(page: str | bytes) -> dict[str, str | None]:
+    """{message: link target} for every error in the page's GOV.UK error summary, in order."""
+    parser = _ErrorSummary()
+    parser.feed(page.decode() if isinstance(page, bytes) else page)
+    return dict(parser.items)

@@ -49,6 +49,15 @@ class Problems:
         """Add every problem of a refusal raised by a rule written to raise (e.g. a shared check)."""
         self.items.extend(refusal.problems)
 
+    def kept(self, rule, default=None):
+        """`rule()`'s result; if it raises Refused, its problems are collected and `default` is
+        returned, so the rules after it still run."""
+        try:
+            return rule()
+        except Refused as refusal:
+            self.collect(refusal)
+            return default
+
     def __bool__(self) -> bool:
         return bool(self.items)
 

@@ -25,13 +25,14 @@ DONE = object()  # what `submit` returns for an operation that returns nothing
 
 
 def attach_refusal(form, refusal: Refused) -> None:
-    """Show every problem of an operation's refusal on the form: each on the field it names (once),
-    the rest at the top of the error summary."""
+    """Show every problem of an operation's refusal on the form: each on the field it names, the rest
+    at the top of the error summary. A field shows one error (the GOV.UK pattern): the first, so a
+    box whose answer could not be read is not also told the answer is missing."""
     for name, message in refusal.problems:
         field = getattr(form, name, None) if name else None
         if field is not None and hasattr(field, "errors"):
-            if message not in field.errors:
-                field.errors = [*field.errors, message]
+            if not field.errors:
+                field.errors = [message]
         elif message not in form.form_errors:
             form.form_errors.append(message)
 

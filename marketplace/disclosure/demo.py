@@ -88,10 +88,13 @@ def seed(context) -> list[str]:
 
     levels = {"none": 0, "basic": 0, "standard": 0, "enhanced": 0}
     for opportunity in context.made.get("opportunities", []):
-        if opportunity.involves_children or opportunity.involves_vulnerable_adults:
+        # Standard and enhanced checks only where the law allows them: work with children or vulnerable adults.
+        if opportunity.involves_children:
             opportunity.check_level = "enhanced"
+        elif opportunity.involves_vulnerable_adults:
+            opportunity.check_level = rng.choice(["standard", "enhanced"])
         else:
-            opportunity.check_level = rng.choices(["none", "basic", "standard"], weights=[3, 5, 2])[0]
+            opportunity.check_level = rng.choices(["none", "basic"], weights=[3, 5])[0]
         levels[opportunity.check_level] += 1
 
     letters = 0

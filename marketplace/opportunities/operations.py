@@ -16,7 +16,7 @@ from marketplace.alliance import levels
 from marketplace.alliance.operations import OPEN_POSTING_COUNTERS
 from marketplace.core import clock
 from marketplace.core.db import lock_for_update
-from marketplace.core.exceptions import Refused
+from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.reminders import reminder_job
@@ -171,156 +171,173 @@ def hourly_pay(amount: Decimal, period: str, hours_per_week: Decimal | None) -> 
     return (weekly / hours_per_week).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _check_pay(details: OpportunityDetails, hours: Decimal | None, training: bool) -> tuple:
-    """Return (pay_from, pay_to, pay_period, pays_minimum_wage), or raise Refused."""
+def _check_pay(details: OpportunityDetails, hours: Decimal | None, training: bool, problems: Problems) -> tuple:
+    """Return (pay_from, pay_to, pay_period, pays_minimum_wage), adding to `problems` what is wrong."""
     pay_from, pay_to, period = details.pay_from, details.pay_to, (details.pay_period or "").strip()
     unpaid = details.kind == "volunteering" or (details.kind == "work_placement" and not details.paid)
     if unpaid:
         if pay_from is not None or pay_to is not None:
             what = "Volunteering is unpaid" if details.kind == "volunteering" else "This placement is unpaid"
-            raise Refused(f"{what}: leave the pay empty (expenses can go in the description)", field="pay_from")
+            problems.add(f"{what}: leave the pay empty (expenses can go in the description)", field="pay_from")
         if details.kind == "work_placement" and not training:
-            raise Refused("A placement that is not training must be paid at least the National Minimum Wage. Make it "
-                          "paid, or say that it is training", field="paid")
+            problems.add("A placement that is not training must be paid at least the National Minimum Wage. Make it "
+                         "paid, or say that it is training", field="paid")
         return None, None, "", False
     if pay_from is None:
         if pay_to is not None:
-            raise Refused("Enter the pay from, as well as the pay to", field="pay_from")
-        if details.kind == "work_placement":
-            raise Refused("Enter the pay for a paid placement", field="pay_from")
+            problems.add("Enter the pay from, as well as the pay to", field="pay_from")
+        elif details.kind == "work_placement":
+            problems.add("Enter the pay for a paid placement", field="pay_from")
         return None, None, "", bool(details.pays_minimum_wage) and not training
+    amounts_ok = True
     for name, amount in (("pay_from", pay_from), ("pay_to", pay_to)):
         if amount is not None and not Decimal("0") < amount < MAX_PAY:
-            raise Refused("Enter pay as an amount of money, like 12.71", field=name)
-    if pay_to is not None and pay_from > pay_to:
-        raise Refused("Pay from must not be more than pay to", field="pay_to")
-    if period not in PAY_PERIODS:
-        raise Refused("Select whether the pay is by the hour, day, week, month or year", field="pay_period")
+            amounts_ok = problems.check(False, "Enter pay as an amount of money, like 12.71", field=name)
+    if amounts_ok and pay_to is not None:
+        problems.check(pay_from <= pay_to, "Pay from must not be more than pay to", field="pay_to")
+    if not problems.check(period in PAY_PERIODS, "Select whether the pay is by the hour, day, week, month or year",
+                          field="pay_period") or not amounts_ok:
+        return pay_from, pay_to, period, False
     hourly = hourly_pay(pay_from, period, hours)
     if hourly is None:
-        raise Refused("Enter the hours per week, so the pay can be checked against the National Minimum Wage",
-                      field="hours_per_week")
+        problems.add("Enter the hours per week, so the pay can be checked against the National Minimum Wage",
+                     field="hours_per_week")
+        return pay_from, pay_to, period, False
     minimum = minimum_wage_on(clock.today(), apprenticeship=details.contract_type == "apprenticeship")
     meets = hourly >= minimum
     if not meets and not training:
         who = "apprentices" if details.contract_type == "apprenticeship" else "people aged 21 and over"
-        raise Refused(f"Pay of {money(hourly)} an hour is below the National Minimum Wage of {money(minimum)} an hour "
-                      f"for {who}. Pay at least that, or, for a placement that is training, say so", field="pay_from")
-    if details.pays_minimum_wage and not meets:
-        raise Refused(f"You said it pays at least the National Minimum Wage, but {money(hourly)} an hour is below "
-                      f"{money(minimum)}", field="pays_minimum_wage")
+        problems.add(f"Pay of {money(hourly)} an hour is below the National Minimum Wage of {money(minimum)} an hour "
+                     f"for {who}. Pay at least that, or, for a placement that is training, say so", field="pay_from")
+    elif details.pays_minimum_wage and not meets:
+        problems.add(f"You said it pays at least the National Minimum Wage, but {money(hourly)} an hour is below "
+                     f"{money(minimum)}", field="pays_minimum_wage")
     return pay_from, pay_to, period, meets
+
+
+# Enhanced and standard checks are only lawful for roles the Rehabilitation of Offenders Act 1974
+# (Exceptions) Order 1975 lists: for this service, work with children or vulnerable adults.
+CHECKS_NEEDING_GROUNDS = {"standard", "enhanced"}
 
 
 def check_details(details: OpportunityDetails, organisation: Organisation,
                   opportunity: Opportunity | None = None) -> OpportunityDetails:
-    """Return cleaned details, or raise Refused naming the field that is wrong. `opportunity` is the one
-    being changed, if any."""
+    """Return cleaned details, or raise Refused naming every field that is wrong (all at once, so a
+    form shows every error in one go). `opportunity` is the one being changed, if any."""
+    problems = Problems()
     today = clock.today()
     kind = details.kind
-    if kind not in KINDS:
-        raise Refused("Select what kind of opportunity this is", field="kind")
-    external_id = _text(details.external_id, "external_id", "your reference", 100) or None
+    if not problems.check(kind in KINDS, "Select what kind of opportunity this is", field="kind"):
+        kind = ""
+    external_id = problems.kept(lambda: _text(details.external_id, "external_id", "your reference", 100)) or None
     if external_id is not None:
         clash = db.session.scalar(select(Opportunity.id).where(
             Opportunity.organisation_id == organisation.id, Opportunity.external_id == external_id))
-        if clash is not None and (opportunity is None or clash != opportunity.id):
-            raise Refused("Your organisation already has an opportunity with this reference", field="external_id")
-    title = _text(details.title, "title", "a title", 200, required=True)
-    description = _text(details.description, "description", "a description", 10_000, required=True)
-    if details.sector not in SECTORS:
-        raise Refused("Select a sector from the list", field="sector")
+        problems.check(clash is None or (opportunity is not None and clash == opportunity.id),
+                       "Your organisation already has an opportunity with this reference", field="external_id")
+    title = problems.kept(lambda: _text(details.title, "title", "a title", 200, required=True), "")
+    description = problems.kept(lambda: _text(details.description, "description", "a description", 10_000,
+                                              required=True), "")
+    problems.check(details.sector in SECTORS, "Select a sector from the list", field="sector")
     occupation_group = str(details.occupation_group or "").strip() or None
-    if occupation_group is not None and occupation_group not in OCCUPATION_GROUPS:
-        raise Refused("Select an occupation group from the list (SOC 2020 major groups 1 to 9)",
-                      field="occupation_group")
-    if details.region not in REGIONS:
-        raise Refused("Select a region: one of the 9 English regions or Wales", field="region")
-    town = _text(details.town, "town", "the town", 100)
+    problems.check(occupation_group is None or occupation_group in OCCUPATION_GROUPS,
+                   "Select an occupation group from the list (SOC 2020 major groups 1 to 9)", field="occupation_group")
+    problems.check(details.region in REGIONS, "Select a region: one of the 9 English regions or Wales",
+                   field="region")
+    town = problems.kept(lambda: _text(details.town, "town", "the town", 100), "")
     postcode = normalise_postcode(details.postcode or "")
-    if postcode and not POSTCODE.match(postcode):
-        raise Refused("Enter a real postcode, like LS1 4DY", field="postcode")
+    problems.check(not postcode or bool(POSTCODE.match(postcode)), "Enter a real postcode, like LS1 4DY",
+                   field="postcode")
     hours = details.hours_per_week
-    if hours is not None and not Decimal("0") < hours <= MAX_HOURS:
-        raise Refused(f"Hours per week must be more than 0 and no more than {MAX_HOURS}", field="hours_per_week")
-    work_pattern = _choice(details.work_pattern, WORK_PATTERNS, "work_pattern", "Select a work pattern from the list")
-    contract_type = _choice(details.contract_type, CONTRACT_TYPES, "contract_type",
-                            "Select a contract type from the list")
+    if hours is not None and not problems.check(Decimal("0") < hours <= MAX_HOURS,
+                                                f"Hours per week must be more than 0 and no more than {MAX_HOURS}",
+                                                field="hours_per_week"):
+        hours = None
+    work_pattern = problems.kept(lambda: _choice(details.work_pattern, WORK_PATTERNS, "work_pattern",
+                                                 "Select a work pattern from the list"), "")
+    contract_type = problems.kept(lambda: _choice(details.contract_type, CONTRACT_TYPES, "contract_type",
+                                                  "Select a contract type from the list"), "")
 
     # Kind by kind ---------------------------------------------------------------------------------
     placement, course, interview = kind == "work_placement", kind == "training", kind == "guaranteed_interview"
     setting = (details.setting or "").strip()
     if placement:
-        if setting not in PLACEMENT_SETTINGS:
-            raise Refused("Select where the placement is: a prison workshop, day release or the community",
-                          field="setting")
-        if details.start_date is None:
-            raise Refused("Enter the start date of the placement", field="start_date")
-        if details.end_date is None:
-            raise Refused("Enter the end date of the placement", field="end_date")
+        problems.check(setting in PLACEMENT_SETTINGS,
+                       "Select where the placement is: a prison workshop, day release or the community",
+                       field="setting")
+        problems.check(details.start_date is not None, "Enter the start date of the placement", field="start_date")
+        problems.check(details.end_date is not None, "Enter the end date of the placement", field="end_date")
     elif setting:
-        raise Refused("Only work placements have a setting", field="setting")
+        problems.add("Only work placements have a setting", field="setting")
     training = course or (placement and bool(details.is_training))
     subject = (details.qualification_subject or "").strip() or None
     level = str(details.qualification_level or "").strip() or None
     if course:
-        if subject is not None and subject not in QUALIFICATION_SUBJECTS:
-            raise Refused("Select the subject area of the qualification", field="qualification_subject")
-        if level is not None and level not in QUALIFICATION_LEVELS:
-            raise Refused("Select the level of the qualification", field="qualification_level")
-        if bool(subject) != bool(level):
-            raise Refused("Give both the subject area and the level of the qualification",
-                          field="qualification_level" if subject else "qualification_subject")
-        if not subject and not details.leads_to_guaranteed_interview:
-            raise Refused("Say what the course leads to: a qualification (subject area and level), a guaranteed "
-                          "interview, or both", field="qualification_subject")
+        known = problems.check(subject is None or subject in QUALIFICATION_SUBJECTS,
+                               "Select the subject area of the qualification", field="qualification_subject")
+        known = problems.check(level is None or level in QUALIFICATION_LEVELS,
+                               "Select the level of the qualification", field="qualification_level") and known
+        if known and bool(subject) != bool(level):
+            problems.add("Give both the subject area and the level of the qualification",
+                         field="qualification_level" if subject else "qualification_subject")
+        elif known and not subject and not details.leads_to_guaranteed_interview:
+            problems.add("Say what the course leads to: a qualification (subject area and level), a guaranteed "
+                         "interview, or both", field="qualification_subject")
     elif subject or level or details.leads_to_guaranteed_interview:
-        raise Refused("Only training courses lead to a qualification or a guaranteed interview",
-                      field="qualification_subject")
-    requirements = _lines(details.minimum_requirements, "minimum_requirements", "minimum requirement")
+        problems.add("Only training courses lead to a qualification or a guaranteed interview",
+                     field="qualification_subject")
+    requirements = problems.kept(lambda: _lines(details.minimum_requirements, "minimum_requirements",
+                                                "minimum requirement"), [])
     if interview and not requirements:
-        raise Refused("Add at least one minimum requirement: the employer interviews everyone who meets them",
-                      field="minimum_requirements")
-    if requirements and not interview:
-        raise Refused("Minimum requirements are only for guaranteed interviews: put what you look for in the "
-                      "essential criteria", field="minimum_requirements")
-    required_course = _text(details.required_course, "required_course", "the course", 200)
-    if required_course and not interview:
-        raise Refused("Only guaranteed interviews can require a course first", field="required_course")
+        problems.add("Add at least one minimum requirement: the employer interviews everyone who meets them",
+                     field="minimum_requirements")
+    if requirements and kind and not interview:
+        problems.add("Minimum requirements are only for guaranteed interviews: put what you look for in the "
+                     "essential criteria", field="minimum_requirements")
+    required_course = problems.kept(lambda: _text(details.required_course, "required_course", "the course", 200), "")
+    if required_course and kind and not interview:
+        problems.add("Only guaranteed interviews can require a course first", field="required_course")
 
-    pay_from, pay_to, pay_period, meets = _check_pay(details, hours, training)
+    pay_from, pay_to, pay_period, meets = _check_pay(details, hours, training, problems)
 
     # Dates and places -----------------------------------------------------------------------------
     if details.start_date and details.end_date and details.end_date < details.start_date:
-        raise Refused("The end date must be the same as or after the start date", field="end_date")
+        problems.add("The end date must be the same as or after the start date", field="end_date")
     closing = details.closing_date
     if details.rolling and closing is not None:
-        raise Refused("Leave the closing date empty for a rolling opportunity", field="closing_date")
+        problems.add("Leave the closing date empty for a rolling opportunity", field="closing_date")
     if not details.rolling and closing is None:
-        raise Refused("Enter a closing date, or say that it is rolling (open until you close it)",
-                      field="closing_date")
+        problems.add("Enter a closing date, or say that it is rolling (open until you close it)",
+                     field="closing_date")
     live = opportunity is None or opportunity.status in (S.DRAFT, S.OPEN, S.FILLED)
     moved = opportunity is None or closing != opportunity.closing_date
     if closing is not None and closing < today and (live or moved):
-        raise Refused("The closing date must be today or in the future", field="closing_date")
+        problems.add("The closing date must be today or in the future", field="closing_date")
     places = details.places
     if places is None or places < 1:
-        raise Refused("The number of places must be 1 or more", field="places")
-    if places > MAX_PLACES:
-        raise Refused(f"The number of places must be {MAX_PLACES:,} or fewer", field="places")
-    if opportunity is not None and places < opportunity.places_taken:
-        raise Refused(f"{opportunity.places_taken} places are already taken, so there cannot be fewer than "
-                      f"{opportunity.places_taken}", field="places")
+        problems.add("The number of places must be 1 or more", field="places")
+    elif places > MAX_PLACES:
+        problems.add(f"The number of places must be {MAX_PLACES:,} or fewer", field="places")
+    elif opportunity is not None and places < opportunity.places_taken:
+        problems.add(f"{opportunity.places_taken} places are already taken, so there cannot be fewer than "
+                     f"{opportunity.places_taken}", field="places")
 
     # Who can apply --------------------------------------------------------------------------------
-    exclusions = _codes(details.offence_exclusions, OFFENCE_EXCLUSIONS, "offence_exclusions",
-                        "Select offence exclusions from the list")
+    exclusions = problems.kept(lambda: _codes(details.offence_exclusions, OFFENCE_EXCLUSIONS, "offence_exclusions",
+                                              "Select offence exclusions from the list"), [])
     if "none" in exclusions and len(exclusions) > 1:
-        raise Refused("You said no offences are excluded, so do not select any others", field="offence_exclusions")
-    documents = _codes(details.documents, DOCUMENTS, "documents", "Select documents from the list")
+        problems.add("You said no offences are excluded, so do not select any others", field="offence_exclusions")
+    documents = problems.kept(lambda: _codes(details.documents, DOCUMENTS, "documents",
+                                             "Select documents from the list"), [])
     check_level = details.check_level or "none"
-    if check_level not in CHECK_LEVELS:
-        raise Refused("Select the criminal record check you do", field="check_level")
+    if not problems.check(check_level in CHECK_LEVELS, "Select the criminal record check you do",
+                          field="check_level"):
+        check_level = "none"
+    if check_level in CHECKS_NEEDING_GROUNDS and not (details.involves_children or details.involves_vulnerable_adults):
+        problems.add(f"{CHECK_LEVELS[check_level]} checks are only allowed for roles that involve working with "
+                     "children or vulnerable adults. Choose a basic check (or none), or say which the role involves",
+                     field="check_level")
+    problems.raise_any()
     return OpportunityDetails(
         kind=kind, external_id=external_id, title=title, description=description, sector=details.sector,
         occupation_group=occupation_group, town=town, postcode=postcode, region=details.region,
@@ -343,6 +360,16 @@ def check_details(details: OpportunityDetails, organisation: Organisation,
         leads_to_guaranteed_interview=course and bool(details.leads_to_guaranteed_interview),
         required_course=required_course,
     )
+
+
+def check_opportunity(organisation: Organisation, details: OpportunityDetails,
+                      opportunity: Opportunity | None = None) -> None:
+    """Every rule an opportunity's form must meet, raising one Refused naming all that fail. Writes
+    nothing: a form whose fields fail runs it too, so rule errors show beside the field errors."""
+    problems = Problems()
+    problems.kept(lambda: levels.check_may_post(organisation, details.kind))
+    problems.kept(lambda: check_details(details, organisation, opportunity))
+    problems.raise_any()
 
 
 # Creating, changing, publishing ----------------------------------------------------------------------------

@@ -164,7 +164,8 @@ def new():
         form.region.data = current_user.organisation.region
     form.submit.label.text = "Save and preview"
     opportunity = submit(form, lambda: operations.create_opportunity(current_user.organisation, _details_from(form),
-                                                                     _actor()))
+                                                                     _actor()),
+                         check=lambda: operations.check_opportunity(current_user.organisation, _details_from(form)))
     if opportunity:
         flash("Saved as a draft. Check it as case managers will see it, then publish it.", "success")
         return redirect(url_for("opportunities.preview", opportunity_id=opportunity.id))
@@ -182,7 +183,8 @@ def edit(opportunity_id: int):
     if not form.is_submitted():
         form.fill_from(opportunity)
     form.submit.label.text = "Save changes"
-    if submit(form, lambda: operations.update_opportunity(opportunity.id, _details_from(form), _actor())):
+    if submit(form, lambda: operations.update_opportunity(opportunity.id, _details_from(form), _actor()),
+              check=lambda: operations.check_opportunity(opportunity.organisation, _details_from(form), opportunity)):
         flash("Changes saved.", "success")
         if opportunity.status == S.DRAFT:
             return redirect(url_for("opportunities.preview", opportunity_id=opportunity.id))

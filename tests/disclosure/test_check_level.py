@@ -17,7 +17,8 @@ def employer(login_as):
 
 
 def test_the_check_level_is_saved_and_shown(client, employer):
-    assert client.post_form("/opportunities/new", form_data(check_level="standard")).status_code == 302
+    posted = client.post_form("/opportunities/new", form_data(check_level="standard", involves_vulnerable_adults="y"))
+    assert posted.status_code == 302
     opportunity = db.session.scalar(select(Opportunity))
     assert opportunity.check_level == "standard"
     page = client.get(f"/opportunities/{opportunity.id}/preview").data.decode()
