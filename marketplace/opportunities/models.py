@@ -8,7 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, or_
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core import clock
@@ -26,6 +27,10 @@ KINDS: dict[str, str] = {
     "training": "Training course",
     "volunteering": "Volunteering",
 }
+# Kinds whose start is a start in paid work: a vacancy is a job, and a guaranteed interview is an
+# interview for one. A work placement is paid work only when it is paid and not training (see
+# Opportunity.is_paid_work); a training course or volunteering never is, whatever happens next.
+JOB_KINDS: frozenset[str] = frozenset({"vacancy", "guaranteed_interview"})
 PLACEMENT_SETTINGS: dict[str, str] = {
     "prison_workshop": "In a prison workshop",
     "day_release": "On day release (release on temporary licence)",
@@ -153,6 +158,20 @@ class Opportunity(db.Model):
         shows between runs of the job that closes opportunities on their closing date."""
         today = today or clock.today()
         return (cls.status == OpportunityStatus.OPEN) & or_(cls.rolling.is_(True), cls.closing_date >= today)
+
+    @hybrid_property
+    def is_paid_work(self) -> bool:
+        """A start here is a job start (and counts towards the 13- and 26-week in-work figures): a
+        vacancy, a guaranteed interview (for a job), or a paid work placement that is not training.
+        Training courses and volunteering have outcomes of their own, never job outcomes."""
+        return self.kind in JOB_KINDS or (self.kind == "work_placement" and bool(self.paid)
+                                          and not self.is_training)
+
+    @is_paid_work.inplace.expression
+    @classmethod
+    def _is_paid_work_expression(cls):
+        return or_(cls.kind.in_(sorted(JOB_KINDS)),
+                   and_(cls.kind == "work_placement", cls.paid.is_(True), cls.is_training.is_(False)))
 
     # Permissions -------------------------------------------------------------------------------------
     def can_view(self, user) -> bool:

@@ -382,6 +382,8 @@ def remind_outcome_checks() -> int:
     sent = 0
     for referral in _open_referrals(Status.STARTED, Status.SUSTAINED_13):
         weeks = 13 if referral.status == Status.STARTED else 26
+        if not referral.opportunity.is_paid_work:
+            continue
         if referral.start_date is None or today < referral.start_date + timedelta(weeks=weeks):
             continue
         text = f"Is {referral.shared_name} still in work at {referral.opportunity.organisation.name}? " \

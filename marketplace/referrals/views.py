@@ -15,6 +15,7 @@ from marketplace.core.roles import EMPLOYING_ROLES, Role, get_visible_or_404, ro
 from marketplace.core.submissions import render_form, submit
 from marketplace.core.views import home_panel
 from marketplace.extensions import db
+from marketplace.opportunities.models import Opportunity
 from marketplace.referrals import operations, uploads
 from marketplace.referrals.forms import (
     INBOX_VIEWS,
@@ -56,6 +57,13 @@ def _actor():
     return current_user._get_current_object()
 
 
+def _check_due(today):
+    """A 13- or 26-week in-work check is due: only ever for paid work (Opportunity.is_paid_work)."""
+    return and_(Referral.opportunity_id.in_(select(Opportunity.id).where(Opportunity.is_paid_work)), or_(
+        and_(Referral.status == Status.STARTED, Referral.start_date <= today - timedelta(weeks=13)),
+        and_(Referral.status == Status.SUSTAINED_13, Referral.start_date <= today - timedelta(weeks=26))))
+
+
 def _strings(statuses) -> list[str]:
     return [str(s) for s in statuses]
 
@@ -63,7 +71,6 @@ def _strings(statuses) -> list[str]:
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.CASE_MANAGER)
 def new():
-    from marketplace.opportunities.models import Opportunity
     from marketplace.participants.models import Participant
 
     participant = get_visible_or_404(Participant, request.args.get("participant", type=record_id) or 0)
@@ -116,9 +123,7 @@ def caseload():
     elif view == "ended":
         query = query.where(Referral.status.in_(_strings(ENDED)))
     elif view == "checks":
-        query = query.where(or_(
-            and_(Referral.status == Status.STARTED, Referral.start_date <= today - timedelta(weeks=13)),
-            and_(Referral.status == Status.SUSTAINED_13, Referral.start_date <= today - timedelta(weeks=26))))
+        query = query.where(_check_due(today))
     page = db.paginate(query.order_by(Referral.status_changed_at.desc()),
                        page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
     return render_template("referrals/caseload.html", filters=form, page=page, today=today)
@@ -282,10 +287,7 @@ def referral_counts(user) -> dict:
         mine = select(func.count()).select_from(Referral).where(Referral.case_manager_id == user.id)
         return {"referral_counts": {
             "open": db.session.scalar(mine.where(Referral.status.not_in(_strings(ENDED)))) or 0,
-            "checks": db.session.scalar(mine.where(or_(
-                and_(Referral.status == Status.STARTED, Referral.start_date <= today - timedelta(weeks=13)),
-                and_(Referral.status == Status.SUSTAINED_13,
-                     Referral.start_date <= today - timedelta(weeks=26))))) or 0,
+            "checks": db.session.scalar(mine.where(_check_due(today))) or 0,
         }}
     if user.role == Role.ADMIN:
         overdue = db.session.scalars(select(Referral).where(

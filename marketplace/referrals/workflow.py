@@ -76,6 +76,9 @@ def _check_extra_rules(referral, action: str, actor) -> None:
     if action == "decline" and referral.guaranteed and referral.status in BEFORE_INTERVIEW:
         raise NotAllowed("This is a guaranteed interview: the person meets the minimum requirements, so you must "
                          "offer an interview before you can decline.")
+    if action in ("sustain_13", "sustain_26") and not referral.opportunity.is_paid_work:
+        raise NotAllowed("The 13- and 26-week checks are for paid work; a training course, volunteering or an unpaid "
+                         "placement is not a job.")
     if action == "sustain_13" and (referral.start_date is None or today < referral.start_date + timedelta(weeks=13)):
         raise NotAllowed("The 13-week check is due 13 weeks after the job start.")
     if action == "sustain_26" and (referral.start_date is None or today < referral.start_date + timedelta(weeks=26)):

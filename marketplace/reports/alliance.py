@@ -21,7 +21,7 @@ from marketplace.reports.tables import Chart, Column, Report, Row, Table
 
 LEVEL_NUMBERS = (1, 2, 3)
 HIRE_KINDS = ("vacancy", "guaranteed_interview")
-PLACEMENT_KINDS = ("work_placement",)
+PLACEMENT_KINDS = ("work_placement",)  # counted only when paid work (Opportunity.is_paid_work)
 
 
 def month_ends(start: date, end: date, limit: int = 36) -> list[date]:
@@ -115,7 +115,7 @@ def _activity(filters: Filters, spans) -> tuple[Table, Table]:
         Opportunity.organisation_id.in_(members), *in_period(Opportunity.created_at, filters, moment=True)))
     starts = select(Referral.employer_organisation_id, func.count()).join(
         Opportunity, Opportunity.id == Referral.opportunity_id).where(
-        Referral.employer_organisation_id.in_(members), Referral.start_date.is_not(None),
+        Referral.employer_organisation_id.in_(members), Referral.start_date.is_not(None), Opportunity.is_paid_work,
         *in_period(Referral.start_date, filters, moment=False))
     placements = _count_by_org(starts.where(Opportunity.kind.in_(PLACEMENT_KINDS)))
     hires = _count_by_org(starts.where(Opportunity.kind.in_(HIRE_KINDS)))
@@ -128,8 +128,9 @@ def _activity(filters: Filters, spans) -> tuple[Table, Table]:
                              "placements": placements.get(org, 0), "hires": hires.get(org, 0)})
             for org in sorted(members, key=lambda org: names[org].lower())]
     activity = Table("per-member", "Activity per member in the period", "Member", columns, rows,
-                     note="Placements are job starts on work placements; hires are starts on vacancies and "
-                          "guaranteed interviews.")
+                     note="Placements are starts on paid work placements; hires are starts on vacancies and "
+                          "guaranteed interviews. Unpaid or training placements, courses and volunteering are "
+                          "not counted: together these are the job starts of the job outcomes report.")
     level_rows = []
     for n in LEVEL_NUMBERS:
         group = [org for org in members if levels.get(org) == n]

@@ -271,6 +271,8 @@ class _History:
         referral.start_date = (referral.status_changed_at + timedelta(days=rng.randint(7, 21))).date()
         if not step("start", manager, (referral.start_date - referral.status_changed_at.date()).days):
             return True
+        if not referral.opportunity.is_paid_work:
+            return True  # a course, volunteering or an unpaid placement: no 13- or 26-week job checks
         if rng.random() < 0.25:
             return step("left_job", manager, rng.randint(10, 85), rng.choice(["resigned", "dismissed",
                                                                                "contract_ended", "recalled"]))

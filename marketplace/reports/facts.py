@@ -53,6 +53,7 @@ class ReferralFact:
     employer: str
     provider_id: int
     provider: str
+    paid_work: bool = True  # Opportunity.is_paid_work: only these starts are job starts
     level: str = NOT_A_MEMBER
     events: list[Event] = field(default_factory=list)
 
@@ -65,6 +66,11 @@ class ReferralFact:
 
     def reached(self, status: Status) -> bool:
         return self.furthest >= RANK[status.value]
+
+    @property
+    def job_start(self) -> bool:
+        """Started paid work: training and volunteering starts are not job starts."""
+        return self.paid_work and self.reached(S.STARTED)
 
 
 def alliance_levels(today: date | None = None) -> dict[int, int]:
@@ -87,7 +93,7 @@ def load_referrals(scope: Scope, filters: Filters, *, anchor=None, moment: bool 
         select(Referral.id, Referral.participant_id, Referral.status, Referral.reason_code, Referral.submitted_at,
                Referral.start_date, Referral.guaranteed, Referral.guarantee_due_on, Opportunity.region,
                Opportunity.sector, Opportunity.kind, Opportunity.occupation_group, employer.id, employer.name,
-               provider.id, provider.name)
+               provider.id, provider.name, Opportunity.is_paid_work)
         .join(Opportunity, Opportunity.id == Referral.opportunity_id)
         .join(employer, employer.id == Referral.employer_organisation_id)
         .join(provider, provider.id == Referral.provider_organisation_id)

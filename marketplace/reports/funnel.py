@@ -32,8 +32,13 @@ DIMENSION_NOTES = {
 }
 
 
+JOB_STAGES = frozenset({Status.STARTED, Status.SUSTAINED_13, Status.SUSTAINED_26})
+
+
 def stage_counts(facts) -> list[tuple[Status, int]]:
-    return [(stage, sum(1 for fact in facts if fact.reached(stage))) for stage in MAIN_LINE]
+    """Referrals reaching each stage; the job stages (started, 13 and 26 weeks in work) count paid work only."""
+    return [(stage, sum(1 for fact in facts if fact.reached(stage) and (fact.paid_work or stage not in JOB_STAGES)))
+            for stage in MAIN_LINE]
 
 
 def stage_days(facts) -> dict[str, list[float]]:
@@ -88,7 +93,7 @@ def breakdown_table(facts, dimension: str) -> Table:
 
 def _stage_values(group) -> dict:
     return {"referred": len(group), "interviewed": sum(1 for f in group if f.reached(Status.INTERVIEWED)),
-            "started": sum(1 for f in group if f.reached(Status.STARTED))}
+            "started": sum(1 for f in group if f.job_start)}
 
 
 def funnel_report(scope: Scope, filters: Filters) -> Report:
@@ -109,7 +114,9 @@ def funnel_report(scope: Scope, filters: Filters) -> Report:
         Column("median_days", "Median time in the stage", "days", ("moved_on",)),
     ], stage_rows, chart=Chart("bars", ("reached",)),
         note="A referral counts at every stage up to the furthest it reached (an interview can be offered "
-             "without an acknowledgement first). Time in a stage runs from entering it to leaving it.")
+             "without an acknowledgement first). Started work and in work at 13 and 26 weeks count paid work "
+             "only: training, volunteering and unpaid placements are never job starts. Time in a stage runs "
+             "from entering it to leaving it.")
     ending_rows = [Row(ending_label(status, reason), {"referrals": count}) for status, reason, count in endings(facts)]
     ended = Table("endings", "Where referrals ended, and why", "Ending and reason",
                   [Column("referrals", "Referrals")], ending_rows, chart=Chart("bars", ("referrals",)),

@@ -1,11 +1,13 @@
-"""Job outcomes: starts in the period and how many people were still in work at 13 and 26 weeks, as
-counts and as rates of those whose 13 or 26 weeks have passed."""
+"""Job outcomes: starts in paid work (Opportunity.is_paid_work) in the period and how many people were
+still in work at 13 and 26 weeks, as counts and as rates of those whose 13 or 26 weeks have passed.
+Training and volunteering are never job starts."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from marketplace.core import clock
+from marketplace.opportunities.models import Opportunity
 from marketplace.referrals.models import Referral, Status
 from marketplace.reports.breakdowns import DIMENSIONS, grouped, row_for
 from marketplace.reports.facts import load_referrals
@@ -43,7 +45,7 @@ def outcome_values(facts, today: date) -> dict:
 def load_starts(scope: Scope, filters: Filters):
     return load_referrals(scope, filters, anchor=Referral.start_date, moment=False,
                           extra=(Referral.status.in_([s.value for s in STARTED_STATUSES]),
-                                 Referral.start_date.is_not(None)))
+                                 Referral.start_date.is_not(None), Opportunity.is_paid_work))
 
 
 def outcomes_report(scope: Scope, filters: Filters) -> Report:

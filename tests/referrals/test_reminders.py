@@ -59,6 +59,14 @@ def test_outcome_check_is_prompted_when_due_and_once(app, make_parties, status, 
     assert len(told(not_yet.case_manager)) == 1
 
 
+@pytest.mark.parametrize("kind", ["training", "volunteering"])
+def test_no_in_work_check_is_prompted_for_training_or_volunteering(app, make_parties, kind):
+    course = make_parties("started", opportunity=OpportunityFactory(kind=kind),
+                          start_date=TODAY - timedelta(weeks=14))
+    send_reminders(app)
+    assert [t for t in told(course.case_manager) if "week check is due" in t] == []
+
+
 def test_overdue_guarantee_is_flagged_to_the_employer_and_admins_once(app, make_parties):
     admin = UserFactory(role="admin")
     opportunity = OpportunityFactory(kind="guaranteed_interview", minimum_requirements=["CSCS card"])

@@ -178,3 +178,33 @@ def test_a_draft_is_checked_against_the_hard_filters_again_when_sent(make_partie
         operations.submit_referral(parties.referral, parties.case_manager)
     db.session.rollback()
     assert db.session.get(Referral, parties.referral.id).status == "draft"
+
+
+@pytest.mark.parametrize(("kind", "fields"), [("training", {}), ("volunteering", {}),
+                                              ("work_placement", {"paid": False}),
+                                              ("work_placement", {"paid": True, "is_training": True})])
+@pytest.mark.parametrize("action", ["sustain_13", "sustain_26"])
+def test_in_work_checks_are_only_for_paid_work(make_parties, kind, fields, action):
+    state = "started" if action == "sustain_13" else "sustained_13"
+    opportunity = OpportunityFactory(kind=kind, **fields)
+    parties = make_parties(state, opportunity=opportunity, start_date=clock.today() - timedelta(weeks=27))
+    assert not opportunity.is_paid_work
+    assert action not in allowed_actions(parties.referral, parties.case_manager)
+    with pytest.raises(NotAllowed, match="paid work"):
+        take(parties, action, parties.case_manager)
+
+
+@pytest.mark.parametrize(("kind", "fields", "paid_work"), [
+    ("vacancy", {}, True), ("guaranteed_interview", {}, True),
+    ("work_placement", {"paid": True}, True), ("work_placement", {"paid": False}, False),
+    ("work_placement", {"paid": True, "is_training": True}, False),
+    ("training", {"paid": True}, False), ("volunteering", {}, False)])
+def test_paid_work_is_the_same_in_python_and_in_sql(app, kind, fields, paid_work):
+    from marketplace.opportunities.models import Opportunity
+
+    opportunity = OpportunityFactory(kind=kind, **fields)
+    db.session.flush()
+    assert opportunity.is_paid_work is paid_work
+    found = db.session.scalar(select(func.count()).select_from(Opportunity).where(
+        Opportunity.id == opportunity.id, Opportunity.is_paid_work))
+    assert found == int(paid_work)

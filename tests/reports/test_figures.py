@@ -219,3 +219,45 @@ def world_moment(year, month, day):
     from datetime import UTC, datetime
 
     return datetime(year, month, day, 12, tzinfo=UTC)
+
+
+def add_starts_that_are_not_jobs(world):
+    """Six starts on a training course and five on volunteering at Ardent Build (a Level 3 member), and
+    five on an unpaid work placement, all on 10 February: none of them is a job start."""
+    from marketplace.core import clock
+    from marketplace.extensions import db
+    from tests.factories import OpportunityFactory, ReferralFactory
+
+    clock.fix(world_moment(2026, 1, 5))
+    for kind, fields, people in (("training", {"qualification_subject": "construction"}, 6),
+                                 ("volunteering", {}, 5), ("work_placement", {"paid": False}, 5)):
+        opportunity = OpportunityFactory(organisation=world.a, kind=kind, sector="Construction", region="North West",
+                                         occupation_group="5", places=10, **fields)
+        for _ in range(people):
+            ReferralFactory(opportunity=opportunity, status="started", start_date=date(2026, 2, 10),
+                            participant=world.a_referrals[0].participant)
+    db.session.commit()
+    clock.fix(world_moment(2026, 9, 1))
+
+
+def test_training_volunteering_and_unpaid_placements_are_never_job_starts(world):
+    from marketplace.reports.alliance import alliance_report
+
+    add_starts_that_are_not_jobs(world)
+    funnel = funnel_report(Scope(SERVICE), YEAR)
+    reached = {row.label: row.values["reached"] for row in funnel.table("stages").rows}
+    assert reached["Offer accepted"] == 7 + 16
+    assert (reached["Started work"], reached["In work at 13 weeks"], reached["In work at 26 weeks"]) == (7, 6, 5)
+    assert texts(funnel.table("by-kind"), "Training course")["Started work"] == "0"
+    assert dict(funnel.facts)["Started work"] == "7"
+    outcomes = outcomes_report(Scope(SERVICE), YEAR)
+    assert texts(outcomes.table("by-region"), "All")["Job starts"] == "7"
+    assert texts(outcomes.table("by-level"), "Level 3")["Job starts"] == "7"
+    # The alliance report's placements and hires are the outcomes report's job starts, level by level.
+    alliance = alliance_report(Scope(SERVICE), YEAR)
+    for row in outcomes.table("by-level").rows:
+        if row.total or row.label.startswith("Not"):
+            continue
+        by_level = next(r for r in alliance.table("by-level").rows if r.label == row.label)
+        assert by_level.values["placements"] + by_level.values["hires"] == row.values["starts"]
+    assert texts(alliance.table("per-member"), "Ardent Build")["People placed"] == "0"
