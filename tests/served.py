@@ -87,7 +87,7 @@ class ServedSite:
             try:
                 if requests.get(self.url + "/cookies", timeout=5).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer in 60 s: {self.log_path.read_text()[-3000:]}")
 

@@ -7,7 +7,7 @@
 
 Searches keep running on the old generation while a new one is built; after the swap each process
 notices that `current` points elsewhere and opens the new one. Searchers are kept per thread and
-refreshed only when the index changed, never opened per request.
+opened afresh when the index's generation changed (every request checks), never opened per request.
 """
 
 from __future__ import annotations
@@ -117,14 +117,14 @@ def searcher(name: str):
         cache = _local.searchers = {}
     key = (str(current_app.config["SEARCH_INDEX_DIR"]), name)
     cached = cache.get(key)
-    if cached is not None and cached[0] == generation:
-        current = cached[1]
-        if not current.up_to_date():
-            current = current.refresh()
-            cache[key] = (generation, current)
-        return current
     if cached is not None:
+        if cached[0] == generation and cached[1].up_to_date():
+            return cached[1]
+        # Not `Searcher.refresh()`: in whoosh-reloaded 2.7.5 it merges the old reader's segments,
+        # with their old deletion lists, into the new reader's, so a deleted or replaced document is
+        # found again (and twice). A searcher opened afresh reads only the segments the TOC lists.
         cached[1].close()
+        del cache[key]
     opened = whoosh_index.open_dir(str(generation / name)).searcher()
     cache[key] = (generation, opened)
     return opened

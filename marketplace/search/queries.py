@@ -428,7 +428,7 @@ PARTICIPANT_FIELDS = {"interests": 2.0, "profile": 1.0}
 def people_for(opportunity, organisation_id: int, today: date, limit: int = 50) -> list[tuple[object, Match]]:
     """The people on one organisation's open caseload who can take `opportunity`, best first."""
     from marketplace.disclosure.operations import convictions_of_many
-    from marketplace.participants.models import Participant
+    from marketplace.participants.models import CaseStatus, Participant
 
     searcher = _searcher("participants")
     if searcher is None:
@@ -445,8 +445,11 @@ def people_for(opportunity, organisation_id: int, today: date, limit: int = 50) 
                  for docnum in best(candidates, [-text[candidates]], len(candidates))}
     top = max(relevance.values(), default=0.0) or 1.0
     relevance = {person_id: score / top for person_id, score in relevance.items()}
+    # The database has the final word, as for opportunities: a case closed a moment ago may still be
+    # in an index that has not yet applied the change.
     rows = db.session.scalars(select(Participant).where(
-        Participant.id.in_(relevance), Participant.organisation_id == organisation_id)).all()
+        Participant.id.in_(relevance), Participant.organisation_id == organisation_id,
+        Participant.status == CaseStatus.ACTIVE)).all()
     convictions = convictions_of_many(person.id for person in rows)
     found = []
     for person in rows:
