@@ -85,12 +85,13 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.gatemate.views import bp as gatemate
     from marketplace.opportunities.views import bp as opportunities
     from marketplace.participants.views import bp as participants
+    from marketplace.payback.views import bp as payback
     from marketplace.referrals.views import bp as referrals
     from marketplace.reports.views import bp as reports
     from marketplace.search.views import bp as search
 
     for blueprint in (core, accounts, admin, participants, alliance, opportunities, search, referrals, gatemate,
-                      disclosure, reports):
+                      disclosure, reports, payback):
         app.register_blueprint(blueprint)
 
 

@@ -129,8 +129,8 @@ CASE_MANAGING_POST = dict(default=403, case_manager=400, admin=400)
 HOLDER_ONLY = dict(default=403, mentor=302, coordinator=302)
 ROWS.update({
     ("gatemate.board", "GET"): expect(403, mentor=200),
-    ("gatemate.requests", "GET"): expect(200, employer=403, social_enterprise=403),
-    ("gatemate.show", "GET"): expect(200, employer=403, social_enterprise=403),
+    ("gatemate.requests", "GET"): expect(200, employer=403, social_enterprise=403, payback_manager=403),
+    ("gatemate.show", "GET"): expect(200, employer=403, social_enterprise=403, payback_manager=403),
     ("gatemate.new_request", "GET"): expect(403, case_manager=200),
     ("gatemate.new_request", "POST"): expect(403, case_manager=400),
     **{(f"gatemate.{name}", "GET"): expect(**CASE_MANAGING_PAGE) for name in ("edit", "release", "cancel")},
@@ -248,10 +248,28 @@ REPORT_ACCESS = {
     "distance": dict(admin=200, case_manager=200),
     "pathways": dict(admin=200, case_manager=200),
 }
-ROWS.update({("reports.index", "GET"): expect(200, mentor=403)})
+ROWS.update({("reports.index", "GET"): expect(200, mentor=403, payback_manager=403)})
 for _report, _allowed in REPORT_ACCESS.items():
     ROWS[(f"reports.{_report}", "GET")] = expect(403, **_allowed)
     ROWS[(f"reports.{_report}_csv", "GET")] = expect(403, **_allowed)
+
+# ----------------------------------------------------------------------------------------------------
+# Community Payback (issue 22). The public pages need no sign-in; nominations are for payback managers
+# of the project's region (the world's project is in the payback manager's region; another region's
+# is a 404, tests/payback/test_assessment.py). An empty nomination post is a form with errors.
+PAYBACK_MANAGERS = dict(default=403, payback_manager=200)
+ROWS.update({
+    ("payback.index", "GET"): expect(200, anonymous=200),
+    ("payback.nominate", "GET"): expect(200, anonymous=200),
+    ("payback.nominate", "POST"): expect(400, anonymous=400),
+    ("payback.nomination_sent", "GET"): expect(200, anonymous=200),
+    ("payback.confirm_nomination", "GET"): expect(404, anonymous=404),
+    ("payback.confirm_nomination", "POST"): expect(404, anonymous=404),
+    ("payback.nominations", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.nomination", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.assess", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.assess", "POST"): expect(403, payback_manager=400),
+})
 
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
@@ -341,8 +359,15 @@ def build_disclosure(world: World) -> None:
     world.records["conviction"] = spent_fine(world.records["participant"])
 
 
+def build_payback(world: World) -> None:
+    from tests.factories import PaybackProjectFactory
+
+    region = world.users["payback_manager"].organisation.region
+    world.records["payback_project"] = PaybackProjectFactory(region=region)
+
+
 WORLD_BUILDERS = [build_foundation, build_participants, build_alliance, build_opportunities, build_gatemate,
-                  build_referrals, build_disclosure]
+                  build_referrals, build_disclosure, build_payback]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -363,6 +388,7 @@ URL_ARGUMENTS = {
     "document_id": lambda w: w.records["referral_document"].id,
     "action": lambda w: "acknowledge",
     "conviction_id": lambda w: w.records["conviction"].id,
+    "project_id": lambda w: w.records["payback_project"].id,
 }
 
 

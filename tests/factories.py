@@ -27,6 +27,7 @@ from marketplace.extensions import db
 from marketplace.gatemate.models import GatemateRequest, MentorProfile, RequestEvent
 from marketplace.opportunities.models import Opportunity
 from marketplace.participants.models import ConsentRecord, NeedsAssessment, Participant
+from marketplace.payback.models import PaybackProject
 from marketplace.reference import PATHWAYS
 from marketplace.referrals.models import Referral, ReferralDocument
 from tests.helpers import TEST_PASSWORD
@@ -37,6 +38,7 @@ KIND_FOR_ROLE = {
     Role.SOCIAL_ENTERPRISE: OrganisationKind.SOCIAL_ENTERPRISE,
     Role.COORDINATOR: OrganisationKind.MENTORING,
     Role.MENTOR: OrganisationKind.MENTORING,
+    Role.PAYBACK_MANAGER: OrganisationKind.PROVIDER,
 }
 
 
@@ -427,3 +429,28 @@ def referral_document(referral, kind: str = "cv", content: bytes = b"%PDF-1.4 a 
     db.session.add(document)
     db.session.flush()
     return document
+
+
+# ----------------------------------------------------------------------------------------------------
+# Community Payback
+class PaybackProjectFactory(Base):
+    """A confirmed nomination waiting for assessment, in the North West (the factories' region)."""
+
+    class Meta:
+        model = PaybackProject
+
+    reference = factory.Sequence(lambda n: f"CP-T{n:05d}")
+    status = "submitted"
+    title = factory.Sequence(lambda n: f"Clear the towpath, stretch {n}")
+    description = "Cut back brambles and clear litter along half a mile of towpath."
+    benefit = "Walkers, cyclists and the primary school that uses the path."
+    town = "Preston"
+    postcode = "PR1 8JP"
+    region = "North West"
+    toilets_nearby = "yes"
+    step_free_access = "no"
+    nominator_name = factory.Sequence(lambda n: f"Nominator {n}")
+    nominator_email = factory.Sequence(lambda n: f"nominator{n}@test.example")
+    created_at = factory.LazyFunction(clock.now)
+    confirmed_at = factory.LazyFunction(clock.now)
+    scores = factory.LazyFunction(dict)

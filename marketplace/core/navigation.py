@@ -52,6 +52,8 @@ def navigation_items() -> list[dict]:
         items.append(_item("Requests", "gatemate.requests", "/gatemate/requests"))
         items.append(_item("Mentors", "gatemate.mentors", "/gatemate/mentors"))
         items.append(_item("Coverage", "gatemate.coverage", "/gatemate/coverage"))
+    if current_user.role == Role.PAYBACK_MANAGER:
+        items.append(_item("Nominations", "payback.nominations", "/community-payback/nominations"))
     if current_user.role in REPORT_ROLES:
         items.append(_item("Reports", "reports.index", "/reports"))
     if current_user.organisation is not None:

@@ -22,6 +22,7 @@ class Role(StrEnum):
     SOCIAL_ENTERPRISE = "social_enterprise"
     COORDINATOR = "coordinator"
     MENTOR = "mentor"
+    PAYBACK_MANAGER = "payback_manager"
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ ROLE_LABELS = {
     Role.SOCIAL_ENTERPRISE: "Social enterprise",
     Role.COORDINATOR: "Mentoring coordinator",
     Role.MENTOR: "Gatemate mentor",
+    Role.PAYBACK_MANAGER: "Community Payback manager",
 }
 
 
@@ -75,7 +77,7 @@ class ProviderType(StrEnum):
 ROLES_BY_KIND: dict[OrganisationKind, tuple[Role, ...]] = {
     OrganisationKind.EMPLOYER: (Role.EMPLOYER,),
     OrganisationKind.SOCIAL_ENTERPRISE: (Role.SOCIAL_ENTERPRISE,),
-    OrganisationKind.PROVIDER: (Role.CASE_MANAGER,),
+    OrganisationKind.PROVIDER: (Role.CASE_MANAGER, Role.PAYBACK_MANAGER),
     OrganisationKind.MENTORING: (Role.COORDINATOR, Role.MENTOR),
 }
 

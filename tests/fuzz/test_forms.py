@@ -297,6 +297,27 @@ TARGETS = [
 ]
 
 
+# Community Payback (issue 22): the public nomination, and a payback manager's assessment of a fresh project.
+def _fresh_payback_project(world: World) -> None:
+    from tests.factories import PaybackProjectFactory
+
+    world.records["payback_project"] = PaybackProjectFactory(
+        region=world.users["payback_manager"].organisation.region)
+    db.session.commit()
+
+
+TARGETS += [
+    Target("payback nomination", None, lambda w: "/community-payback/nominate",
+           lambda: _forms("payback").NominationForm,
+           _tables("payback.PaybackProject", "payback.ProjectEvent", "core.ThrottleEvent")),
+    Target("payback assessment", "payback_manager",
+           lambda w: f"/community-payback/nominations/{w.records['payback_project'].id}/assess",
+           lambda: _forms("payback").AssessmentForm, _tables("payback.PaybackProject", "payback.ProjectEvent"),
+           lambda w: [f"/community-payback/nominations/{w.records['payback_project'].id}"],
+           renew=_fresh_payback_project),
+]
+
+
 def _reset_token(world: World) -> None:
     from marketplace.core.tokens import new_token
     from tests.factories import PasswordResetTokenFactory

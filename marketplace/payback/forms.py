@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from marketplace.accounts.forms import email_field
+from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, submit
+from marketplace.payback.models import CRITERIA, DECLINE_REASONS, SCORES, YES_NO_UNSURE
+from marketplace.payback.workflow import DECISIONS
+from marketplace.reference import choices
+
+# What gov.uk asks a nominator to confirm about the work.
+RULES = {
+    "benefits_community": "The work will benefit the local community",
+    "no_paid_job": "It will not take away work someone would be paid to do",
+    "no_profit": "Nobody will make a profit from it",
+}
+
+
+def _text(label: str, max_length: int, *, required: str | None = None, hint: str | None = None) -> StringField:
+    validators = [InputRequired(required)] if required else [Optional()]
+    validators.append(Length(max=max_length, message=f"{label.removesuffix(' (optional)')} must be "
+                                                     f"{max_length} characters or fewer"))
+    return StringField(label, description=hint, widget=GovTextInput(), validators=validators)
+
+
+def _area(label: str, max_length: int, required: str, hint: str | None = None) -> TextAreaField:
+    return TextAreaField(label, description=hint, widget=GovTextArea(),
+                         validators=[InputRequired(required),
+                                     Length(max=max_length, message=f"{label} must be {max_length} characters "
+                                                                    "or fewer")])
+
+
+class NominationForm(Form):
+    title = _text("Project name", 120, required="Enter a name for the project",
+                  hint="For example, 'Clear the canal towpath at Kirkstall'")
+    description = _area("What work needs doing", 3000, "Describe the work that needs doing",
+                        hint="Say what needs doing and roughly how big the job is. Do not name anyone.")
+    benefit = _area("Who will it help", 2000, "Say who the work will help")
+    town = _text("Town or city", 100, required="Enter the town or city")
+    postcode = _text("Postcode", 10, required="Enter the postcode of the place",
+                     hint="The region is worked out from it, for example LS5 3AA")
+    toilets_nearby = RadioField("Are there toilets and handwashing nearby?", widget=Radios(),
+                                choices=choices(YES_NO_UNSURE),
+                                validators=[InputRequired("Say whether there are toilets nearby")])
+    step_free_access = RadioField("Can the place be reached without steps?", widget=Radios(),
+                                  choices=choices(YES_NO_UNSURE),
+                                  validators=[InputRequired("Say whether the place can be reached without steps")])
+    rules = SelectMultipleField("Confirm the work meets the rules", widget=Checkboxes(), choices=choices(RULES),
+                                validators=[Optional()])
+    nominator_name = _text("Your name", 200, required="Enter your name")
+    nominator_email = email_field("Your email address",
+                                  hint="We email you a link to confirm the nomination, then tell you the outcome")
+    nominator_phone = _text("Phone number (optional)", 30)
+    nominator_organisation = _text("Organisation or group you represent (optional)", 200)
+    # A field people never see (it is hidden), which automated form-fillers fill in.
+    website = StringField("Leave this empty", validators=[Optional()])
+    submit = submit("Send nomination")
+
+
+class ConfirmForm(Form):
+    submit = submit("Confirm nomination")
+
+
+def _score_field(label: str) -> RadioField:
+    return RadioField(label, widget=Radios(), choices=choices(SCORES), validators=[Optional()])
+
+
+class AssessmentForm(Form):
+    score_duration = _score_field(CRITERIA["duration"])
+    score_scale = _score_field(CRITERIA["scale"])
+    score_skills = _score_field(CRITERIA["skills"])
+    score_value = _score_field(CRITERIA["value"])
+    score_supervision = _score_field(CRITERIA["supervision"])
+    score_safety = _score_field(CRITERIA["safety"])
+    decision = RadioField("Decision", widget=Radios(), choices=choices(DECISIONS),
+                          validators=[InputRequired("Choose a decision")])
+    vote_opens_on = GovDateField("Vote opens", called="The date the vote opens",
+                                 description="Only for a shortlisted project. For example, 27 3 2027")
+    vote_closes_on = GovDateField("Vote closes", called="The date the vote closes",
+                                  description="Only for a shortlisted project")
+    reason = RadioField("Reason for declining", widget=Radios(), choices=choices(DECLINE_REASONS),
+                        validators=[Optional()])
+    note = TextAreaField("Note to the nominator (optional)", widget=GovTextArea(),
+                         description="Sent to the nominator with the decision. Needed when the reason is "
+                                     "'another reason'.",
+                         validators=[Optional(), Length(max=1000, message="The note must be 1000 characters or fewer")])
+    submit = submit("Save decision")
+
+    def scores(self) -> dict[str, str]:
+        return {name: getattr(self, f"score_{name}").data for name in CRITERIA
+                if getattr(self, f"score_{name}").data}

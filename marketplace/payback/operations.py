@@ -1,0 +1,238 @@
+"""Every write of Community Payback: nominations made and confirmed, assessments, votes.
+
+Public steps (nominate, vote) are throttled per network address with core/throttle.py, refuse what
+a form-filling robot sends (the hidden field), and count only once the person confirms by email.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from marketplace.accounts.models import Organisation, User, UserStatus
+from marketplace.core import clock, throttle
+from marketplace.core.exceptions import Problems, Refused
+from marketplace.core.filters import govuk_date
+from marketplace.core.links import path_for
+from marketplace.core.operations import notify, queue_email, record_audit
+from marketplace.core.roles import Role
+from marketplace.core.tokens import hash_token, new_token
+from marketplace.extensions import db
+from marketplace.participants.operations import POSTCODE, normalise_postcode
+from marketplace.payback.forms import RULES
+from marketplace.payback.models import CRITERIA, DECLINE_REASONS, SCORES, YES_NO_UNSURE, PaybackProject, Status
+from marketplace.payback.regions import region_for_postcode
+from marketplace.payback.workflow import DECISIONS, record_event, transition
+
+NOMINATION_BUCKET = "payback-nomination"
+NOMINATIONS_PER_ADDRESS = 5  # per hour
+CONFIRMATION_LIFETIME = timedelta(days=7)
+REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+THROTTLE_WINDOW = timedelta(hours=1)
+
+
+@dataclass
+class NominationDetails:
+    title: str = ""
+    description: str = ""
+    benefit: str = ""
+    town: str = ""
+    postcode: str = ""
+    toilets_nearby: str = ""
+    step_free_access: str = ""
+    rules: tuple[str, ...] = ()
+    nominator_name: str = ""
+    nominator_email: str = ""
+    nominator_phone: str = ""
+    nominator_organisation: str = ""
+
+
+def nomination_problems(details: NominationDetails) -> Problems:
+    """Every rule a nomination breaks that its form's fields cannot see on their own."""
+    problems = Problems()
+    postcode = normalise_postcode(details.postcode or "")
+    if postcode and POSTCODE.match(postcode):
+        problems.check(region_for_postcode(postcode) is not None,
+                       "Enter a postcode in England or Wales: Community Payback here covers those two nations",
+                       field="postcode")
+    elif postcode:
+        problems.add("Enter a real postcode, like LS5 3AA", field="postcode")
+    missing = [label for key, label in RULES.items() if key not in (details.rules or ())]
+    if missing:
+        problems.add("Confirm the work meets every rule: " + "; ".join(label.lower() for label in missing),
+                     field="rules")
+    for name in ("toilets_nearby", "step_free_access"):
+        value = getattr(details, name)
+        if value and value not in YES_NO_UNSURE:
+            problems.add("Choose yes, no or not sure", field=name)
+    return problems
+
+
+def check_nomination(details: NominationDetails) -> None:
+    """Raise Refused with every problem of a nomination (writes nothing)."""
+    nomination_problems(details).raise_any()
+
+
+def nominate(details: NominationDetails, address: str, *, robot: bool = False) -> PaybackProject | None:
+    """Record a public nomination and email the nominator a link to confirm it; it counts (and a
+    payback manager sees it) only once confirmed. Returns None, storing nothing, when the hidden
+    field was filled in (a robot); the page then reads as for anyone else."""
+    key = address or "unknown"
+    if throttle.is_blocked(NOMINATION_BUCKET, key, NOMINATIONS_PER_ADDRESS, THROTTLE_WINDOW):
+        raise Refused("Several nominations have been sent from your connection in the last hour. "
+                      "Try again in an hour.")
+    check_nomination(details)
+    throttle.count_attempt(NOMINATION_BUCKET, key, NOMINATIONS_PER_ADDRESS, THROTTLE_WINDOW)
+    if robot:
+        return None
+    postcode = normalise_postcode(details.postcode)
+    token, token_hash = new_token()
+    project = PaybackProject(
+        reference=_new_reference(), status=Status.UNCONFIRMED, title=details.title.strip(),
+        description=details.description.strip(), benefit=details.benefit.strip(), town=details.town.strip(),
+        postcode=postcode, region=region_for_postcode(postcode), toilets_nearby=details.toilets_nearby,
+        step_free_access=details.step_free_access, nominator_name=details.nominator_name.strip(),
+        nominator_email=details.nominator_email.strip().lower(),
+        nominator_phone=(details.nominator_phone or "").strip(),
+        nominator_organisation=(details.nominator_organisation or "").strip(), confirm_token_hash=token_hash,
+        created_at=clock.now(), scores={})
+    db.session.add(project)
+    db.session.flush()
+    record_event(project, "nominate", None)
+    link = current_app.config["PUBLIC_URL"] + path_for("payback.confirm_nomination", token=token)
+    queue_email(project.nominator_email, f"Confirm your Community Payback nomination {project.reference}",
+                f"Dear {project.nominator_name},\n\nThank you for nominating '{project.title}' in {project.town}.\n\n"
+                f"Use this link within 7 days to confirm the nomination. It does not count until you do:\n\n{link}\n\n"
+                "If you did not nominate a project, ignore this email and nothing will happen.")
+    record_audit("payback.nominated", project, detail=project.reference)
+    return project
+
+
+def find_unconfirmed(token: str) -> PaybackProject | None:
+    project = db.session.scalar(select(PaybackProject).where(PaybackProject.confirm_token_hash == hash_token(token)))
+    if project is None or project.status != Status.UNCONFIRMED:
+        return None
+    if project.created_at + CONFIRMATION_LIFETIME < clock.now():
+        return None
+    return project
+
+
+def confirm_nomination(token: str) -> PaybackProject:
+    """The nominator's emailed link: the nomination now counts. Tells them its reference and the
+    payback managers of its region that it waits for them."""
+    project = find_unconfirmed(token)
+    if project is None:
+        raise Refused("This link has been used or has expired. Nominate the project again if you need to.")
+    transition(project, "confirm", None)
+    project.confirmed_at = clock.now()
+    project.confirm_token_hash = None
+    queue_email(project.nominator_email, f"Nomination {project.reference} received",
+                f"Dear {project.nominator_name},\n\nYour nomination '{project.title}' is confirmed. Its reference "
+                f"is {project.reference}.\n\nA payback manager for {project.region} will assess it against the "
+                "published criteria. We will email you whether the work can be done and when it could start.")
+    link = path_for("payback.nomination", project_id=project.id)
+    for manager in _managers_in(project.region):
+        notify(manager, f"New Community Payback nomination {project.reference}: {project.title}", link)
+    record_audit("payback.confirmed", project, detail=project.reference)
+    return project
+
+
+@dataclass
+class Assessment:
+    decision: str = ""
+    scores: dict | None = None
+    reason: str = ""
+    note: str = ""
+    vote_opens_on: date | None = None
+    vote_closes_on: date | None = None
+
+
+def assessment_problems(project: PaybackProject, assessment: Assessment) -> Problems:
+    problems = Problems()
+    scores = assessment.scores or {}
+    decision = assessment.decision
+    if decision in ("shortlist", "accept"):
+        for name, label in CRITERIA.items():
+            if scores.get(name) not in SCORES:
+                problems.add(f"Score '{label.split(':')[0]}' from 1 to 5", field=f"score_{name}")
+    if decision == "decline" and problems.check(assessment.reason in DECLINE_REASONS,
+                                                "Choose the reason for declining", field="reason"):
+        problems.check(assessment.reason != "other" or bool((assessment.note or "").strip()),
+                       "Explain the reason in the note to the nominator", field="note")
+    if decision == "shortlist":
+        today = clock.today()
+        opens, closes = assessment.vote_opens_on, assessment.vote_closes_on
+        if problems.check(opens is not None, "Enter the date the vote opens", field="vote_opens_on"):
+            problems.check(opens >= today, "The vote cannot open before today", field="vote_opens_on")
+        if problems.check(closes is not None, "Enter the date the vote closes", field="vote_closes_on"):
+            problems.check(opens is None or closes >= opens, "The vote must close on or after the day it opens",
+                           field="vote_closes_on")
+    if decision and decision not in DECISIONS:
+        problems.add("Choose a decision", field="decision")
+    return problems
+
+
+def check_assessment(project: PaybackProject, assessment: Assessment) -> None:
+    assessment_problems(project, assessment).raise_any()
+
+
+def assess(project: PaybackProject, manager: User, assessment: Assessment) -> PaybackProject:
+    """A payback manager's decision on a nomination: scores, then shortlist (with the vote's dates),
+    accept, or decline with a coded reason. The nominator is told by email."""
+    check_assessment(project, assessment)
+    reason = assessment.reason if assessment.decision == "decline" else ""
+    note = (assessment.note or "").strip()
+    transition(project, assessment.decision, manager, reason=reason, note=note)
+    if assessment.decision != "decline":
+        project.scores = {name: assessment.scores[name] for name in CRITERIA}
+    if assessment.decision == "shortlist":
+        project.vote_opens_on, project.vote_closes_on = assessment.vote_opens_on, assessment.vote_closes_on
+    project.decision_reason = reason
+    project.decision_note = note
+    project.decided_at = clock.now()
+    queue_email(project.nominator_email, f"Your Community Payback nomination {project.reference}",
+                _outcome_email(project))
+    record_audit(f"payback.{assessment.decision}", project, actor=manager, detail=reason)
+    return project
+
+
+def _outcome_email(project: PaybackProject) -> str:
+    opening = f"Dear {project.nominator_name},\n\n"
+    if project.status == Status.SHORTLISTED:
+        text = (f"'{project.title}' has been shortlisted. The public can vote for it from "
+                f"{govuk_date(project.vote_opens_on)} to {govuk_date(project.vote_closes_on)}; the projects with "
+                "the most votes are done first.")
+    elif project.status == Status.ACCEPTED:
+        text = (f"'{project.title}' has been accepted. A payback manager will arrange supervised sessions; "
+                "we will tell you when work starts.")
+    else:
+        text = (f"We cannot take on '{project.title}': {DECLINE_REASONS[project.decision_reason].lower()}.")
+    note = f"\n\n{project.decision_note}" if project.decision_note else ""
+    return f"{opening}{text}{note}\n\nReference: {project.reference}"
+
+
+def _managers_in(region: str) -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(Organisation, User.organisation_id == Organisation.id)
+        .where(User.role == Role.PAYBACK_MANAGER, User.status == UserStatus.ACTIVE, Organisation.region == region)
+    ))
+
+
+def _new_reference() -> str:
+    while True:
+        reference = "CP-" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
+        if db.session.scalar(select(PaybackProject.id).where(PaybackProject.reference == reference)) is None:
+            return reference
+
+
+def voter_hash(email: str) -> str:
+    """A keyed hash of an email address: the same person always gets the same value, and the value
+    cannot be turned back into the address without the server's secret key."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
