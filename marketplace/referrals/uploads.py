@@ -1,21 +1,43 @@
 """CVs and disclosure letters: PDF or Word only, checked by what the file contains (not its name),
-size-limited, and stored outside the web root under a random name."""
+size-limited, and stored outside the web root under a random name.
+
+What is accepted, and why each check is there (the findings of an outside test, issue 19):
+- PDF: parses with pypdf (its structure, with pypdf's decompression caps lowered to ours) and has no
+  HTML in it (a PDF/HTML polyglot would render as a page if a browser were ever made to sniff it).
+- Word (.docx): a zip whose members are checked from the central directory BEFORE any is read —
+  at most MAX_MEMBERS members, MAX_UNCOMPRESSED bytes in all, no member compressed more than
+  MAX_RATIO to 1, none encrypted, none an archive or OLE file of its own — then read in chunks
+  with the running total checked again (a lying header cannot inflate past the limit). Its
+  [Content_Types].xml and word/document.xml must parse as XML (no DTD, so no entity bombs) and
+  say WordprocessingML; macro-enabled content or a VBA project is refused.
+- Word 97-2003 (.doc): parses as an OLE compound file with a WordDocument stream and has no
+  macros (no Macros or VBA storage) and no embedded objects.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import os
+import re
 import secrets
 import zipfile
 from pathlib import Path
 
+import olefile
+import pypdf
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from flask import current_app
 from werkzeug.utils import secure_filename
 
 from marketplace.core.exceptions import Refused
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_UNCOMPRESSED = 50 * 1024 * 1024  # every member of a Word document together, inflated
+MAX_RATIO = 100  # inflated size to compressed size, per member (ordinary XML is 5-20 to 1)
+MAX_MEMBERS = 1000
+CHUNK = 64 * 1024
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -23,28 +45,130 @@ CONTENT_TYPES = {
 }
 NAMES = {"pdf": "PDF", "docx": "Word", "doc": "Word"}
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_SIGNATURE = b"PK\x03\x04"
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+WORD_NAMESPACE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+HTML_MARKERS = re.compile(rb"<\s*(html|script|body|iframe|svg|object|embed)\b", re.IGNORECASE)
 
 
-def detect(data: bytes) -> str | None:
-    """'pdf', 'docx' or 'doc' when the bytes really are one of those; None otherwise."""
+class NotAccepted(Exception):
+    """The file is not a PDF or Word document we accept; the message says why, for the user."""
+
+
+def inspect(data: bytes) -> str:
+    """'pdf', 'docx' or 'doc', or raise NotAccepted with the reason."""
     if data.startswith(b"%PDF-"):
+        _check_pdf(data)
         return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-                if "word/document.xml" in names and "[Content_Types].xml" in names:
-                    types = archive.read("[Content_Types].xml")
-                    if b"wordprocessingml" in types and b"macroEnabled" not in types:
-                        return "docx"
-        # A damaged archive, a missing member, an encrypted member (RuntimeError) or a compression method
-        # zipfile cannot read (NotImplementedError): none of them is a Word document we can accept.
-        except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError):
-            return None
-        return None
-    if data.startswith(OLE_SIGNATURE) and "WordDocument".encode("utf-16-le") in data[:1_000_000]:
+    if data.startswith(ZIP_SIGNATURE):
+        _check_docx(data)
+        return "docx"
+    if data.startswith(OLE_SIGNATURE):
+        _check_doc(data)
         return "doc"
-    return None
+    raise NotAccepted("must be a PDF or a Word document")
+
+
+def _check_pdf(data: bytes) -> None:
+    if HTML_MARKERS.search(data):
+        raise NotAccepted("must be a PDF or a Word document (this PDF has web page code in it)")
+    caps = {name: MAX_UNCOMPRESSED for name in (
+        "zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
+        "jbig2_maximum_output_length", "array_based_stream_maximum_output_length",
+        "maximum_declared_stream_length")}
+    try:
+        with pypdf.apply_configuration(**caps):
+            reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise NotAccepted("must not be password-protected")
+            if len(reader.pages) < 1:
+                raise NotAccepted("must be a PDF or a Word document (this PDF has no pages)")
+    except NotAccepted:
+        raise
+    except Exception as error:  # pypdf raises many kinds (and plain ValueError/KeyError) on a broken file
+        raise NotAccepted("must be a PDF or a Word document (this PDF is damaged)") from error
+
+
+def _check_docx(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise NotAccepted("must be a PDF or a Word document") from error
+    with archive:
+        members = archive.infolist()
+        # Everything below is decided from the central directory, before a single member is inflated.
+        if len(members) > MAX_MEMBERS:
+            raise NotAccepted("must be a PDF or a Word document (this archive has too many parts)")
+        if sum(member.file_size for member in members) > MAX_UNCOMPRESSED:
+            raise NotAccepted("is too large once unpacked (a Word document must unpack to under 50 MB)")
+        for member in members:
+            if member.flag_bits & 0x1:
+                raise NotAccepted("must not be password-protected")
+            if member.file_size > MAX_RATIO * max(member.compress_size, 1) and member.file_size > CHUNK:
+                raise NotAccepted("is too large once unpacked (it is compressed suspiciously well)")
+        names = {member.filename for member in members}
+        if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+            raise NotAccepted("must be a PDF or a Word document")
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise NotAccepted("must not contain macros (save it as a .docx without macros, or as a PDF)")
+        inflated = 0
+        for member in members:
+            inflated = _check_member(archive, member, inflated)
+        content_types = _xml_root(archive, "[Content_Types].xml")
+        main_types = {element.get("ContentType", "") for element in content_types.iter()
+                      if element.get("PartName", "").lower() == "/word/document.xml"}
+        all_types = " ".join(element.get("ContentType", "") for element in content_types.iter())
+        if "macroenabled" in all_types.lower():
+            raise NotAccepted("must not contain macros (save it as a .docx without macros, or as a PDF)")
+        if WORD_MAIN not in main_types:
+            raise NotAccepted("must be a PDF or a Word document")
+        if _xml_root(archive, "word/document.xml").tag != WORD_NAMESPACE + "document":
+            raise NotAccepted("must be a PDF or a Word document")
+
+
+def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, inflated: int) -> int:
+    """Read one member in chunks, counting what it really inflates to; refuse an archive inside."""
+    try:
+        with archive.open(member) as stream:
+            first = True
+            while chunk := stream.read(CHUNK):
+                if first and (chunk.startswith(ZIP_SIGNATURE) or chunk.startswith(OLE_SIGNATURE)):
+                    raise NotAccepted("must not have other files embedded in it (save it as a PDF)")
+                first = False
+                inflated += len(chunk)
+                if inflated > MAX_UNCOMPRESSED:
+                    raise NotAccepted("is too large once unpacked (a Word document must unpack to under 50 MB)")
+    # A damaged member or CRC (BadZipFile), an encryption zipfile noticed (RuntimeError), a compression
+    # method it cannot read (NotImplementedError), a truncated stream (EOFError, zlib.error as OSError).
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError) as error:
+        raise NotAccepted("must be a PDF or a Word document (this file is damaged)") from error
+    return inflated
+
+
+def _xml_root(archive: zipfile.ZipFile, name: str):
+    """Parse a member as XML while streaming it; refuses DTDs and entities (defusedxml)."""
+    try:
+        with archive.open(name) as stream:
+            for _event, element in iterparse(stream, events=("start",), forbid_dtd=True):
+                return element
+    except (DefusedXmlException, SyntaxError, zipfile.BadZipFile, OSError, EOFError) as error:
+        raise NotAccepted("must be a PDF or a Word document (this Word document is damaged)") from error
+    raise NotAccepted("must be a PDF or a Word document")
+
+
+def _check_doc(data: bytes) -> None:
+    try:
+        document = olefile.OleFileIO(data)
+    except (OSError, ValueError, IndexError, olefile.olefile.OleFileError) as error:
+        raise NotAccepted("must be a PDF or a Word document (this Word document is damaged)") from error
+    with document:
+        if not document.exists("WordDocument"):
+            raise NotAccepted("must be a PDF or a Word document")
+        streams = ["/".join(path).lower() for path in document.listdir(streams=True, storages=True)]
+        if any(path.startswith("macros") or "vba" in path for path in streams):
+            raise NotAccepted("must not contain macros (save it as a .docx without macros, or as a PDF)")
+        if any(path.startswith("objectpool") for path in streams):
+            raise NotAccepted("must not have other files embedded in it (save it as a PDF)")
 
 
 def upload_dir() -> Path:
@@ -66,9 +190,10 @@ def check_and_store(upload, label: str) -> dict:
         raise Refused(f"The {label} file is empty", field=field)
     if len(data) > MAX_BYTES:
         raise Refused(f"The {label} must be smaller than 5 MB", field=field)
-    kind = detect(data)
-    if kind is None:
-        raise Refused(f"The {label} must be a PDF or a Word document", field=field)
+    try:
+        kind = inspect(data)
+    except NotAccepted as reason:
+        raise Refused(f"The {label} {reason}", field=field) from None
     name = secure_filename(upload.filename or "")[:100]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension and extension in CONTENT_TYPES and NAMES[extension] != NAMES[kind]:

@@ -5,7 +5,6 @@ a refused upload leaves no row and no file behind."""
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,18 +15,15 @@ from sqlalchemy import func, select
 from marketplace.core import clock
 from marketplace.extensions import db
 from marketplace.referrals.models import Referral, ReferralDocument
+from tests import documents
 from tests.access import build_world
 from tests.helpers import sign_in_client
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = documents.pdf()
 
 
-def docx(content_types: bytes = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", b'<Types><Override ContentType="' + content_types + b'"/></Types>')
-        archive.writestr("word/document.xml", b"<w:document/>")
-    return buffer.getvalue()
+def docx(main: str = documents.WORD_MAIN) -> bytes:
+    return documents.docx(main)
 
 
 @pytest.fixture
@@ -80,8 +76,8 @@ REFUSED = [
                  id="word-named-pdf"),
     pytest.param({"cv": (PDF, "cv.docx")}, "The CV's name says Word but the file is a PDF document",
                  id="pdf-named-word"),
-    pytest.param({"cv": (docx(b"application/vnd.ms-word.document.macroEnabled.main+xml"), "cv.docx")},
-                 "The CV must be a PDF or a Word document", id="macro-enabled-word"),
+    pytest.param({"cv": (docx(documents.MACRO_MAIN), "cv.docx")},
+                 "The CV must not contain macros", id="macro-enabled-word"),
     pytest.param({"cv": (b"PK\x03\x04 not really a zip", "cv.docx")}, "The CV must be a PDF or a Word document",
                  id="broken-zip"),
     pytest.param({"cv": (PDF, "cv.pdf"), "disclosure_letter": (b"plain text", "letter.txt")},

@@ -10,6 +10,7 @@ import pytest
 from marketplace.core import clock
 from marketplace.extensions import db
 from marketplace.referrals.models import Referral
+from tests.documents import pdf  # noqa: F401 - the referral tests import it from here
 from tests.factories import ConsentRecordFactory, OpportunityFactory, ParticipantFactory, ReferralFactory, UserFactory
 
 
@@ -51,5 +52,3 @@ def make_parties(app):
     return _make
 
 
-def pdf(text: str = "a CV") -> bytes:
-    return b"%PDF-1.4\n" + text.encode() + b"\n%%EOF\n"

@@ -5,7 +5,6 @@ document row, no file."""
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 from sqlalchemy import func, select
@@ -15,20 +14,14 @@ from marketplace.core.exceptions import Refused
 from marketplace.extensions import db
 from marketplace.referrals import operations, uploads
 from marketplace.referrals.models import Referral, ReferralDocument
+from tests import documents
 from tests.factories import OpportunityFactory
 from tests.helpers import sign_in_client
 from tests.referrals.conftest import community_participant, pdf
 
 
 def docx(macros: bool = False) -> bytes:
-    buffer = io.BytesIO()
-    kind = "application/vnd.ms-word.document.macroEnabled.main+xml" if macros else \
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", f'<Types><Override PartName="/word/document.xml" ContentType="{kind}"/>'
-                                                "</Types>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
+    return documents.docx(documents.MACRO_MAIN if macros else documents.WORD_MAIN)
 
 
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program cannot be run"
@@ -40,7 +33,7 @@ REFUSED = [
     ("renamed executable", EXECUTABLE, "cv.pdf", "must be a PDF or a Word document"),
     ("renamed executable as Word", EXECUTABLE, "cv.docx", "must be a PDF or a Word document"),
     ("zip that is not Word", b"PK\x03\x04" + b"\x00" * 60, "cv.docx", "must be a PDF or a Word document"),
-    ("macro-enabled Word", docx(macros=True), "cv.docx", "must be a PDF or a Word document"),
+    ("macro-enabled Word", docx(macros=True), "cv.docx", "must not contain macros"),
     ("too big", b"%PDF-1.4\n" + b"0" * uploads.MAX_BYTES, "cv.pdf", "smaller than 5 MB"),
     ("empty", b"", "cv.pdf", "is empty"),
     ("PDF named as Word", pdf(), "cv.docx", "name says Word but the file is a PDF"),
@@ -49,6 +42,26 @@ REFUSED = [
     ("Windows path", pdf(), "..\\..\\static\\cv.pdf", "plain name"),
     ("hidden file", pdf(), ".htaccess", "plain name"),
     ("NUL byte", pdf(), "cv.pdf\x00.exe", "plain name"),
+    # The outside test's hostile uploads (issue 19)
+    ("zip bomb", documents.zip_bomb(200 * documents.MEGABYTE), "cv.docx", "too large once unpacked"),
+    ("zip bomb in the document", documents.zip_bomb(60 * documents.MEGABYTE, member="word/document.xml"),
+     "cv.docx", "too large once unpacked"),
+    ("zip bomb with lying sizes", documents.lying_zip_bomb(200 * documents.MEGABYTE), "cv.docx", "damaged"),
+    ("encrypted Word", documents.encrypted_docx(), "cv.docx", "password-protected"),
+    ("Word with a document inside", documents.docx(extra={"word/embeddings/sheet.xlsx": documents.docx()}),
+     "cv.docx", "embedded"),
+    ("Word with a VBA project", documents.docx(extra={"word/vbaProject.bin": b"x"}), "cv.docx", "macros"),
+    ("Word with an entity bomb", documents.entity_bomb_docx(), "cv.docx", "damaged"),
+    ("Word without WordprocessingML", documents.docx(document="<document/>"), "cv.docx", "must be a PDF or a Word"),
+    ("fake OLE .doc", documents.FAKE_OLE_DOC, "cv.doc", "damaged"),
+    ("OLE without WordDocument", documents.ole_word().replace("WordDocument".encode("utf-16-le"),
+                                                              "WordDocumenX".encode("utf-16-le")),
+     "cv.doc", "must be a PDF or a Word"),
+    (".doc with macros", documents.ole_word(storages={"Macros": {"PROJECT": b"x", "VBA": b"y"}}), "cv.doc", "macros"),
+    (".doc with an embedded object", documents.ole_word(storages={"ObjectPool": {"Ole": b"x"}}), "cv.doc",
+     "embedded"),
+    ("PDF/HTML polyglot", documents.pdf_html_polyglot(), "cv.pdf", "web page code"),
+    ("damaged PDF", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n", "cv.pdf", "damaged"),
 ]
 
 
@@ -93,6 +106,7 @@ def test_refused_uploads_store_nothing(app, referable, label, content, filename,
     (docx(), "cv.docx", "cv.docx",
      "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     (pdf(), "cv", "cv.pdf", "application/pdf"),  # no extension: named after what it is
+    (documents.ole_word(streams={"1Table": b"t"}), "old cv.doc", "old_cv.doc", "application/msword"),
 ])
 def test_pdf_and_word_are_stored_outside_the_web_root_under_a_random_name(app, referable, content, filename,
                                                                          kept_name, content_type):
