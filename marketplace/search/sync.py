@@ -3,16 +3,22 @@
 `queue()` writes an index task in the caller's transaction. After that transaction commits,
 `apply_pending()` runs: it takes the index's write lock, reads the tasks after the index's cursor,
 re-reads each record from the database, updates or deletes its document, and moves the cursor. If
-the lock is busy (another worker or the CLI is writing) it gives up at once: the tasks stay in the
-log and the next sync anywhere applies them. Nothing here ever raises into a user's request.
+the lock is busy (another worker or the CLI is writing), it waits a moment for it; if it is still
+busy, a short-lived background thread in the same process keeps trying, backing off, until the tasks
+are applied. The writer holding the lock may have read the tasks before ours committed, so nobody
+can assume it will apply them: on one machine with no follower (`make run`), giving up would leave
+the change unsearchable until some later write. Nothing here ever raises into a user's request.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 from whoosh.index import LockError
@@ -31,6 +37,10 @@ log = logging.getLogger(__name__)
 # than this are applied again on the next sync in case an older one commits late (PostgreSQL).
 RECHECK_MARGIN = timedelta(minutes=5)
 DIRTY = "search_dirty"
+# After a commit, how long the request itself waits for a busy index lock (an apply holds it for
+# milliseconds), and how the background catch-up then backs off between tries.
+WAIT_AFTER_COMMIT = 0.5
+CATCH_UP_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 
 
 def queue(entity: str, entity_id: int) -> None:
@@ -41,14 +51,16 @@ def queue(entity: str, entity_id: int) -> None:
     db.session.info[DIRTY] = True
 
 
-def apply_pending(*, wait: float = 0, limit: int = 20_000) -> dict[str, int]:
-    """Apply the tasks each index has not yet applied. Returns how many documents changed per index
-    (-1 when that index's lock was busy and nothing was done)."""
+def apply_pending(*, wait: float = 0, limit: int = 20_000, only: set[str] | None = None) -> dict[str, int]:
+    """Apply the tasks each index (or each of `only`) has not yet applied. Returns how many documents
+    changed per index (-1 when that index's lock stayed busy for `wait` seconds and nothing was done)."""
     generation = store.current_generation()
     if generation is None:
         return {}
     changed: dict[str, int] = {}
     for name in SCHEMAS:
+        if only is not None and name not in only:
+            continue
         try:
             changed[name] = _apply_to(name, generation, wait=wait, limit=limit)
         except LockError:
@@ -59,7 +71,7 @@ def apply_pending(*, wait: float = 0, limit: int = 20_000) -> dict[str, int]:
 def _apply_to(name: str, generation, *, wait: float, limit: int) -> int:
     index_dir = generation / name
     whoosh_index = store.open_index(name, generation)
-    writer = whoosh_index.writer(timeout=wait) if wait else _writer_now(whoosh_index)
+    writer = whoosh_index.writer(timeout=wait, delay=0.02) if wait else _writer_now(whoosh_index)
     try:
         cursor = store.read_cursor(index_dir)
         entities = [source.entity for source in source_for_index(name)]
@@ -197,9 +209,63 @@ def _after_commit(session) -> None:
     if not session.info.pop(DIRTY, False):
         return
     try:
-        apply_pending()
+        busy = {name for name, changed in apply_pending(wait=WAIT_AFTER_COMMIT).items() if changed < 0}
     except Exception:  # noqa: BLE001 - the change is committed; the index catches up on the next sync
         log.exception("applying index tasks after commit failed; `flask search sync` will catch up")
+        return
+    if busy:
+        catch_up_later(busy)
+
+
+_catch_up_lock = threading.Lock()
+_catch_up: dict[str, object] = {"thread": None, "wanted": set()}
+
+
+def catch_up_later(names: set[str]) -> threading.Thread:
+    """Apply the pending tasks of `names` from a background thread, retrying while the lock is busy.
+    One such thread per process at a time; a later request for more indexes joins the running one."""
+    app = current_app._get_current_object()
+    with _catch_up_lock:
+        _catch_up["wanted"] |= set(names)
+        running = _catch_up["thread"]
+        if running is not None and running.is_alive():
+            return running
+        thread = threading.Thread(target=_catch_up_until_done, args=(app,), name="search-catch-up", daemon=True)
+        _catch_up["thread"] = thread
+        thread.start()
+        return thread
+
+
+def _catch_up_until_done(app) -> None:
+    attempt = 0
+    while True:
+        with _catch_up_lock:
+            wanted = set(_catch_up["wanted"])
+            _catch_up["wanted"] = set()
+            if not wanted:
+                _catch_up["thread"] = None
+                return
+        time.sleep(CATCH_UP_DELAYS[min(attempt, len(CATCH_UP_DELAYS) - 1)])
+        attempt += 1
+        try:
+            with app.app_context():
+                busy = {name for name, changed in apply_pending(wait=1.0, only=wanted).items() if changed < 0}
+        except Exception:  # noqa: BLE001 - a broken index or database: `search sync` reports it
+            log.exception("background apply of index tasks failed; `flask search sync` will catch up")
+            busy = set()
+        if busy:
+            with _catch_up_lock:
+                _catch_up["wanted"] |= busy
+
+
+def wait_for_catch_up(timeout: float = 30.0) -> bool:
+    """Wait for this process's background catch-up to finish (for `search sync` and tests). Returns
+    whether it finished."""
+    thread = _catch_up["thread"]
+    if thread is None:
+        return True
+    thread.join(timeout)
+    return not thread.is_alive()
 
 
 def _after_soft_rollback(session, _previous_transaction) -> None:

@@ -137,3 +137,73 @@ def test_people_for_offers_only_open_cases_even_before_the_index_hears_of_a_clos
     db.session.commit()
     assert closed.id in sync.indexed_ids("participants")
     assert [p.id for p, _ in people_for(opportunity, manager.organisation_id, clock.today())] == [kept.id]
+
+
+def test_edits_made_while_the_index_lock_is_busy_are_applied_without_a_sync(app):
+    """Four edits at once, in four threads, while another process holds the index's write lock:
+    none is lost, and once the lock is free every one is searchable with no `search sync`."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from marketplace.accounts.models import User
+    from marketplace.core.db import write_intent
+
+    employer = UserFactory(role="employer", organisation=member_organisation(3))
+    ids = [OpportunityFactory(organisation=employer.organisation, title=f"Porter {n}").id for n in range(4)]
+    employer_id = employer.id
+    db.session.commit()
+    sync.reindex()
+    start = threading.Barrier(4)
+
+    def edit(number: int) -> bool:
+        with app.app_context():
+            write_intent()
+            start.wait(timeout=30)
+            retitle(ids[number], f"Night porter {number}", db.session.get(User, employer_id))
+            return True
+
+    held = store.open_index("opportunities").writer()  # another process is writing
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            assert all(pool.map(edit, range(4)))
+        assert sync.status()["opportunities"]["pending"] == 4
+    finally:
+        held.cancel()
+    assert sync.wait_for_catch_up(timeout=60)
+    assert sync.status()["opportunities"]["pending"] == 0
+    searcher = store.searcher("opportunities")
+    assert sorted(fields["title"] for fields in searcher.all_stored_fields()) == [
+        f"Night porter {n}" for n in range(4)]
+
+
+def test_four_edits_at_once_through_the_site_are_all_searchable_in_every_worker(served_site):
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.opportunities.helpers import form_data
+
+    employer = UserFactory(role="employer", organisation=member_organisation(3))
+    manager = UserFactory(role="case_manager")
+    ids = [OpportunityFactory(organisation=employer.organisation, title=f"Porter {n}").id for n in range(4)]
+    db.session.commit()
+    sync.reindex()
+    searching = served_site.signed_in(manager)
+    editors = [served_site.signed_in(employer) for _ in range(4)]
+    served_site.warm_every_worker(searching, "/search/?q=porter")
+
+    def edit(number: int) -> int:
+        return served_site.post_form(editors[number], f"/opportunities/{ids[number]}/edit",
+                                     form_data(title=f"Night porter {number}"), allow_redirects=False).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(edit, range(4))) == [302] * 4
+    wanted = [f"Night porter {n}" for n in range(4)]
+    deadline = time.monotonic() + 30  # generous for a busy test machine; normally at once
+    while True:
+        pages = served_site.every_worker(searching, "/search/?q=porter")
+        found = {pid: sorted(titles(page.text)) for pid, page in pages.items()}
+        if all(listed == wanted for listed in found.values()) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert all(listed == wanted for listed in found.values()), found
+    assert sync.status()["opportunities"]["pending"] == 0
