@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts
     from marketplace.admin.views import bp as admin
     from marketplace.alliance.views import bp as alliance
+    from marketplace.campus.views import bp as campus
     from marketplace.core.views import bp as core
     from marketplace.disclosure.views import bp as disclosure
     from marketplace.gatemate.views import bp as gatemate
@@ -91,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.search.views import bp as search
 
     for blueprint in (core, accounts, admin, participants, alliance, opportunities, search, referrals, gatemate,
-                      disclosure, reports, payback):
+                      disclosure, reports, payback, campus):
         app.register_blueprint(blueprint)
 
 

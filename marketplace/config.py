@@ -72,6 +72,14 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password. Werkzeug's default cost: n=32768, r=8, p=1
     RESET_TOKEN_LIFETIME = timedelta(hours=1)
     INVITATION_LIFETIME = timedelta(days=7)
+    # The Virtual Campus (marketplace/campus/): a person's first-time code, their own sign-in lockout,
+    # a shorter idle time than staff (shared kiosks and in-cell laptops), and how many messages a
+    # person may send for checking in a day.
+    CAMPUS_CODE_LIFETIME = timedelta(days=14)
+    CAMPUS_IDLE_TIMEOUT = timedelta(minutes=15)
+    CAMPUS_SIGN_IN_FAILURE_LIMIT = 5
+    CAMPUS_SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
+    CAMPUS_MESSAGES_PER_DAY = 5
 
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the session, which has its own timeouts

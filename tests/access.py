@@ -22,13 +22,19 @@ VISITORS = [ANONYMOUS, *[role.value for role in Role]]
 LOGIN = "login"  # a redirect to the sign-in page
 
 
+# A person signed in to the Virtual Campus reaches only the campus and the pages named for them (the
+# campus's guard answers 403 everywhere else), so rows that do not name `person` expect 403 for them.
+PERSON_ELSEWHERE = 403
+
+
 def expect(default=None, *, anonymous=LOGIN, **by_role) -> dict[str, object]:
-    """Expected outcome per visitor: `default` for every role not named, `anonymous` for visitors."""
+    """Expected outcome per visitor: `default` for every role not named, `anonymous` for visitors
+    (and PERSON_ELSEWHERE for a Virtual Campus person unless named)."""
     unknown = set(by_role) - set(VISITORS)
     assert not unknown, f"unknown visitors {unknown}"
     table = {ANONYMOUS: anonymous}
     for role in Role:
-        table[role.value] = by_role.get(role.value, default)
+        table[role.value] = by_role.get(role.value, PERSON_ELSEWHERE if role == Role.PERSON else default)
     assert all(value is not None for value in table.values()), f"incomplete row: {table}"
     return table
 
@@ -40,18 +46,18 @@ ORG_ADMINS = {"admin": 403, "mentor": 403}
 # ----------------------------------------------------------------------------------------------------
 # Foundation: core pages, accounts, admin
 ROWS: dict[tuple[str, str], dict[str, object]] = {
-    ("core.start", "GET"): expect(302, anonymous=200),
-    ("core.home", "GET"): expect(200, admin=302),
-    ("core.notifications", "GET"): expect(200),
-    ("core.accessibility", "GET"): expect(200, anonymous=200),
-    ("core.privacy", "GET"): expect(200, anonymous=200),
-    ("core.cookies", "GET"): expect(200, anonymous=200),
+    ("core.start", "GET"): expect(302, anonymous=200, person=302),
+    ("core.home", "GET"): expect(200, admin=302, person=302),
+    ("core.notifications", "GET"): expect(200, person=200),
+    ("core.accessibility", "GET"): expect(200, anonymous=200, person=200),
+    ("core.privacy", "GET"): expect(200, anonymous=200, person=200),
+    ("core.cookies", "GET"): expect(200, anonymous=200, person=200),
     # No index is built in the matrix's world, so health reports 503 (and says why) to everyone.
-    ("core.health", "GET"): expect(503, anonymous=503),
-    ("accounts.login", "GET"): expect(302, anonymous=200),
-    ("accounts.login", "POST"): expect(302, anonymous=400),
-    ("accounts.logout", "POST"): expect(302),
-    ("accounts.keep_alive", "POST"): expect(200),
+    ("core.health", "GET"): expect(503, anonymous=503, person=503),
+    ("accounts.login", "GET"): expect(302, anonymous=200, person=302),
+    ("accounts.login", "POST"): expect(302, anonymous=400, person=302),
+    ("accounts.logout", "POST"): expect(302, person=302),
+    ("accounts.keep_alive", "POST"): expect(200, person=200),
     ("accounts.register", "GET"): expect(302, anonymous=200),
     ("accounts.register", "POST"): expect(302, anonymous=400),
     ("accounts.registered", "GET"): expect(200, anonymous=200),
@@ -82,7 +88,7 @@ ROWS: dict[tuple[str, str], dict[str, object]] = {
     ("admin.outbox", "GET"): expect(**ADMIN_ONLY, admin=200),
     ("admin.outbox_message", "GET"): expect(**ADMIN_ONLY, admin=200),
     # Disclosure: the rules page is public.
-    ("disclosure.rules", "GET"): expect(200, anonymous=200),
+    ("disclosure.rules", "GET"): expect(200, anonymous=200, person=200),
 }
 
 # ----------------------------------------------------------------------------------------------------
@@ -157,8 +163,8 @@ ROWS.update({
 # participant. The directory is public.
 MEMBERS_ONLY = dict(default=403, employer=200, social_enterprise=200)
 ROWS.update({
-    ("alliance.directory", "GET"): expect(200, anonymous=200),
-    ("alliance.member", "GET"): expect(200, anonymous=200),
+    ("alliance.directory", "GET"): expect(200, anonymous=200, person=200),
+    ("alliance.member", "GET"): expect(200, anonymous=200, person=200),
     ("alliance.membership", "GET"): expect(**MEMBERS_ONLY),
     ("alliance.profile", "GET"): expect(**MEMBERS_ONLY),
     ("alliance.profile", "POST"): expect(403, employer=400, social_enterprise=400),
@@ -271,6 +277,21 @@ ROWS.update({
     ("payback.assess", "POST"): expect(403, payback_manager=400),
 })
 
+# ----------------------------------------------------------------------------------------------------
+# Virtual Campus (issue 20). The world's person has live access to the world's participant (of the case
+# manager's organisation). Signed-in staff are sent home from the person's sign-in pages; an empty post
+# to the case manager's forms is refused with its errors (the access to end exists).
+ROWS.update({
+    ("campus.sign_in", "GET"): expect(302, anonymous=200, person=302),
+    ("campus.sign_in", "POST"): expect(302, anonymous=400, person=302),
+    ("campus.start", "GET"): expect(302, anonymous=200, person=302),
+    ("campus.start", "POST"): expect(302, anonymous=400, person=302),
+    ("campus.home", "GET"): expect(403, person=200),
+    ("campus.access", "GET"): expect(403, case_manager=200),
+    ("campus.access", "POST"): expect(403, case_manager=400),
+    ("campus.end_access", "POST"): expect(403, case_manager=400),
+})
+
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
 
@@ -289,7 +310,7 @@ def build_foundation(world: World) -> None:
     from tests.factories import InvitationFactory, OrganisationFactory, OutboxMessageFactory, UserFactory
 
     for role in Role:
-        if role == Role.MENTOR:
+        if role in (Role.MENTOR, Role.PERSON):  # the person is made in build_campus, for the participant
             continue
         world.users[role.value] = UserFactory(role=role.value)
     world.users[Role.MENTOR.value] = UserFactory(
@@ -366,8 +387,14 @@ def build_payback(world: World) -> None:
     world.records["payback_project"] = PaybackProjectFactory(region=region)
 
 
-WORLD_BUILDERS = [build_foundation, build_participants, build_alliance, build_opportunities, build_gatemate,
-                  build_referrals, build_disclosure, build_payback]
+def build_campus(world: World) -> None:
+    from tests.factories import campus_person
+
+    world.users[Role.PERSON.value] = campus_person(world.records["participant"])
+
+
+WORLD_BUILDERS = [build_foundation, build_participants, build_campus, build_alliance, build_opportunities,
+                  build_gatemate, build_referrals, build_disclosure, build_payback]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {

@@ -454,3 +454,20 @@ class PaybackProjectFactory(Base):
     created_at = factory.LazyFunction(clock.now)
     confirmed_at = factory.LazyFunction(clock.now)
     scores = factory.LazyFunction(dict)
+
+
+def campus_person(participant, *, activated: bool = True) -> User:
+    """A person signed up to the Virtual Campus for `participant` (passphrase TEST_PASSWORD), as if
+    they had used their slip's code."""
+    from marketplace.campus.models import CampusAccess
+
+    now = clock.now()
+    user = UserFactory(role=Role.PERSON.value, organisation=None, is_org_admin=False,
+                       email=f"person-{new_token()[1][:24]}@campus.invalid", full_name=participant.full_name)
+    access = CampusAccess(participant=participant, user_id=user.id if activated else None,
+                          code_hash=new_token()[1], code_expires_at=now + timedelta(days=14),
+                          consent_confirmed_at=now, created_by_id=participant.case_manager_id, created_at=now,
+                          activated_at=now if activated else None)
+    db.session.add(access)
+    db.session.flush()
+    return user

@@ -9,12 +9,15 @@ cookie at once.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
 from marketplace.accounts.models import User, UserSession
 from marketplace.core import clock
+from marketplace.core.roles import Role
 from marketplace.core.tokens import hash_token, new_token
 from marketplace.extensions import db
 
@@ -72,15 +75,21 @@ def load_user(user_id: str) -> User | None:
     config = current_app.config
     if now - record.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]:
         return _refuse("expired")
-    last_seen = session.get(LAST_SEEN_KEY)
-    if not isinstance(last_seen, int) or now.timestamp() - last_seen > config["SESSION_IDLE_TIMEOUT"].total_seconds():
-        return _refuse("idle")
     user = record.user
+    last_seen = session.get(LAST_SEEN_KEY)
+    if not isinstance(last_seen, int) or now.timestamp() - last_seen > idle_timeout(user).total_seconds():
+        return _refuse("idle")
     if not user.is_active:
         return _refuse("ended")
     session[LAST_SEEN_KEY] = int(now.timestamp())
     g.user_session = record
     return user
+
+
+def idle_timeout(user: User) -> timedelta:
+    """People on the Virtual Campus use shared kiosks and in-cell laptops: they are signed out sooner."""
+    config = current_app.config
+    return config["CAMPUS_IDLE_TIMEOUT"] if user.role == Role.PERSON else config["SESSION_IDLE_TIMEOUT"]
 
 
 def _refuse(reason: str) -> None:
@@ -98,7 +107,7 @@ def expiry_times() -> dict[str, int] | None:
     config = current_app.config
     absolute_end = record.created_at + config["SESSION_ABSOLUTE_TIMEOUT"]
     return {
-        "idle_in": int(config["SESSION_IDLE_TIMEOUT"].total_seconds()),
+        "idle_in": int(idle_timeout(record.user).total_seconds()),
         "absolute_in": max(0, int((absolute_end - clock.now()).total_seconds())),
         "warn_seconds": int(config["SESSION_WARNING_BEFORE"].total_seconds()),
     }

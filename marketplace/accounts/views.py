@@ -18,7 +18,7 @@ from marketplace.accounts.forms import (
 from marketplace.accounts.models import Invitation
 from marketplace.core import clock
 from marketplace.core.exceptions import Refused
-from marketplace.core.roles import ROLES_BY_KIND, get_visible_or_404, organisation_admin_required
+from marketplace.core.roles import ROLES_BY_KIND, Role, get_visible_or_404, organisation_admin_required
 from marketplace.core.security import safe_next_path
 from marketplace.core.submissions import attach_refusal, flash_form_errors, render_form, submit
 from marketplace.extensions import db
@@ -60,10 +60,11 @@ def login():
 @bp.post("/sign-out")
 @login_required
 def logout():
+    person = current_user.role == Role.PERSON
     operations.sign_out(current_user._get_current_object())
     db.session.commit()
     flash("You have signed out.", "success")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("campus.sign_in" if person else "accounts.login"))
 
 
 @bp.post("/session/keep-alive")
@@ -200,4 +201,6 @@ def unauthorised_redirect():
         params["reason"] = reason
     if request.method == "GET":
         params["next"] = request.full_path.rstrip("?")
+    if request.blueprint == "campus":  # the Virtual Campus has its own sign-in, for people, not staff
+        return redirect(url_for("campus.sign_in", reason=params.get("reason")))
     return redirect(url_for("accounts.login", **params))

@@ -54,6 +54,8 @@ def navigation_items() -> list[dict]:
         items.append(_item("Coverage", "gatemate.coverage", "/gatemate/coverage"))
     if current_user.role == Role.PAYBACK_MANAGER:
         items.append(_item("Nominations", "payback.nominations", "/community-payback/nominations"))
+    if current_user.role == Role.PERSON:  # the Virtual Campus (marketplace/campus/)
+        items = [_item("Your page", "campus.home", "/campus/home")]
     if current_user.role in REPORT_ROLES:
         items.append(_item("Reports", "reports.index", "/reports"))
     if current_user.organisation is not None:

@@ -23,6 +23,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     MENTOR = "mentor"
     PAYBACK_MANAGER = "payback_manager"
+    PERSON = "person"  # a participant signed in to the Virtual Campus (marketplace/campus/)
 
     @property
     def label(self) -> str:
@@ -37,6 +38,7 @@ ROLE_LABELS = {
     Role.COORDINATOR: "Mentoring coordinator",
     Role.MENTOR: "Gatemate mentor",
     Role.PAYBACK_MANAGER: "Community Payback manager",
+    Role.PERSON: "Person using the Virtual Campus",
 }
 
 

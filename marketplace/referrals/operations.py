@@ -471,3 +471,9 @@ def subject_access_section(participant) -> tuple[str, list]:
 
 ERASURE_HOOKS.append(erase_referrals_of)
 EXPORT_SECTIONS.append(subject_access_section)
+
+
+def referrals_of(participant) -> list[Referral]:
+    """One participant's referrals, newest first: for the person's own Virtual Campus page."""
+    return list(db.session.scalars(select(Referral).where(Referral.participant_id == participant.id)
+                                   .order_by(Referral.created_at.desc(), Referral.id.desc())))

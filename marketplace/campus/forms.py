@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovTextArea, GovTextInput
+from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from marketplace.campus.models import END_REASONS, RETURN_REASONS
+from marketplace.core.forms import Form, GovDateField, Radios, submit
+
+MAX_WORDS_FIELD = 4000
+
+
+def _number_field() -> StringField:
+    return StringField("Participant number", description="It is on your access slip, for example A1234BC",
+                       widget=GovTextInput(),
+                       validators=[InputRequired("Enter your participant number"),
+                                   Length(max=20, message="Participant number must be 20 characters or fewer")])
+
+
+def _date_of_birth() -> GovDateField:
+    return GovDateField("Date of birth", description="For example, 27 3 1990", required=True)
+
+
+class GrantAccessForm(Form):
+    consent = BooleanField("They agree to use the Virtual Campus, and know that what they write there is kept "
+                           "on their record and that their case manager checks their messages before an "
+                           "employer sees them", widget=GovCheckboxInput())
+    submit = submit("Print an access slip")
+
+
+class EndAccessForm(Form):
+    reason = RadioField("Why is access ending?", widget=Radios(),
+                        choices=[(code, label) for code, label in END_REASONS.items() if code != "replaced"],
+                        validators=[InputRequired("Select why access is ending")])
+    submit = submit("End access")
+
+
+class StartForm(Form):
+    code = StringField("Code on your slip", description="12 letters and numbers, for example ACDE-FGHJ-KMNP",
+                       widget=GovTextInput(),
+                       validators=[InputRequired("Enter the code on your slip"),
+                                   Length(max=40, message="The code has 12 letters and numbers")])
+    participant_number = _number_field()
+    date_of_birth = _date_of_birth()
+    passphrase = PasswordField("Choose a passphrase",
+                               description="At least 12 characters. Three or four words you will remember work "
+                                           "well, for example: kettle river orange bicycle",
+                               widget=GovPasswordInput(),
+                               validators=[InputRequired("Choose a passphrase"), Length(max=128)])
+    confirm = PasswordField("Type the passphrase again", widget=GovPasswordInput(),
+                            validators=[InputRequired("Type the passphrase again"), Length(max=128)])
+    submit = submit("Start using the Virtual Campus")
+
+
+class CampusSignInForm(Form):
+    participant_number = _number_field()
+    date_of_birth = _date_of_birth()
+    passphrase = PasswordField("Passphrase", widget=GovPasswordInput(),
+                               validators=[InputRequired("Enter your passphrase"), Length(max=128)])
+    submit = submit("Sign in")
+
+
+def _own_words(label: str, hint: str) -> TextAreaField:
+    return TextAreaField(label, description=hint, widget=GovTextArea(),
+                         validators=[Optional(), Length(max=MAX_WORDS_FIELD,
+                                                        message=f"{label} must be {MAX_WORDS_FIELD:,} "
+                                                                "characters or fewer")])
+
+
+class CVForm(Form):
+    statement = _own_words("About me", "Two or three sentences about you and the work you want.")
+    experience = _own_words("Work and experience in my own words",
+                            "Jobs, volunteering, work in prison (kitchens, wings, workshops). One on each line.")
+    training = _own_words("Training and courses", "Anything you have learned, finished or not. One on each line.")
+    interests = _own_words("Other things about me", "Interests, things you are proud of, what you do in your "
+                                                    "free time.")
+    contact = StringField("How an employer can contact you (optional)",
+                          description="Leave this empty while you are in custody: your case manager passes on "
+                                      "replies.",
+                          widget=GovTextInput(),
+                          validators=[Optional(), Length(max=300, message="Contact details must be 300 "
+                                                                          "characters or fewer")])
+    submit = submit("Save my CV")
+
+
+class MessageForm(Form):
+    body = TextAreaField("Your message", widget=GovTextArea(),
+                         description="Say what you want to ask or tell them about this job or course. Your case "
+                                     "manager reads it before it is sent.",
+                         validators=[InputRequired("Write your message"),
+                                     Length(max=3000, message="Your message must be 3,000 characters or fewer")])
+    submit = submit("Send to my case manager to check")
+
+
+class ReturnMessageForm(Form):
+    reason = RadioField("Why is it not being sent?", widget=Radios(),
+                        choices=list(RETURN_REASONS.items()),
+                        validators=[InputRequired("Select why the message is not being sent")])
+    note = TextAreaField("A note for them (optional)", widget=GovTextArea(),
+                         description="They will read this. Say what to change so they can write again.",
+                         validators=[Optional(), Length(max=1000, message="The note must be 1,000 characters "
+                                                                          "or fewer")])
+    submit = submit("Return it to them")

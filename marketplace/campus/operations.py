@@ -1,0 +1,241 @@
+"""Every write of the Virtual Campus: access slips, a person's sign-in, their CV and their messages.
+
+Access codes are stored only as a SHA-256 hash, work once, for 14 days, and are never logged. A
+person signs in with their participant number, date of birth and the passphrase they chose; failures
+are counted per participant number in their own throttle bucket, apart from staff sign-in.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from marketplace.accounts import sessions
+from marketplace.accounts.models import User, UserStatus
+from marketplace.accounts.operations import check_password
+from marketplace.accounts.passwords import hash_password, spend_equal_time, verify_password
+from marketplace.campus.models import END_REASONS, CampusAccess
+from marketplace.core import clock, throttle
+from marketplace.core.exceptions import Problems, Refused
+from marketplace.core.operations import record_audit
+from marketplace.core.roles import Role
+from marketplace.core.tokens import hash_token
+from marketplace.extensions import db
+from marketplace.participants.models import Participant
+
+SIGN_IN_BUCKET = "campus-sign-in"
+START_BUCKET = "campus-start"
+# Letters and digits nobody confuses when copying from paper: no 0/O, 1/I/L, 5/S, 2/Z, 8/B.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 12
+PERSON_EMAIL_DOMAIN = "campus.invalid"  # RFC 2606: can never receive mail
+WRONG_DETAILS = "Enter the participant number, date of birth and passphrase exactly as you set them"
+WRONG_START = "Check the code on your slip, your participant number and your date of birth"
+
+
+def _refuse_unless_manager(participant: Participant, actor) -> None:
+    if not (actor.is_authenticated and actor.role == Role.CASE_MANAGER
+            and actor.organisation_id == participant.organisation_id):
+        raise Refused("Only a case manager of this person's organisation can manage their access.")
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """The code as printed: groups of four, easy to read aloud and copy."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def accesses_of(participant: Participant) -> list[CampusAccess]:
+    return list(db.session.scalars(select(CampusAccess).where(CampusAccess.participant_id == participant.id)
+                                   .order_by(CampusAccess.created_at.desc(), CampusAccess.id.desc())))
+
+
+def current_access(participant: Participant) -> CampusAccess | None:
+    """The newest grant that has not ended (slip waiting to be used, or in use)."""
+    for access in accesses_of(participant):
+        if access.ended_at is None:
+            return access
+    return None
+
+
+def live_access_for(user) -> CampusAccess | None:
+    """The access a signed-in person is using now, or None if it has ended (case closed, access ended)."""
+    if user is None or not user.is_authenticated or user.role != Role.PERSON:
+        return None
+    access = db.session.scalar(select(CampusAccess).where(CampusAccess.user_id == user.id,
+                                                          CampusAccess.ended_at.is_(None))
+                               .order_by(CampusAccess.id.desc()))
+    return access if access is not None and access.is_live else None
+
+
+def _person_user_of(participant: Participant) -> User | None:
+    """The person's own account from an earlier grant: a new slip lets them set a new passphrase on it."""
+    return db.session.scalar(select(User).join(CampusAccess, CampusAccess.user_id == User.id)
+                             .where(CampusAccess.participant_id == participant.id)
+                             .order_by(CampusAccess.id.desc()))
+
+
+def grant_access_rules(participant: Participant, consent_confirmed: bool) -> None:
+    problems = Problems()
+    problems.check(not participant.is_closed, "This case is closed, so the person cannot be given access.")
+    problems.check(consent_confirmed, "Confirm that the person agrees to use the Virtual Campus", "consent")
+    problems.raise_any()
+
+
+def grant_access(participant: Participant, actor, *, consent_confirmed: bool) -> tuple[CampusAccess, str]:
+    """Print a new access slip: a one-time code for the person, valid for the configured days. Any
+    earlier grant ends (its sessions too). Returns the access and the code, which is shown once."""
+    _refuse_unless_manager(participant, actor)
+    grant_access_rules(participant, consent_confirmed)
+    for earlier in accesses_of(participant):
+        if earlier.ended_at is None:
+            _end(earlier, actor, "replaced")
+    code = _new_code()
+    now = clock.now()
+    access = CampusAccess(participant=participant, code_hash=hash_token(code),
+                          code_expires_at=now + current_app.config["CAMPUS_CODE_LIFETIME"],
+                          consent_confirmed_at=now, created_by_id=actor.id, created_at=now)
+    db.session.add(access)
+    db.session.flush()
+    record_audit("campus.access_granted", participant, actor=actor)
+    return access, code
+
+
+def _end(access: CampusAccess, actor, reason: str) -> None:
+    access.ended_at = clock.now()
+    access.ended_reason = reason
+    access.ended_by_id = getattr(actor, "id", None)
+    if access.user is not None:
+        sessions.end_all(access.user, "campus access ended")
+    record_audit("campus.access_ended", access.participant, actor=actor, detail=reason)
+
+
+def end_access(access: CampusAccess, actor, reason: str) -> None:
+    """End the person's access now: the slip stops working and every session they have ends."""
+    _refuse_unless_manager(access.participant, actor)
+    if reason not in END_REASONS or reason == "replaced":
+        raise Refused("Select why access is ending", field="reason")
+    if access.ended_at is not None:
+        raise Refused("This access has already ended.")
+    _end(access, actor, reason)
+
+
+@dataclass
+class FirstSignIn:
+    code: str
+    participant_number: str
+    date_of_birth: date | None
+    passphrase: str
+    confirm: str
+
+
+def _throttled(bucket: str, key: str) -> bool:
+    config = current_app.config
+    return throttle.is_blocked(bucket, key, config["CAMPUS_SIGN_IN_FAILURE_LIMIT"],
+                               config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
+
+
+def _count_failure(bucket: str, key: str) -> None:
+    config = current_app.config
+    throttle.count_attempt(bucket, key, config["CAMPUS_SIGN_IN_FAILURE_LIMIT"], config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
+
+
+def _locked_out() -> Refused:
+    minutes = int(current_app.config["CAMPUS_SIGN_IN_FAILURE_WINDOW"].total_seconds() // 60)
+    return Refused(f"There have been too many tries. Wait {minutes} minutes, then try again, or ask your "
+                   "case manager for help.")
+
+
+def check_first_sign_in(details: FirstSignIn) -> None:
+    """The rules that need no code lookup, so they show beside the form's own errors."""
+    problems = Problems()
+    if details.passphrase and details.confirm is not None and details.passphrase != details.confirm:
+        problems.add("The two passphrases are not the same", "confirm")
+    problems.raise_any()
+
+
+def start(details: FirstSignIn) -> User:
+    """The person's first sign-in: the slip's code, with their participant number and date of birth,
+    lets them set a passphrase. The code is then spent. Failures are counted and locked out."""
+    number = (details.participant_number or "").strip().upper()
+    if _throttled(START_BUCKET, number):
+        record_audit("campus.start_blocked", subject_type="participant_number", detail="too many failures")
+        raise _locked_out()
+    check_first_sign_in(details)
+    access = db.session.scalar(select(CampusAccess).where(CampusAccess.code_hash == hash_token(
+        normalise_code(details.code))))
+    participant = access.participant if access is not None else None
+    if (access is None or not access.code_usable or participant.participant_number.upper() != number
+            or participant.date_of_birth != details.date_of_birth):
+        _count_failure(START_BUCKET, number)
+        record_audit("campus.start_failed", subject_type="participant_number")
+        raise Refused(WRONG_START, field="code")
+    user = _person_user_of(participant)
+    try:
+        check_password(details.passphrase, user, email=user.email if user else "",
+                       full_name=participant.full_name)
+    except Refused as refusal:
+        raise Refused(refusal.message, field="passphrase") from None
+    now = clock.now()
+    if user is None:
+        user = User(email=f"person-{secrets.token_hex(12)}@{PERSON_EMAIL_DOMAIN}", full_name=participant.full_name,
+                    role=Role.PERSON.value, organisation_id=None, is_org_admin=False, status=UserStatus.ACTIVE,
+                    created_at=now, password_hash="")
+        db.session.add(user)
+    else:
+        sessions.end_all(user, "new access slip")
+        user.status = UserStatus.ACTIVE
+    user.password_hash = hash_password(details.passphrase)
+    user.password_changed_at = now
+    user.last_login_at = now
+    db.session.flush()
+    access.user_id = user.id
+    access.activated_at = now
+    throttle.clear(START_BUCKET, number, current_app.config["CAMPUS_SIGN_IN_FAILURE_LIMIT"],
+                   current_app.config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
+    sessions.begin(user)
+    record_audit("campus.started", participant, actor=user)
+    return user
+
+
+def sign_in(participant_number: str, date_of_birth: date | None, passphrase: str) -> User:
+    """Sign a person in with their participant number, date of birth and passphrase."""
+    number = (participant_number or "").strip().upper()
+    if _throttled(SIGN_IN_BUCKET, number):
+        record_audit("campus.login_blocked", subject_type="participant_number", detail="too many failures")
+        raise _locked_out()
+    candidates = db.session.scalars(
+        select(CampusAccess).join(Participant, Participant.id == CampusAccess.participant_id)
+        .where(func.upper(Participant.participant_number) == number, Participant.date_of_birth == date_of_birth,
+               CampusAccess.ended_at.is_(None), CampusAccess.user_id.is_not(None))).all()
+    live = [access for access in candidates if access.is_live and access.user.is_active]
+    if not live:
+        spend_equal_time(passphrase)
+    found = next((access for access in live if verify_password(access.user.password_hash, passphrase)), None)
+    if found is None:
+        _count_failure(SIGN_IN_BUCKET, number)
+        record_audit("campus.login_failed", subject_type="participant_number")
+        raise Refused(WRONG_DETAILS, field="participant_number")
+    user = found.user
+    throttle.clear(SIGN_IN_BUCKET, number, current_app.config["CAMPUS_SIGN_IN_FAILURE_LIMIT"],
+                   current_app.config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
+    user.last_login_at = clock.now()
+    sessions.begin(user)
+    record_audit("campus.login", found.participant, actor=user)
+    return user
+
+
+def record_own_view(access: CampusAccess, page: str) -> None:
+    """Every page a person opens about themselves is in the audit log, like every staff view."""
+    record_audit("campus.viewed", access.participant, actor=access.user, detail=page)

@@ -1,0 +1,226 @@
+"""The Virtual Campus pages: the person's own (signed in with the `person` role) and the case
+manager's page for giving and ending access."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from marketplace.accounts import sessions
+from marketplace.campus import operations
+from marketplace.campus.forms import CampusSignInForm, EndAccessForm, GrantAccessForm, StartForm
+from marketplace.campus.models import END_REASONS
+from marketplace.core import clock
+from marketplace.core.db import writes_to_database
+from marketplace.core.exceptions import Refused
+from marketplace.core.roles import Role, get_visible_or_404, role_required
+from marketplace.core.submissions import attach_refusal, submit
+from marketplace.extensions import db
+from marketplace.participants.models import READINESS_TASKS, TASK_STATES, Participant
+from marketplace.reference import QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS
+from marketplace.referrals.models import SNAPSHOT_PARTS
+from marketplace.referrals.operations import referrals_of
+
+bp = Blueprint("campus", __name__, url_prefix="/campus")
+
+# Outside the campus a signed-in person may reach only these: public pages, signing out, and keeping
+# their session alive. Everything else is a 403, whatever its own checks would say.
+PERSON_ELSEWHERE = frozenset({
+    "static", "core.start", "core.home", "core.notifications", "core.accessibility", "core.privacy",
+    "core.cookies", "core.health", "accounts.login", "accounts.logout", "accounts.keep_alive",
+    "disclosure.rules", "alliance.directory", "alliance.member",
+})
+
+# Where each referral stands, said to the person.
+REFERRAL_WORDS = {
+    "draft": "Your case manager is getting this ready. The employer has not seen it yet.",
+    "submitted": "Sent to the employer. They have not replied yet.",
+    "acknowledged": "The employer has seen it and is looking at it.",
+    "interview_offered": "The employer wants to interview you. Your case manager will arrange it.",
+    "interview_booked": "Your interview is booked.",
+    "interviewed": "You have had your interview. Waiting for the employer's decision.",
+    "offer_made": "The employer has offered you the place.",
+    "offer_accepted": "You have accepted the offer.",
+    "started": "You have started.",
+    "sustained_13": "You have been there 13 weeks.",
+    "sustained_26": "You have been there 26 weeks.",
+    "declined": "The employer said no this time.",
+    "withdrawn": "This was stopped before the employer decided.",
+    "unsuccessful": "Not successful this time.",
+    "offer_declined": "You said no to the offer.",
+    "no_show": "The interview did not happen.",
+    "left_job": "You have left.",
+}
+
+
+def shared_parts(referral) -> list[str]:
+    """What the employer was shown about the person on this referral, in words (never the content of
+    a conviction: only that the convictions the check shows were shared)."""
+    snapshot = referral.snapshot or {}
+    words = [f"the name {snapshot['name']}" if snapshot.get("name") else "your name"]
+    words += [SNAPSHOT_PARTS[part].lower() for part in snapshot.get("parts", []) if part in SNAPSHOT_PARTS]
+    if "convictions" in snapshot:
+        words.append("the convictions that their criminal record check would show")
+    if "letter" in snapshot:
+        words.append("your disclosure letter")
+    return words
+
+
+@bp.before_app_request
+def keep_people_in_their_own_pages():
+    """A person sees only their own record: outside the campus they reach only public pages, and once
+    their access ends (case closed, consent withdrawn, ended by the case manager) they are signed out."""
+    if not current_user.is_authenticated or current_user.role != Role.PERSON:
+        return None
+    access = operations.live_access_for(current_user)
+    if access is None:
+        sessions.end_current("campus access ended")
+        db.session.commit()
+        flash("Your Virtual Campus access has ended. Ask your case manager if you think this is wrong.", "info")
+        return redirect(url_for("campus.sign_in"))
+    g.campus_access = access
+    if request.endpoint in ("core.home", "core.start"):
+        return redirect(url_for("campus.home"))
+    if request.blueprint != bp.name and request.endpoint not in PERSON_ELSEWHERE:
+        abort(403)
+    return None
+
+
+@bp.app_template_global()
+def campus_access_of(participant):
+    return operations.current_access(participant)
+
+
+def person_required(view):
+    """A campus page for the signed-in person; `access` (theirs, live) is passed to the view."""
+
+    @wraps(view)
+    @role_required(Role.PERSON)
+    def wrapper(*args, **kwargs):
+        return view(g.campus_access, *args, **kwargs)
+
+    return wrapper
+
+
+def _opened(access, page: str):
+    operations.record_own_view(access, page)
+    db.session.commit()
+
+
+# The person's way in --------------------------------------------------------------------------------
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = CampusSignInForm()
+    if not form.is_submitted():
+        if request.args.get("reason") == "idle":
+            flash("You were signed out because you had not done anything for 15 minutes. Sign in again.", "info")
+        return render_template("campus/sign_in.html", form=form)
+    if form.validate():
+        try:
+            operations.sign_in(form.participant_number.data, form.date_of_birth.data, form.passphrase.data)
+        except Refused as refusal:
+            db.session.commit()  # the failed try and its audit row must be counted
+            attach_refusal(form, refusal)
+            return render_template("campus/sign_in.html", form=form), 429 if "too many" in refusal.message else 400
+        db.session.commit()
+        return redirect(url_for("campus.home"))
+    return render_template("campus/sign_in.html", form=form), 400
+
+
+@bp.route("/start", methods=["GET", "POST"])
+def start():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = StartForm()
+    details = lambda: operations.FirstSignIn(  # noqa: E731
+        code=form.code.data or "", participant_number=form.participant_number.data or "",
+        date_of_birth=form.date_of_birth.data, passphrase=form.passphrase.data or "", confirm=form.confirm.data)
+    if not form.is_submitted():
+        return render_template("campus/start.html", form=form)
+    if not form.validate():
+        try:
+            operations.check_first_sign_in(details())
+        except Refused as refusal:
+            attach_refusal(form, refusal)
+        return render_template("campus/start.html", form=form), 400
+    try:
+        operations.start(details())
+    except Refused as refusal:
+        # Keep the counted failure; a refused passphrase counts nothing and writes nothing else.
+        db.session.commit()
+        attach_refusal(form, refusal)
+        return render_template("campus/start.html", form=form), 429 if "too many" in refusal.message else 400
+    db.session.commit()
+    flash("Your passphrase is set. Next time, sign in with your participant number, date of birth and passphrase.",
+          "success")
+    return redirect(url_for("campus.home"))
+
+
+# The person's own pages ------------------------------------------------------------------------------
+
+@bp.get("/home")
+@person_required
+@writes_to_database
+def home(access):
+    participant = access.participant
+    referrals = referrals_of(participant)
+    _opened(access, "home")
+    return render_template(
+        "campus/home.html", participant=participant, referrals=referrals, referral_words=REFERRAL_WORDS,
+        shared_parts=shared_parts, readiness_tasks=READINESS_TASKS, task_states=TASK_STATES,
+        qualification_subjects=QUALIFICATION_SUBJECTS, qualification_levels=QUALIFICATION_LEVELS,
+        today=clock.today())
+
+
+# The case manager's side ------------------------------------------------------------------------------
+
+def _participant_for_manager(participant_id: int) -> Participant:
+    participant = get_visible_or_404(Participant, participant_id)
+    if participant.organisation_id != current_user.organisation_id:
+        abort(404)
+    return participant
+
+
+def _access_page(participant, grant_form, end_form, status=200, code=None):
+    return render_template("campus/access.html", participant=participant, grant_form=grant_form,
+                           end_form=end_form, current=operations.current_access(participant),
+                           accesses=operations.accesses_of(participant), end_reasons=END_REASONS, code=code,
+                           format_code=operations.format_code), status
+
+
+@bp.route("/people/<int:participant_id>/access", methods=["GET", "POST"])
+@role_required(Role.CASE_MANAGER)
+def access(participant_id):
+    participant = _participant_for_manager(participant_id)
+    form = GrantAccessForm()
+    granted = submit(form, lambda: operations.grant_access(participant, current_user._get_current_object(),
+                                                           consent_confirmed=bool(form.consent.data)),
+                     check=lambda: operations.grant_access_rules(participant, bool(form.consent.data)))
+    if granted:
+        access, code = granted
+        # The code is shown on this response only: never stored, never in an address or a log.
+        return render_template("campus/slip.html", participant=participant, access=access,
+                               code=operations.format_code(code))
+    status = 400 if form.is_submitted() else 200
+    return _access_page(participant, form, EndAccessForm(formdata=None), status)
+
+
+@bp.post("/people/<int:participant_id>/access/end")
+@role_required(Role.CASE_MANAGER)
+def end_access(participant_id):
+    participant = _participant_for_manager(participant_id)
+    form = EndAccessForm()
+    current = operations.current_access(participant)
+    if current is None:
+        flash("There is no access to end.", "error")
+        return redirect(url_for("campus.access", participant_id=participant.id))
+    if submit(form, lambda: operations.end_access(current, current_user._get_current_object(), form.reason.data)):
+        flash(f"{participant.first_name}'s Virtual Campus access has ended.", "success")
+        return redirect(url_for("campus.access", participant_id=participant.id))
+    return _access_page(participant, GrantAccessForm(formdata=None), form, 400)
+
