@@ -287,6 +287,16 @@ ROWS.update({
     ("campus.start", "GET"): expect(302, anonymous=200, person=302),
     ("campus.start", "POST"): expect(302, anonymous=400, person=302),
     ("campus.home", "GET"): expect(403, person=200),
+    ("campus.cv", "GET"): expect(403, person=200),
+    ("campus.cv", "POST"): expect(403, person=302),  # every part of the CV is optional: an empty post saves
+    ("campus.cv_download", "GET"): expect(403, person=200),
+    ("campus.messages", "GET"): expect(403, person=200),
+    ("campus.write_message", "GET"): expect(403, person=200),
+    ("campus.write_message", "POST"): expect(403, person=400),
+    ("campus.checks", "GET"): expect(403, case_manager=200),
+    ("campus.check", "GET"): expect(403, case_manager=200),
+    ("campus.send", "POST"): expect(403, case_manager=302),  # the world's message is waiting: it is sent
+    ("campus.return_message", "POST"): expect(403, case_manager=400),
     ("campus.access", "GET"): expect(403, case_manager=200),
     ("campus.access", "POST"): expect(403, case_manager=400),
     ("campus.end_access", "POST"): expect(403, case_manager=400),
@@ -393,8 +403,16 @@ def build_campus(world: World) -> None:
     world.users[Role.PERSON.value] = campus_person(world.records["participant"])
 
 
+def build_campus_messages(world: World) -> None:
+    from marketplace.campus import operations as campus
+    from marketplace.campus.models import CampusAccess
+
+    access = db.session.query(CampusAccess).filter_by(user_id=world.users[Role.PERSON.value].id).one()
+    world.records["campus_message"] = campus.write_message(access, world.records["referral"], "Can I start at 8?")
+
+
 WORLD_BUILDERS = [build_foundation, build_participants, build_campus, build_alliance, build_opportunities,
-                  build_gatemate, build_referrals, build_disclosure, build_payback]
+                  build_gatemate, build_referrals, build_disclosure, build_payback, build_campus_messages]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -416,6 +434,7 @@ URL_ARGUMENTS = {
     "action": lambda w: "acknowledge",
     "conviction_id": lambda w: w.records["conviction"].id,
     "project_id": lambda w: w.records["payback_project"].id,
+    "campus_message_id": lambda w: w.records["campus_message"].id,
 }
 
 

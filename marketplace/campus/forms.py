@@ -88,8 +88,12 @@ class MessageForm(Form):
                          description="Say what you want to ask or tell them about this job or course. Your case "
                                      "manager reads it before it is sent.",
                          validators=[InputRequired("Write your message"),
-                                     Length(max=3000, message="Your message must be 3,000 characters or fewer")])
+                                     Length(max=2500, message="Your message must be 2,500 characters or fewer")])
     submit = submit("Send to my case manager to check")
+
+
+class SendMessageForm(Form):
+    submit = submit("Send it to the employer")
 
 
 class ReturnMessageForm(Form):

@@ -157,6 +157,9 @@ class CampusMessage(db.Model):
     def return_reason_label(self) -> str:
         return RETURN_REASONS.get(self.return_reason, "")
 
+    def can_view(self, user) -> bool:
+        return self.can_check(user)
+
     def can_check(self, user) -> bool:
         """Case managers of the person's organisation check their messages."""
         return (user.is_authenticated and user.role == Role.CASE_MANAGER

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -18,10 +18,12 @@ from marketplace.accounts import sessions
 from marketplace.accounts.models import User, UserStatus
 from marketplace.accounts.operations import check_password
 from marketplace.accounts.passwords import hash_password, spend_equal_time, verify_password
-from marketplace.campus.models import END_REASONS, CampusAccess
+from marketplace.campus.models import END_REASONS, RETURN_REASONS, CampusAccess, CampusCV, CampusMessage, MessageStatus
+from marketplace.campus.workflow import MESSAGES
 from marketplace.core import clock, throttle
 from marketplace.core.exceptions import Problems, Refused
-from marketplace.core.operations import record_audit
+from marketplace.core.links import path_for
+from marketplace.core.operations import notify, record_audit
 from marketplace.core.roles import Role
 from marketplace.core.tokens import hash_token
 from marketplace.extensions import db
@@ -239,3 +241,168 @@ def sign_in(participant_number: str, date_of_birth: date | None, passphrase: str
 def record_own_view(access: CampusAccess, page: str) -> None:
     """Every page a person opens about themselves is in the audit log, like every staff view."""
     record_audit("campus.viewed", access.participant, actor=access.user, detail=page)
+
+
+# The CV -----------------------------------------------------------------------------------------------
+
+@dataclass
+class CVWords:
+    statement: str = ""
+    experience: str = ""
+    training: str = ""
+    interests: str = ""
+    contact: str = ""
+
+
+def cv_words_of(participant: Participant) -> CampusCV | None:
+    return db.session.scalar(select(CampusCV).where(CampusCV.participant_id == participant.id))
+
+
+def save_cv(access: CampusAccess, words: CVWords) -> CampusCV:
+    """Keep the person's own words for their CV (the rest is read from their record)."""
+    participant = access.participant
+    cv = cv_words_of(participant)
+    if cv is None:
+        cv = CampusCV(participant_id=participant.id)
+        db.session.add(cv)
+    for name in ("statement", "experience", "training", "interests", "contact"):
+        setattr(cv, name, (getattr(words, name) or "").strip())
+    cv.updated_at = clock.now()
+    db.session.flush()
+    record_audit("campus.cv_saved", participant, actor=access.user)
+    return cv
+
+
+def cv_for_download(access: CampusAccess):
+    """The person's whole CV (record and own words), for the Word download; the download is audited."""
+    from marketplace.campus.cv import build_cv
+
+    record_audit("campus.cv_downloaded", access.participant, actor=access.user)
+    return build_cv(access.participant, cv_words_of(access.participant))
+
+
+# Checked messages -------------------------------------------------------------------------------------
+
+MESSAGE_BUCKET = "campus-message"
+MESSAGE_MAX = 2500  # leaves room, within a referral message, for the line saying who it is from
+
+
+def messageable_referrals(participant: Participant) -> list:
+    """The referrals a person may write about: ones the employer has received and that are still open."""
+    from marketplace.referrals.operations import referrals_of
+
+    return [r for r in referrals_of(participant) if r.submitted_at is not None and r.status != "draft" and r.is_open]
+
+
+def messages_of(participant: Participant) -> list[CampusMessage]:
+    return list(db.session.scalars(select(CampusMessage).where(CampusMessage.participant_id == participant.id)
+                                   .order_by(CampusMessage.created_at.desc(), CampusMessage.id.desc())))
+
+
+def _message_limit() -> tuple[int, timedelta]:
+    return current_app.config["CAMPUS_MESSAGES_PER_DAY"], timedelta(days=1)
+
+
+def check_message(access: CampusAccess, referral, body: str) -> None:
+    """Every rule of a new message, each problem once: the referral, the length, today's limit."""
+    problems = Problems()
+    problems.check(referral is not None and referral in messageable_referrals(access.participant),
+                   "You can write only about a job or course you have been put forward for and that is still open")
+    text = (body or "").strip()
+    problems.check(bool(text), "Write your message", "body")
+    problems.check(len(text) <= MESSAGE_MAX, f"Your message must be {MESSAGE_MAX:,} characters or fewer", "body")
+    limit, window = _message_limit()
+    problems.check(not throttle.is_blocked(MESSAGE_BUCKET, str(access.participant_id), limit, window),
+                   f"You have sent {limit} messages in the last 24 hours. You can send another tomorrow.")
+    problems.raise_any()
+
+
+def write_message(access: CampusAccess, referral, body: str) -> CampusMessage:
+    """The person writes to the employer on one of their referrals. The message goes to their case
+    manager to check: the employer sees nothing until it is sent on."""
+    check_message(access, referral, body)
+    limit, window = _message_limit()
+    throttle.count_attempt(MESSAGE_BUCKET, str(access.participant_id), limit, window)
+    now = clock.now()
+    message = CampusMessage(participant_id=access.participant_id, referral_id=referral.id, author_id=access.user_id,
+                            body=body.strip(), status=MessageStatus.DRAFTED, created_at=now, updated_at=now)
+    db.session.add(message)
+    db.session.flush()
+    MESSAGES.record(message, "draft", access.user)
+    MESSAGES.apply(message, "send_for_check", access.user)
+    participant = access.participant
+    link = path_for("campus.check", campus_message_id=message.id)
+    for checker in _checkers(participant):
+        notify(checker, f"{participant.full_name} wrote to {referral.employer.name}: check the message", link,
+               email_subject="A message to check")
+    record_audit("campus.message_written", message, actor=access.user)
+    return message
+
+
+def _checkers(participant: Participant) -> list[User]:
+    """Their case manager; without one, every active case manager of their organisation."""
+    if participant.case_manager is not None and participant.case_manager.is_active:
+        return [participant.case_manager]
+    return list(db.session.scalars(select(User).where(
+        User.organisation_id == participant.organisation_id, User.role == Role.CASE_MANAGER,
+        User.status == UserStatus.ACTIVE)))
+
+
+def check_queue(case_manager) -> list[CampusMessage]:
+    """Messages waiting for a check from the case manager's organisation, theirs first, oldest first."""
+    messages = db.session.scalars(
+        select(CampusMessage).join(Participant, Participant.id == CampusMessage.participant_id)
+        .where(Participant.organisation_id == case_manager.organisation_id,
+               CampusMessage.status == MessageStatus.AWAITING_CHECK)
+        .order_by(CampusMessage.created_at, CampusMessage.id)).all()
+    return sorted(messages, key=lambda m: m.participant.case_manager_id != case_manager.id)
+
+
+def send_message(message: CampusMessage, actor) -> CampusMessage:
+    """The case manager has checked the message: it goes on the referral's thread, marked as the
+    person's, and the employer is told. The person is told it was sent."""
+    from marketplace.referrals.operations import post_message
+
+    MESSAGES.apply(message, "send", actor)
+    message.updated_at = clock.now()
+    name = (message.referral.shared_name or message.participant.first_name)
+    post_message(message.referral, actor,
+                 f"From {name} (written by them on the Virtual Campus, checked by their case manager):\n\n"
+                 f"{message.body}")
+    _tell_person(message, f"Your message to {message.referral.employer.name} was checked and sent.")
+    record_audit("campus.message_sent", message, actor=actor)
+    return message
+
+
+def return_rules(reason: str, note: str) -> None:
+    problems = Problems()
+    problems.check(reason in RETURN_REASONS, "Select why the message is not being sent", "reason")
+    problems.check(reason != "other" or bool((note or "").strip()), "Say why, so they can write again", "note")
+    problems.check(len(note or "") <= 1000, "The note must be 1,000 characters or fewer", "note")
+    problems.raise_any()
+
+
+def return_message(message: CampusMessage, actor, reason: str, note: str) -> CampusMessage:
+    """The case manager does not send the message: the person is told why, from the coded list. A
+    returned message can never later reach the employer (the workflow has no step out of it)."""
+    return_rules(reason, note)
+    note = (note or "").strip()
+    MESSAGES.apply(message, "return_message", actor, reason_code=reason, note=note)
+    message.return_reason = reason
+    message.return_note = note
+    message.updated_at = clock.now()
+    _tell_person(message, f"Your message to {message.referral.employer.name} was not sent. See why.")
+    record_audit("campus.message_returned", message, actor=actor, detail=reason)
+    return message
+
+
+def _tell_person(message: CampusMessage, text: str) -> None:
+    # In the service only: a person's account has no email address to write to.
+    if message.author is not None:
+        notify(message.author, text, path_for("campus.messages", _anchor=f"message-{message.id}"))
+
+
+def employer_replies(referral) -> list:
+    """What the employer wrote on the referral's thread: it reaches the person directly."""
+    return [m for m in referral.messages
+            if m.author is not None and m.author.organisation_id == referral.employer_organisation_id]

@@ -3,22 +3,36 @@ manager's page for giving and ending access."""
 
 from __future__ import annotations
 
+import io
 from functools import wraps
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from werkzeug.utils import secure_filename
 
 from marketplace.accounts import sessions
 from marketplace.campus import operations
-from marketplace.campus.forms import CampusSignInForm, EndAccessForm, GrantAccessForm, StartForm
-from marketplace.campus.models import END_REASONS
+from marketplace.campus.cv import build_cv, docx_bytes
+from marketplace.campus.forms import (
+    CampusSignInForm,
+    CVForm,
+    EndAccessForm,
+    GrantAccessForm,
+    MessageForm,
+    ReturnMessageForm,
+    SendMessageForm,
+    StartForm,
+)
+from marketplace.campus.models import END_REASONS, CampusMessage
+from marketplace.campus.workflow import ACTION_LABELS
 from marketplace.core import clock
 from marketplace.core.db import writes_to_database
 from marketplace.core.exceptions import Refused
 from marketplace.core.roles import Role, get_visible_or_404, role_required
-from marketplace.core.submissions import attach_refusal, submit
+from marketplace.core.submissions import attach_refusal, flash_form_errors, submit
 from marketplace.extensions import db
 from marketplace.participants.models import READINESS_TASKS, TASK_STATES, Participant
+from marketplace.participants.operations import record_view
 from marketplace.reference import QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS
 from marketplace.referrals.models import SNAPSHOT_PARTS
 from marketplace.referrals.operations import referrals_of
@@ -32,6 +46,9 @@ PERSON_ELSEWHERE = frozenset({
     "core.cookies", "core.health", "accounts.login", "accounts.logout", "accounts.keep_alive",
     "disclosure.rules", "alliance.directory", "alliance.member",
 })
+
+CV_FIELDS = ("statement", "experience", "training", "interests", "contact")
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # Where each referral stands, said to the person.
 REFERRAL_WORDS = {
@@ -177,7 +194,112 @@ def home(access):
         today=clock.today())
 
 
+@bp.route("/cv", methods=["GET", "POST"])
+@person_required
+@writes_to_database
+def cv(access):
+    participant = access.participant
+    saved = operations.cv_words_of(participant)
+    form = CVForm(obj=saved)
+    words = lambda: operations.CVWords(**{name: getattr(form, name).data or "" for name in CV_FIELDS})  # noqa: E731
+    if submit(form, lambda: operations.save_cv(access, words())):
+        flash("Your CV is saved.", "success")
+        return redirect(url_for("campus.cv"))
+    if not form.is_submitted():
+        _opened(access, "cv")
+    return render_template("campus/cv.html", form=form, cv=build_cv(participant, saved), saved=saved), \
+        400 if form.is_submitted() else 200
+
+
+@bp.get("/cv.docx")
+@person_required
+@writes_to_database
+def cv_download(access):
+    content = docx_bytes(operations.cv_for_download(access))
+    db.session.commit()
+    name = secure_filename(f"CV {access.participant.full_name}.docx") or "CV.docx"
+    return send_file(io.BytesIO(content), as_attachment=True, download_name=name, mimetype=DOCX_TYPE)
+
+
+@bp.get("/messages")
+@person_required
+@writes_to_database
+def messages(access):
+    participant = access.participant
+    referrals = operations.messageable_referrals(participant)
+    sent = operations.messages_of(participant)
+    about = {m.referral_id for m in sent} | {r.id for r in referrals}
+    replies = {referral.id: operations.employer_replies(referral)
+               for referral in referrals_of(participant) if referral.id in about}
+    _opened(access, "messages")
+    return render_template("campus/messages.html", referrals=referrals, messages=sent, replies=replies,
+                           all_referrals={r.id: r for r in referrals_of(participant)})
+
+
+@bp.route("/messages/new/<int:referral_id>", methods=["GET", "POST"])
+@person_required
+@writes_to_database
+def write_message(access, referral_id):
+    referral = next((r for r in operations.messageable_referrals(access.participant) if r.id == referral_id), None)
+    if referral is None:
+        abort(404)
+    form = MessageForm()
+    if submit(form, lambda: operations.write_message(access, referral, form.body.data or ""),
+              check=lambda: operations.check_message(access, referral, form.body.data or "")):
+        flash("Your message has gone to your case manager to check. You will see here when it is sent.", "success")
+        return redirect(url_for("campus.messages"))
+    if not form.is_submitted():
+        _opened(access, "write message")
+    return render_template("campus/write.html", form=form, referral=referral), 400 if form.is_submitted() else 200
+
+
 # The case manager's side ------------------------------------------------------------------------------
+
+@bp.get("/checks")
+@role_required(Role.CASE_MANAGER)
+def checks():
+    return render_template("campus/checks.html", queue=operations.check_queue(current_user))
+
+
+def _check_page(message, return_form, status=200):
+    return render_template("campus/check.html", message=message, return_form=return_form,
+                           action_labels=ACTION_LABELS), status
+
+
+@bp.get("/checks/<int:campus_message_id>")
+@role_required(Role.CASE_MANAGER)
+@writes_to_database
+def check(campus_message_id):
+    message = get_visible_or_404(CampusMessage, campus_message_id)
+    record_view(message.participant, current_user._get_current_object(), "campus message check")
+    db.session.commit()
+    return _check_page(message, ReturnMessageForm(formdata=None))
+
+
+@bp.post("/checks/<int:campus_message_id>/send")
+@role_required(Role.CASE_MANAGER)
+def send(campus_message_id):
+    message = get_visible_or_404(CampusMessage, campus_message_id)
+    form = SendMessageForm()
+    if submit(form, lambda: operations.send_message(message, current_user._get_current_object())):
+        flash(f"Sent to {message.referral.employer.name} on the referral.", "success")
+        return redirect(url_for("campus.checks"))
+    flash_form_errors(form)
+    return redirect(url_for("campus.check", campus_message_id=message.id))
+
+
+@bp.post("/checks/<int:campus_message_id>/return")
+@role_required(Role.CASE_MANAGER)
+def return_message(campus_message_id):
+    message = get_visible_or_404(CampusMessage, campus_message_id)
+    form = ReturnMessageForm()
+    if submit(form, lambda: operations.return_message(message, current_user._get_current_object(),
+                                                      form.reason.data, form.note.data or ""),
+              check=lambda: operations.return_rules(form.reason.data or "", form.note.data or "")):
+        flash(f"Returned to {message.participant.first_name} with your reason. It will not be sent.", "success")
+        return redirect(url_for("campus.checks"))
+    return _check_page(message, form, 400)
+
 
 def _participant_for_manager(participant_id: int) -> Participant:
     participant = get_visible_or_404(Participant, participant_id)

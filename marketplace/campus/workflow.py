@@ -1,7 +1,7 @@
 """A person's message to an employer, checked by their case manager first, as a table.
 
     drafted ──send_for_check (the person)──▶ awaiting check ──send (case manager)──▶ sent
-       ▲  └─edit (the person)─┘                    └──return_message (case manager)──▶ returned
+                                                   └──return_message (case manager)──▶ returned
 
 `sent` and `returned` are ends: nothing leads out of them, so a returned message can never later
 reach the employer (the person writes a new one). Only the person who wrote it moves a draft; only a
@@ -31,7 +31,6 @@ def _guard(message, actor) -> None:
 MESSAGES = Workflow(
     "message",
     {
-        (S.DRAFTED, "edit"): (S.DRAFTED, PERSON),
         (S.DRAFTED, "send_for_check"): (S.AWAITING_CHECK, PERSON),
         (S.AWAITING_CHECK, "send"): (S.SENT, CHECKERS),
         (S.AWAITING_CHECK, "return_message"): (S.RETURNED, CHECKERS),
@@ -45,7 +44,6 @@ MESSAGES = Workflow(
 # How each step reads in the message's history.
 ACTION_LABELS = {
     "draft": "Written",
-    "edit": "Changed",
     "send_for_check": "Sent to the case manager to check",
     "send": "Checked and sent to the employer",
     "return_message": "Returned, not sent",

@@ -39,6 +39,7 @@ def navigation_items() -> list[dict]:
         items.append(_item("Referrals", "referrals.caseload", "/referrals"))
         items.append(_item("Sessions", "alliance.offers", "/alliance/offers", "/alliance/bookings"))
         items.append(_item("Gatemate", "gatemate.requests", "/gatemate"))
+        items.append(_item("Message checks", "campus.checks", "/campus/checks"))  # the Virtual Campus
     if current_user.role in (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE):
         items.append(_item("Alliance membership", "alliance.membership", "/alliance/membership",
                            "/alliance/profile", "/alliance/apply"))
@@ -55,7 +56,8 @@ def navigation_items() -> list[dict]:
     if current_user.role == Role.PAYBACK_MANAGER:
         items.append(_item("Nominations", "payback.nominations", "/community-payback/nominations"))
     if current_user.role == Role.PERSON:  # the Virtual Campus (marketplace/campus/)
-        items = [_item("Your page", "campus.home", "/campus/home")]
+        items = [_item("Your page", "campus.home", "/campus/home"), _item("Your CV", "campus.cv", "/campus/cv"),
+                 _item("Messages", "campus.messages", "/campus/messages")]
     if current_user.role in REPORT_ROLES:
         items.append(_item("Reports", "reports.index", "/reports"))
     if current_user.organisation is not None:

@@ -1,7 +1,7 @@
 """Virtual Campus: access, CVs, checked messages
 
 Revision ID: 0015_campus
-Revises: 0010_workflow_history
+Revises: 0017_payback
 Create Date: 2026-12-06 19:10:43.666385
 
 """
@@ -11,7 +11,7 @@ from marketplace.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0015_campus'
-down_revision = '0010_workflow_history'
+down_revision = '0017_payback'
 branch_labels = None
 depends_on = None
 

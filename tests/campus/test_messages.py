@@ -1,0 +1,139 @@
+"""Checked messages: a person's message reaches the employer only after their case manager sends it
+on; a returned one never does; every step is in the table and its history; a daily limit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.campus import operations
+from marketplace.campus.models import CampusAccess, CampusMessage, CampusMessageEvent, MessageStatus
+from marketplace.campus.workflow import MESSAGES
+from marketplace.core.roles import Role
+from marketplace.core.workflow import NotAllowed
+from marketplace.extensions import db
+from marketplace.referrals.models import ReferralMessage
+from tests.factories import OpportunityFactory, ParticipantFactory, ReferralFactory, UserFactory, campus_person
+from tests.helpers import location, sign_in_client, told
+
+STEPS = [(state, action) for state in sorted(s.value for s in MessageStatus) for action in sorted(MESSAGES.actions)]
+
+
+@pytest.fixture
+def world():
+    case_manager = UserFactory(role="case_manager")
+    participant = ParticipantFactory(case_manager=case_manager, first_name="Ayo")
+    opportunity = OpportunityFactory(title="Groundworker")
+    employer = UserFactory(role="employer", organisation=opportunity.organisation)
+    referral = ReferralFactory(participant=participant, opportunity=opportunity)
+    person = campus_person(participant)
+    db.session.commit()
+    access = db.session.scalar(select(CampusAccess))
+    return {"case_manager": case_manager, "participant": participant, "employer": employer, "referral": referral,
+            "person": person, "access": access}
+
+
+@pytest.mark.parametrize(("state", "action"), STEPS)
+@pytest.mark.parametrize("role", ["person", "case_manager", "employer", "admin", "other_case_manager"])
+def test_every_step_is_allowed_only_as_the_table_says(world, state, action, role):
+    message = operations.write_message(world["access"], world["referral"], "Hello")
+    message.status = state
+    actor = {"person": world["person"], "case_manager": world["case_manager"],
+             "employer": world["employer"], "admin": UserFactory(role="admin"),
+             "other_case_manager": UserFactory(role="case_manager")}[role]
+    step = MESSAGES.table.get((state, action))
+    allowed = step is not None and actor.role in step.roles and role != "other_case_manager"
+    if allowed:
+        row = MESSAGES.apply(message, action, actor)
+        assert message.status == step.to and (row.from_status, row.to_status, row.actor_id) == (state, step.to,
+                                                                                              actor.id)
+    else:
+        with pytest.raises(NotAllowed):
+            MESSAGES.apply(message, action, actor)
+        assert message.status == state
+
+
+def test_returned_and_sent_are_ends():
+    for state in (MessageStatus.SENT, MessageStatus.RETURNED):
+        assert not [action for (from_state, action) in MESSAGES.table if from_state == state]
+    assert MESSAGES.allowed_actions(MessageStatus.RETURNED, Role.CASE_MANAGER) == []
+
+
+def test_the_whole_check_returned_then_sent_then_a_reply(client, app, world):
+    referral = world["referral"]
+    sign_in_client(client, world["person"])
+    page = client.get("/campus/messages")
+    assert b"Write to" in page.data and b"Groundworker" in page.data
+    first = client.post_form(f"/campus/messages/new/{referral.id}", {"body": "I did 3 years for burglary."})
+    assert first.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(ReferralMessage)) == 0
+    assert "Ayo" in " ".join(told(world["case_manager"]))
+
+    staff = app.test_client()
+    sign_in_client(staff, world["case_manager"])
+    queue = staff.get("/campus/checks")
+    message = db.session.scalar(select(CampusMessage))
+    assert b"Ayo" in queue.data and f"/campus/checks/{message.id}".encode() in queue.data
+    assert staff.get(f"/campus/checks/{message.id}").status_code == 200
+    returned = staff.post_form(f"/campus/checks/{message.id}/return", {"reason": "offence_detail", "note": ""})
+    assert returned.status_code == 302
+    # A returned message can never later be delivered.
+    again = staff.post_form(f"/campus/checks/{message.id}/send")
+    assert again.status_code == 302 and location(again) == f"/campus/checks/{message.id}"
+    assert db.session.scalar(select(func.count()).select_from(ReferralMessage)) == 0
+    mine = client.get("/campus/messages")
+    assert b"Not sent: returned to you" in mine.data
+    assert b"shares details of an offence that the law does not ask you to share" in mine.data
+
+    client.post_form(f"/campus/messages/new/{referral.id}", {"body": "Could I start on a Monday?"})
+    second = db.session.scalars(select(CampusMessage).order_by(CampusMessage.id)).all()[-1]
+    assert staff.post_form(f"/campus/checks/{second.id}/send").status_code == 302
+    delivered = db.session.scalar(select(ReferralMessage))
+    assert "Could I start on a Monday?" in delivered.body and delivered.body.startswith("From ")
+    assert "New message about" in " ".join(told(world["employer"]))
+    history = db.session.scalars(select(CampusMessageEvent).where(CampusMessageEvent.message_id == second.id)
+                                 .order_by(CampusMessageEvent.id)).all()
+    assert [(h.action, h.actor_id) for h in history] == [
+        ("draft", world["person"].id), ("send_for_check", world["person"].id), ("send", world["case_manager"].id)]
+
+    employer = app.test_client()
+    sign_in_client(employer, world["employer"])
+    assert employer.post_form(f"/referrals/{referral.id}/messages", {"body": "Yes, Monday at 8 is fine."}
+                              ).status_code == 302
+    replies = client.get("/campus/messages")
+    assert b"Yes, Monday at 8 is fine." in replies.data and b"Checked and sent to the employer" in replies.data
+
+
+def test_return_needs_a_reason_and_for_other_a_note_all_at_once(client, world):
+    message = operations.write_message(world["access"], world["referral"], "Hello")
+    db.session.commit()
+    sign_in_client(client, world["case_manager"])
+    empty = client.post_form(f"/campus/checks/{message.id}/return", {})
+    assert empty.status_code == 400 and b"Select why the message is not being sent" in empty.data
+    other = client.post_form(f"/campus/checks/{message.id}/return", {"reason": "other", "note": " "})
+    assert other.status_code == 400 and b"Say why, so they can write again" in other.data
+    db.session.refresh(message)
+    assert message.status == MessageStatus.AWAITING_CHECK
+
+
+def test_a_daily_limit_with_the_text_kept(client, app, world):
+    sign_in_client(client, world["person"])
+    path = f"/campus/messages/new/{world['referral'].id}"
+    for number in range(app.config["CAMPUS_MESSAGES_PER_DAY"]):
+        assert client.post_form(path, {"body": f"Message {number}"}).status_code == 302
+    refused = client.post_form(path, {"body": "One too many"})
+    assert refused.status_code == 400 and b"You can send another tomorrow" in refused.data
+    assert b"One too many" in refused.data
+
+
+def test_nobody_else_reaches_a_persons_messages(client, world):
+    message = operations.write_message(world["access"], world["referral"], "Hello")
+    stranger_referral = ReferralFactory(participant=ParticipantFactory(case_manager=world["case_manager"]))
+    db.session.commit()
+    sign_in_client(client, UserFactory(role="case_manager"))
+    assert client.get(f"/campus/checks/{message.id}").status_code == 404
+    assert client.post_form(f"/campus/checks/{message.id}/send").status_code == 404
+    assert b"Ayo" not in client.get("/campus/checks").data
+    sign_in_client(client, world["person"])
+    assert client.get(f"/campus/messages/new/{stranger_referral.id}").status_code == 404
+    assert client.get(f"/campus/checks/{message.id}").status_code == 403
