@@ -141,11 +141,23 @@ def _parser(schema):
     return parser
 
 
+def _plain_words(text: str):
+    """The text as plain words in the searched fields, for text the parser cannot read."""
+    parts = [Term(name, word) for word in _terms(text) for name in SEARCHED_FIELDS]
+    return Or(parts) if parts else NullQuery
+
+
 def _user_query(searcher, text: str):
     text = (text or "").strip()[:300]
     if not text:
         return Every(), None
-    parsed = _parser(searcher.schema).parse(text)
+    try:
+        parsed = _parser(searcher.schema).parse(text)
+    except Exception:  # noqa: BLE001 - Whoosh's parser raises on operator-only input ("NOT AND OR": IndexError)
+        parsed = NullQuery
+    if parsed is NullQuery or isinstance(parsed, type(NullQuery)):
+        # Operators with nothing to join, a lone quote or bracket: people meant words, not syntax.
+        parsed = _plain_words(text)
     concepts = [Term("concepts", concept, boost=2.0) for concept in concepts_in(text)]
     query = Or([parsed, *concepts]) if concepts else parsed
     return query, parsed

@@ -118,3 +118,22 @@ def test_odd_queries_never_break_the_page(client, login_as):
     build(x={"title": "Cleaner"})
     for query in ['"unclosed', "title:secret", "a AND OR NOT", "*", "(((", "\\", "x" * 400, "é ñ 中文"]:
         assert client.get("/search/", query_string={"q": query}).status_code == 200
+
+
+OPERATOR_ONLY = ["NOT AND OR", "NOT OR AND NOT", "AND", "OR NOT", "NOT", '"', '"unclosed', "(", ")", "(()",
+                 "a AND NOT", "a ANDNOT b", "~2", "^3", "[a TO b]", "title:", "*", "?", "NOT (", "AND ) OR ("]
+
+
+def test_operator_only_and_malformed_queries_are_read_as_words_never_a_500(client, login_as):
+    import random
+
+    login_as("case_manager")
+    build(cook={"title": "Line cook", "description": "Cooking breakfasts; not a night shift."})
+    pieces = ["NOT", "AND", "OR", "ANDNOT", "ANDMAYBE", "(", ")", '"', "~", "^", "*", "cook", "-", "+", ":"]
+    chosen = random.Random(15)  # the same fuzz every run, so a failure can be reproduced
+    fuzzed = [" ".join(chosen.choice(pieces) for _ in range(chosen.randint(1, 6))) for _ in range(40)]
+    for text in OPERATOR_ONLY + fuzzed:
+        response = client.get("/search/", query_string={"q": text})
+        assert response.status_code == 200, text
+    # Words among the operators are still searched.
+    assert titles(client.get("/search/", query_string={"q": "NOT AND OR cook"}).data) == ["Line cook"]
