@@ -33,6 +33,7 @@ class DemoContext:
 def seed(seed_value: int) -> list[str]:
     from marketplace.accounts import demo as accounts_demo
     from marketplace.alliance import demo as alliance_demo
+    from marketplace.campus import demo as campus_demo
     from marketplace.disclosure import demo as disclosure_demo
     from marketplace.gatemate import demo as gatemate_demo
     from marketplace.opportunities import demo as opportunities_demo
@@ -43,7 +44,7 @@ def seed(seed_value: int) -> list[str]:
     context = DemoContext(seed_value)
     summary = [f"Demo data seeded (seed {seed_value}):"]
     for step in (accounts_demo.seed, participants_demo.seed, alliance_demo.seed, opportunities_demo.seed,
-                 gatemate_demo.seed, disclosure_demo.seed, referrals_demo.seed,
+                 gatemate_demo.seed, disclosure_demo.seed, referrals_demo.seed, campus_demo.seed,
                  reports_demo.seed):  # the reports' 18 months of history comes after today's records
         summary.extend(f"  {line}" for line in step(context))
     summary.append("Demo logins: flask --app marketplace seed logins")
@@ -54,4 +55,8 @@ def login_lines() -> list[str]:
     width = max(len(role) for role, _ in DEMO_LOGINS)
     lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {role.ljust(width)}  {email}" for role, email in DEMO_LOGINS]
+    from marketplace.campus.demo import demo_login_line
+
+    if person := demo_login_line():  # the Virtual Campus: no email address, the same password
+        lines.append(f"  {person}")
     return lines

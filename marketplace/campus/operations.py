@@ -27,7 +27,9 @@ from marketplace.core.operations import notify, record_audit
 from marketplace.core.roles import Role
 from marketplace.core.tokens import hash_token
 from marketplace.extensions import db
+from marketplace.participants.export import EXPORT_SECTIONS
 from marketplace.participants.models import Participant
+from marketplace.participants.operations import ERASURE_HOOKS
 
 SIGN_IN_BUCKET = "campus-sign-in"
 START_BUCKET = "campus-start"
@@ -167,6 +169,33 @@ def check_first_sign_in(details: FirstSignIn) -> None:
     problems.raise_any()
 
 
+def set_up_account(access: CampusAccess, passphrase: str) -> User:
+    """Spend the slip: the person's account (new, or theirs from an earlier slip) gets `passphrase`
+    and this access. Raises Refused (field `passphrase`) when the passphrase is too weak."""
+    participant = access.participant
+    user = _person_user_of(participant)
+    try:
+        check_password(passphrase, user, email=user.email if user else "", full_name=participant.full_name)
+    except Refused as refusal:
+        raise Refused(refusal.message, field="passphrase") from None
+    now = clock.now()
+    if user is None:
+        user = User(email=f"person-{secrets.token_hex(12)}@{PERSON_EMAIL_DOMAIN}", full_name=participant.full_name,
+                    role=Role.PERSON.value, organisation_id=None, is_org_admin=False, status=UserStatus.ACTIVE,
+                    created_at=now, password_hash="")
+        db.session.add(user)
+    else:
+        sessions.end_all(user, "new access slip")
+        user.status = UserStatus.ACTIVE
+    user.password_hash = hash_password(passphrase)
+    user.password_changed_at = now
+    user.last_login_at = now
+    db.session.flush()
+    access.user_id = user.id
+    access.activated_at = now
+    return user
+
+
 def start(details: FirstSignIn) -> User:
     """The person's first sign-in: the slip's code, with their participant number and date of birth,
     lets them set a passphrase. The code is then spent. Failures are counted and locked out."""
@@ -183,27 +212,7 @@ def start(details: FirstSignIn) -> User:
         _count_failure(START_BUCKET, number)
         record_audit("campus.start_failed", subject_type="participant_number")
         raise Refused(WRONG_START, field="code")
-    user = _person_user_of(participant)
-    try:
-        check_password(details.passphrase, user, email=user.email if user else "",
-                       full_name=participant.full_name)
-    except Refused as refusal:
-        raise Refused(refusal.message, field="passphrase") from None
-    now = clock.now()
-    if user is None:
-        user = User(email=f"person-{secrets.token_hex(12)}@{PERSON_EMAIL_DOMAIN}", full_name=participant.full_name,
-                    role=Role.PERSON.value, organisation_id=None, is_org_admin=False, status=UserStatus.ACTIVE,
-                    created_at=now, password_hash="")
-        db.session.add(user)
-    else:
-        sessions.end_all(user, "new access slip")
-        user.status = UserStatus.ACTIVE
-    user.password_hash = hash_password(details.passphrase)
-    user.password_changed_at = now
-    user.last_login_at = now
-    db.session.flush()
-    access.user_id = user.id
-    access.activated_at = now
+    user = set_up_account(access, details.passphrase)
     throttle.clear(START_BUCKET, number, current_app.config["CAMPUS_SIGN_IN_FAILURE_LIMIT"],
                    current_app.config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
     sessions.begin(user)
@@ -406,3 +415,33 @@ def employer_replies(referral) -> list:
     """What the employer wrote on the referral's thread: it reaches the person directly."""
     return [m for m in referral.messages
             if m.author is not None and m.author.organisation_id == referral.employer_organisation_id]
+
+
+# Erasure and subject access ---------------------------------------------------------------------------
+
+def erase_campus_of(participant: Participant) -> None:
+    """On erasure of a participant: their Virtual Campus account goes too (their access, CV and messages
+    go with the record)."""
+    user = _person_user_of(participant)
+    if user is not None:
+        db.session.delete(user)
+
+
+def subject_access_section(participant: Participant) -> tuple[str, dict]:
+    """What the Virtual Campus holds about the person, for a subject access export."""
+    words = cv_words_of(participant)
+    return "virtual_campus", {
+        "access": [{"slip_printed": a.created_at.isoformat(), "state": a.state_label,
+                    "first_signed_in": a.activated_at.isoformat() if a.activated_at else None}
+                   for a in accesses_of(participant)],
+        "cv": {name: getattr(words, name) for name in ("statement", "experience", "training", "interests",
+                                                       "contact")} if words else None,
+        "messages": [{"written": m.created_at.isoformat(), "to": m.referral.employer.name, "body": m.body,
+                      "status": m.status, "return_reason": m.return_reason, "return_note": m.return_note,
+                      "steps": [{"at": h.at.isoformat(), "action": h.action} for h in m.history]}
+                     for m in messages_of(participant)],
+    }
+
+
+ERASURE_HOOKS.append(erase_campus_of)
+EXPORT_SECTIONS.append(subject_access_section)

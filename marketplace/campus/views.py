@@ -30,6 +30,7 @@ from marketplace.core.db import writes_to_database
 from marketplace.core.exceptions import Refused
 from marketplace.core.roles import Role, get_visible_or_404, role_required
 from marketplace.core.submissions import attach_refusal, flash_form_errors, submit
+from marketplace.core.views import home_panel
 from marketplace.extensions import db
 from marketplace.participants.models import READINESS_TASKS, TASK_STATES, Participant
 from marketplace.participants.operations import record_view
@@ -103,6 +104,13 @@ def keep_people_in_their_own_pages():
     if request.blueprint != bp.name and request.endpoint not in PERSON_ELSEWHERE:
         abort(403)
     return None
+
+
+@home_panel
+def campus_checks_waiting(user) -> dict:
+    if user.role != Role.CASE_MANAGER:
+        return {}
+    return {"campus_checks_waiting": len(operations.check_queue(user))}
 
 
 @bp.app_template_global()

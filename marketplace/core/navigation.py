@@ -39,7 +39,6 @@ def navigation_items() -> list[dict]:
         items.append(_item("Referrals", "referrals.caseload", "/referrals"))
         items.append(_item("Sessions", "alliance.offers", "/alliance/offers", "/alliance/bookings"))
         items.append(_item("Gatemate", "gatemate.requests", "/gatemate"))
-        items.append(_item("Message checks", "campus.checks", "/campus/checks"))  # the Virtual Campus
     if current_user.role in (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE):
         items.append(_item("Alliance membership", "alliance.membership", "/alliance/membership",
                            "/alliance/profile", "/alliance/apply"))

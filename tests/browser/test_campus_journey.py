@@ -1,0 +1,112 @@
+"""The Virtual Campus, in three browsers: the case manager prints an access slip; the person starts
+with its code, sees their own page, builds a CV and downloads it, and writes to the employer twice;
+the case manager returns one message (with a reason the person then reads) and sends the other; the
+employer sees the sent one on the referral and replies; the person reads the reply. axe-core checks
+every page each browser opens."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from docx import Document
+from playwright.sync_api import expect
+
+from marketplace.extensions import db
+from tests.browser.conftest import fill_date, sign_in
+from tests.factories import ConsentRecordFactory, OpportunityFactory, ParticipantFactory, ReferralFactory, UserFactory
+from tests.helpers import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+PASSPHRASE = "harbour lantern pebble quilt"
+
+
+def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
+    manager = UserFactory(role="case_manager", full_name="Casey Manager")
+    person = ParticipantFactory(case_manager=manager, first_name="Robin", last_name="Achebe",
+                                skills=["Forklift driving"])
+    ConsentRecordFactory(participant=person, employers=True)
+    opportunity = OpportunityFactory(title="Warehouse operative")
+    employer = UserFactory(role="employer", organisation=opportunity.organisation, full_name="Erin Employer")
+    referral = ReferralFactory(participant=person, opportunity=opportunity)
+    db.session.commit()
+    manager_email, employer_email = manager.email, employer.email
+    person_id, number, born, referral_id = person.id, person.participant_number, person.date_of_birth, referral.id
+
+    # The case manager prints an access slip from the person's record.
+    sign_in(page, manager_email, TEST_PASSWORD)
+    page.goto(f"/participants/{person_id}")
+    page.get_by_role("link", name="Manage access to the Virtual Campus").click()
+    page.get_by_role("button", name="Print an access slip").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm that the person agrees")
+    page.get_by_label(re.compile("They agree to use the Virtual Campus")).check()
+    page.get_by_role("button", name="Print an access slip").click()
+    code = page.locator("[data-access-code]").inner_text()
+
+    # The person starts with the slip, then sees their own page.
+    robin = new_page()
+    robin.goto("/campus/sign-in")
+    robin.get_by_role("link", name="start with the code on your slip").click()
+    robin.get_by_label("Code on your slip").fill(code)
+    robin.get_by_label("Participant number").fill(number)
+    fill_date(robin, "Date of birth", born)
+    robin.get_by_label("Choose a passphrase").fill(PASSPHRASE)
+    robin.get_by_label("Type the passphrase again").fill(PASSPHRASE)
+    robin.get_by_role("button", name="Start using the Virtual Campus").click()
+    expect(robin.get_by_role("heading", name="Hello, Robin")).to_be_visible()
+    expect(robin.locator(f"#referral-{referral_id}")).to_contain_text("Sent to the employer")
+
+    # Their CV: an error keeps what was typed; then saved and downloaded as a Word document.
+    robin.get_by_role("link", name="Your CV").click()
+    robin.get_by_label("About me", exact=True).fill("I turn up early and learn fast.")
+    robin.get_by_label("How an employer can contact you (optional)").fill("x" * 301)
+    robin.get_by_role("button", name="Save my CV").click()
+    expect(robin.locator(".govuk-error-summary")).to_contain_text("Contact details must be 300 characters")
+    expect(robin.get_by_label("About me", exact=True)).to_have_value("I turn up early and learn fast.")
+    robin.get_by_label("How an employer can contact you (optional)").fill("")
+    robin.get_by_role("button", name="Save my CV").click()
+    expect(robin.get_by_text("Your CV is saved.")).to_be_visible()
+    with robin.expect_download() as download:
+        robin.get_by_role("link", name="Download your CV (Word document)").click()
+    text = "\n".join(p.text for p in Document(io.BytesIO(open(download.value.path(), "rb").read())).paragraphs)
+    assert "Robin Achebe" in text and "I turn up early and learn fast." in text and "Forklift driving" in text
+
+    # Two messages to the employer, both to the case manager first.
+    for body in ("I can start tomorrow, ring me on 07700 900123.", "What hours would I work?"):
+        robin.get_by_role("link", name="Messages").click()
+        robin.get_by_role("link", name=re.compile("Write to .* about Warehouse operative")).click()
+        robin.get_by_label("Your message").fill(body)
+        robin.get_by_role("button", name="Send to my case manager to check").click()
+        expect(robin.get_by_text("Your message has gone to your case manager to check.")).to_be_visible()
+
+    # The case manager returns the first (contact details) and sends the second.
+    page.goto("/home")
+    page.get_by_role("link", name=re.compile("2 messages from people on your caseload")).click()
+    page.get_by_role("link", name="Robin Achebe").first.click()
+    expect(page.locator(".govuk-inset-text")).to_contain_text("07700 900123")
+    page.get_by_label(re.compile("It gives contact details")).check()
+    page.get_by_label("A note for them (optional)").fill("Wait until they ask for a number.")
+    page.get_by_role("button", name="Return it to them").click()
+    expect(page.get_by_text("It will not be sent.")).to_be_visible()
+    page.get_by_role("link", name="Robin Achebe").click()
+    expect(page.locator(".govuk-inset-text")).to_contain_text("What hours would I work?")
+    page.get_by_role("button", name="Send it to the employer").click()
+    expect(page.get_by_text(re.compile("Sent to .* on the referral"))).to_be_visible()
+
+    # The employer sees only the sent message on the referral, and replies.
+    erin = new_page()
+    sign_in(erin, employer_email, TEST_PASSWORD)
+    erin.goto(f"/referrals/{referral_id}")
+    expect(erin.get_by_text("What hours would I work?")).to_be_visible()
+    expect(erin.get_by_text("07700 900123")).to_have_count(0)
+    erin.get_by_label("Message").fill("Monday to Friday, 8 till 4.")
+    erin.get_by_role("button", name="Send message").click()
+
+    # The person reads the outcome of each message and the reply.
+    robin.get_by_role("link", name="Messages").click()
+    expect(robin.get_by_text("Not sent: returned to you")).to_be_visible()
+    expect(robin.get_by_text(re.compile("It gives contact details"))).to_be_visible()
+    expect(robin.get_by_text("Checked and sent to the employer")).to_be_visible()
+    expect(robin.get_by_text("Monday to Friday, 8 till 4.")).to_be_visible()
