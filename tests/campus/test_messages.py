@@ -137,3 +137,21 @@ def test_nobody_else_reaches_a_persons_messages(client, world):
     sign_in_client(client, world["person"])
     assert client.get(f"/campus/messages/new/{stranger_referral.id}").status_code == 404
     assert client.get(f"/campus/checks/{message.id}").status_code == 403
+
+
+def test_the_export_holds_the_campus_and_erasure_removes_the_account(world):
+    from marketplace.accounts.models import User
+    from marketplace.participants.export import subject_access_export
+    from marketplace.participants.operations import erase_participant
+
+    operations.save_cv(world["access"], operations.CVWords(statement="Steady and careful"))
+    operations.write_message(world["access"], world["referral"], "Hello there")
+    db.session.commit()
+    exported = subject_access_export(world["participant"])["virtual_campus"]
+    assert exported["cv"]["statement"] == "Steady and careful"
+    assert [m["body"] for m in exported["messages"]] == ["Hello there"]
+    person_id = world["person"].id
+    erase_participant(world["participant"])
+    db.session.commit()
+    assert db.session.get(User, person_id) is None
+    assert db.session.scalar(select(func.count()).select_from(CampusMessage)) == 0
