@@ -70,7 +70,7 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
     expect(robin.get_by_text("Your CV is saved.")).to_be_visible()
     with robin.expect_download() as download:
         robin.get_by_role("link", name="Download your CV (Word document)").click()
-    text = "\n".join(p.text for p in Document(io.BytesIO(open(download.value.path(), "rb").read())).paragraphs)
+    text = "\n".join(p.text for p in Document(io.BytesIO(download.value.path().read_bytes())).paragraphs)
     assert "Robin Achebe" in text and "I turn up early and learn fast." in text and "Forklift driving" in text
 
     # Two messages to the employer, both to the case manager first.

@@ -415,6 +415,44 @@ TARGETS += [
 ]
 
 
+# --- Virtual Campus (issue 20) --------------------------------------------------------------------------
+
+def _campus_message(world: World) -> None:
+    """A fresh message waiting for the case manager's check."""
+    from marketplace.campus import operations as campus
+    from marketplace.campus.models import CampusAccess
+
+    from marketplace.core import throttle
+
+    access = db.session.query(CampusAccess).filter_by(user_id=world.users["person"].id).one()
+    throttle.clear(campus.MESSAGE_BUCKET, str(access.participant_id), 5, timedelta(days=1))  # a new day's allowance
+    world.records["campus_message"] = campus.write_message(access, world.records["referral"], "Can I start at 8?")
+    db.session.commit()
+
+
+TARGETS += [
+    # Refused sign-ins write their counted failure and audit row on purpose, like staff sign-in.
+    Target("campus start", None, lambda w: "/campus/start", lambda: _forms("campus").StartForm,
+           lambda: [_model("campus.CampusAccess")]),
+    Target("campus sign in", None, lambda w: "/campus/sign-in", lambda: _forms("campus").CampusSignInForm,
+           lambda: [_model("campus.CampusAccess")]),
+    Target("campus CV", "person", lambda w: "/campus/cv", lambda: _forms("campus").CVForm,
+           _tables("campus.CampusCV"), lambda w: ["/campus/cv"]),
+    Target("campus message", "person", lambda w: f"/campus/messages/new/{w.records['referral'].id}",
+           lambda: _forms("campus").MessageForm, _tables("campus.CampusMessage", "campus.CampusMessageEvent"),
+           lambda w: ["/campus/messages"]),
+    Target("campus access slip", "case_manager", lambda w: f"/campus/people/{_participant(w).id}/access",
+           lambda: _forms("campus").GrantAccessForm,
+           _tables("campus.CampusAccess")),
+    Target("campus end access", "case_manager", lambda w: f"/campus/people/{_participant(w).id}/access/end",
+           lambda: _forms("campus").EndAccessForm, _tables("campus.CampusAccess")),
+    Target("campus return message", "case_manager",
+           lambda w: f"/campus/checks/{w.records['campus_message'].id}/return",
+           lambda: _forms("campus").ReturnMessageForm, _tables("campus.CampusMessage", "campus.CampusMessageEvent"),
+           lambda w: ["/campus/messages"], renew=_campus_message),
+]
+
+
 def field_specs(app, form_class, extra_choices: dict[str, list[str]]) -> list[FieldSpec]:
     """Every input name the form reads, including the parts of date inputs and repeated sub-forms,
     with the values it accepts."""
