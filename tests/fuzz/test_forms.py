@@ -421,7 +421,6 @@ def _campus_message(world: World) -> None:
     """A fresh message waiting for the case manager's check."""
     from marketplace.campus import operations as campus
     from marketplace.campus.models import CampusAccess
-
     from marketplace.core import throttle
 
     access = db.session.query(CampusAccess).filter_by(user_id=world.users["person"].id).one()
