@@ -300,6 +300,7 @@ ROWS.update({
     ("campus.access", "GET"): expect(403, case_manager=200),
     ("campus.access", "POST"): expect(403, case_manager=400),
     ("campus.end_access", "POST"): expect(403, case_manager=400),
+    ("campus.message_setting", "POST"): expect(403, case_manager=400),
 })
 
 # Routes answered before any permission check (served files).

@@ -4,7 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInpu
 from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from marketplace.campus.models import END_REASONS, RETURN_REASONS
+from marketplace.campus.models import END_REASONS, MESSAGE_SETTINGS, RETURN_REASONS
 from marketplace.core.forms import Form, GovDateField, Radios, submit
 
 MAX_WORDS_FIELD = 4000
@@ -33,6 +33,12 @@ class EndAccessForm(Form):
                         choices=[(code, label) for code, label in END_REASONS.items() if code != "replaced"],
                         validators=[InputRequired("Select why access is ending")])
     submit = submit("End access")
+
+
+class MessageSettingForm(Form):
+    setting = RadioField("Can they write to employers?", widget=Radios(), choices=list(MESSAGE_SETTINGS.items()),
+                         validators=[InputRequired("Select whether they can write to employers")])
+    submit = submit("Save")
 
 
 class StartForm(Form):

@@ -26,6 +26,16 @@ END_REASONS = {
 }
 
 
+# Whether the person may write to employers: a case manager turns messages off for someone managed
+# under MAPPA or with a no-contact condition. Stored as "" when allowed.
+MESSAGE_SETTINGS = {
+    "allowed": "Yes, they can write to employers (you check every message)",
+    "mappa": "No: they are managed under MAPPA",
+    "no_contact": "No: a licence or order condition limits their contact",
+    "other": "No: another reason",
+}
+
+
 class CampusAccess(db.Model):
     """One grant of Virtual Campus access to one participant: a one-time code printed on a slip (only
     its hash is kept), which the person uses once to set a passphrase and become a signed-in user."""
@@ -44,6 +54,7 @@ class CampusAccess(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_reason: Mapped[str] = mapped_column(String(40), default="")
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    messages_stopped: Mapped[str] = mapped_column(String(30), default="", server_default="")
 
     participant = relationship("Participant")
     user = relationship("User", foreign_keys=[user_id])

@@ -18,7 +18,15 @@ from marketplace.accounts import sessions
 from marketplace.accounts.models import User, UserStatus
 from marketplace.accounts.operations import check_password
 from marketplace.accounts.passwords import hash_password, spend_equal_time, verify_password
-from marketplace.campus.models import END_REASONS, RETURN_REASONS, CampusAccess, CampusCV, CampusMessage, MessageStatus
+from marketplace.campus.models import (
+    END_REASONS,
+    MESSAGE_SETTINGS,
+    RETURN_REASONS,
+    CampusAccess,
+    CampusCV,
+    CampusMessage,
+    MessageStatus,
+)
 from marketplace.campus.workflow import MESSAGES
 from marketplace.core import clock, throttle
 from marketplace.core.exceptions import Problems, Refused
@@ -105,9 +113,11 @@ def grant_access(participant: Participant, actor, *, consent_confirmed: bool) ->
     for earlier in accesses_of(participant):
         if earlier.ended_at is None:
             _end(earlier, actor, "replaced")
+    earlier = accesses_of(participant)
     code = _new_code()
     now = clock.now()
     access = CampusAccess(participant=participant, code_hash=hash_token(code),
+                          messages_stopped=earlier[0].messages_stopped if earlier else "",
                           code_expires_at=now + current_app.config["CAMPUS_CODE_LIFETIME"],
                           consent_confirmed_at=now, created_by_id=actor.id, created_at=now)
     db.session.add(access)
@@ -133,6 +143,19 @@ def end_access(access: CampusAccess, actor, reason: str) -> None:
     if access.ended_at is not None:
         raise Refused("This access has already ended.")
     _end(access, actor, reason)
+
+
+def set_messages(access: CampusAccess, actor, setting: str) -> None:
+    """Turn the person's messages to employers on or off (MAPPA, a no-contact condition, other). It
+    holds for every later slip too, until a case manager turns messages back on."""
+    _refuse_unless_manager(access.participant, actor)
+    if setting not in MESSAGE_SETTINGS:
+        raise Refused("Select whether they can write to employers", field="setting")
+    if access.ended_at is not None:
+        raise Refused("This access has ended.")
+    access.messages_stopped = "" if setting == "allowed" else setting
+    record_audit("campus.messages_on" if setting == "allowed" else "campus.messages_off", access.participant,
+                 actor=actor, detail=setting)
 
 
 @dataclass
@@ -315,6 +338,8 @@ def _message_limit() -> tuple[int, timedelta]:
 def check_message(access: CampusAccess, referral, body: str) -> None:
     """Every rule of a new message, each problem once: the referral, the length, today's limit."""
     problems = Problems()
+    if access.messages_stopped:
+        raise Refused("Your case manager has turned off messages to employers for now. Talk to them about it.")
     problems.check(referral is not None and referral in messageable_referrals(access.participant),
                    "You can write only about a job or course you have been put forward for and that is still open")
     text = (body or "").strip()

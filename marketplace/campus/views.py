@@ -19,6 +19,7 @@ from marketplace.campus.forms import (
     EndAccessForm,
     GrantAccessForm,
     MessageForm,
+    MessageSettingForm,
     ReturnMessageForm,
     SendMessageForm,
     StartForm,
@@ -241,6 +242,7 @@ def messages(access):
                for referral in referrals_of(participant) if referral.id in about}
     _opened(access, "messages")
     return render_template("campus/messages.html", referrals=referrals, messages=sent, replies=replies,
+                           stopped=bool(access.messages_stopped),
                            all_referrals={r.id: r for r in referrals_of(participant)})
 
 
@@ -316,9 +318,13 @@ def _participant_for_manager(participant_id: int) -> Participant:
     return participant
 
 
-def _access_page(participant, grant_form, end_form, status=200, code=None):
+def _access_page(participant, grant_form, end_form, status=200, code=None, setting_form=None):
+    current = operations.current_access(participant)
+    if setting_form is None:
+        setting = (current.messages_stopped if current else "") or "allowed"
+        setting_form = MessageSettingForm(formdata=None, setting=setting)
     return render_template("campus/access.html", participant=participant, grant_form=grant_form,
-                           end_form=end_form, current=operations.current_access(participant),
+                           end_form=end_form, setting_form=setting_form, current=current,
                            accesses=operations.accesses_of(participant), end_reasons=END_REASONS, code=code,
                            format_code=operations.format_code), status
 
@@ -338,6 +344,22 @@ def access(participant_id):
                                code=operations.format_code(code))
     status = 400 if form.is_submitted() else 200
     return _access_page(participant, form, EndAccessForm(formdata=None), status)
+
+
+@bp.post("/people/<int:participant_id>/access/messages")
+@role_required(Role.CASE_MANAGER)
+def message_setting(participant_id):
+    participant = _participant_for_manager(participant_id)
+    form = MessageSettingForm()
+    current = operations.current_access(participant)
+    if current is None:
+        flash("There is no access to change.", "error")
+        return redirect(url_for("campus.access", participant_id=participant.id))
+    if submit(form, lambda: operations.set_messages(current, current_user._get_current_object(), form.setting.data)):
+        flash("Saved.", "success")
+        return redirect(url_for("campus.access", participant_id=participant.id))
+    return _access_page(participant, GrantAccessForm(formdata=None), EndAccessForm(formdata=None), 400,
+                        setting_form=form)
 
 
 @bp.post("/people/<int:participant_id>/access/end")

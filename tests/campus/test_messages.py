@@ -155,3 +155,26 @@ def test_the_export_holds_the_campus_and_erasure_removes_the_account(world):
     db.session.commit()
     assert db.session.get(User, person_id) is None
     assert db.session.scalar(select(func.count()).select_from(CampusMessage)) == 0
+
+
+def test_a_case_manager_can_turn_messages_off_and_it_holds_for_a_new_slip(client, app, world):
+    staff = app.test_client()
+    sign_in_client(staff, world["case_manager"])
+    path = f"/campus/people/{world['participant'].id}/access/messages"
+    assert staff.post_form(path, {}).status_code == 400
+    assert staff.post_form(path, {"setting": "mappa"}).status_code == 302
+
+    sign_in_client(client, world["person"])
+    page = client.get("/campus/messages")
+    write_link = f"/campus/messages/new/{world['referral'].id}".encode()
+    assert b"turned off messages" in page.data and write_link not in page.data
+    refused = client.post_form(f"/campus/messages/new/{world['referral'].id}", {"body": "Hello"})
+    assert refused.status_code == 400 and b"turned off messages" in refused.data
+    assert db.session.scalar(select(func.count()).select_from(CampusMessage)) == 0
+
+    access, _code = operations.grant_access(world["participant"], world["case_manager"], consent_confirmed=True)
+    db.session.commit()
+    assert access.messages_stopped == "mappa"
+    assert staff.post_form(path, {"setting": "allowed"}).status_code == 302
+    db.session.refresh(access)
+    assert access.messages_stopped == ""
