@@ -28,7 +28,8 @@ from marketplace.alliance.models import (
 from marketplace.alliance.workflow import transition
 from marketplace.core import clock
 from marketplace.core.db import lock_for_update
-from marketplace.core.exceptions import Refused
+from marketplace.core.exceptions import Problems, Refused
+from marketplace.core.filters import govuk_date
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.reminders import reminder_job, send_once
@@ -259,7 +260,7 @@ def approve_application(membership_id: int, actor: User) -> AllianceMembership:
                path_for("alliance.membership"),
                email_subject=f"Your Corporate Alliance membership: level {membership.level} approved",
                email_body=f"Dear {user.full_name},\n\n{organisation.name} is now a level {membership.level} member "
-               f"of the Corporate Alliance, until {membership.expires_on:%d %B %Y}. You can now post: {allowed}.")
+               f"of the Corporate Alliance, until {govuk_date(membership.expires_on)}. You can now post: {allowed}.")
     return membership
 
 
@@ -313,7 +314,7 @@ def renew_membership(membership_id: int, actor: User) -> AllianceMembership:
         raise Refused("This membership has expired. Apply to join again")
     opens = renewal_opens_on(membership)
     if membership.status == MembershipStatus.APPROVED and opens and clock.today() < opens:
-        raise Refused(f"You can renew from {opens.day} {opens:%B %Y}, 60 days before the membership expires")
+        raise Refused(f"You can renew from {govuk_date(opens)}, 60 days before the membership expires")
     transition(membership, "renew", actor)
     membership.expires_on = add_months(membership.expires_on, MEMBERSHIP_MONTHS)
     membership.renewed_at = clock.now()
@@ -331,7 +332,7 @@ def send_renewal_reminders() -> int:
     sent = 0
     for membership in due:
         organisation = membership.organisation
-        expires = f"{membership.expires_on.day} {membership.expires_on:%B %Y}"
+        expires = govuk_date(membership.expires_on)
         sent += send_once(
             f"alliance-renewal:{membership.id}:{membership.expires_on.isoformat()}",
             organisation_contacts(organisation.id),
@@ -438,46 +439,43 @@ class OfferDetails:
 
 
 def check_offer(details: OfferDetails, offer: Offer | None = None) -> OfferDetails:
-    """Return cleaned offer details, or raise Refused naming the field that is wrong."""
+    """Return cleaned offer details, or raise Refused naming every field that is wrong (all at once)."""
+    problems = Problems()
     today = clock.today()
-    if details.kind not in OFFER_KINDS:
-        raise Refused("Select what you are offering", field="kind")
-    title = _text(details.title, "title", "a title", 200, required=True)
-    description = _text(details.description, "description", "the description", 5000)
+    problems.check(details.kind in OFFER_KINDS, "Select what you are offering", field="kind")
+    title = problems.kept(lambda: _text(details.title, "title", "a title", 200, required=True), "")
+    description = problems.kept(lambda: _text(details.description, "description", "the description", 5000), "")
     starts_on = details.starts_on
-    if starts_on is None:
-        raise Refused("Enter the date it starts", field="starts_on")
-    moved = offer is None or starts_on != offer.starts_on
-    if moved and starts_on < today:
-        raise Refused("The start date must be today or in the future", field="starts_on")
     ends_on = details.ends_on or starts_on
-    if ends_on < starts_on:
-        raise Refused("The end date must be the same as or after the start date", field="ends_on")
-    if (ends_on - starts_on).days > 366:
-        raise Refused("An offer can run for a year at most. Post it again for the next year", field="ends_on")
-    times = _text(details.times, "times", "the times", 200)
-    if details.setting not in OFFER_SETTINGS:
-        raise Refused("Select where it takes place", field="setting")
+    if problems.check(starts_on is not None, "Enter the date it starts", field="starts_on"):
+        moved = offer is None or starts_on != offer.starts_on
+        problems.check(not moved or starts_on >= today, "The start date must be today or in the future",
+                       field="starts_on")
+        if problems.check(ends_on >= starts_on, "The end date must be the same as or after the start date",
+                          field="ends_on"):
+            problems.check((ends_on - starts_on).days <= 366,
+                           "An offer can run for a year at most. Post it again for the next year", field="ends_on")
+    times = problems.kept(lambda: _text(details.times, "times", "the times", 200), "")
+    problems.check(details.setting in OFFER_SETTINGS, "Select where it takes place", field="setting")
     prison, town, region = None, "", None
     if details.setting == "prison":
         prison = (details.prison or "").strip()
-        if prison not in PRISONS:
-            raise Refused("Select the prison from the list", field="prison")
-        region = PRISONS[prison]
+        if problems.check(prison in PRISONS, "Select the prison from the list", field="prison"):
+            region = PRISONS[prison]
     elif details.setting == "community":
-        town = _text(details.town, "town", "the town", 100, required=True)
-        if details.region not in REGIONS:
-            raise Refused("Select the region", field="region")
-        region = details.region
+        town = problems.kept(lambda: _text(details.town, "town", "the town", 100, required=True), "")
+        if problems.check(details.region in REGIONS, "Select the region", field="region"):
+            region = details.region
     places = details.places
     if places is None or places < 1:
-        raise Refused("The number of places must be 1 or more", field="places")
-    if places > MAX_OFFER_PLACES:
-        raise Refused(f"The number of places must be {MAX_OFFER_PLACES} or fewer", field="places")
-    if offer is not None and places < offer.places_taken:
-        raise Refused(f"{offer.places_taken} places are already booked, so there cannot be fewer than "
-                      f"{offer.places_taken}", field="places")
-    suits = _text(details.suits, "suits", "who it suits", 2000, required=True)
+        problems.add("The number of places must be 1 or more", field="places")
+    elif places > MAX_OFFER_PLACES:
+        problems.add(f"The number of places must be {MAX_OFFER_PLACES} or fewer", field="places")
+    elif offer is not None and places < offer.places_taken:
+        problems.add(f"{offer.places_taken} places are already booked, so there cannot be fewer than "
+                     f"{offer.places_taken}", field="places")
+    suits = problems.kept(lambda: _text(details.suits, "suits", "who it suits", 2000, required=True), "")
+    problems.raise_any()
     return OfferDetails(kind=details.kind, title=title, description=description, starts_on=starts_on,
                         ends_on=ends_on, times=times, setting=details.setting, prison=prison, town=town,
                         region=region, places=places, suits=suits)

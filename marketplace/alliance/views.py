@@ -29,6 +29,7 @@ from marketplace.alliance.models import (
 )
 from marketplace.alliance.workflow import MEMBERSHIP, STATUS_COLOURS
 from marketplace.core import clock
+from marketplace.core.filters import govuk_date
 from marketplace.core.forms import record_id
 from marketplace.core.roles import EMPLOYING_ROLES, Role, get_visible_or_404, role_required
 from marketplace.core.security import safe_next_path
@@ -209,7 +210,7 @@ def renew(membership_id: int):
     record = get_visible_or_404(AllianceMembership, membership_id)
     form = ConfirmForm()
     if submit(form, lambda: operations.renew_membership(record.id, _actor())):
-        flash(f"Membership renewed until {record.expires_on.day} {record.expires_on:%B %Y}.", "success")
+        flash(f"Membership renewed until {govuk_date(record.expires_on)}.", "success")
     else:
         flash_form_errors(form)
     return redirect(url_for("alliance.membership"))
@@ -299,7 +300,8 @@ def _offer_details(form: OfferForm) -> operations.OfferDetails:
 def new_offer():
     organisation = current_user.organisation
     form = OfferForm()
-    offer = submit(form, lambda: operations.create_offer(organisation, _offer_details(form), _actor()))
+    offer = submit(form, lambda: operations.create_offer(organisation, _offer_details(form), _actor()),
+                   check=lambda: operations.check_offer(_offer_details(form)))
     if offer:
         flash(f"\"{offer.title}\" is published. Case managers can now book places.", "success")
         return redirect(url_for("alliance.offer", offer_id=offer.id))
@@ -320,7 +322,8 @@ def edit_offer(offer_id: int):
     if not form.is_submitted():
         form.process(obj=offer)
     form.submit.label.text = "Save changes"
-    if submit(form, lambda: operations.update_offer(offer.id, _offer_details(form), _actor())):
+    if submit(form, lambda: operations.update_offer(offer.id, _offer_details(form), _actor()),
+              check=lambda: operations.check_offer(_offer_details(form), offer)):
         flash("Changes saved. Case managers with bookings have been told about any change of date, time or place.",
               "success")
         return redirect(url_for("alliance.offer", offer_id=offer.id))
@@ -476,7 +479,7 @@ def member_home(user) -> dict:
         attention.append((f"Your application for level {waiting.level} is waiting for a decision",
                           url_for("alliance.membership")))
     if in_force is not None and in_force.expires_on <= today + timedelta(days=operations.REMINDER_DAYS):
-        attention.append((f"Your membership expires on {in_force.expires_on.day} {in_force.expires_on:%B %Y}: "
+        attention.append((f"Your membership expires on {govuk_date(in_force.expires_on)}: "
                           "renew it to keep posting", url_for("alliance.membership")))
     if in_force is None and waiting is None:
         latest = next(iter(operations.memberships_of(organisation.id)), None)

@@ -35,6 +35,21 @@ def govuk_datetime(value: datetime | None) -> str:
     return f"{govuk_date(value)} at {govuk_time(value)}"
 
 
+def days_from(value: date | None, today: date) -> str:
+    """When `value` is, said as people say it: "today", "tomorrow", "in 3 days", "yesterday",
+    "3 days ago" (never "in 0 days")."""
+    if value is None:
+        return ""
+    days = (value - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {plural(days, 'day')}" if days > 0 else f"{plural(-days, 'day')} ago"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{count:,} {word}"
@@ -50,6 +65,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(govuk_time, "govuk_time")
     app.add_template_filter(plural, "plural")
+    app.add_template_filter(days_from, "days_from")
     app.add_template_global(lambda: g.get("csp_nonce", ""), "csp_nonce")
     from marketplace.core.forms import error_summary_params
 

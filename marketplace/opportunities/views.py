@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from marketplace.accounts.forms import ConfirmForm
 from marketplace.alliance import levels
 from marketplace.core import clock
+from marketplace.core.filters import days_from, govuk_date, plural
 from marketplace.core.roles import EMPLOYING_ROLES, Role, get_visible_or_404, role_required
 from marketplace.core.submissions import flash_form_errors, render_form, submit
 from marketplace.core.views import home_panel
@@ -274,11 +275,11 @@ def poster_home(user) -> dict:
     attention = []
     drafts = counts.get(S.DRAFT, 0)
     if drafts:
-        attention.append((f"{drafts} draft{'s' if drafts != 1 else ''} not published yet",
+        attention.append((f"{plural(drafts, 'draft')} not published yet",
                           url_for("opportunities.ours", show="draft")))
     for item in operations.closing_soon(user.organisation_id):
-        attention.append((f"\"{item.title}\" closes on {item.closing_date.day} {item.closing_date:%B}"
-                          + (" (today)" if item.closing_date == today else ""),
+        attention.append((f"\"{item.title}\" closes on {govuk_date(item.closing_date)} "
+                          f"({days_from(item.closing_date, today)})",
                           url_for("opportunities.show", opportunity_id=item.id)))
     for item in db.session.scalars(mine.where(Opportunity.status == S.FILLED,
                                               Opportunity.updated_at >= clock.now() - timedelta(days=14))):

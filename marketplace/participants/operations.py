@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
-from marketplace.core.exceptions import Refused
+from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.operations import record_audit
 from marketplace.core.roles import Role
 from marketplace.extensions import db
@@ -113,87 +113,90 @@ def _clean_list(values: list[str], name: str) -> list[str]:
 
 
 def check_details(details: Details, organisation_id: int, participant: Participant | None = None) -> Details:
-    """Return cleaned details, or raise Refused naming the field that is wrong."""
+    """Return cleaned details, or raise Refused naming every field that is wrong (all at once)."""
+    problems = Problems()
     today = clock.today()
     number = (details.participant_number or "").strip().upper()
-    if not PARTICIPANT_NUMBER.match(number):
-        raise Refused("Participant number must be up to 20 letters, numbers, hyphens or slashes",
-                      field="participant_number")
-    duplicate = db.session.scalar(select(Participant.id).where(
-        Participant.organisation_id == organisation_id, Participant.participant_number == number))
-    if duplicate is not None and (participant is None or duplicate != participant.id):
-        raise Refused("Another person on your organisation's caseload has this participant number",
-                      field="participant_number")
+    if problems.check(bool(PARTICIPANT_NUMBER.match(number)),
+                      "Participant number must be up to 20 letters, numbers, hyphens or slashes",
+                      field="participant_number"):
+        duplicate = db.session.scalar(select(Participant.id).where(
+            Participant.organisation_id == organisation_id, Participant.participant_number == number))
+        problems.check(duplicate is None or (participant is not None and duplicate == participant.id),
+                       "Another person on your organisation's caseload has this participant number",
+                       field="participant_number")
     for name in ("first_name", "last_name"):
         value = (getattr(details, name) or "").strip()
-        if not value:
-            raise Refused(f"Enter the {name.replace('_', ' ')}", field=name)
-        if len(value) > 100:
-            raise Refused(f"The {name.replace('_', ' ')} must be 100 characters or fewer", field=name)
+        if problems.check(bool(value), f"Enter the {name.replace('_', ' ')}", field=name):
+            problems.check(len(value) <= 100, f"The {name.replace('_', ' ')} must be 100 characters or fewer",
+                           field=name)
     born = details.date_of_birth
     if born is None:
-        raise Refused("Enter the date of birth", field="date_of_birth")
-    if born > today:
-        raise Refused("Date of birth must be in the past", field="date_of_birth")
-    if (today - born).days < 365.25 * 15 or (today - born).days > 365.25 * 100:
-        raise Refused("Date of birth must be for someone aged between 15 and 100", field="date_of_birth")
-    if details.location not in {loc.value for loc in Location}:
-        raise Refused("Select whether the person is in custody or in the community", field="location")
+        problems.add("Enter the date of birth", field="date_of_birth")
+    elif not (problems.check(born <= today, "Date of birth must be in the past", field="date_of_birth")
+              and problems.check(365.25 * 15 <= (today - born).days <= 365.25 * 100,
+                                 "Date of birth must be for someone aged between 15 and 100", field="date_of_birth")):
+        born = None  # later rules compare other dates with it
+    problems.check(details.location in {loc.value for loc in Location},
+                   "Select whether the person is in custody or in the community", field="location")
     prison = (details.prison or "").strip() or None
     if details.location == Location.CUSTODY:
-        if prison is None:
-            raise Refused("Select the prison the person is in", field="prison")
-        if prison not in PRISONS:
-            raise Refused("Select a prison from the list", field="prison")
+        if problems.check(prison is not None, "Select the prison the person is in", field="prison"):
+            problems.check(prison in PRISONS, "Select a prison from the list", field="prison")
     else:
         prison = None
     for name in ("release_date", "order_end_date", "rotl_from"):
         value = getattr(details, name)
-        if value is not None and value <= born:
+        if value is not None and born is not None and value <= born:
             label = {"release_date": "Release date", "order_end_date": "Order end date",
                      "rotl_from": "The date they can work on ROTL from"}[name]
-            raise Refused(f"{label} must be after the date of birth", field=name)
+            problems.add(f"{label} must be after the date of birth", field=name)
     if details.order_end_date and details.release_date and details.order_end_date < details.release_date:
-        raise Refused("Order end date must be on or after the release date", field="order_end_date")
+        problems.add("Order end date must be on or after the release date", field="order_end_date")
     if details.rotl_from is not None:
         if details.location != Location.CUSTODY:
-            raise Refused("Release on temporary licence only applies to people in custody", field="rotl_from")
-        if details.release_date and details.rotl_from >= details.release_date:
-            raise Refused("The date they can work on ROTL from must be before the release date", field="rotl_from")
-    if details.release_region not in REGIONS:
-        raise Refused("Select the region the person will live in", field="release_region")
+            problems.add("Release on temporary licence only applies to people in custody", field="rotl_from")
+        elif details.release_date and details.rotl_from >= details.release_date:
+            problems.add("The date they can work on ROTL from must be before the release date", field="rotl_from")
+    problems.check(details.release_region in REGIONS, "Select the region the person will live in",
+                   field="release_region")
     postcode = normalise_postcode(details.release_postcode)
     if details.no_fixed_abode:
         postcode = ""
-    elif postcode and not POSTCODE.match(postcode):
-        raise Refused("Enter a real postcode, like M1 1AE", field="release_postcode")
+    else:
+        problems.check(not postcode or bool(POSTCODE.match(postcode)), "Enter a real postcode, like M1 1AE",
+                       field="release_postcode")
     town = (details.release_town or "").strip()
-    if len(town) > 100:
-        raise Refused("Town must be 100 characters or fewer", field="release_town")
-    if details.travel_miles is not None and not 0 <= details.travel_miles <= MAX_TRAVEL_MILES:
-        raise Refused(f"How far they can travel must be between 0 and {MAX_TRAVEL_MILES} miles", field="travel_miles")
+    problems.check(len(town) <= 100, "Town must be 100 characters or fewer", field="release_town")
+    if details.travel_miles is not None:
+        problems.check(0 <= details.travel_miles <= MAX_TRAVEL_MILES,
+                       f"How far they can travel must be between 0 and {MAX_TRAVEL_MILES} miles", field="travel_miles")
     qualifications = []
     for item in details.qualifications or []:
         subject, level = item.get("subject"), item.get("level")
         title = (item.get("title") or "").strip()
-        if subject not in QUALIFICATION_SUBJECTS:
-            raise Refused("Select the subject area of each qualification", field="qualifications")
-        if level not in QUALIFICATION_LEVELS:
-            raise Refused("Select the level of each qualification", field="qualifications")
-        if len(title) > MAX_ITEM_LENGTH:
-            raise Refused(f"Qualification titles must be {MAX_ITEM_LENGTH} characters or fewer", field="qualifications")
+        if not (problems.check(subject in QUALIFICATION_SUBJECTS, "Select the subject area of each qualification",
+                               field="qualifications")
+                and problems.check(level in QUALIFICATION_LEVELS, "Select the level of each qualification",
+                                   field="qualifications")
+                and problems.check(len(title) <= MAX_ITEM_LENGTH,
+                                   f"Qualification titles must be {MAX_ITEM_LENGTH} characters or fewer",
+                                   field="qualifications")):
+            break
         qualifications.append({"subject": subject, "level": level, "title": title})
     for name in ("work_history", "goals"):
-        if len(getattr(details, name) or "") > 5000:
-            raise Refused("Enter 5,000 characters or fewer", field=name)
+        problems.check(len(getattr(details, name) or "") <= 5000, "Enter 5,000 characters or fewer", field=name)
+    skills = problems.kept(lambda: _clean_list(details.skills, "skills"), [])
+    interests = problems.kept(lambda: _clean_list(details.interests, "interests"), [])
+    problems.raise_any()
     return Details(
         participant_number=number, first_name=details.first_name.strip(), last_name=details.last_name.strip(),
         date_of_birth=born, location=details.location, prison=prison, release_date=details.release_date,
         release_date_confirmed=bool(details.release_date_confirmed and details.release_date),
         order_end_date=details.order_end_date, release_region=details.release_region, release_town=town,
         release_postcode=postcode, no_fixed_abode=bool(details.no_fixed_abode), travel_miles=details.travel_miles,
-        rotl_from=details.rotl_from, skills=_clean_list(details.skills, "skills"), qualifications=qualifications,
-        work_history=(details.work_history or "").strip(), interests=_clean_list(details.interests, "interests"),
+        rotl_from=details.rotl_from, skills=skills, qualifications=qualifications,
+        work_history=(details.work_history or "").strip(), interests=interests,
         goals=(details.goals or "").strip(),
     )
 

@@ -135,7 +135,8 @@ def _details_from(form: ParticipantForm) -> operations.Details:
 def new():
     form = ParticipantForm()
     form.case_manager_id.choices = []
-    participant = submit(form, lambda: operations.create_participant(_details_from(form), _actor()))
+    participant = submit(form, lambda: operations.create_participant(_details_from(form), _actor()),
+                         check=lambda: operations.check_details(_details_from(form), current_user.organisation_id))
     if participant:
         flash(f"{participant.full_name} added to your caseload.", "success")
         return redirect(url_for("participants.show", participant_id=participant.id))
@@ -175,7 +176,8 @@ def edit(participant_id: int):
     if not form.is_submitted():
         form.fill_from(participant)
     if submit(form, lambda: operations.update_participant(participant, _details_from(form), _actor(),
-                                                          case_manager_id=form.case_manager_id.data)):
+                                                          case_manager_id=form.case_manager_id.data),
+              check=lambda: operations.check_details(_details_from(form), participant.organisation_id, participant)):
         flash("Details saved.", "success")
         return redirect(url_for("participants.show", participant_id=participant.id))
     return render_form("participants/form.html", form, participant=participant)

@@ -45,15 +45,19 @@ class StepForm(Form):
     """The details a workflow step may need; the step's page shows only the fields it uses."""
 
     reason_code = RadioField("Reason", widget=Radios(), validators=[Optional()], validate_choice=False)
-    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=3000)])
+    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(
+        max=3000, message="The note must be 3,000 characters or fewer")])
     interview_date = GovDateField("Interview date", called="The interview date")
     interview_time = StringField("Time", widget=GovTextInput(), description="For example 10:30 or 14:00",
-                                 validators=[Optional(), Length(max=5)])
+                                 validators=[Optional()])
     interview_place = StringField("Where, or the link to join", widget=GovTextInput(),
-                                  validators=[Optional(), Length(max=300)])
+                                  validators=[Optional(), Length(
+                                      max=300, message="Where the interview is must be 300 characters or fewer")])
     interview_bring = TextAreaField("What to bring (optional)", widget=GovTextArea(),
                                     validators=[Optional(), Length(max=500)])
-    start_date = GovDateField("Date they started work", called="The start date")
+    start_date = GovDateField("Date they start work", called="The start date",
+                              description="The day they started, or the day agreed if it is still to come: it then "
+                              "shows as 'start agreed' and becomes 'started work' on that day")
     submit = button("Confirm")
 
 

@@ -26,6 +26,7 @@ class Status(StrEnum):
     INTERVIEWED = "interviewed"
     OFFER_MADE = "offer_made"
     OFFER_ACCEPTED = "offer_accepted"
+    START_AGREED = "start_agreed"
     STARTED = "started"
     SUSTAINED_13 = "sustained_13"
     SUSTAINED_26 = "sustained_26"
@@ -46,6 +47,7 @@ STATUS_LABELS = {
     Status.INTERVIEWED: "Interviewed",
     Status.OFFER_MADE: "Offer made",
     Status.OFFER_ACCEPTED: "Offer accepted",
+    Status.START_AGREED: "Start agreed",
     Status.STARTED: "Started work",
     Status.SUSTAINED_13: "In work at 13 weeks",
     Status.SUSTAINED_26: "In work at 26 weeks",
@@ -63,7 +65,8 @@ ENDED = frozenset({Status.DECLINED, Status.WITHDRAWN, Status.UNSUCCESSFUL, Statu
 # Still before an interview: a guaranteed interview cannot be declined here.
 BEFORE_INTERVIEW = frozenset({Status.SUBMITTED, Status.ACKNOWLEDGED})
 # A place is held from the accepted offer on.
-HOLDS_PLACE = frozenset({Status.OFFER_ACCEPTED, Status.STARTED, Status.SUSTAINED_13, Status.SUSTAINED_26,
+HOLDS_PLACE = frozenset({Status.OFFER_ACCEPTED, Status.START_AGREED,
+                         Status.STARTED, Status.SUSTAINED_13, Status.SUSTAINED_26,
                          Status.LEFT_JOB})
 
 DECLINE_REASONS = {

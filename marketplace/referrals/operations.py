@@ -13,7 +13,8 @@ from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
 from marketplace.core.calendar import add_working_days
 from marketplace.core.db import lock_for_update
-from marketplace.core.exceptions import Refused
+from marketplace.core.exceptions import Problems, Refused
+from marketplace.core.filters import govuk_date
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.reminders import reminder_job, send_once
@@ -228,6 +229,56 @@ def _interview_moment(day: date, at: str) -> datetime:
     return local.astimezone(UTC)
 
 
+def step_for_date(action: str, start_date: date | None) -> str:
+    """Recording a job start: a date still to come is a start agreed, a date reached is a start."""
+    if action in ("start", "agree_start") and start_date is not None:
+        return "agree_start" if start_date > clock.today() else "start"
+    return action
+
+
+def _offer_made_on(referral: Referral) -> date | None:
+    made = [event.at for event in referral.events if event.action == "make_offer"]
+    return max(made).astimezone(LONDON).date() if made else None
+
+
+def check_step(action: str, details: StepDetails, referral: Referral | None = None) -> tuple[str, str, datetime | None]:
+    """What a step needs (a reason, the interview's date, time and place, a start date), checked all
+    at once: returns (note, reason code, interview moment) or raises Refused naming every problem.
+    Writes nothing, so a form whose fields fail runs it too."""
+    problems = Problems()
+    today = clock.today()
+    note = (details.note or "").strip()
+    problems.check(len(note) <= MAX_TEXT, f"Write {MAX_TEXT:,} characters or fewer", field="note")
+    reason = details.reason_code or ""
+    codes = {"decline": DECLINE_REASONS, "withdraw": WITHDRAW_REASONS, "left_job": LEFT_JOB_REASONS}.get(action)
+    if codes is not None and problems.check(reason in codes, "Select a reason", field="reason_code") \
+            and reason == "other":
+        problems.check(bool(note), "Say what the reason is", field="note")
+    if action == "reject":
+        reason = "not_successful"
+    moment = None
+    if action == "offer_interview":
+        day = details.interview_date
+        if problems.check(day is not None, "Enter the date of the interview", field="interview_date"):
+            problems.check(day >= today, "The interview date must be today or later", field="interview_date")
+        problems.check(bool((details.interview_place or "").strip()),
+                       "Enter where the interview is, or the link to join it", field="interview_place")
+        moment = problems.kept(lambda: _interview_moment(day or today, details.interview_time or ""))
+        if moment is not None and day is not None and day == today and moment < clock.now():
+            problems.add("The interview time must be later than now", field="interview_time")
+    if action in ("start", "agree_start") and problems.check(details.start_date is not None,
+                                                             "Enter the date they start or started work",
+                                                             field="start_date"):
+        problems.check(details.start_date <= today + timedelta(days=60),
+                       "The start date must be within the next 60 days", field="start_date")
+        offered = _offer_made_on(referral) if referral is not None else None
+        problems.check(offered is None or details.start_date >= offered,
+                       f"The start date must be on or after the day the job was offered ({govuk_date(offered)})",
+                       field="start_date")
+    problems.raise_any()
+    return note, reason, moment
+
+
 def take_step(referral: Referral, action: str, actor, details: StepDetails) -> Referral:
     """Apply one step with what it needs (a reason, interview details, a start date), then tell
     whoever must act next."""
@@ -236,31 +287,8 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
     # Hold the referral's row while its step is checked and applied: two people taking a step on the
     # same referral at once (two accepts of one offer) cannot both pass the workflow check.
     referral = lock_for_update(Referral, referral.id) or referral
-    note = (details.note or "").strip()
-    if len(note) > MAX_TEXT:
-        raise Refused(f"Write {MAX_TEXT:,} characters or fewer", field="note")
-    reason = details.reason_code or ""
-    codes = {"decline": DECLINE_REASONS, "withdraw": WITHDRAW_REASONS, "left_job": LEFT_JOB_REASONS}.get(action)
-    if codes is not None:
-        if reason not in codes:
-            raise Refused("Select a reason", field="reason_code")
-        if reason == "other" and not note:
-            raise Refused("Say what the reason is", field="note")
-    if action == "reject":
-        reason = "not_successful"
-    if action == "offer_interview":
-        if details.interview_date is None:
-            raise Refused("Enter the date of the interview", field="interview_date")
-        if details.interview_date < clock.today():
-            raise Refused("The interview date must be today or later", field="interview_date")
-        if not details.interview_place.strip():
-            raise Refused("Enter where the interview is, or the link to join it", field="interview_place")
-        moment = _interview_moment(details.interview_date, details.interview_time)
-    if action == "start":
-        if details.start_date is None:
-            raise Refused("Enter the date they started work", field="start_date")
-        if details.start_date > clock.today() + timedelta(days=60):
-            raise Refused("The start date must be within the next 60 days", field="start_date")
+    action = step_for_date(action, details.start_date)
+    note, reason, moment = check_step(action, details, referral)
     held_place = referral.status in HOLDS_PLACE
     if action == "accept_offer":
         # Takes one of the opportunity's places, or refuses when none is left (race-safe).
@@ -272,7 +300,7 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
         referral.interview_bring = (details.interview_bring or "").strip()[:500]
     elif action == "record_interview":
         referral.interviewed_at = clock.now()
-    elif action == "start":
+    elif action in ("start", "agree_start"):
         referral.start_date = details.start_date
     if action == "withdraw" and held_place:
         release_place(referral.opportunity_id)
@@ -376,6 +404,28 @@ def remind_interviews() -> int:
     return sent
 
 
+@reminder_job("agreed job starts")
+def start_agreed_jobs() -> int:
+    """On the agreed start date a "start agreed" becomes "started work" (the service takes the step),
+    and both sides are told; the 13- and 26-week checks count from that day."""
+    today = clock.today()
+    started = 0
+    for referral in _open_referrals(Status.START_AGREED):
+        if referral.start_date is None or referral.start_date > today:
+            continue
+        referral = lock_for_update(Referral, referral.id)
+        if referral.status != Status.START_AGREED:
+            continue
+        transition(referral, "start", None, note=f"Started on the agreed date, {govuk_date(referral.start_date)}.")
+        text = (f"{referral.shared_name} — {referral.opportunity.title}: started work on "
+                f"{govuk_date(referral.start_date)}")
+        link = path_for("referrals.show", referral_id=referral.id)
+        for user in _provider_users(referral) + _employer_users(referral):
+            notify(user, text, link)
+        started += 1
+    return started
+
+
 @reminder_job("referral outcome checks")
 def remind_outcome_checks() -> int:
     today = clock.today()
@@ -403,7 +453,7 @@ def flag_overdue_guarantees() -> int:
         if not referral.guarantee_overdue(today):
             continue
         text = (f"Guarantee overdue: {referral.employer.name} has not offered {referral.shared_name} an interview "
-                f"for {referral.opportunity.title} (due {referral.guarantee_due_on:%d %B %Y}).")
+                f"for {referral.opportunity.title} (due {govuk_date(referral.guarantee_due_on)}).")
         sent += send_once(f"referral-guarantee-overdue:{referral.id}", _employer_users(referral) + admins, text,
                           path_for("referrals.show", referral_id=referral.id),
                           email_subject="Guaranteed interview overdue")
@@ -422,7 +472,7 @@ def prompt_gate_mentors() -> int:
         if not (person.in_custody and person.release_date and today <= person.release_date
                 <= today + timedelta(days=14)):
             continue
-        text = (f"{person.full_name} is released on {person.release_date:%d %B} and has an interview or offer "
+        text = (f"{person.full_name} is released on {govuk_date(person.release_date)} and has an interview or offer "
                 "lined up. Ask a Gatemate mentor to meet them at the gate.")
         sent += send_once(f"referral-gatemate:{referral.id}", _provider_users(referral), text,
                           path_for("participants.show", participant_id=person.id), email_subject="Release day support")

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from marketplace.core import clock
 from marketplace.core.db import writes_to_database
 from marketplace.core.exceptions import Refused
+from marketplace.core.filters import govuk_date, plural
 from marketplace.core.forms import record_id
 from marketplace.core.operations import record_audit
 from marketplace.core.roles import EMPLOYING_ROLES, Role, get_visible_or_404, role_required
@@ -48,8 +49,32 @@ STEP_FIELDS = {
     "withdraw": ["reason_code", "note"],
     "left_job": ["reason_code", "note"],
     "start": ["start_date", "note"],
+    "agree_start": ["start_date", "note"],
     "make_offer": ["note"],
     "reject": ["note"],
+    "no_show": ["note"],  # ends the referral: a page of its own, so one stray click cannot record it
+}
+# Steps after which the referral is over: their page says so before the button.
+FINAL_STEPS = ("decline", "withdraw", "reject", "left_job", "no_show")
+
+# What a person is told once a step is taken: what happened, and who has been told.
+DONE_MESSAGES = {
+    "submit": "Referral sent. The employer has been told.",
+    "acknowledge": "Referral acknowledged. Their case manager has been told.",
+    "offer_interview": "Interview offered. Their case manager has been told and will confirm it.",
+    "decline": "Referral declined. Their case manager has been told why.",
+    "book_interview": "Interview confirmed. The employer has been told.",
+    "record_interview": "Interview recorded as having taken place. Their case manager has been told.",
+    "no_show": "Recorded that they did not attend. Their case manager has been told.",
+    "make_offer": "Job offer made. Their case manager has been told.",
+    "reject": "Recorded as not successful. Their case manager has been told.",
+    "accept_offer": "Offer accepted: a place is now theirs. The employer has been told.",
+    "decline_offer": "Recorded that they declined the offer. The employer has been told.",
+    "start": "Job start recorded. The employer has been told.",
+    "sustain_13": "Recorded that they are still in work at 13 weeks.",
+    "sustain_26": "Recorded that they are still in work at 26 weeks.",
+    "left_job": "Recorded that they left the job.",
+    "withdraw": "Referral withdrawn. The employer has been told.",
 }
 
 
@@ -176,9 +201,11 @@ def show(referral_id: int):
     db.session.commit()
     side = referral.side_of(current_user)
     return render_template(
-        "referrals/show.html", referral=referral, side=side, actions=allowed_actions(referral, current_user),
+        "referrals/show.html", referral=referral, side=side, actions=[
+            action for action in allowed_actions(referral, current_user)
+            if not (action == "agree_start" and referral.status == Status.OFFER_ACCEPTED)],  # "start" asks the date
         action_labels=ACTION_LABELS, step_fields=STEP_FIELDS, message_form=MessageForm(), parts=SNAPSHOT_PARTS,
-        labels=STATUS_LABELS, today=clock.today(),
+        labels=STATUS_LABELS, today=clock.today(), now=clock.now(),
         near_release=side == "provider" and operations.near_release(referral))
 
 
@@ -197,9 +224,15 @@ def step(referral_id: int, action: str):
     if action == "submit":
         done = submit(form, lambda: operations.submit_referral(referral, _actor()))
     else:
-        done = submit(form, lambda: operations.take_step(referral, action, _actor(), details()))
+        done = submit(form, lambda: operations.take_step(referral, action, _actor(), details()),
+                      check=lambda: operations.check_step(operations.step_for_date(action, form.start_date.data),
+                                                          details(), referral))
     if done:
-        flash(f"{ACTION_LABELS[action]}: done.", "success")
+        if referral.status == Status.START_AGREED:
+            flash(f"Start date agreed: {govuk_date(referral.start_date)}. It will show as started work on that day. "
+                  "The employer has been told.", "success")
+        else:
+            flash(DONE_MESSAGES.get(action, f"{ACTION_LABELS[action]}: recorded."), "success")
         return redirect(url_for("referrals.show", referral_id=referral.id))
     if request.method == "POST" and action not in STEP_FIELDS:
         for message in [*form.form_errors, *[e for errors in form.errors.values() for e in errors if e]]:
@@ -209,7 +242,8 @@ def step(referral_id: int, action: str):
         flash("That step is not available now.", "error")
         return redirect(url_for("referrals.show", referral_id=referral.id))
     return render_form("referrals/step.html", form, referral=referral, action=action,
-                       action_label=ACTION_LABELS[action], fields=STEP_FIELDS.get(action, []))
+                       action_label=ACTION_LABELS[action], fields=STEP_FIELDS.get(action, []),
+                       final=action in FINAL_STEPS)
 
 
 @bp.post("/<int:referral_id>/messages")
@@ -276,10 +310,10 @@ def referral_counts(user) -> dict:
             inbox_query(user.organisation_id, name).subquery())) for name in ("waiting", "upcoming", "overdue")}
         attention = []
         if counts["overdue"]:
-            attention.append((f"{counts['overdue']} guaranteed interview{'s' if counts['overdue'] != 1 else ''} "
+            attention.append((f"{plural(counts['overdue'], 'guaranteed interview')} "
                               "overdue: offer an interview now", url_for("referrals.inbox", view="overdue")))
         if counts["waiting"]:
-            attention.append((f"{counts['waiting']} referral{'s' if counts['waiting'] != 1 else ''} waiting for you",
+            attention.append((f"{plural(counts['waiting'], 'referral')} waiting for you",
                               url_for("referrals.inbox", view="waiting")))
         return {"referrals_home": {"counts": counts, "attention": attention}}
     if user.role == Role.CASE_MANAGER:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from marketplace.core import clock
+from marketplace.core.filters import govuk_datetime
 from marketplace.core.roles import Role
-from marketplace.core.workflow import NotAllowed, Workflow
+from marketplace.core.workflow import SYSTEM, NotAllowed, Workflow
 from marketplace.referrals.models import BEFORE_INTERVIEW, STATUS_LABELS, ReferralEvent, Status
 
 S = Status
@@ -36,13 +37,19 @@ TRANSITIONS = {
     (S.OFFER_MADE, "accept_offer"): (S.OFFER_ACCEPTED, CASE_MANAGER),
     (S.OFFER_MADE, "decline_offer"): (S.OFFER_DECLINED, CASE_MANAGER),
     (S.OFFER_ACCEPTED, "start"): (S.STARTED, CASE_MANAGER),
+    # A start date still to come is agreed, not started: it becomes "started" on the day (by the
+    # service, or by the case manager recording the real start), so the 13- and 26-week checks count
+    # from a start that happened.
+    (S.OFFER_ACCEPTED, "agree_start"): (S.START_AGREED, CASE_MANAGER),
+    (S.START_AGREED, "agree_start"): (S.START_AGREED, CASE_MANAGER),
+    (S.START_AGREED, "start"): (S.STARTED, CASE_MANAGER | {SYSTEM}),
     (S.STARTED, "sustain_13"): (S.SUSTAINED_13, CASE_MANAGER),
     (S.SUSTAINED_13, "sustain_26"): (S.SUSTAINED_26, CASE_MANAGER),
     (S.STARTED, "left_job"): (S.LEFT_JOB, CASE_MANAGER),
     (S.SUSTAINED_13, "left_job"): (S.LEFT_JOB, CASE_MANAGER),
     **{(state, "withdraw"): (S.WITHDRAWN, CASE_MANAGER)
        for state in (S.SUBMITTED, S.ACKNOWLEDGED, S.INTERVIEW_OFFERED, S.INTERVIEW_BOOKED, S.INTERVIEWED,
-                     S.OFFER_MADE, S.OFFER_ACCEPTED)},
+                     S.OFFER_MADE, S.OFFER_ACCEPTED, S.START_AGREED)},
 }
 
 
@@ -59,6 +66,7 @@ ACTION_LABELS = {
     "accept_offer": "Record that the offer was accepted",
     "decline_offer": "Record that the offer was declined",
     "start": "Record the job start",
+    "agree_start": "Change the agreed start date",
     "sustain_13": "Still in work at 13 weeks",
     "sustain_26": "Still in work at 26 weeks",
     "left_job": "Record that they left the job",
@@ -67,6 +75,8 @@ ACTION_LABELS = {
 
 
 def _parties_only(referral, actor) -> None:
+    if actor is None:  # the service itself (a start date reached)
+        return
     if referral.side_of(actor) not in ("provider", "employer"):
         raise NotAllowed("Only the case manager's and the employer's organisations can move this referral on.")
 
@@ -79,6 +89,12 @@ def _check_extra_rules(referral, action: str, actor) -> None:
     if action in ("sustain_13", "sustain_26") and not referral.opportunity.is_paid_work:
         raise NotAllowed("The 13- and 26-week checks are for paid work; a training course, volunteering or an unpaid "
                          "placement is not a job.")
+    if action in ("record_interview", "no_show") and referral.interview_at is not None \
+            and clock.now() < referral.interview_at:
+        raise NotAllowed(f"The interview is on {govuk_datetime(referral.interview_at)}. You can record whether it "
+                         "took place from then.")
+    if action == "start" and actor is None and (referral.start_date is None or referral.start_date > today):
+        raise NotAllowed("The agreed start date has not come yet.")
     if action == "sustain_13" and (referral.start_date is None or today < referral.start_date + timedelta(weeks=13)):
         raise NotAllowed("The 13-week check is due 13 weeks after the job start.")
     if action == "sustain_26" and (referral.start_date is None or today < referral.start_date + timedelta(weeks=26)):

@@ -22,7 +22,7 @@ S = Status
 # The main line of a referral, in order; reaching a later stage means the earlier ones were passed
 # (an employer may offer an interview without acknowledging first).
 MAIN_LINE = [S.SUBMITTED, S.ACKNOWLEDGED, S.INTERVIEW_OFFERED, S.INTERVIEW_BOOKED, S.INTERVIEWED, S.OFFER_MADE,
-             S.OFFER_ACCEPTED, S.STARTED, S.SUSTAINED_13, S.SUSTAINED_26]
+             S.OFFER_ACCEPTED, S.START_AGREED, S.STARTED, S.SUSTAINED_13, S.SUSTAINED_26]
 RANK = {status.value: index for index, status in enumerate(MAIN_LINE)}
 NOT_A_MEMBER = "Not an alliance member"
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from marketplace.core.filters import govuk_date
 from marketplace.reference import OFFENCE_CATEGORIES, QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS, SECTORS
 from marketplace.search import geography
 from marketplace.search.schema import concepts_in
@@ -289,7 +290,7 @@ class Match:
 
 
 def _date_words(day: date) -> str:
-    return f"{day.day} {day:%B}"
+    return govuk_date(day)
 
 
 def assess(seeker: Seeker, offer: Offer, text_relevance: float, today: date) -> Match:

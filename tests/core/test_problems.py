@@ -54,3 +54,14 @@ def test_submit_runs_the_rule_check_beside_failing_fields_and_writes_nothing(app
         assert submit(form, lambda: ran.append(1), check=check) is None
         assert ran == []
         assert form.title.errors == ["Enter a title"] and form.hours.errors == ["Too many hours"]
+
+
+@pytest.mark.parametrize(("days", "words"), [(0, "today"), (1, "tomorrow"), (3, "in 3 days"), (-1, "yesterday"),
+                                             (-4, "4 days ago")])
+def test_days_from_says_dates_as_people_do(days, words):
+    from datetime import date, timedelta
+
+    from marketplace.core.filters import days_from
+
+    today = date(2026, 12, 6)
+    assert days_from(today + timedelta(days=days), today) == words

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from marketplace.core import clock
 from marketplace.core.roles import Role
-from marketplace.core.workflow import NotAllowed
+from marketplace.core.workflow import SYSTEM, NotAllowed
 from marketplace.extensions import db
 from marketplace.referrals import operations
 from marketplace.referrals.models import HOLDS_PLACE, Referral, ReferralEvent, Status
@@ -20,7 +20,7 @@ from tests.factories import OpportunityFactory, UserFactory
 ROLES = [role.value for role in Role]
 ROWS = [(str(state), action, str(to), sorted(str(r) for r in roles))
         for (state, action), (to, roles) in TRANSITIONS.items()]
-ALLOWED = [(state, action, to, role) for state, action, to, roles in ROWS for role in roles]
+ALLOWED = [(state, action, to, role) for state, action, to, roles in ROWS for role in roles if role != SYSTEM]
 FORBIDDEN_ROLE = [(state, action, role) for state, action, _to, roles in ROWS for role in ROLES if role not in roles]
 FORBIDDEN_STEP = [(str(state), action) for state in Status for action in sorted(REFERRALS.actions)
                   if (state, action) not in TRANSITIONS]
@@ -31,7 +31,7 @@ def details_for(action: str) -> operations.StepDetails:
     return operations.StepDetails(
         reason_code="other", note="A note for the timeline", interview_date=clock.today() + timedelta(days=3),
         interview_time="10:30", interview_place="Unit 4, Warrington", interview_bring="Photo ID",
-        start_date=clock.today())
+        start_date=clock.today() + timedelta(days=7) if action == "agree_start" else clock.today())
 
 
 def in_state(make_parties, state: str):

@@ -88,7 +88,7 @@ def test_reasons_are_plain_words_strongest_first():
     assert "chef — matches the job they want" in match.reasons
     assert "food hygiene level 2 — matches qualification" in match.reasons
     assert "guaranteed interview" in match.reasons
-    assert "accepts ROTL from 25 November" in match.reasons
+    assert "accepts ROTL from 25 November 2026" in match.reasons
     assert "considers convictions case by case" in match.reasons
     assert 0 < match.score <= 1
 
