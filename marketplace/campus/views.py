@@ -62,6 +62,7 @@ REFERRAL_WORDS = {
     "interviewed": "You have had your interview. Waiting for the employer's decision.",
     "offer_made": "The employer has offered you the place.",
     "offer_accepted": "You have accepted the offer.",
+    "start_agreed": "You have agreed a start date.",
     "started": "You have started.",
     "sustained_13": "You have been there 13 weeks.",
     "sustained_26": "You have been there 26 weeks.",

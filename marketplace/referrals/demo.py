@@ -61,6 +61,7 @@ PLAN = [
     (S.INTERVIEWED, None, {}),
     (S.OFFER_MADE, None, {"messages": True}),
     (S.OFFER_ACCEPTED, None, {}),
+    (S.START_AGREED, -2, {}),               # starts in two weeks
     (S.STARTED, 3, {}),
     (S.STARTED, 14, {}),                    # the 13-week check is due
     (S.SUSTAINED_13, 18, {"employer": "enterprise"}),
@@ -199,7 +200,7 @@ class _Maker:
                 referral.interview_bring = "Photo ID, your CV and proof of your National Insurance number"
             elif action == "record_interview":
                 referral.interviewed_at = at
-            elif action == "start":
+            elif action in ("start", "agree_start"):
                 referral.start_date = start_date
             if action in REASONS:
                 referral.reason_code = REASONS[action]

@@ -124,8 +124,9 @@ def funnel_report(scope: Scope, filters: Filters) -> Report:
     open_now = sum(1 for fact in facts if fact.status not in ENDED)
     dimensions = ("region", "sector", "kind", "level")
     tables = [stages, ended] + [breakdown_table(facts, dimension) for dimension in dimensions]
+    started = stage_rows[MAIN_LINE.index(Status.STARTED)].values["reached"]
     return Report("funnel", "Referral funnel", "Referrals submitted in the period: how far they got, how long "
                   "each stage took, and where they ended.", tables,
                   facts=[("Referrals submitted", count_text(submitted) if submitted else "0"),
                          ("Still open", count_text(open_now) if open_now else "0"),
-                         ("Started work", count_text(stage_rows[7].values["reached"]) or "0")])
+                         ("Started work", count_text(started) or "0")])

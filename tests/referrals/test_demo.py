@@ -20,7 +20,7 @@ from tests.helpers import sign_in_client
 def test_demo_referrals(app, client):
     result = app.test_cli_runner().invoke(args=["seed", "demo", "--seed", "2026"])
     assert result.exit_code == 0, result.output
-    assert "referrals in 17 of 17 states" in result.output
+    assert "referrals in 18 of 18 states" in result.output
     referrals = db.session.scalars(select(Referral)).all()
     manager = db.session.scalar(select(User).where(User.email == "case.manager@fairchance.example"))
     employer = db.session.scalar(select(User).where(User.email == "employer@fairchance.example"))
