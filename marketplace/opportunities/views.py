@@ -9,7 +9,9 @@ from sqlalchemy import func, or_, select
 from marketplace.accounts.forms import ConfirmForm
 from marketplace.alliance import levels
 from marketplace.core import clock
+from marketplace.core.db import writes_to_database
 from marketplace.core.filters import days_from, govuk_date, plural
+from marketplace.core.forms import record_id
 from marketplace.core.roles import EMPLOYING_ROLES, Role, get_visible_or_404, role_required
 from marketplace.core.submissions import flash_form_errors, render_form, submit
 from marketplace.core.views import home_panel
@@ -72,12 +74,28 @@ def browse():
 
 @bp.get("/<int:opportunity_id>")
 @role_required(*READERS)
+@writes_to_database
 def show(opportunity_id: int):
     opportunity = get_visible_or_404(Opportunity, opportunity_id)
     manage = opportunity.can_manage(current_user)
     return render_template("opportunities/show.html", opportunity=opportunity, manage=manage, preview=False,
                            today=clock.today(), related_course=_related_course(opportunity),
-                           minimum_wage=minimum_wage_on(clock.today()))
+                           minimum_wage=minimum_wage_on(clock.today()), person=_person_in_view())
+
+
+def _person_in_view():
+    """The person whose matches a case manager came from (?participant=), kept in view so they can be
+    referred from here; someone the user may not see is a 404, and the view is audited."""
+    participant_id = request.args.get("participant", type=record_id)
+    if participant_id is None or current_user.role != Role.CASE_MANAGER:
+        return None
+    from marketplace.participants.models import Participant
+    from marketplace.participants.operations import record_view
+
+    participant = get_visible_or_404(Participant, participant_id)
+    record_view(participant, _actor(), "opportunity from their matches")
+    db.session.commit()
+    return participant
 
 
 @bp.get("/<int:opportunity_id>/print")
