@@ -287,6 +287,9 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
     # Hold the referral's row while its step is checked and applied: two people taking a step on the
     # same referral at once (two accepts of one offer) cannot both pass the workflow check.
     referral = lock_for_update(Referral, referral.id) or referral
+    if action == "accept_offer" and referral.status in HOLDS_PLACE:
+        # A double click: the first click won the place; the second must not say there are none left.
+        raise Refused("This offer is already recorded as accepted: the place is theirs.")
     action = step_for_date(action, details.start_date)
     note, reason, moment = check_step(action, details, referral)
     held_place = referral.status in HOLDS_PLACE

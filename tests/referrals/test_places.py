@@ -98,3 +98,12 @@ def test_a_job_start_keeps_the_place_it_already_holds(make_parties):
                          operations.StepDetails(start_date=clock.today()))
     db.session.commit()
     assert opportunity.places_taken == 1
+
+
+@pytest.mark.concurrency
+def test_a_double_click_on_the_last_place_never_tells_the_winner_there_are_none_left(app, make_parties):
+    opportunity = OpportunityFactory(places=1)
+    parties = make_parties("offer_made", opportunity=opportunity)
+    outcomes = race(app, [accept(parties.referral.id, parties.case_manager.id) for _ in range(2)])
+    assert sorted(outcomes) == ["refused: This offer is already recorded as accepted: the place is theirs.", "won"]
+    assert db.session.get(Opportunity, opportunity.id).status == "filled"
