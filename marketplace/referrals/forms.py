@@ -61,6 +61,14 @@ class StepForm(Form):
     submit = button("Confirm")
 
 
+class CorrectionForm(Form):
+    reason = TextAreaField("What was wrong?", widget=GovTextArea(),
+                           description="Both the case manager and the employer see this on the timeline",
+                           validators=[InputRequired("Say what was wrong"), Length(
+                               max=3000, message="Write 3,000 characters or fewer")])
+    submit = button("Correct it")
+
+
 class MessageForm(Form):
     body = TextAreaField("Message", widget=GovTextArea(), validators=[InputRequired("Write a message"),
                                                                       Length(max=3000)])

@@ -314,6 +314,37 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
     return referral
 
 
+def correct_last_step(referral: Referral, actor, reason: str) -> Referral:
+    """Undo the actor's own last step (within the window), with a reason kept on the timeline: the
+    place taken by an accepted offer is given back, a start or interview date recorded is cleared."""
+    from marketplace.opportunities.operations import release_place
+    from marketplace.referrals.workflow import correctable_step, undo
+
+    referral = lock_for_update(Referral, referral.id) or referral
+    reason = (reason or "").strip()
+    problems = Problems()
+    problems.check(bool(reason), "Say what was wrong", field="reason")
+    problems.check(len(reason) <= MAX_TEXT, f"Write {MAX_TEXT:,} characters or fewer", field="reason")
+    problems.raise_any()
+    last = correctable_step(referral, actor)
+    if last is None:
+        raise Refused("There is no step of yours from the last 24 hours to correct.")
+    action, before = last.action, last.from_status
+    undo(referral, actor, reason)
+    if action == "accept_offer":
+        release_place(referral.opportunity_id)
+    elif action == "record_interview":
+        referral.interviewed_at = None
+    elif action in ("start", "agree_start") and before == Status.OFFER_ACCEPTED:
+        referral.start_date = None
+    if action in ("reject", "left_job"):
+        referral.reason_code = ""
+    record_audit("referral.corrected", referral, actor=actor, detail=action)
+    _tell_next(referral, f"{referral.shared_name} — {referral.opportunity.title}: a step was corrected, "
+               f"now {referral.label.lower()}", actor)
+    return referral
+
+
 def post_message(referral: Referral, author, body: str) -> ReferralMessage:
     """A plain-text message on the referral; the other side is told."""
     body = (body or "").strip()

@@ -21,6 +21,7 @@ from marketplace.referrals import operations, uploads
 from marketplace.referrals.forms import (
     INBOX_VIEWS,
     REASONS_BY_ACTION,
+    CorrectionForm,
     InboxFilterForm,
     MessageForm,
     ReferralForm,
@@ -36,7 +37,13 @@ from marketplace.referrals.models import (
     ReferralDocument,
     Status,
 )
-from marketplace.referrals.workflow import ACTION_LABELS, REFERRALS, allowed_actions
+from marketplace.referrals.workflow import (
+    ACTION_LABELS,
+    CORRECTION_WINDOW,
+    REFERRALS,
+    allowed_actions,
+    correctable_step,
+)
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
@@ -206,6 +213,7 @@ def show(referral_id: int):
             if not (action == "agree_start" and referral.status == Status.OFFER_ACCEPTED)],  # "start" asks the date
         action_labels=ACTION_LABELS, step_fields=STEP_FIELDS, message_form=MessageForm(), parts=SNAPSHOT_PARTS,
         labels=STATUS_LABELS, today=clock.today(), now=clock.now(),
+        correctable=correctable_step(referral, current_user._get_current_object()), correction_window=CORRECTION_WINDOW,
         near_release=side == "provider" and operations.near_release(referral))
 
 
@@ -244,6 +252,24 @@ def step(referral_id: int, action: str):
     return render_form("referrals/step.html", form, referral=referral, action=action,
                        action_label=ACTION_LABELS[action], fields=STEP_FIELDS.get(action, []),
                        final=action in FINAL_STEPS)
+
+
+@bp.route("/<int:referral_id>/correct", methods=["GET", "POST"])
+@role_required(Role.CASE_MANAGER, Role.EMPLOYER, Role.SOCIAL_ENTERPRISE)
+def correct(referral_id: int):
+    """Correct one's own last step (a wrong click), with a reason kept on the timeline."""
+    referral = get_visible_or_404(Referral, referral_id)
+    last = correctable_step(referral, _actor())
+    if last is None:
+        flash("There is no step of yours from the last 24 hours to correct.", "error")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    form = CorrectionForm()
+    if submit(form, lambda: operations.correct_last_step(referral, _actor(), form.reason.data)):
+        flash(f"Corrected: the referral is back to \"{referral.label}\". Both sides see the correction on the "
+              "timeline.", "success")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    return render_form("referrals/correct.html", form, referral=referral, last=last,
+                       action_label=ACTION_LABELS[last.action], before=STATUS_LABELS[Status(last.from_status)])
 
 
 @bp.post("/<int:referral_id>/messages")

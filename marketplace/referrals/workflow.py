@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "sustain_26": "Still in work at 26 weeks",
     "left_job": "Record that they left the job",
     "withdraw": "Withdraw",
+    "correct": "Correct a step",
 }
 
 
@@ -103,6 +104,38 @@ def _check_extra_rules(referral, action: str, actor) -> None:
 
 REFERRALS = Workflow("referral", TRANSITIONS, labels=STATUS_LABELS, history=ReferralEvent, subject="referral",
                      guard=_parties_only, rules=_check_extra_rules)
+
+
+# Steps their author may correct soon after (a wrong click, the wrong referral): the referral goes
+# back to where it was and the correction, with its reason, stays on the timeline.
+CORRECTABLE = frozenset({"record_interview", "no_show", "make_offer", "reject", "accept_offer", "decline_offer",
+                         "start", "agree_start", "sustain_13", "sustain_26", "left_job"})
+CORRECTION_WINDOW = timedelta(hours=24)
+
+
+def correctable_step(referral, user) -> ReferralEvent | None:
+    """The referral's last step if `user` took it within the window and it may be corrected."""
+    if not referral.events or user is None or getattr(user, "id", None) is None:
+        return None
+    last = max(referral.events, key=lambda event: (event.at, event.id or 0))
+    if (last.action not in CORRECTABLE or last.actor_id != user.id or last.to_status != referral.status
+            or clock.now() - last.at > CORRECTION_WINDOW):
+        return None
+    return last
+
+
+def undo(referral, actor, reason: str) -> ReferralEvent:
+    """Put the referral back to the state before its last step (see `correctable_step`) and write the
+    correction, with its reason, to the timeline. Raises NotAllowed when there is nothing to correct."""
+    last = correctable_step(referral, actor)
+    if last is None:
+        raise NotAllowed("There is no step of yours from the last 24 hours to correct.")
+    row = REFERRALS.record(referral, "correct", actor, to_status=last.from_status,
+                           note=f"Corrected \"{ACTION_LABELS[last.action]}\": {reason}")
+    referral.status = last.from_status
+    referral.status_changed_at = row.at
+    referral.updated_at = row.at
+    return row
 
 
 def allowed_actions(referral, user) -> list[str]:

@@ -118,3 +118,38 @@ def test_a_job_start_before_the_offer_is_refused(make_parties, client):
                                 follow_redirects=True)
     assert "Start date agreed:" in response.data.decode()
     assert db.session.get(Referral, parties.referral.id).status == "start_agreed"
+
+
+def test_a_wrong_step_is_corrected_by_its_author_with_the_reason_kept(make_parties, client):
+    from tests.factories import OpportunityFactory
+
+    opportunity = OpportunityFactory(places=1)
+    parties = make_parties("offer_made", opportunity=opportunity)
+    operations.take_step(parties.referral, "accept_offer", parties.case_manager, operations.StepDetails())
+    db.session.commit()
+    assert opportunity.status == "filled"
+    sign_in_client(client, parties.employer)  # not theirs to correct
+    assert client.get(f"/referrals/{parties.referral.id}/correct").status_code == 302
+    sign_in_client(client, parties.case_manager)
+    page = client.get(f"/referrals/{parties.referral.id}").data.decode()
+    assert "Correct &#34;Record that the offer was accepted&#34;" in page or 'Correct "Record that the offer' in page
+    response = client.post_form(f"/referrals/{parties.referral.id}/correct", {"reason": ""})
+    assert response.status_code == 400 and list(error_summary(response.data)) == ["Say what was wrong"]
+    response = client.post_form(f"/referrals/{parties.referral.id}/correct",
+                                {"reason": "Clicked on the wrong person"}, follow_redirects=True)
+    assert "Corrected: the referral is back to" in response.data.decode()
+    referral = db.session.get(Referral, parties.referral.id)
+    assert referral.status == "offer_made"
+    assert db.session.get(type(opportunity), opportunity.id).places_taken == 0  # the place is given back
+    actions = [(event.action, event.from_status, event.to_status) for event in referral.events]
+    assert actions[-2:] == [("accept_offer", "offer_made", "offer_accepted"),
+                            ("correct", "offer_accepted", "offer_made")]
+    assert "Clicked on the wrong person" in referral.events[-1].note
+    # Once the window has passed there is nothing left to correct.
+    operations.take_step(referral, "accept_offer", parties.case_manager, operations.StepDetails())
+    db.session.commit()
+    clock.fix(clock.now() + timedelta(hours=25))
+    try:
+        assert client.get(f"/referrals/{referral.id}/correct").status_code == 302
+    finally:
+        clock.fix(None)
