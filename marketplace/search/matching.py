@@ -9,9 +9,10 @@ opportunity's "People who fit" page, referrals (which check the filters again), 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 
 from marketplace.core.filters import govuk_date
 from marketplace.reference import OFFENCE_CATEGORIES, QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS, SECTORS
@@ -25,6 +26,21 @@ KIND_LABELS = {
     "training": "training course",
     "volunteering": "volunteering",
 }
+
+
+@cache
+def _sector_patterns() -> list[tuple[str, re.Pattern]]:
+    """Each sector's name and its first part ("construction", "catering"), as whole words; "IT" only
+    in capitals, so "it" in a sentence is not a sector."""
+    patterns = []
+    for sector in SECTORS:
+        first = sector.split(" and ")[0]
+        if first == "IT":
+            patterns.append((sector, re.compile(r"\bIT\b|(?i:\bdigital\b)")))
+        else:
+            words = "|".join(re.escape(word.lower()) for word in {sector, first})
+            patterns.append((sector, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)))
+    return patterns
 
 
 @dataclass
@@ -137,6 +153,16 @@ class Seeker:
     @cached_property
     def skill_concepts(self) -> dict[str, set[str]]:
         return {skill: set(concepts_in(skill)) for skill in self.skills}
+
+    @cached_property
+    def goal_concepts(self) -> set[str]:
+        """The kinds of work their goals name, written as a sentence ("steady work as a chef")."""
+        return set(concepts_in(self.goals))
+
+    @cached_property
+    def goal_sectors(self) -> list[str]:
+        """Sectors their goals name in so many words ("I want to get into construction")."""
+        return [sector for sector, pattern in _sector_patterns() if pattern.search(self.goals or "")]
 
 
 @dataclass
@@ -278,8 +304,36 @@ def eligible(seeker: Seeker, offer: Offer, today: date) -> bool:
 
 # How much each kind of evidence counts, out of 1. Text relevance (BM25F from the index) carries the
 # most; the rest are facts a case manager would weigh.
-WEIGHTS = {"text": 0.40, "sector": 0.12, "job": 0.08, "skills": 0.15, "qualification": 0.10, "place": 0.08,
-           "guarantee": 0.07}
+WEIGHTS = {"text": 0.36, "sector": 0.12, "job": 0.08, "goal": 0.06, "skills": 0.13, "qualification": 0.10,
+           "place": 0.08, "guarantee": 0.07}
+# In-person work they cannot reach from home (it is open nationally, so no hard filter removes it)
+# loses the place weight rather than gaining half of it, so anything comparable they can reach ranks
+# above it, even at the edge of their travel distance.
+OUT_OF_REACH = -WEIGHTS["place"]
+
+
+def reach(seeker: Seeker, offer: Offer) -> tuple[float, str]:
+    """How well the person can get to the work (a share of WEIGHTS["place"], or OUT_OF_REACH), and
+    the words that say so."""
+    if offer.remote:
+        return WEIGHTS["place"], "can be done remotely"
+    miles = distance(seeker, offer)
+    if offer.national:
+        where = f"based in {offer.town}" if offer.town else f"based in {offer.region}"
+        if miles is not None:
+            where += f", {miles:.0f} miles"
+            reachable = seeker.travel_miles is None or miles <= seeker.travel_miles
+        else:
+            reachable = offer.region == seeker.release_region
+        if not reachable:
+            return OUT_OF_REACH, f"open nationally — {where}"
+        return WEIGHTS["place"] / 2, f"open nationally — {where}"
+    if miles is not None:
+        closeness = 1.0 if seeker.travel_miles in (None, 0) else max(0.0, 1 - miles / max(1, seeker.travel_miles))
+        return WEIGHTS["place"] * closeness, f"{miles:.0f} miles from {seeker.release_town}"
+    if offer.region == seeker.release_region:
+        return WEIGHTS["place"] / 2, f"{offer.region} — their release area"
+    return 0.0, ""
 
 
 @dataclass
@@ -293,6 +347,11 @@ def _date_words(day: date) -> str:
     return govuk_date(day)
 
 
+def _quoted(goals: str, limit: int = 60) -> str:
+    goals = " ".join(goals.split())
+    return f"“{goals if len(goals) <= limit else goals[:limit].rsplit(' ', 1)[0] + '…'}”"
+
+
 def assess(seeker: Seeker, offer: Offer, text_relevance: float, today: date) -> Match:
     """Score an eligible opportunity for the person (0 to 1) with the reasons, strongest first.
     `text_relevance` is the index's score for it, scaled so the best candidate has 1."""
@@ -302,6 +361,11 @@ def assess(seeker: Seeker, offer: Offer, text_relevance: float, today: date) -> 
     if offer.sector in seeker.sectors:
         score += WEIGHTS["sector"]
         parts.append((WEIGHTS["sector"], f"{offer.sector.lower()} — matches interest"))
+    goal_work = (offer.sector.lower() if offer.sector in seeker.goal_sectors
+                 else " or ".join(sorted(seeker.goal_concepts & offer.concepts)).replace("_", " "))
+    if goal_work:
+        score += WEIGHTS["goal"]
+        parts.append((WEIGHTS["goal"], f"wants {goal_work} work — their goal ({_quoted(seeker.goals)})"))
     offer_concepts = offer.concepts
     title_words = offer.title.lower()
     for job in seeker.jobs:
@@ -325,21 +389,10 @@ def assess(seeker: Seeker, offer: Offer, text_relevance: float, today: date) -> 
             parts.append((WEIGHTS["qualification"],
                           f"{label.lower()} {level_label.lower()} — matches qualification".replace("  ", " ")))
             break
-    if offer.remote:
-        score += WEIGHTS["place"]
-        parts.append((WEIGHTS["place"] / 2, "can be done remotely"))
-    elif offer.national:
-        score += WEIGHTS["place"] / 2
-        parts.append((WEIGHTS["place"] / 4, "open nationally"))
-    else:
-        miles = distance(seeker, offer)
-        if miles is not None:
-            closeness = 1.0 if seeker.travel_miles in (None, 0) else max(0.0, 1 - miles / max(1, seeker.travel_miles))
-            score += WEIGHTS["place"] * closeness
-            parts.append((WEIGHTS["place"] * closeness, f"{miles:.0f} miles from {seeker.release_town}"))
-        elif offer.region == seeker.release_region:
-            score += WEIGHTS["place"] / 2
-            parts.append((WEIGHTS["place"] / 2, f"{offer.region} — their release area"))
+    place_score, place_words = reach(seeker, offer)
+    score += place_score
+    if place_words:
+        parts.append((max(place_score, 0.001), place_words))
     if offer.kind == "guaranteed_interview":
         score += WEIGHTS["guarantee"]
         parts.append((WEIGHTS["guarantee"], "guaranteed interview"))

@@ -27,7 +27,7 @@ from marketplace.reference import REGIONS, SECTORS
 from marketplace.search import geography
 from marketplace.search import index as store
 from marketplace.search.arrays import IndexArrays, arrays_for, best
-from marketplace.search.matching import WEIGHTS, Match, Offer, Seeker, assess, barriers
+from marketplace.search.matching import OUT_OF_REACH, WEIGHTS, Match, Offer, Seeker, assess, barriers
 from marketplace.search.schema import COORDINATE_SCALE, NO_START_DATE, TEXT_ANALYZER, concepts_in
 
 PAGE_SIZE = 20
@@ -374,16 +374,35 @@ def _seeker_estimate(view: IndexArrays, seeker: Seeker, relevance: np.ndarray) -
         if held.get("title"):
             qualification |= _all_words(view, "body", held["title"])
     estimate += WEIGHTS["qualification"] * qualification
+    goal = np.zeros(size, dtype=bool)
+    if seeker.goal_sectors:
+        goal |= view.any_of("sector", seeker.goal_sectors)
+    if seeker.goal_concepts:
+        goal |= view.any_of("concepts", sorted(seeker.goal_concepts))
+    estimate += WEIGHTS["goal"] * goal
+    estimate += _place_scores(view, seeker)
+    return estimate + WEIGHTS["guarantee"] * view.mask("kind", "guaranteed_interview")
+
+
+def _place_scores(view: IndexArrays, seeker: Seeker) -> np.ndarray:
+    """`matching.reach` for every document at once."""
     remote, national = view.mask("remote", True), view.mask("national", True)
-    local = np.where(view.mask("region", seeker.release_region), WEIGHTS["place"] / 2, 0.0)
+    in_region = view.mask("region", seeker.release_region)
+    local = np.where(in_region, WEIGHTS["place"] / 2, 0.0)
+    national_reach = np.where(in_region, WEIGHTS["place"] / 2, OUT_OF_REACH)
     home = seeker.home
     if home is not None:
         miles = _miles_from(view, home)
         closeness = (np.clip(1 - miles / max(1, seeker.travel_miles), 0.0, 1.0) if seeker.travel_miles
-                     else np.ones(size))
+                     else np.ones(view.size))
         local = np.where(np.isnan(miles), local, WEIGHTS["place"] * np.nan_to_num(closeness))
-    estimate += np.where(remote, WEIGHTS["place"], np.where(national, WEIGHTS["place"] / 2, local))
-    return estimate + WEIGHTS["guarantee"] * view.mask("kind", "guaranteed_interview")
+        if seeker.travel_miles is None:
+            within = ~np.isnan(miles)
+        else:
+            within = np.nan_to_num(miles, nan=np.inf) <= seeker.travel_miles
+        national_reach = np.where(np.isnan(miles), national_reach,
+                                  np.where(within, WEIGHTS["place"] / 2, OUT_OF_REACH))
+    return np.where(remote, WEIGHTS["place"], np.where(national, national_reach, local))
 
 
 @dataclass

@@ -223,3 +223,32 @@ def test_reasons_read_as_plain_words(app, tmp_path):
     reasons = output["matches"][0]["reasons"]
     assert "catering and hospitality — matches interest" in reasons and "guaranteed interview" in reasons
     assert all(re.match(r"^[\w£ ,.:'—()-]+$", reason) for reason in reasons)
+
+
+def test_reachable_wanted_work_ranks_above_in_person_work_open_nationally_far_away():
+    """A person in Lancaster who can travel 15 miles and wants construction work: the construction
+    job nearby comes first; a comparable construction volunteering role in Cambridge "open
+    nationally" (in person, 200 miles away) that also matches their qualification comes below it
+    and says where it is; remote work is unaffected."""
+    seeker = person(release_town="Lancaster", travel_miles=15, interests=[], skills=[],
+                    goals="I want to get back into construction work",
+                    qualifications=[{"subject": "construction", "level": "2", "title": ""}])
+    far = dict(kind="volunteering", sector="Construction", town="Cambridge", region="East of England",
+               qualification_subject="construction", paid=False, pay_from=None, pays_minimum_wage=False)
+    OpportunityFactory(title="Construction volunteer", description="Building a community garden.",
+                       national=True, **far)
+    OpportunityFactory(title="Construction operative", description="Building new homes.", sector="Construction",
+                       town="Morecambe", region="North West")
+    OpportunityFactory(title="Construction planning volunteer", description="Planning a community garden.",
+                       remote=True, **far)
+    db.session.commit()
+    sync.reindex()
+    matches = match_seeker(Seeker.from_participant(seeker), clock.today())
+    found = {m.offer.title: m for m in matches}
+    order = [m.offer.title for m in matches]
+    assert order.index("Construction operative") < order.index("Construction volunteer")
+    assert order.index("Construction planning volunteer") < order.index("Construction volunteer")
+    assert "wants construction work — their goal" in " ".join(found["Construction operative"].reasons)
+    assert any(re.fullmatch(r"open nationally — based in Cambridge, \d+ miles", reason)
+               for reason in found["Construction volunteer"].reasons), found["Construction volunteer"].reasons
+    assert "can be done remotely" in found["Construction planning volunteer"].reasons
