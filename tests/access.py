@@ -12,6 +12,7 @@ permitted form post answers 400 (its validation errors) and a refused one 403 or
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from marketplace.accounts.models import OrganisationStatus, UserStatus
 from marketplace.core.roles import Role
@@ -264,7 +265,8 @@ for _report, _allowed in REPORT_ACCESS.items():
 # ----------------------------------------------------------------------------------------------------
 # Community Payback (issue 22). The public pages need no sign-in; nominations are for payback managers
 # of the project's region (the world's project is in the payback manager's region; another region's
-# is a 404, tests/payback/test_assessment.py). An empty nomination post is a form with errors.
+# is a 404, tests/payback/test_assessment.py). An empty nomination post is a form with errors. The
+# world's project is shortlisted with its public vote open, so anyone may see it and vote.
 PAYBACK_MANAGERS = dict(default=403, payback_manager=200)
 ROWS.update({
     ("payback.index", "GET"): expect(200, anonymous=200),
@@ -277,6 +279,11 @@ ROWS.update({
     ("payback.nomination", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.assess", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.assess", "POST"): expect(403, payback_manager=400),
+    ("payback.project", "GET"): expect(200, anonymous=200),
+    ("payback.project", "POST"): expect(400, anonymous=400),
+    ("payback.vote_sent", "GET"): expect(200, anonymous=200),
+    ("payback.confirm_vote", "GET"): expect(404, anonymous=404),
+    ("payback.confirm_vote", "POST"): expect(404, anonymous=404),
 })
 
 # ----------------------------------------------------------------------------------------------------
@@ -394,10 +401,13 @@ def build_disclosure(world: World) -> None:
 
 
 def build_payback(world: World) -> None:
+    from marketplace.core import clock
     from tests.factories import PaybackProjectFactory
 
     region = world.users["payback_manager"].organisation.region
-    world.records["payback_project"] = PaybackProjectFactory(region=region)
+    world.records["payback_project"] = PaybackProjectFactory(
+        region=region, status="shortlisted", vote_opens_on=clock.today(),
+        vote_closes_on=clock.today() + timedelta(days=14))
 
 
 def build_campus(world: World) -> None:

@@ -59,6 +59,18 @@ class NominationForm(Form):
     submit = submit("Send nomination")
 
 
+class VoteForm(Form):
+    email = email_field("Your email address",
+                        hint="We email you a link to confirm your vote. We keep only a scrambled form of the "
+                             "address, to count one vote per person, and never show it.")
+    website = StringField("Leave this empty", validators=[Optional()])
+    submit = submit("Vote for this project")
+
+
+class ConfirmVoteForm(Form):
+    submit = submit("Confirm my vote")
+
+
 class ConfirmForm(Form):
     submit = submit("Confirm nomination")
 

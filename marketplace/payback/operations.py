@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organisation, User, UserStatus
 from marketplace.core import clock, throttle
+from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.filters import govuk_date
 from marketplace.core.links import path_for
@@ -26,7 +27,15 @@ from marketplace.core.tokens import hash_token, new_token
 from marketplace.extensions import db
 from marketplace.participants.operations import POSTCODE, normalise_postcode
 from marketplace.payback.forms import RULES
-from marketplace.payback.models import CRITERIA, DECLINE_REASONS, SCORES, YES_NO_UNSURE, PaybackProject, Status
+from marketplace.payback.models import (
+    CRITERIA,
+    DECLINE_REASONS,
+    SCORES,
+    YES_NO_UNSURE,
+    PaybackProject,
+    PaybackVote,
+    Status,
+)
 from marketplace.payback.regions import region_for_postcode
 from marketplace.payback.workflow import DECISIONS, record_event, transition
 
@@ -236,3 +245,82 @@ def voter_hash(email: str) -> str:
     cannot be turned back into the address without the server's secret key."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+VOTE_ADDRESS_BUCKET = "payback-vote-address"
+VOTES_PER_ADDRESS = 10  # per hour: a household or a library computer may vote for several people
+VOTE_VOTER_BUCKET = "payback-vote-voter"
+LINKS_PER_VOTER = 3  # per project per hour: nobody's inbox can be filled with our emails
+
+
+def request_vote(project: PaybackProject, email: str, address: str, *, robot: bool = False) -> None:
+    """Email a link that casts one vote for `project` from `email`. Until the link is used nothing
+    is counted; asking again sends a fresh link for the same single vote; a person who has already
+    voted is told so by email (the page reads the same, so it does not reveal who has voted).
+
+    The per-voter throttle key is taken before the vote is looked for, so two requests for the same
+    person at once are answered one after the other (on PostgreSQL an advisory lock, on SQLite the
+    write lock) and can never make two votes; the unique key on (project, voter) backs that up."""
+    today = clock.today()
+    if not project.voting_open(today):
+        raise Refused("Voting on this project is not open.")
+    address_key = address or "unknown"
+    if throttle.is_blocked(VOTE_ADDRESS_BUCKET, address_key, VOTES_PER_ADDRESS, THROTTLE_WINDOW):
+        raise Refused("Many votes have been sent from your connection in the last hour. Try again in an hour.")
+    voter = voter_hash(email)
+    voter_key = f"{project.id}:{voter}"
+    if throttle.is_blocked(VOTE_VOTER_BUCKET, voter_key, LINKS_PER_VOTER, THROTTLE_WINDOW):
+        raise Refused("We have already sent this address several links for this project in the last hour. "
+                      "Use the newest one.", field="email")
+    throttle.count_attempt(VOTE_ADDRESS_BUCKET, address_key, VOTES_PER_ADDRESS, THROTTLE_WINDOW)
+    throttle.count_attempt(VOTE_VOTER_BUCKET, voter_key, LINKS_PER_VOTER, THROTTLE_WINDOW)
+    if robot:
+        return
+    vote = db.session.scalar(select(PaybackVote).where(PaybackVote.project_id == project.id,
+                                                       PaybackVote.voter_hash == voter))
+    address_to = email.strip()
+    if vote is not None and vote.confirmed_at is not None:
+        queue_email(address_to, f"You have already voted for '{project.title}'",
+                    f"Someone asked to vote for '{project.title}' with this email address. You voted for it on "
+                    f"{govuk_date(vote.confirmed_at)}, and each person has one vote per project, so nothing "
+                    "has changed.")
+        return
+    token, token_hash = new_token()
+    if vote is None:
+        vote = PaybackVote(project_id=project.id, voter_hash=voter, created_at=clock.now())
+        db.session.add(vote)
+    vote.token_hash = token_hash
+    db.session.flush()
+    link = current_app.config["PUBLIC_URL"] + path_for("payback.confirm_vote", token=token)
+    queue_email(address_to, f"Confirm your vote for '{project.title}'",
+                f"Use this link to confirm your vote for '{project.title}' in {project.town}. The vote closes on "
+                f"{govuk_date(project.vote_closes_on)}.\n\n{link}\n\nIf you did not ask to vote, ignore this email: "
+                "nothing is counted until the link is used.")
+
+
+def find_vote(token: str) -> PaybackVote | None:
+    return db.session.scalar(select(PaybackVote).where(PaybackVote.token_hash == hash_token(token)))
+
+
+def confirm_vote(token: str) -> PaybackVote:
+    """Count the vote whose link this is, while the vote is open. Using the link twice counts once."""
+    vote = find_vote(token)
+    if vote is None:
+        raise Refused("This link is not valid. Use the newest link we sent you.")
+    vote = lock_for_update(PaybackVote, vote.id)
+    project = vote.project
+    if not project.voting_open(clock.today()):
+        raise Refused(f"Voting on '{project.title}' has closed, so this vote cannot be counted.")
+    if vote.confirmed_at is None:
+        vote.confirmed_at = clock.now()
+    return vote
+
+
+def vote_counts(project_ids) -> dict[int, int]:
+    """Confirmed votes per project. Small counts are shown as they are: a count of votes says
+    nothing about any one person."""
+    rows = db.session.execute(
+        select(PaybackVote.project_id, func.count()).where(PaybackVote.project_id.in_(list(project_ids)),
+                                                           PaybackVote.confirmed_at.is_not(None))
+        .group_by(PaybackVote.project_id))
+    return {project_id: total for project_id, total in rows}

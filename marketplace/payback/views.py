@@ -3,10 +3,11 @@ assessment pages are for payback managers of the project's region."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from marketplace.core import clock
 from marketplace.core.db import writes_to_database
 from marketplace.core.forms import record_id
 from marketplace.core.operations import record_audit
@@ -14,7 +15,7 @@ from marketplace.core.roles import Role, get_visible_or_404, role_required
 from marketplace.core.submissions import render_form, submit
 from marketplace.extensions import db
 from marketplace.payback import operations
-from marketplace.payback.forms import AssessmentForm, ConfirmForm, NominationForm
+from marketplace.payback.forms import AssessmentForm, ConfirmForm, ConfirmVoteForm, NominationForm, VoteForm
 from marketplace.payback.models import CRITERIA, DECLINE_REASONS, YES_NO_UNSURE, PaybackProject, Status
 from marketplace.payback.workflow import ACTION_LABELS, PROJECT
 from marketplace.reference import REGIONS
@@ -26,11 +27,53 @@ PUBLIC_STATUSES = (Status.SHORTLISTED, Status.ACCEPTED)
 
 @bp.get("/")
 def index():
+    """Every shortlisted and accepted project by region, the most voted first: the public results."""
     projects = db.session.scalars(
         select(PaybackProject).where(PaybackProject.status.in_(PUBLIC_STATUSES))
-        .order_by(PaybackProject.region, PaybackProject.status.desc(), PaybackProject.title)
     ).all()
-    return render_template("payback/index.html", projects=projects)
+    votes = operations.vote_counts(project.id for project in projects)
+    by_region: dict[str, list] = {}
+    for project in sorted(projects, key=lambda p: (p.status != Status.SHORTLISTED, -votes.get(p.id, 0), p.title)):
+        by_region.setdefault(project.region, []).append(project)
+    regions = [(region, by_region[region]) for region in REGIONS if region in by_region]
+    return render_template("payback/index.html", regions=regions, votes=votes, today=clock.today())
+
+
+def _public_project_or_404(project_id: int) -> PaybackProject:
+    project = db.session.get(PaybackProject, record_id(project_id))
+    if project is None or project.status not in PUBLIC_STATUSES:
+        abort(404)
+    return project
+
+
+@bp.route("/projects/<int:project_id>", methods=["GET", "POST"])
+def project(project_id):
+    project = _public_project_or_404(project_id)
+    form = VoteForm()
+    robot = bool((form.website.data or "").strip())
+    if submit(form, lambda: operations.request_vote(project, form.email.data, request.remote_addr or "",
+                                                    robot=robot)) is not None:
+        return redirect(url_for(".vote_sent", project_id=project.id))
+    votes = operations.vote_counts([project.id]).get(project.id, 0)
+    return render_form("payback/project.html", form, project=project, votes=votes,
+                       voting_open=project.voting_open(clock.today()), today=clock.today())
+
+
+@bp.get("/projects/<int:project_id>/vote-sent")
+def vote_sent(project_id):
+    return render_template("payback/vote_sent.html", project=_public_project_or_404(project_id))
+
+
+@bp.route("/votes/<token>", methods=["GET", "POST"])
+def confirm_vote(token):
+    vote = operations.find_vote(token)
+    if vote is None:
+        return render_template("payback/link_expired.html"), 404
+    form = ConfirmVoteForm()
+    if (counted := submit(form, lambda: operations.confirm_vote(token))) is not None:
+        votes = operations.vote_counts([counted.project_id]).get(counted.project_id, 0)
+        return render_template("payback/vote_counted.html", project=counted.project, votes=votes)
+    return render_form("payback/confirm_vote.html", form, project=vote.project)
 
 
 @bp.route("/nominate", methods=["GET", "POST"])

@@ -315,6 +315,8 @@ TARGETS += [
            lambda: _forms("payback").AssessmentForm, _tables("payback.PaybackProject", "payback.ProjectEvent"),
            lambda w: [f"/community-payback/nominations/{w.records['payback_project'].id}"],
            renew=_fresh_payback_project),
+    Target("payback vote", None, lambda w: f"/community-payback/projects/{w.records['payback_project'].id}",
+           lambda: _forms("payback").VoteForm, _tables("payback.PaybackVote", "core.ThrottleEvent")),
 ]
 
 
