@@ -16,6 +16,7 @@ DEMO_LOGINS = [
     ("Social enterprise", "social.enterprise@fairchance.example"),
     ("Mentoring coordinator", "coordinator@fairchance.example"),
     ("Gatemate mentor", "mentor@fairchance.example"),
+    ("Community Payback manager", "payback.manager@fairchance.example"),
 ]
 
 
@@ -38,6 +39,7 @@ def seed(seed_value: int) -> list[str]:
     from marketplace.gatemate import demo as gatemate_demo
     from marketplace.opportunities import demo as opportunities_demo
     from marketplace.participants import demo as participants_demo
+    from marketplace.payback import demo as payback_demo
     from marketplace.referrals import demo as referrals_demo
     from marketplace.reports import demo as reports_demo
 
@@ -45,6 +47,7 @@ def seed(seed_value: int) -> list[str]:
     summary = [f"Demo data seeded (seed {seed_value}):"]
     for step in (accounts_demo.seed, participants_demo.seed, alliance_demo.seed, opportunities_demo.seed,
                  gatemate_demo.seed, disclosure_demo.seed, referrals_demo.seed, campus_demo.seed,
+                 payback_demo.seed,
                  reports_demo.seed):  # the reports' 18 months of history comes after today's records
         summary.extend(f"  {line}" for line in step(context))
     summary.append("Demo logins: flask --app marketplace seed logins")

@@ -284,6 +284,16 @@ ROWS.update({
     ("payback.vote_sent", "GET"): expect(200, anonymous=200),
     ("payback.confirm_vote", "GET"): expect(404, anonymous=404),
     ("payback.confirm_vote", "POST"): expect(404, anonymous=404),
+    # People's orders and hours: payback managers of the person's own provider (the world's second
+    # participant, in the community, is in the payback manager's organisation). Suggesting the world's
+    # opportunity (a training course, not paid work) is refused with a message on the record (302).
+    ("payback.people", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.person", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.order", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.order", "POST"): expect(403, payback_manager=400),
+    ("payback.record_hours", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.record_hours", "POST"): expect(403, payback_manager=400),
+    ("payback.suggest", "POST"): expect(403, payback_manager=302),
 })
 
 # ----------------------------------------------------------------------------------------------------
@@ -408,6 +418,15 @@ def build_payback(world: World) -> None:
     world.records["payback_project"] = PaybackProjectFactory(
         region=region, status="shortlisted", vote_opens_on=clock.today(),
         vote_closes_on=clock.today() + timedelta(days=14))
+    from marketplace.payback.models import PaybackOrder
+    from tests.factories import ParticipantFactory, UserFactory
+
+    manager = world.users["payback_manager"]
+    on_order = ParticipantFactory(case_manager=UserFactory(role="case_manager", organisation=manager.organisation),
+                                  location="community", prison=None, release_date=None)
+    db.session.add(PaybackOrder(participant_id=on_order.id, hours_ordered=120, made_on=clock.today(),
+                                recorded_by_id=manager.id))
+    world.records["payback_person"] = on_order
 
 
 def build_campus(world: World) -> None:
@@ -448,6 +467,7 @@ URL_ARGUMENTS = {
     "conviction_id": lambda w: w.records["conviction"].id,
     "project_id": lambda w: w.records["payback_project"].id,
     "campus_message_id": lambda w: w.records["campus_message"].id,
+    "person_id": lambda w: w.records["payback_person"].id,
 }
 
 

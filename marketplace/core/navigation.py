@@ -54,6 +54,7 @@ def navigation_items() -> list[dict]:
         items.append(_item("Coverage", "gatemate.coverage", "/gatemate/coverage"))
     if current_user.role == Role.PAYBACK_MANAGER:
         items.append(_item("Nominations", "payback.nominations", "/community-payback/nominations"))
+        items.append(_item("People", "payback.people", "/community-payback/people"))
     if current_user.role == Role.PERSON:  # the Virtual Campus (marketplace/campus/)
         items = [_item("Your page", "campus.home", "/campus/home"), _item("Your CV", "campus.cv", "/campus/cv"),
                  _item("Messages", "campus.messages", "/campus/messages")]

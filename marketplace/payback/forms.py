@@ -1,12 +1,22 @@
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from decimal import Decimal, InvalidOperation
+
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from marketplace.accounts.forms import email_field
-from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, submit
-from marketplace.payback.models import CRITERIA, DECLINE_REASONS, SCORES, YES_NO_UNSURE
+from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, WholeNumberField, record_id, submit
+from marketplace.payback.models import (
+    CRITERIA,
+    DECLINE_REASONS,
+    HOUR_KINDS,
+    OUTCOMES,
+    SCORES,
+    SKILLS,
+    YES_NO_UNSURE,
+)
 from marketplace.payback.workflow import DECISIONS
 from marketplace.reference import choices
 
@@ -103,3 +113,60 @@ class AssessmentForm(Form):
     def scores(self) -> dict[str, str]:
         return {name: getattr(self, f"score_{name}").data for name in CRITERIA
                 if getattr(self, f"score_{name}").data}
+
+
+class OrderForm(Form):
+    hours_ordered = WholeNumberField("Hours of unpaid work ordered",
+                                     message="Enter the hours as a whole number, like 120",
+                                     widget=GovTextInput(), validators=[InputRequired("Enter the hours ordered")])
+    made_on = GovDateField("Date the order was made", required=True, description="For example, 14 1 2027")
+    ete_cap_percent = WholeNumberField(
+        "Share of the hours that may be education, training or employment (ETE), in %",
+        message="Enter the share as a whole number, like 30", widget=GovTextInput(),
+        description="The national rule today is 30% of the hours ordered, rounded down (the 2010 paper said up "
+                    "to 20%)",
+        validators=[InputRequired("Enter the ETE share")])
+    submit = submit("Save order")
+
+
+class HoursField(StringField):
+    """Hours as people write them (3, 3.5, 3.25); the form's data is whole minutes."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        try:
+            hours = Decimal(text)
+        except InvalidOperation:
+            raise ValueError("Enter hours as a number, like 3.5") from None
+        if not hours.is_finite() or hours < 0 or hours > 24 or (hours * 4) % 1:
+            raise ValueError("Enter hours in quarters of an hour, like 3.5 or 6.25")
+        self.data = int(hours * 60)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data / 60:g}"
+
+
+class HoursForm(Form):
+    worked_on = GovDateField("Day", required=True, called="The day", description="For example, 6 3 2027")
+    kind = RadioField("Kind of hours", widget=Radios(), choices=choices(HOUR_KINDS),
+                      validators=[InputRequired("Choose the kind of hours")])
+    project_id = SelectField("Project", widget=GovSelect(), coerce=lambda v: record_id(v) if v else None,
+                             validate_choice=False,  # the rule names the problem: not an accepted project
+                             validators=[Optional()])
+    activity = _text("ETE activity", 200, hint="For example, 'Forklift course with Northern Logistics'")
+    outcome = RadioField("What happened", widget=Radios(), choices=choices(OUTCOMES),
+                         validators=[InputRequired("Choose what happened")])
+    minutes = HoursField("Hours credited", widget=GovTextInput(), description="0 for an absence",
+                         validators=[InputRequired("Enter the hours credited")])
+    skills = SelectMultipleField("Skills practised", widget=Checkboxes(), choices=choices(SKILLS),
+                                 validators=[Optional()])
+    submit = submit("Record hours")
+
+
+class SuggestForm(Form):
+    submit = submit("Suggest to the case manager")

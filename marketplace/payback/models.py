@@ -140,3 +140,104 @@ class PaybackVote(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     project: Mapped[PaybackProject] = relationship()
+
+
+# ----------------------------------------------------------------------------------------------------
+# Hours: people on a community order with unpaid work, and the hours they do
+
+ETE_CAP_PERCENT = 30  # HMPPS's current rule; the 2010 paper said "up to 20%"
+
+OUTCOMES = {
+    "acceptable": "Attended: acceptable",
+    "late": "Attended: late",
+    "sent_home": "Sent home",
+    "absent_acceptable": "Absent: acceptable reason",
+    "absent_unacceptable": "Absent: unacceptable",
+}
+ABSENT = frozenset({"absent_acceptable", "absent_unacceptable"})
+
+HOUR_KINDS = {
+    "work": "Unpaid work on a project",
+    "ete": "Education, training or employment (ETE) activity",
+}
+
+SKILLS = {
+    "teamwork": "Working in a team",
+    "timekeeping": "Timekeeping and reliability",
+    "health_safety": "Health and safety",
+    "tools": "Using tools and equipment",
+    "horticulture": "Gardening and grounds care",
+    "construction": "Painting, decorating and building",
+    "customer": "Customer service",
+    "cv_interview": "CV writing and interview practice",
+    "qualification": "Working towards a qualification",
+}
+
+
+class PaybackOrder(db.Model):
+    """The unpaid work part of a person's community order: how many hours, and the share of them
+    that may be spent on education, training and employment (ETE)."""
+
+    __tablename__ = "payback_orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), unique=True)
+    hours_ordered: Mapped[int] = mapped_column()
+    ete_cap_percent: Mapped[int] = mapped_column(default=ETE_CAP_PERCENT)
+    made_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    participant = relationship("Participant")
+    hours: Mapped[list[PaybackHours]] = relationship(
+        primaryjoin="PaybackOrder.participant_id == foreign(PaybackHours.participant_id)",
+        order_by="(PaybackHours.worked_on.desc(), PaybackHours.id.desc())", viewonly=True)
+
+    @property
+    def ete_cap_hours(self) -> int:
+        """ETE hours that may count: the cap's share of the hours ordered, rounded down."""
+        return self.hours_ordered * self.ete_cap_percent // 100
+
+    @property
+    def minutes_done(self) -> int:
+        return sum(row.minutes for row in self.hours)
+
+    @property
+    def ete_minutes(self) -> int:
+        return sum(row.minutes for row in self.hours if row.kind == "ete")
+
+    @property
+    def minutes_left(self) -> int:
+        return max(0, self.hours_ordered * 60 - self.minutes_done)
+
+    def can_view(self, user) -> bool:
+        return can_see_hours(self.participant, user)
+
+
+def can_see_hours(participant, user) -> bool:
+    """Payback managers of the person's own provider, who supervise the unpaid work, see their order
+    and hours (not the rest of their record); nobody else here."""
+    return (user.is_authenticated and user.role == Role.PAYBACK_MANAGER and participant is not None
+            and user.organisation_id == participant.organisation_id)
+
+
+class PaybackHours(db.Model):
+    """One day's attendance: the hours credited, the outcome code, and the skills practised."""
+
+    __tablename__ = "payback_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("payback_projects.id", ondelete="SET NULL"),
+                                                   index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    worked_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column()
+    outcome: Mapped[str] = mapped_column(String(30))
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    activity: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    project: Mapped[PaybackProject | None] = relationship()
+    recorded_by = relationship("User")

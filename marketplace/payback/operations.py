@@ -28,10 +28,16 @@ from marketplace.extensions import db
 from marketplace.participants.operations import POSTCODE, normalise_postcode
 from marketplace.payback.forms import RULES
 from marketplace.payback.models import (
+    ABSENT,
     CRITERIA,
     DECLINE_REASONS,
+    ETE_CAP_PERCENT,
+    OUTCOMES,
     SCORES,
+    SKILLS,
     YES_NO_UNSURE,
+    PaybackHours,
+    PaybackOrder,
     PaybackProject,
     PaybackVote,
     Status,
@@ -324,3 +330,172 @@ def vote_counts(project_ids) -> dict[int, int]:
                                                            PaybackVote.confirmed_at.is_not(None))
         .group_by(PaybackVote.project_id))
     return {project_id: total for project_id, total in rows}
+
+
+# ----------------------------------------------------------------------------------------------------
+# Hours and the road to work
+
+MAX_ORDER_HOURS = 300  # the law's range for unpaid work: 40 to 300 hours
+MIN_ORDER_HOURS = 40
+MAX_DAY_MINUTES = 10 * 60
+
+
+def _hours_label(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}" if not rest else f"{hours}.{rest * 100 // 60:02d}".rstrip("0")
+
+
+@dataclass
+class OrderDetails:
+    hours_ordered: int | None = None
+    made_on: date | None = None
+    ete_cap_percent: int | None = ETE_CAP_PERCENT
+
+
+def order_problems(participant, details: OrderDetails) -> Problems:
+    problems = Problems()
+    hours = details.hours_ordered
+    if hours is not None:
+        problems.check(MIN_ORDER_HOURS <= hours <= MAX_ORDER_HOURS,
+                       f"Hours ordered must be from {MIN_ORDER_HOURS} to {MAX_ORDER_HOURS}: the range a court "
+                       "can order",
+                       field="hours_ordered")
+        order = _order_of(participant)
+        if order is not None and hours * 60 < order.minutes_done:
+            problems.add(f"{_hours_label(order.minutes_done)} hours are already recorded: the order cannot be "
+                         "for fewer", field="hours_ordered")
+    if details.made_on is not None:
+        problems.check(details.made_on <= clock.today(), "The order cannot be made in the future", field="made_on")
+    cap = details.ete_cap_percent
+    if cap is not None:
+        problems.check(0 <= cap <= ETE_CAP_PERCENT, f"The ETE share must be from 0 to {ETE_CAP_PERCENT}%",
+                       field="ete_cap_percent")
+    return problems
+
+
+def check_order(participant, details: OrderDetails) -> None:
+    order_problems(participant, details).raise_any()
+
+
+def set_order(participant, manager: User, details: OrderDetails) -> PaybackOrder:
+    """Record (or correct) the unpaid work a person's order requires and its ETE share."""
+    check_order(participant, details)
+    order = _order_of(participant)
+    if order is None:
+        order = PaybackOrder(participant_id=participant.id, created_at=clock.now())
+        db.session.add(order)
+    order.hours_ordered = details.hours_ordered
+    order.made_on = details.made_on
+    order.ete_cap_percent = ETE_CAP_PERCENT if details.ete_cap_percent is None else details.ete_cap_percent
+    order.recorded_by_id = manager.id
+    db.session.flush()
+    record_audit("payback.order_recorded", participant, actor=manager, detail=f"{order.hours_ordered} hours")
+    return order
+
+
+def _order_of(participant) -> PaybackOrder | None:
+    return db.session.scalar(select(PaybackOrder).where(PaybackOrder.participant_id == participant.id))
+
+
+@dataclass
+class HoursDetails:
+    kind: str = ""
+    worked_on: date | None = None
+    minutes: int | None = None
+    outcome: str = ""
+    project_id: int | None = None
+    skills: tuple[str, ...] = ()
+    activity: str = ""
+
+
+def projects_to_work_on(region: str) -> list[PaybackProject]:
+    return list(db.session.scalars(select(PaybackProject).where(
+        PaybackProject.region == region, PaybackProject.status == Status.ACCEPTED).order_by(PaybackProject.title)))
+
+
+def hours_problems(participant, manager: User, details: HoursDetails, order: PaybackOrder | None) -> Problems:
+    problems = Problems()
+    if order is None:
+        problems.add("Record the person's order before their hours")
+        return problems
+    if details.worked_on is not None:
+        problems.check(details.worked_on <= clock.today(), "The day cannot be in the future", field="worked_on")
+        problems.check(details.worked_on >= order.made_on, "The day cannot be before the order was made, on "
+                       f"{govuk_date(order.made_on)}", field="worked_on")
+    minutes = details.minutes
+    if minutes is not None and details.outcome:
+        if details.outcome in ABSENT:
+            problems.check(minutes == 0, "An absence credits no hours: enter 0", field="minutes")
+        elif details.outcome in OUTCOMES:
+            problems.check(0 < minutes <= MAX_DAY_MINUTES, "Enter the hours worked, more than 0 and up to 10",
+                           field="minutes")
+    if details.outcome and details.outcome not in OUTCOMES:
+        problems.add("Choose what happened", field="outcome")
+    if details.kind == "work":
+        accepted = {project.id for project in projects_to_work_on(manager.organisation.region)}
+        problems.check(details.project_id in accepted, "Choose the project the work was on", field="project_id")
+    elif details.kind == "ete":
+        problems.check(bool((details.activity or "").strip()), "Say what the ETE activity was", field="activity")
+        if minutes:
+            allowed = order.ete_cap_hours * 60
+            problems.check(order.ete_minutes + minutes <= allowed,
+                           f"Only {_hours_label(max(0, allowed - order.ete_minutes))} ETE hours are left: ETE may be "
+                           f"{order.ete_cap_percent}% of the {order.hours_ordered} hours ordered, rounded down "
+                           f"({order.ete_cap_hours} hours)", field="minutes")
+    elif details.kind:
+        problems.add("Choose the kind of hours", field="kind")
+    if minutes and minutes > order.minutes_left:
+        problems.add(f"Only {_hours_label(order.minutes_left)} hours are left on the order", field="minutes")
+    unknown = [skill for skill in details.skills if skill not in SKILLS]
+    problems.check(not unknown, "Choose skills from the list", field="skills")
+    return problems
+
+
+def check_hours(participant, manager: User, details: HoursDetails) -> None:
+    hours_problems(participant, manager, details, _order_of(participant)).raise_any()
+
+
+def record_hours(participant, manager: User, details: HoursDetails) -> PaybackHours:
+    """Record one day's attendance and the hours it credits. The order row is locked first, so two
+    supervisors recording at once cannot take the hours (or the ETE share) past what is ordered."""
+    order = _order_of(participant)
+    if order is not None:
+        order = lock_for_update(PaybackOrder, order.id)
+    hours_problems(participant, manager, details, order).raise_any()
+    project_id = details.project_id if details.kind == "work" else None
+    row = PaybackHours(participant_id=participant.id, project_id=project_id,
+                       kind=details.kind, worked_on=details.worked_on, minutes=details.minutes,
+                       outcome=details.outcome, skills=list(details.skills),
+                       activity=(details.activity or "").strip()[:200], recorded_by_id=manager.id,
+                       created_at=clock.now())
+    db.session.add(row)
+    db.session.flush()
+    db.session.expire(order, ["hours"])
+    record_audit("payback.hours_recorded", participant, actor=manager,
+                 detail=f"{details.kind} {details.minutes} minutes {details.outcome}")
+    return row
+
+
+def paid_work_near(participant) -> list:
+    """Open paid work (Opportunity.is_paid_work) in the person's region or national: the road from
+    payback to a job."""
+    from marketplace.opportunities.models import Opportunity
+
+    return list(db.session.scalars(
+        select(Opportunity).where(Opportunity.open_clause(), Opportunity.is_paid_work,
+                                  (Opportunity.region == participant.release_region) | Opportunity.national.is_(True))
+        .order_by(Opportunity.closing_date.is_(None), Opportunity.closing_date, Opportunity.title).limit(20)))
+
+
+def suggest_paid_work(participant, opportunity, manager: User) -> None:
+    """Tell the person's case manager about paid work that fits what they did on payback, with a link
+    that starts the referral (which needs the person's consent, checked there)."""
+    if opportunity not in paid_work_near(participant):
+        raise Refused("That opportunity is not open paid work near the person.")
+    case_manager = participant.case_manager
+    if case_manager is None:
+        raise Refused("The person has no case manager to pass this to.")
+    link = path_for("referrals.new", participant=participant.id, opportunity=opportunity.id)
+    notify(case_manager, f"{manager.full_name} suggests {opportunity.title} for {participant.full_name} after "
+                         "their Community Payback hours", link)
+    record_audit("payback.paid_work_suggested", participant, actor=manager, detail=f"opportunity {opportunity.id}")

@@ -12,11 +12,32 @@ from marketplace.core.db import writes_to_database
 from marketplace.core.forms import record_id
 from marketplace.core.operations import record_audit
 from marketplace.core.roles import Role, get_visible_or_404, role_required
-from marketplace.core.submissions import render_form, submit
+from marketplace.core.submissions import flash_form_errors, render_form, submit
 from marketplace.extensions import db
 from marketplace.payback import operations
-from marketplace.payback.forms import AssessmentForm, ConfirmForm, ConfirmVoteForm, NominationForm, VoteForm
-from marketplace.payback.models import CRITERIA, DECLINE_REASONS, YES_NO_UNSURE, PaybackProject, Status
+from marketplace.payback.forms import (
+    AssessmentForm,
+    ConfirmForm,
+    ConfirmVoteForm,
+    HoursForm,
+    NominationForm,
+    OrderForm,
+    SuggestForm,
+    VoteForm,
+)
+from marketplace.payback.models import (
+    CRITERIA,
+    DECLINE_REASONS,
+    ETE_CAP_PERCENT,
+    HOUR_KINDS,
+    OUTCOMES,
+    SKILLS,
+    YES_NO_UNSURE,
+    PaybackOrder,
+    PaybackProject,
+    Status,
+    can_see_hours,
+)
 from marketplace.payback.workflow import ACTION_LABELS, PROJECT
 from marketplace.reference import REGIONS
 
@@ -142,6 +163,9 @@ def assess(project_id):
         flash(f"This nomination is {project.status_label.lower()}: there is nothing to decide.", "error")
         return redirect(url_for(".nomination", project_id=project.id))
     form = AssessmentForm()
+    if not form.is_submitted():  # a shortlisted project keeps the scores it was shortlisted with
+        for name, score in (project.scores or {}).items():
+            getattr(form, f"score_{name}").data = score
     form.decision.choices = [(value, label) for value, label in form.decision.choices
                              if value in PROJECT.available(project, current_user)]
 
@@ -155,3 +179,107 @@ def assess(project_id):
         flash(f"Decision saved: {project.status_label.lower()}. The nominator has been emailed.", "success")
         return redirect(url_for(".nomination", project_id=project.id))
     return render_form("payback/assess.html", form, project=project)
+
+
+# ----------------------------------------------------------------------------------------------------
+# People on orders: hours and the road to work (payback managers of the person's own provider)
+
+def _person_or_404(person_id: int):
+    from marketplace.participants.models import Participant
+
+    participant = db.session.get(Participant, record_id(person_id))
+    if participant is None or not can_see_hours(participant, current_user):
+        abort(404)
+    return participant
+
+
+def _order(participant) -> PaybackOrder | None:
+    return db.session.scalar(select(PaybackOrder).where(PaybackOrder.participant_id == participant.id))
+
+
+@bp.get("/people")
+@role_required(Role.PAYBACK_MANAGER)
+def people():
+    from marketplace.participants.models import CaseStatus, Participant
+
+    rows = db.session.execute(
+        select(Participant, PaybackOrder).outerjoin(PaybackOrder, PaybackOrder.participant_id == Participant.id)
+        .where(Participant.organisation_id == current_user.organisation_id, Participant.status == CaseStatus.ACTIVE,
+               Participant.location == "community")
+        .order_by(PaybackOrder.id.is_(None), Participant.last_name, Participant.first_name)
+    ).all()
+    return render_template("payback/people.html", rows=rows)
+
+
+@bp.get("/people/<int:person_id>")
+@role_required(Role.PAYBACK_MANAGER)
+@writes_to_database
+def person(person_id):
+    participant = _person_or_404(person_id)
+    record_audit("payback.person_viewed", participant)
+    db.session.commit()
+    order = _order(participant)
+    return render_template("payback/person.html", participant=participant, order=order,
+                           outcomes=OUTCOMES, skills=SKILLS, kinds=HOUR_KINDS,
+                           paid_work=operations.paid_work_near(participant) if order else [],
+                           suggest_form=SuggestForm())
+
+
+@bp.route("/people/<int:person_id>/order", methods=["GET", "POST"])
+@role_required(Role.PAYBACK_MANAGER)
+def order(person_id):
+    participant = _person_or_404(person_id)
+    existing = _order(participant)
+    form = OrderForm(obj=existing) if existing else OrderForm(data={"ete_cap_percent": ETE_CAP_PERCENT})
+
+    def details():
+        return operations.OrderDetails(hours_ordered=form.hours_ordered.data, made_on=form.made_on.data,
+                                       ete_cap_percent=form.ete_cap_percent.data)
+
+    if submit(form, lambda: operations.set_order(participant, current_user, details()),
+              check=lambda: operations.check_order(participant, details())) is not None:
+        flash("Order saved", "success")
+        return redirect(url_for(".person", person_id=participant.id))
+    return render_form("payback/order.html", form, participant=participant)
+
+
+@bp.route("/people/<int:person_id>/hours", methods=["GET", "POST"])
+@role_required(Role.PAYBACK_MANAGER)
+def record_hours(person_id):
+    participant = _person_or_404(person_id)
+    if _order(participant) is None:
+        flash("Record the person's order before their hours.", "error")
+        return redirect(url_for(".order", person_id=participant.id))
+    form = HoursForm()
+    form.project_id.choices = [("", "Not on a project (ETE)")] + [
+        (str(project.id), f"{project.title}, {project.town}")
+        for project in operations.projects_to_work_on(current_user.organisation.region)]
+
+    def details():
+        return operations.HoursDetails(kind=form.kind.data or "", worked_on=form.worked_on.data,
+                                       minutes=form.minutes.data, outcome=form.outcome.data or "",
+                                       project_id=form.project_id.data, skills=tuple(form.skills.data or ()),
+                                       activity=form.activity.data or "")
+
+    if submit(form, lambda: operations.record_hours(participant, current_user, details()),
+              check=lambda: operations.check_hours(participant, current_user, details())) is not None:
+        flash("Hours recorded", "success")
+        return redirect(url_for(".person", person_id=participant.id))
+    return render_form("payback/hours.html", form, participant=participant)
+
+
+@bp.post("/people/<int:person_id>/suggest/<int:opportunity_id>")
+@role_required(Role.PAYBACK_MANAGER)
+def suggest(person_id, opportunity_id):
+    from marketplace.opportunities.models import Opportunity
+
+    participant = _person_or_404(person_id)
+    opportunity = db.session.get(Opportunity, record_id(opportunity_id))
+    if opportunity is None:
+        abort(404)
+    form = SuggestForm()
+    if submit(form, lambda: operations.suggest_paid_work(participant, opportunity, current_user)) is not None:
+        flash(f"{participant.case_manager.full_name} has been told about {opportunity.title}.", "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for(".person", person_id=participant.id))

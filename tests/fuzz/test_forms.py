@@ -298,6 +298,10 @@ TARGETS = [
 
 
 # Community Payback (issue 22): the public nomination, and a payback manager's assessment of a fresh project.
+def _payback_person(world: World, suffix: str) -> str:
+    return f"/community-payback/people/{world.records['payback_person'].id}{suffix}"
+
+
 def _fresh_payback_project(world: World) -> None:
     from tests.factories import PaybackProjectFactory
 
@@ -315,6 +319,11 @@ TARGETS += [
            lambda: _forms("payback").AssessmentForm, _tables("payback.PaybackProject", "payback.ProjectEvent"),
            lambda w: [f"/community-payback/nominations/{w.records['payback_project'].id}"],
            renew=_fresh_payback_project),
+    Target("payback order", "payback_manager", lambda w: _payback_person(w, "/order"),
+           lambda: _forms("payback").OrderForm, _tables("payback.PaybackOrder"), lambda w: [_payback_person(w, "")]),
+    Target("payback hours", "payback_manager", lambda w: _payback_person(w, "/hours"),
+           lambda: _forms("payback").HoursForm, _tables("payback.PaybackHours"), lambda w: [_payback_person(w, "")],
+           choices=lambda w: {"project_id": [str(w.records["payback_project"].id)]}),
     Target("payback vote", None, lambda w: f"/community-payback/projects/{w.records['payback_project'].id}",
            lambda: _forms("payback").VoteForm, _tables("payback.PaybackVote", "core.ThrottleEvent")),
 ]

@@ -1,0 +1,147 @@
+"""Demo Community Payback: nominations in every stage in the North West (the demo payback manager's
+region) and a few elsewhere, public votes on the shortlisted ones, and orders with hours for people
+on the demo case manager's provider's caseload who are in the community."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from marketplace.accounts.models import User, UserStatus
+from marketplace.core import clock
+from marketplace.core.roles import Role
+from marketplace.extensions import db
+from marketplace.payback.models import CRITERIA, PaybackHours, PaybackOrder, PaybackProject, PaybackVote, ProjectEvent
+from marketplace.payback.operations import REFERENCE_LETTERS, voter_hash
+
+PAYBACK_MANAGER_EMAIL = "payback.manager@fairchance.example"
+
+# (title, town, postcode, what needs doing, who it helps)
+PROJECTS = [
+    ("Clear the canal towpath at Burscough", "Burscough", "L40 5TH",
+     "Cut back brambles, clear litter and rebuild two collapsed sections of edging along the towpath.",
+     "Walkers, anglers and the primary school that uses the path for nature walks."),
+    ("Repaint the Moss Side community centre hall", "Manchester", "M14 4SL",
+     "Wash down, fill and repaint the main hall and corridor; the centre's volunteers will move the furniture.",
+     "The youth club, the lunch club for older people and the food bank that use the hall every week."),
+    ("Remove graffiti from the Preston bus station underpass", "Preston", "PR1 1YT",
+     "Scrub and repaint the underpass walls and clear the drains of litter.",
+     "Everyone who walks from the bus station to the market, especially at night."),
+    ("Build raised beds at Ewood allotments", "Blackburn", "BB2 4JF",
+     "Build twelve raised beds from donated sleepers and lay bark paths between them.",
+     "Allotment holders who use wheelchairs or cannot kneel."),
+    ("Tidy the churchyard at St Mary's, Lancaster", "Lancaster", "LA1 1YZ",
+     "Cut grass, clear ivy from the boundary wall and repair the gate.",
+     "Families visiting graves and the volunteers who look after the churchyard."),
+    ("Clear fly-tipping from Bolton's Moss Bank Park", "Bolton", "BL1 6PP",
+     "Clear dumped waste from the woodland edge and repair the fencing.",
+     "Dog walkers, runners and the park's Friends group."),
+    ("Paint the lifeboat station's boat hall", "Blackpool", "FY1 5AA",
+     "Paint the boat hall and the training room.",
+     "Volunteer lifeboat crew."),
+    ("Weed the rose garden in Sefton Park", "Liverpool", "L17 1AP",
+     "Weed and mulch the rose garden.",
+     "Visitors to the park."),
+]
+ELSEWHERE = [
+    ("Repair benches on the Leeds Liverpool canal, Kirkstall", "Leeds", "LS5 3AA", "Yorkshire and the Humber"),
+    ("Clear the beck at Ilkley Riverside", "Ilkley", "LS29 9DZ", "Yorkshire and the Humber"),
+    ("Paint the Splott community hall", "Cardiff", "CF24 2DA", "Wales"),
+]
+# What happens to each North West nomination, in PROJECTS' order.
+STAGES = ["shortlisted", "shortlisted", "shortlisted", "accepted", "accepted", "submitted", "submitted", "declined"]
+
+
+def seed(context) -> list[str]:
+    rng, fake = context.rng, context.fake
+    now, today = clock.now(), clock.today()
+    provider = context.made["providers"][2]  # the demo case manager's probation service, North West
+    password_hash = db.session.get(User, context.made["case_managers"][0].id).password_hash
+    manager = User(email=PAYBACK_MANAGER_EMAIL, full_name=fake.name(), job_title="Community Payback manager",
+                   password_hash=password_hash, role=Role.PAYBACK_MANAGER.value, organisation=provider,
+                   status=UserStatus.ACTIVE, created_at=now - timedelta(days=200), password_changed_at=now)
+    db.session.add(manager)
+    db.session.flush()
+
+    made = []
+    for (title, town, postcode, description, benefit), stage in zip(PROJECTS, STAGES, strict=True):
+        made.append(_project(rng, fake, title, town, postcode, "North West", description, benefit, stage,
+                             manager, now, today))
+    for title, town, postcode, region in ELSEWHERE:
+        made.append(_project(rng, fake, title, town, postcode, region, "Work described by the nominator.",
+                             "The local community.", "shortlisted", None, now, today))
+    db.session.flush()
+
+    votes = 0
+    for project in made:
+        if project.status != "shortlisted":
+            continue
+        for _ in range(rng.randint(2, 40)):
+            db.session.add(PaybackVote(project_id=project.id, voter_hash=voter_hash(fake.unique.email()),
+                                       token_hash=f"{rng.getrandbits(256):064x}", created_at=now - timedelta(hours=30),
+                                       confirmed_at=now - timedelta(hours=rng.randint(1, 29))))
+            votes += 1
+
+    accepted = [project for project in made if project.status == "accepted"]
+    people = [p for p in context.made.get("participants", [])
+              if p.organisation_id == provider.id and p.location == "community" and p.status == "active"][:5]
+    hours = 0
+    for person in people:
+        ordered = rng.choice([60, 75, 100, 120, 150])
+        made_on = today - timedelta(days=rng.randint(40, 120))
+        db.session.add(PaybackOrder(participant_id=person.id, hours_ordered=ordered, made_on=made_on,
+                                    recorded_by_id=manager.id, created_at=now - timedelta(days=30)))
+        day = made_on + timedelta(days=7)
+        ete_left = ordered * 30 // 100 * 60
+        left = ordered * 60
+        while day < today - timedelta(days=2) and left >= 6 * 60:
+            if rng.random() < 0.25 and ete_left >= 180:
+                row = PaybackHours(participant_id=person.id, kind="ete", worked_on=day, minutes=180,
+                                   outcome="acceptable", skills=["cv_interview"],
+                                   activity="CV and interview practice with Second Helping Kitchen CIC")
+                ete_left -= 180
+            else:
+                outcome = rng.choices(["acceptable", "late", "absent_acceptable", "absent_unacceptable"],
+                                      weights=[8, 1, 1, 1])[0]
+                row = PaybackHours(participant_id=person.id, kind="work", project_id=rng.choice(accepted).id,
+                                   worked_on=day, minutes=0 if outcome.startswith("absent") else 6 * 60,
+                                   outcome=outcome, skills=rng.sample(["teamwork", "timekeeping", "tools",
+                                                                       "horticulture", "construction"], 2))
+            left -= row.minutes
+            row.recorded_by_id = manager.id
+            row.created_at = now - timedelta(days=(today - day).days)
+            db.session.add(row)
+            hours += 1
+            day += timedelta(days=7)
+    db.session.flush()
+    return [f"{len(made)} Community Payback nominations with {votes} public votes; "
+            f"{len(people)} people on unpaid work orders with {hours} days of hours"]
+
+
+def _project(rng, fake, title, town, postcode, region, description, benefit, stage, manager, now, today):
+    confirmed = now - timedelta(days=rng.randint(10, 40))
+    project = PaybackProject(
+        reference="CP-" + "".join(rng.choice(REFERENCE_LETTERS) for _ in range(6)),
+        status=stage, title=title, description=description,
+        benefit=benefit, town=town, postcode=postcode, region=region, toilets_nearby=rng.choice(["yes", "no"]),
+        step_free_access=rng.choice(["yes", "no", "unsure"]), nominator_name=fake.name(),
+        nominator_email=fake.unique.email(), created_at=confirmed - timedelta(hours=2), confirmed_at=confirmed,
+        scores={})
+    db.session.add(project)
+    project.history.append(ProjectEvent(action="confirm", from_status="unconfirmed", to_status="submitted",
+                                        at=confirmed))
+    if stage in ("shortlisted", "accepted", "declined"):
+        decided = confirmed + timedelta(days=rng.randint(2, 6))
+        if stage != "declined":
+            project.scores = {name: str(rng.randint(3, 5)) for name in CRITERIA}
+        else:
+            project.decision_reason = "paid_work"
+            project.decision_note = "The council's parks team are paid to do this work."
+        if stage == "shortlisted":
+            project.vote_opens_on, project.vote_closes_on = today - timedelta(days=3), today + timedelta(days=11)
+        project.decided_at = decided
+        project.history.append(ProjectEvent(action={"shortlisted": "shortlist", "accepted": "accept",
+                                                    "declined": "decline"}[stage],
+                                            from_status="submitted", to_status=stage, at=decided,
+                                            actor_id=manager.id if manager else None,
+                                            reason=project.decision_reason))
+    return project

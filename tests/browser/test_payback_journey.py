@@ -1,0 +1,159 @@
+"""Community Payback from a resident's idea to a person's hours: a resident nominates a project and
+confirms it from their email, the payback manager scores and shortlists it, two residents vote, it is
+accepted, and a person on the caseload does hours on it (and ETE hours, within the share) that show on
+their record. Every page is checked with axe-core."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from marketplace.core import clock
+from marketplace.core.models import OutboxMessage
+from marketplace.extensions import db
+from marketplace.payback.models import CRITERIA, PaybackOrder
+from tests.browser.conftest import fill_date, sign_in
+from tests.factories import ParticipantFactory, UserFactory
+from tests.helpers import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+LINK = re.compile(r"https?://[^/\s]+(/community-payback/\S+)")
+
+
+def emailed_path(to_address: str, subject: str) -> str:
+    db.session.commit()  # end this test's snapshot to read what the site wrote
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == to_address,
+                                                            OutboxMessage.subject.contains(subject))
+                                .order_by(OutboxMessage.id.desc()))
+    assert message is not None, f"no email to {to_address} about {subject}"
+    return LINK.search(message.body).group(1)
+
+
+def vote(tab, title: str, email: str) -> None:
+    tab.goto("/community-payback/")
+    tab.get_by_role("link", name=title).click()
+    tab.get_by_label("Your email address").fill(email)
+    tab.get_by_role("button", name="Vote for this project").click()
+    expect(tab.get_by_role("heading", name="Check your email to confirm your vote")).to_be_visible()
+    tab.goto(emailed_path(email, "Confirm your vote"))
+    tab.get_by_role("button", name="Confirm my vote").click()
+    expect(tab.get_by_role("heading", name="Your vote is counted")).to_be_visible()
+
+
+def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page):
+    today = clock.today()
+    manager = UserFactory(role="payback_manager", full_name="Pat Payback")
+    case_manager = UserFactory(role="case_manager", organisation=manager.organisation)
+    person = ParticipantFactory(case_manager=case_manager, first_name="Robin", last_name="Okafor",
+                                location="community", prison=None, release_date=None)
+    db.session.commit()
+    manager_email, person_id = manager.email, person.id
+
+    # A resident nominates, with no account; a mistake is shown with everything kept.
+    page.goto("/community-payback/")
+    page.get_by_role("button", name="Nominate a project").click()
+    page.get_by_label("Project name").fill("Clear the canal towpath at Burscough")
+    page.get_by_label("What work needs doing").fill("Cut back brambles and clear litter along the towpath.")
+    page.get_by_label("Who will it help").fill("Walkers and the primary school.")
+    page.get_by_label("Town or city").fill("Burscough")
+    page.get_by_label("Postcode").fill("EH1 1YZ")
+    page.get_by_role("group", name="Are there toilets and handwashing nearby?").get_by_label("Yes").check()
+    page.get_by_role("group", name="Can the place be reached without steps?").get_by_label("Not sure").check()
+    page.get_by_label("The work will benefit the local community").check()
+    page.get_by_label("Your name").fill("Sam Resident")
+    page.get_by_label("Your email address").fill("sam@resident.example")
+    page.get_by_role("button", name="Send nomination").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a postcode in England or Wales")
+    expect(summary).to_contain_text("Confirm the work meets every rule")
+    expect(page.get_by_label("Project name")).to_have_value("Clear the canal towpath at Burscough")
+    page.get_by_label("Postcode").fill("L40 5TH")
+    page.get_by_label("It will not take away work someone would be paid to do").check()
+    page.get_by_label("Nobody will make a profit from it").check()
+    page.get_by_role("button", name="Send nomination").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+
+    # ...and confirms it from the email in the outbox.
+    page.goto(emailed_path("sam@resident.example", "Confirm your Community Payback nomination"))
+    page.get_by_role("button", name="Confirm nomination").click()
+    expect(page.get_by_text("Nomination confirmed")).to_be_visible()
+
+    # The payback manager scores and shortlists it, with the vote open from today.
+    assessor = new_page()
+    sign_in(assessor, manager_email, TEST_PASSWORD)
+    assessor.get_by_role("link", name="Nominations").click()
+    assessor.get_by_role("link", name="Clear the canal towpath at Burscough").click()
+    expect(assessor.get_by_text("sam@resident.example")).to_be_visible()
+    assessor.get_by_role("link", name="Assess this nomination").click()
+    for label in CRITERIA.values():
+        assessor.get_by_role("group", name=label).get_by_label("4", exact=True).check()
+    assessor.get_by_label("Shortlist it for the public vote").check()
+    fill_date(assessor, "Vote opens", today)
+    fill_date(assessor, "Vote closes", today)
+    assessor.get_by_role("button", name="Save decision").click()
+    expect(assessor.get_by_text("Decision saved: shortlisted for the public vote")).to_be_visible()
+
+    # Two residents vote; the public page counts them and shows nobody's name.
+    vote(new_page(), "Clear the canal towpath at Burscough", "first@voter.example")
+    vote(new_page(), "Clear the canal towpath at Burscough", "second@voter.example")
+    page.goto("/community-payback/")
+    row = page.get_by_role("row", name=re.compile("Clear the canal towpath"))
+    expect(row).to_contain_text("2")
+    expect(page.locator("main")).not_to_contain_text("Sam Resident")
+
+    # It wins and is accepted.
+    assessor.reload()
+    assessor.get_by_role("link", name="Assess this nomination").click()
+    assessor.get_by_label("Accept it: it will be delivered").check()
+    assessor.get_by_role("button", name="Save decision").click()
+    expect(assessor.get_by_text("Decision saved: accepted")).to_be_visible()
+
+    # A person on the caseload gets an order, works on the project and does ETE hours, capped.
+    assessor.get_by_role("link", name="People").click()
+    assessor.get_by_role("link", name="Robin Okafor").click()
+    assessor.get_by_role("link", name="Record the order").click()
+    assessor.get_by_label("Hours of unpaid work ordered").fill("40")
+    fill_date(assessor, "Date the order was made", today)
+    assessor.get_by_role("button", name="Save order").click()
+    expect(assessor.get_by_text("12 allowed")).to_be_visible()  # 30% of 40
+
+    assessor.get_by_role("link", name="Record hours").click()
+    fill_date(assessor, "Day", today)
+    assessor.get_by_label("Unpaid work on a project").check()
+    assessor.get_by_label("Project", exact=True).select_option(label="Clear the canal towpath at Burscough, Burscough")
+    assessor.get_by_label("Attended: acceptable").check()
+    assessor.get_by_label("Hours credited").fill("6")
+    assessor.get_by_label("Working in a team").check()
+    assessor.get_by_role("button", name="Record hours").click()
+    expect(assessor.get_by_role("alert")).to_contain_text("Hours recorded")
+
+    assessor.get_by_role("link", name="Record hours").click()
+    fill_date(assessor, "Day", today)
+    assessor.get_by_label("Education, training or employment (ETE) activity").check()
+    assessor.get_by_label("ETE activity", exact=True).fill("CV workshop")
+    assessor.get_by_label("Attended: acceptable").check()
+    assessor.get_by_label("Hours credited").fill("10")
+    assessor.get_by_role("button", name="Record hours").click()
+    expect(assessor.get_by_role("alert")).to_contain_text("Hours recorded")
+
+    assessor.get_by_role("link", name="Record hours").click()
+    fill_date(assessor, "Day", today)
+    assessor.get_by_label("Education, training or employment (ETE) activity").check()
+    assessor.get_by_label("ETE activity", exact=True).fill("Interview practice")
+    assessor.get_by_label("Attended: acceptable").check()
+    assessor.get_by_label("Hours credited").fill("3")
+    assessor.get_by_role("button", name="Record hours").click()
+    expect(assessor.locator(".govuk-error-summary")).to_contain_text("Only 2 ETE hours are left")
+    expect(assessor.get_by_label("ETE activity", exact=True)).to_have_value("Interview practice")
+    assessor.get_by_role("link", name="Back", exact=True).click()
+
+    record = assessor.locator("main")
+    expect(record).to_contain_text("Clear the canal towpath at Burscough")
+    expect(record).to_contain_text("10 of 12 allowed")
+    expect(record.locator(".govuk-summary-list")).to_contain_text("24")  # hours left: 40 - 16
+    db.session.commit()
+    order = db.session.scalar(select(PaybackOrder).where(PaybackOrder.participant_id == person_id))
+    assert (order.minutes_done, order.ete_minutes) == (16 * 60, 10 * 60)
