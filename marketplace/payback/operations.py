@@ -499,3 +499,13 @@ def suggest_paid_work(participant, opportunity, manager: User) -> None:
     notify(case_manager, f"{manager.full_name} suggests {opportunity.title} for {participant.full_name} after "
                          "their Community Payback hours", link)
     record_audit("payback.paid_work_suggested", participant, actor=manager, detail=f"opportunity {opportunity.id}")
+
+
+def hours_delivered_by_region() -> dict[str, int]:
+    """Minutes of unpaid work done on each region's projects (ETE hours are not work the public
+    sees, so they are left out)."""
+    rows = db.session.execute(
+        select(PaybackProject.region, func.sum(PaybackHours.minutes))
+        .join(PaybackHours, PaybackHours.project_id == PaybackProject.id)
+        .where(PaybackHours.kind == "work").group_by(PaybackProject.region))
+    return {region: int(minutes or 0) for region, minutes in rows}

@@ -3,6 +3,8 @@ assessment pages are for payback managers of the project's region."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -39,7 +41,7 @@ from marketplace.payback.models import (
     can_see_hours,
 )
 from marketplace.payback.workflow import ACTION_LABELS, PROJECT
-from marketplace.reference import REGIONS
+from marketplace.reference import REGIONS, minimum_wage_on
 
 bp = Blueprint("payback", __name__, url_prefix="/community-payback")
 
@@ -56,8 +58,12 @@ def index():
     by_region: dict[str, list] = {}
     for project in sorted(projects, key=lambda p: (p.status != Status.SHORTLISTED, -votes.get(p.id, 0), p.title)):
         by_region.setdefault(project.region, []).append(project)
-    regions = [(region, by_region[region]) for region in REGIONS if region in by_region]
-    return render_template("payback/index.html", regions=regions, votes=votes, today=clock.today())
+    delivered = operations.hours_delivered_by_region()
+    regions = [(region, by_region.get(region, [])) for region in REGIONS if region in by_region or region in delivered]
+    rate = minimum_wage_on(clock.today())
+    worth = {region: Decimal(minutes) / 60 * rate for region, minutes in delivered.items()}
+    return render_template("payback/index.html", regions=regions, votes=votes, today=clock.today(),
+                           delivered=delivered, worth=worth, rate=rate)
 
 
 def _public_project_or_404(project_id: int) -> PaybackProject:

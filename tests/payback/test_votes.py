@@ -126,3 +126,21 @@ def test_a_robot_filling_the_hidden_field_gets_no_vote(client, shortlisted):
     assert db.session.scalar(select(func.count()).select_from(PaybackVote)) == 0
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
     assert db.session.scalar(select(func.count()).select_from(ThrottleEvent)) == 2
+
+
+def test_the_public_page_says_how_many_hours_the_area_delivered_and_their_worth(client, shortlisted):
+    from marketplace.payback.models import PaybackHours
+    from tests.factories import ParticipantFactory
+
+    accepted = PaybackProjectFactory(status="accepted")
+    person = ParticipantFactory(location="community")
+    for minutes, kind in ((6 * 60, "work"), (4 * 60, "work"), (3 * 60, "ete")):
+        db.session.add(PaybackHours(participant_id=person.id, project_id=accepted.id if kind == "work" else None,
+                                    kind=kind, worked_on=date(2027, 3, 1), minutes=minutes, outcome="acceptable",
+                                    skills=[]))
+    db.session.commit()
+
+    text = client.get("/community-payback/").get_data(as_text=True)
+    # 10 hours of work (ETE is not counted) at £12.71, the rate from April 2026.
+    assert "10 hours of unpaid work done on projects here, worth £127 at the National Minimum Wage" in text
+    assert person.first_name not in text
