@@ -19,6 +19,7 @@ from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.reminders import reminder_job, send_once
 from marketplace.core.roles import EMPLOYING_ROLES, Role
+from marketplace.core.workflow import NotAllowed
 from marketplace.extensions import db
 from marketplace.participants.export import EXPORT_SECTIONS
 from marketplace.participants.operations import ERASURE_HOOKS
@@ -289,7 +290,7 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
     referral = lock_for_update(Referral, referral.id) or referral
     if action == "accept_offer" and referral.status in HOLDS_PLACE:
         # A double click: the first click won the place; the second must not say there are none left.
-        raise Refused("This offer is already recorded as accepted: the place is theirs.")
+        raise NotAllowed("This offer is already recorded as accepted: the place is theirs.")
     action = step_for_date(action, details.start_date)
     note, reason, moment = check_step(action, details, referral)
     held_place = referral.status in HOLDS_PLACE
