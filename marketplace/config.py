@@ -68,6 +68,7 @@ class Config:
 
     LOGIN_FAILURE_LIMIT = 10
     LOGIN_FAILURE_WINDOW = timedelta(minutes=5)
+    LOGIN_ADDRESS_FAILURE_LIMIT = 30  # failed sign-ins from one network address, any accounts, per window
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password. Werkzeug's default cost: n=32768, r=8, p=1
     RESET_TOKEN_LIFETIME = timedelta(hours=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from marketplace.accounts import sessions
 from marketplace.accounts.models import (
@@ -29,6 +29,7 @@ from marketplace.extensions import db
 from marketplace.reference import REGIONS
 
 LOGIN_BUCKET = "login-failure"
+ADDRESS_BUCKET = "login-failure-address"
 RESET_BUCKET = "password-reset"
 RESET_EMAILS_PER_HOUR = 3
 
@@ -178,28 +179,39 @@ def _login_limits() -> tuple[int, object]:
     return config["LOGIN_FAILURE_LIMIT"], config["LOGIN_FAILURE_WINDOW"]
 
 
-def sign_in(email: str, password: str) -> User:
-    """Check the credentials and start a session, or raise Refused with what to tell the user.
+def sign_in(email: str, password: str, address: str | None = None) -> User:
+    """Check the credentials and start a session, or raise Refused with what to tell the user
+    (throttle.Limited when a limit is reached).
 
-    Failures are counted per account across every worker; once the limit is reached even the right
-    password is refused until the window has passed. The account's state is revealed only to someone
-    who knows its password.
+    Every attempt on an account is counted before its password is checked, in one atomic step
+    across every worker (throttle.attempt), so however many arrive at once at most the limit are
+    ever checked; the right password clears the count. Once the limit is reached even the right
+    password is refused until the window has passed or the owner resets their password. Failures
+    from one network address are limited too, across accounts. The account's state is revealed only
+    to someone who knows its password.
     """
     email = normalise_email(email)
     limit, window = _login_limits()
-    if throttle.is_blocked(LOGIN_BUCKET, email, limit, window):
+    minutes = int(window.total_seconds() // 60)
+    address_limit = current_app.config["LOGIN_ADDRESS_FAILURE_LIMIT"]
+    if address and throttle.is_blocked(ADDRESS_BUCKET, address, address_limit, window):
+        record_audit("login.blocked", subject_type="email", subject_id=None, detail="too many failures from address")
+        raise throttle.Limited(f"There have been too many failed sign-ins from your network. Wait {minutes} "
+                               "minutes, then try again.")
+    if not throttle.attempt(LOGIN_BUCKET, email, limit, window):
         record_audit("login.blocked", subject_type="email", subject_id=None, detail="too many failures")
-        minutes = int(window.total_seconds() // 60)
-        raise Refused(f"You have entered the wrong password too many times. Wait {minutes} minutes, "
-                      "then try again, or reset your password.")
+        raise throttle.Limited(f"You have entered the wrong password too many times. Wait {minutes} minutes, "
+                               "then try again, or reset your password.")
     user = find_user_by_email(email)
     if user is None:
         spend_equal_time(password)
     if user is None or not verify_password(user.password_hash, password):
-        throttle.count_attempt(LOGIN_BUCKET, email, limit, window)
+        if address:
+            throttle.attempt(ADDRESS_BUCKET, address, address_limit, window)
         record_audit("login.failed", user, subject_type="users", actor=user if user else None,
                      detail="" if user else "unknown email")
         raise Refused("Enter a correct email address and password", field="email")
+    throttle.clear(LOGIN_BUCKET, email, limit, window)
     if user.status == UserStatus.PENDING:
         raise Refused("Your organisation's registration is waiting for approval. We will email you when "
                       "it has been approved.")
@@ -209,7 +221,6 @@ def sign_in(email: str, password: str) -> User:
     if user.status == UserStatus.DISABLED:
         raise Refused("This account has been disabled. Contact your organisation's administrator "
                       "or the service team.")
-    throttle.clear(LOGIN_BUCKET, email, limit, window)
     user.last_login_at = clock.now()
     sessions.begin(user)
     record_audit("login.succeeded", user, actor=user)
@@ -231,6 +242,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     check_password(new_password, user)
     user.password_hash = hash_password(new_password)
     user.password_changed_at = clock.now()
+    _end_reset_links(user)
     sessions.end_all(user, "password changed")
     sessions.begin(user)
     record_audit("password.changed", user, actor=user)
@@ -250,6 +262,7 @@ def request_password_reset(email: str) -> None:
     if throttle.is_blocked(RESET_BUCKET, email, RESET_EMAILS_PER_HOUR, window):
         return
     throttle.count_attempt(RESET_BUCKET, email, RESET_EMAILS_PER_HOUR, window)
+    _end_reset_links(user)  # only the newest link works
     token, token_hash = new_token()
     db.session.add(PasswordResetToken(user_id=user.id, token_hash=token_hash, created_at=clock.now(),
                                       expires_at=clock.now() + window))
@@ -261,11 +274,22 @@ def request_password_reset(email: str) -> None:
     record_audit("password.reset_requested", user, actor=user)
 
 
+def _end_reset_links(user: User) -> None:
+    """Spend every unused reset link of the user: after a new link or a new password, none of the
+    older links may work."""
+    db.session.execute(update(PasswordResetToken)
+                       .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+                       .values(used_at=clock.now()))
+
+
 def find_reset_token(token: str) -> PasswordResetToken | None:
     record = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(token)))
     if record is None or record.used_at is not None or record.expires_at <= clock.now():
         return None
     if record.user.status != UserStatus.ACTIVE:
+        return None
+    # A link asked for before the password last changed (by any route) belongs to the old password.
+    if record.user.password_changed_at and record.created_at < record.user.password_changed_at:
         return None
     return record
 
@@ -276,9 +300,15 @@ def reset_password(token: str, new_password: str) -> User:
         raise Refused("This link has expired or has already been used. Ask for a new one.")
     user = record.user
     check_password(new_password, user)
-    record.used_at = clock.now()
+    # Spend the link in one conditional write, so two submissions at once cannot both use it.
+    spent = db.session.execute(update(PasswordResetToken)
+                               .where(PasswordResetToken.id == record.id, PasswordResetToken.used_at.is_(None))
+                               .values(used_at=clock.now())).rowcount
+    if spent != 1:
+        raise Refused("This link has expired or has already been used. Ask for a new one.")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = clock.now()
+    _end_reset_links(user)
     sessions.end_all(user, "password reset")
     throttle.clear(LOGIN_BUCKET, user.email, *_login_limits())
     record_audit("password.reset", user, actor=user)
@@ -299,6 +329,11 @@ def invite_colleague(inviter: User, email: str, role: str, make_org_admin: bool)
         raise Refused("Select a role that your organisation's users can have", field="role")
     email = normalise_email(email)
     _ensure_email_free(email)
+    # Only the newest invitation to an address works: the older links end now.
+    db.session.execute(update(Invitation)
+                       .where(Invitation.organisation_id == organisation.id, Invitation.email == email,
+                              Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+                       .values(revoked_at=clock.now()))
     token, token_hash = new_token()
     lifetime = current_app.config["INVITATION_LIFETIME"]
     invitation = Invitation(
@@ -330,13 +365,18 @@ def accept_invitation(token: str, full_name: str, job_title: str, password: str)
         raise Refused("This invitation has expired or has already been used. Ask your colleague to send a new one.")
     _ensure_email_free(invitation.email)
     check_password(password, email=invitation.email, full_name=full_name)
+    spent = db.session.execute(update(Invitation)
+                               .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None),
+                                      Invitation.revoked_at.is_(None))
+                               .values(accepted_at=clock.now())).rowcount
+    if spent != 1:
+        raise Refused("This invitation has expired or has already been used. Ask your colleague to send a new one.")
     user = User(
         email=invitation.email, full_name=full_name.strip(), job_title=job_title.strip(),
         password_hash=hash_password(password), role=invitation.role,
         organisation_id=invitation.organisation_id, is_org_admin=invitation.make_org_admin,
         status=UserStatus.ACTIVE, created_at=clock.now(), password_changed_at=clock.now(),
     )
-    invitation.accepted_at = clock.now()
     db.session.add(user)
     db.session.flush()
     record_audit("invitation.accepted", invitation, actor=user)

@@ -16,7 +16,7 @@ from marketplace.accounts.forms import (
     ResetRequestForm,
 )
 from marketplace.accounts.models import Invitation
-from marketplace.core import clock
+from marketplace.core import clock, throttle
 from marketplace.core.exceptions import Refused
 from marketplace.core.roles import ROLES_BY_KIND, Role, get_visible_or_404, organisation_admin_required
 from marketplace.core.security import safe_next_path
@@ -45,12 +45,12 @@ def login():
         return render_template("accounts/login.html", form=form)
     if form.validate():
         try:
-            operations.sign_in(form.email.data, form.password.data)
+            operations.sign_in(form.email.data, form.password.data, request.remote_addr)
         except Refused as refusal:
             # Commit deliberately: the failed attempt and its audit row must be counted.
             db.session.commit()
             attach_refusal(form, refusal)
-            status = 429 if "too many times" in refusal.message else 400
+            status = 429 if isinstance(refusal, throttle.Limited) else 400
             return render_template("accounts/login.html", form=form), status
         db.session.commit()
         return redirect(next_path or url_for("core.home"))

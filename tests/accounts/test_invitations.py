@@ -99,3 +99,15 @@ def test_inviting_an_existing_account_is_refused(client, login_as):
     response = _invite(client, email="taken@test.example")
     assert response.status_code == 400
     assert b"already exists" in response.data
+
+
+def test_a_new_invitation_to_the_same_address_ends_the_older_link(app, client, login_as):
+    login_as("employer")
+    assert _invite(client).status_code == 302
+    first = _link_for("new.colleague@test.example")
+    db.session.execute(OutboxMessage.__table__.delete())
+    assert _invite(client).status_code == 302
+    second = _link_for("new.colleague@test.example")
+    assert first != second
+    assert app.test_client().get(first).status_code == 404
+    assert app.test_client().get(second).status_code == 200

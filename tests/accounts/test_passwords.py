@@ -96,3 +96,40 @@ def test_reset_emails_are_limited_per_account(client):
     for _ in range(5):
         client.post_form("/password-reset", {"email": user.email})
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
+
+
+def _reset_link(client, user) -> str:
+    client.post_form("/password-reset", {"email": user.email})
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == user.email)
+                                 .order_by(OutboxMessage.id.desc())).first()
+    return LINK.search(message.body).group(1)
+
+
+def test_a_new_reset_link_ends_the_older_ones(client):
+    user = UserFactory(role="employer")
+    first, second = _reset_link(client, user), _reset_link(client, user)
+    assert client.get(first).status_code == 404
+    assert client.post_form(first, {"password": NEW_PASSWORD}).status_code == 404
+    assert location(client.post_form(second, {"password": NEW_PASSWORD})) == "/sign-in"
+
+
+def test_a_reset_link_stops_working_when_the_password_is_changed(app, client):
+    user = UserFactory(role="employer")
+    path = _reset_link(client, user)
+    owner = app.test_client()
+    sign_in_client(owner, user)
+    changed = owner.post_form("/account/password", {"current_password": TEST_PASSWORD, "password": NEW_PASSWORD})
+    assert location(changed) == "/account"
+    assert client.get(path).status_code == 404
+    assert client.post_form(path, {"password": "another-harbour-violet-73"}).status_code == 404
+    db.session.refresh(user)
+    assert verify_password(user.password_hash, NEW_PASSWORD)
+
+
+def test_the_owner_ends_a_lockout_by_resetting_their_password(client):
+    user = UserFactory(role="employer")
+    for _ in range(10):
+        client.post_form("/sign-in", {"email": user.email, "password": "wrong-password-entirely"})
+    assert client.post_form("/sign-in", {"email": user.email, "password": TEST_PASSWORD}).status_code == 429
+    assert location(client.post_form(_reset_link(client, user), {"password": NEW_PASSWORD})) == "/sign-in"
+    assert location(client.post_form("/sign-in", {"email": user.email, "password": NEW_PASSWORD})) == "/home"
