@@ -7,6 +7,10 @@ PostgreSQL connection and Whoosh searcher simple. Override any of these with env
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from marketplace.core.logs import loggable_path
+
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # Two per core plus one is gunicorn's rule of thumb for sync workers.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -21,15 +25,34 @@ max_requests = 5000
 max_requests_jitter = 500
 # Each worker opens its own database connections after the fork: never share them.
 preload_app = False
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-Proto and friends are believed only from a proxy the deployment says is there
+# (TRUSTED_PROXY_COUNT, as the app's ProxyFix): with none, no address is trusted, 127.0.0.1 included.
+_trusted_proxies = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1") if _trusted_proxies > 0 else ""
 accesslog = "-"
 errorlog = "-"
-# The access log as JSON lines with the request id the app put in X-Request-ID.
-access_log_format = (
-    '{"time": "%(t)s", "level": "INFO", "logger": "gunicorn.access", "request_id": "%({x-request-id}o)s", '
-    '"method": "%(m)s", "path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
-    '"remote": "%(h)s"}'
-)
+
+
+class JsonAccessLogger(Logger):
+    """The access log as JSON lines written by python-json-logger (never by a string template, so
+    no path can break a line or forge another), with the request id the app put in X-Request-ID
+    and the path without its query string and with any token in it replaced."""
+
+    def access(self, resp, req, environ, request_time):
+        headers = {name.lower(): value for name, value in (resp.headers or [])}
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        self.access_log.info("request", extra={
+            "request_id": headers.get("x-request-id", ""),
+            "method": environ.get("REQUEST_METHOD", ""),
+            "path": loggable_path(environ.get("PATH_INFO", "")),
+            "status": int(status or 0),
+            "bytes": getattr(resp, "sent", 0),
+            "duration_ms": int(request_time.total_seconds() * 1000),
+            "remote": environ.get("REMOTE_ADDR", ""),
+        })
+
+
+logger_class = JsonAccessLogger
 # gunicorn's own messages (start, worker timeouts and restarts) as JSON lines too. gunicorn merges
 # this over its defaults one key deep, so every handler and logger it needs is named here.
 logconfig_dict = {
@@ -38,11 +61,10 @@ logconfig_dict = {
     "formatters": {
         "json": {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": "{asctime}{levelname}{name}{message}",
                  "style": "{", "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
-        "message": {"format": "%(message)s"},
     },
     "handlers": {
         "json_stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
-        "access": {"class": "logging.StreamHandler", "formatter": "message", "stream": "ext://sys.stdout"},
+        "access": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
     },
     "root": {"level": "INFO", "handlers": ["json_stderr"]},
     "loggers": {

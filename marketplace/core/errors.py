@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from marketplace.core.logs import loggable_path
 from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,8 @@ def handle_unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
     db.session.rollback()
-    log.exception("unhandled error on %s %s (request %s)", request.method, request.path, g.get("request_id"))
+    log.exception("unhandled error on %s %s (request %s)", request.method, loggable_path(request.path),
+                  g.get("request_id"))
     return _render(500)
 
 
@@ -66,7 +68,8 @@ def handle_database_unavailable(error: OperationalError):
         return handle_unexpected_error(error)
     with contextlib.suppress(Exception):  # the connection may already be gone
         db.session.rollback()
-    log.warning("database unavailable on %s %s (request %s)", request.method, request.path, g.get("request_id"))
+    log.warning("database unavailable on %s %s (request %s)", request.method, loggable_path(request.path),
+                g.get("request_id"))
     return _render(503)
 
 

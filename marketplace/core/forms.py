@@ -3,6 +3,7 @@ error summary's links."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -20,9 +21,18 @@ NUL = "\x00"
 MAX_RECORD_ID = 2**31 - 1
 
 
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() would also take "٣" and choke on "²"
+
+
+def ascii_whole_number(text: str) -> bool:
+    return WHOLE_NUMBER.fullmatch(text) is not None
+
+
 def record_id(value) -> int:
     """`int(value)` for a number that can be a record's id; ValueError otherwise. A `coerce` for
     choices of records, and a `type` for ids in the query string."""
+    if isinstance(value, str) and not ascii_whole_number(value.strip()):
+        raise ValueError("not a record id")
     number = int(value)
     if not 0 <= number <= MAX_RECORD_ID:
         raise ValueError("not a record id")
@@ -131,7 +141,7 @@ class GovDateField(DateField):
         missing = [part for part, value in (("day", day), ("month", month), ("year", year)) if not value]
         if missing:
             raise ValueError(f"{self.error_name} must include a {' and a '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not all(WHOLE_NUMBER.fullmatch(part) and not part.startswith("-") for part in (day, month, year)):
             raise ValueError(f"{self.error_name} must be a real date")
         if len(year) != 4:
             raise ValueError("Year must include 4 numbers")
@@ -157,7 +167,7 @@ class WholeNumberField(IntegerField):
             self.data = None
             return
         text = valuelist[0].strip().replace(",", "")
-        if not text.lstrip("-").isdigit() or len(text) > 9:
+        if not ascii_whole_number(text) or len(text) > 9:
             self.data = None
             raise ValueError(self.message)
         self.data = int(text)

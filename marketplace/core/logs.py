@@ -18,6 +18,15 @@ SECRET_WORDS = ("password", "token", "secret", "offence", "csrf")
 DATABASE_ECHOES = re.compile(r"DETAIL:[^\n]*|\[parameters: .*?\](?=\n|$)", re.DOTALL)
 
 
+# A path segment that is a link's secret (tokens are 43 characters of URL-safe base64): reset and
+# invitation links, confirmation links. Logged as [token], in the app's logs and the access log.
+TOKEN_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{32,}(?=/|$)")
+
+
+def loggable_path(path: str) -> str:
+    return TOKEN_SEGMENT.sub("[token]", path)
+
+
 class ScrubbingJsonFormatter(JsonFormatter):
     """JSON lines whose tracebacks never quote back the values a failed statement carried."""
 
@@ -30,7 +39,7 @@ class RequestContextFilter(logging.Filter):
         if has_request_context():
             record.request_id = g.get("request_id", "")
             record.method = request.method
-            record.path = request.path
+            record.path = loggable_path(request.path)
         for name in list(vars(record)):
             if any(word in name.lower() for word in SECRET_WORDS):
                 setattr(record, name, "[masked]")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextArea, GovTextInput
@@ -20,6 +21,8 @@ from marketplace.opportunities.models import (
 from marketplace.reference import OCCUPATION_GROUPS, QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS, REGIONS, SECTORS
 from marketplace.reference import choices as choice_list
 
+AMOUNT = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
 
 class AmountField(Field):
     """A box for an amount (pay, hours) whose error says what to type. Accepts "£12.71" and "1,200"."""
@@ -35,6 +38,8 @@ class AmountField(Field):
         if not valuelist or not (valuelist[0] or "").strip():
             return
         text = valuelist[0].strip().replace(",", "").lstrip("£")
+        if not AMOUNT.fullmatch(text):  # ASCII digits only: Decimal() would also take "١٢"
+            raise ValueError(self.message)
         try:
             amount = Decimal(text)
         except InvalidOperation:

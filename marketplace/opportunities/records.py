@@ -3,6 +3,7 @@ names the field that is wrong; everything else is checked by the same operation 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from marketplace.core.records import FieldError, read_date, read_flag, read_object, read_text, read_text_list
@@ -26,8 +27,11 @@ def _amount(name: str, value) -> Decimal | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise FieldError(name, "must be a number, like 12.71")
+    text = str(value).strip()
+    if isinstance(value, str) and not re.fullmatch(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
+        raise FieldError(name, f"'{text[:20]}' is not a number")
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except InvalidOperation:
         raise FieldError(name, f"'{str(value)[:20]}' is not a number") from None
     if not amount.is_finite():

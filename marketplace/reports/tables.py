@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from marketplace.reports.suppression import SUPPRESSED_TEXT, count_text, is_suppressed, rate_suppressed
@@ -105,9 +106,7 @@ class Table:
         writer = csv.writer(out)
         writer.writerow(self.headings)
         for values in self.text_rows():
-            # A cell that starts like a formula is quoted so a spreadsheet shows it as text.
-            writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") and not _number_like(v) else v
-                             for v in values])
+            writer.writerow([spreadsheet_safe(value) for value in values])
         return out.getvalue()
 
     @property
@@ -120,12 +119,17 @@ class Table:
         return not self.rows
 
 
-def _number_like(text: str) -> bool:
-    try:
-        float(text.replace(",", "").rstrip("%").split(" ")[0])
-    except ValueError:
-        return False
-    return True
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?%?")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A CSV cell a spreadsheet will show as text: one starting with = + - @, a tab or a carriage
+    return is prefixed with ' unless the whole cell is a plain number (OWASP CSV injection; judging by
+    the first word let "-1 +cmd|' /C calc'!A0" through)."""
+    if value[:1] in FORMULA_STARTS and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 @dataclass
