@@ -288,26 +288,37 @@ TOWNS_BY_REGION: dict[str, tuple[str, ...]] = {
 # Words people in this field use for the same work. Searching for any phrase of a group also finds
 # the others (marketplace/search/schema.py). Built from job titles common on prison-leaver job boards
 # and employer postings; add a group when case managers report a search that should have matched.
+# The colloquial entries ("kp", "chippy", "pick n pack", "c1 licence", "tech support") are how case
+# managers write profiles in a hurry (issue 15); a check against the ONS SOC 2020 coding index of job
+# titles is still to do.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "catering": ("chef", "cook", "commis chef", "kitchen assistant", "kitchen porter", "catering", "line cook",
+    "catering": ("chef", "kp", "cook", "commis chef", "kitchen assistant", "kitchen porter", "catering", "line cook",
                  "food preparation"),
     "barista": ("barista", "coffee", "coffee shop", "café assistant", "cafe assistant"),
     "forklift": ("forklift", "flt", "fork lift", "counterbalance", "reach truck", "lift truck"),
-    "warehouse": ("warehouse", "logistics", "picker", "packer", "picking", "packing", "order picker",
-                  "warehouse operative", "stock control"),
-    "construction": ("cscs", "labourer", "construction", "groundworker", "site operative", "building site"),
-    "hgv": ("hgv", "lgv", "class 1", "class 2", "c+e", "lorry driver", "cat c"),
+    "warehouse": ("warehouse", "pick n pack", "pick and pack", "logistics", "picker", "packer", "picking", "packing",
+                  "order picker", "warehouse operative", "stock control"),
+    "construction": ("cscs", "cscs card", "labourer", "construction", "groundworker", "site operative",
+                     "building site"),
+    "hgv": ("hgv", "c1 licence", "cat c1", "7.5 tonne", "lgv", "class 1", "class 2", "c+e", "lorry driver", "cat c"),
     "driving": ("van driver", "delivery driver", "multi-drop", "courier"),
     "cleaning": ("cleaner", "housekeeping", "janitorial", "caretaker", "domestic assistant", "cleaning"),
     "recycling": ("recycling", "waste", "sorter", "bike repair", "refurbishment"),
     "retail": ("retail", "shop assistant", "sales assistant", "customer assistant", "till"),
     "customer_service": ("customer service", "call centre", "contact centre", "call handler"),
-    "security": ("security officer", "door supervisor", "sia", "steward"),
+    "security": ("security officer", "sia licence", "door supervisor", "sia", "steward"),
     "care": ("care assistant", "support worker", "carer", "health care assistant"),
     "grounds": ("grounds maintenance", "gardener", "horticulture", "landscaping"),
     "welding": ("welder", "welding", "fabricator", "fabrication"),
     "painting": ("painter", "decorator", "painting and decorating"),
+    # How case managers write in a hurry: trade abbreviations and colloquial titles.
+    "it_digital": ("it support", "tech support", "technical support", "helpdesk", "help desk", "service desk",
+                   "digital", "software", "web developer", "data entry", "computer"),
+    "carpentry": ("carpenter", "joiner", "joinery", "carpentry", "chippy"),
 }
+# Abbreviations that are also everyday words: a document names the group only when the abbreviation
+# is written in capitals ("IT and digital", not "it is"); a search of the word alone finds it either way.
+ACRONYMS: dict[str, str] = {"IT": "it_digital"}
 
 # What an employer in the Corporate Alliance can commit to about recruiting people with convictions.
 # The first four are Business in the Community's Ban the Box commitments (bitc.org.uk/fact-sheet/

@@ -103,6 +103,7 @@ class SearchRequest:
     near: str = ""
     organisation_id: int | None = None
     page: int = 1
+    exact: bool = False  # "Search instead for" what was typed: no spelling correction
 
 
 @dataclass
@@ -128,6 +129,7 @@ class SearchResults:
     facets: dict[str, list[tuple[str, int]]]
     flags: dict[str, int]
     suggestion: str | None = None
+    corrected: bool = False  # the results include the suggestion's words ("Showing results for")
     near_unknown: bool = False
 
 
@@ -158,7 +160,7 @@ def _user_query(searcher, text: str):
     if parsed is NullQuery or isinstance(parsed, type(NullQuery)):
         # Operators with nothing to join, a lone quote or bracket: people meant words, not syntax.
         parsed = _plain_words(text)
-    concepts = [Term("concepts", concept, boost=2.0) for concept in concepts_in(text)]
+    concepts = [Term("concepts", concept, boost=2.0) for concept in concepts_in(text, query=True)]
     query = Or([parsed, *concepts]) if concepts else parsed
     return query, parsed
 
@@ -194,7 +196,11 @@ def search_opportunities(request: SearchRequest, today: date) -> SearchResults |
     if searcher is None:
         return None
     view = arrays_for(searcher)
-    query, parsed = _user_query(searcher, request.text)
+    suggestion = _did_you_mean(searcher, request.text) if (request.text or "").strip() else None
+    corrected = suggestion is not None and not request.exact
+    # A misspelt word is kept and its correction searched beside it, so "forklfit driver" finds
+    # forklift drivers rather than only drivers.
+    query, parsed = _user_query(searcher, f"{request.text} {suggestion}" if corrected else request.text)
     matched, scores = view.evaluate(query)
     allowed = _filter(view, request, today)
     found = matched & allowed
@@ -224,9 +230,8 @@ def search_opportunities(request: SearchRequest, today: date) -> SearchResults |
         counted = [(value, int(np.count_nonzero(within & view.mask(name, value)))) for value in FACET_VALUES[name]]
         facet_counts[name] = sorted(((v, n) for v, n in counted if n), key=lambda item: (-item[1], item[0]))
     flag_counts = {name: int(np.count_nonzero(found & view.mask(name, True))) for name in FLAGS}
-    suggestion = _did_you_mean(searcher, request.text) if parsed is not None and total == 0 else None
     return SearchResults(hits=hits, total=total, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)),
-                         facets=facet_counts, flags=flag_counts, suggestion=suggestion,
+                         facets=facet_counts, flags=flag_counts, suggestion=suggestion, corrected=corrected,
                          near_unknown=bool(request.near) and home is None)
 
 
@@ -247,18 +252,45 @@ def _hit(stored: dict, terms: set[str], miles: float | None) -> Hit:
 
 
 def _did_you_mean(searcher, text: str) -> str | None:
-    """The query with each word the index has never seen replaced by the closest word it has."""
+    """The query with each word the index has never seen replaced by the closest word it has, or
+    None when every word is known (or nothing close is)."""
     corrector = searcher.corrector("spell")
     reader = searcher.reader()
     changed = False
     words = []
     for word in re.findall(r"\w+", text.lower())[:10]:
-        if len(word) > 2 and (("spell", word) not in reader):
-            suggestions = corrector.suggest(word, limit=1, maxdist=2)
-            if suggestions:
-                word, changed = suggestions[0], True
+        # A trade's abbreviation ("flt", "cscs") is a word people mean, even where no advert uses it.
+        if len(word) > 2 and not word.isdigit() and ("spell", word) not in reader and not concepts_in(word):
+            candidates = corrector.suggest(word, limit=8, maxdist=2)
+            if candidates:
+                word, changed = min(candidates, key=lambda known: _closeness(word, known, reader)), True
         words.append(word)
     return " ".join(words) if changed else None
+
+
+def _closeness(typed: str, known: str, reader) -> tuple:
+    """How likely `known` is what was meant by `typed`: fewest edits counting a swap of two letters
+    as one ("forklfit"), then a word the typing left letters out of ("cleanr" is in "cleaner", not in
+    "clear": dropped letters are the commonest slip), then the word more documents use."""
+    return (_edits(typed, known), not _letters_in_order(typed, known), -reader.doc_frequency("spell", known), known)
+
+
+def _letters_in_order(typed: str, known: str) -> bool:
+    letters = iter(known)
+    return all(letter in letters for letter in typed)
+
+
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment)."""
+    previous_row = None
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        before, previous_row, row = previous_row, row, [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(previous_row[j] + 1, row[j - 1] + 1, previous_row[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], before[j - 2] + 1)
+    return row[len(b)]
 
 
 def _searcher(name: str):

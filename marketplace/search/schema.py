@@ -15,7 +15,7 @@ from functools import cache
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from marketplace.reference import SYNONYMS
+from marketplace.reference import ACRONYMS, SYNONYMS
 
 TEXT_ANALYZER = StemmingAnalyzer()
 
@@ -29,15 +29,26 @@ def _phrase_patterns() -> list[tuple[str, re.Pattern]]:
     return patterns
 
 
-def concepts_in(text: str) -> list[str]:
-    """The synonym groups whose phrases appear in `text`."""
+@cache
+def _acronym_patterns() -> list[tuple[str, str, re.Pattern]]:
+    return [(acronym, concept, re.compile(rf"(?<![\w+]){re.escape(acronym)}(?![\w+])"))
+            for acronym, concept in ACRONYMS.items()]
+
+
+def concepts_in(text: str, *, query: bool = False) -> list[str]:
+    """The synonym groups whose phrases appear in `text`. In a search (`query`), an abbreviation
+    that is also a word ("it") counts however it is typed when it is the whole search."""
     if not text:
         return []
-    return [concept for concept, pattern in _phrase_patterns() if pattern.search(text)]
+    found = [concept for concept, pattern in _phrase_patterns() if pattern.search(text)]
+    for acronym, concept, pattern in _acronym_patterns():
+        if concept not in found and (pattern.search(text) or (query and text.strip().lower() == acronym.lower())):
+            found.append(concept)
+    return found
 
 
 # Bump when a schema changes: an index built with another version is rebuilt on first use.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 # Whoosh columns have no "missing" for dates: this stands for "no start date given".
 NO_START_DATE = datetime(1900, 1, 1)
 

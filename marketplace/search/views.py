@@ -29,7 +29,7 @@ def opportunities():
         closing_within=int(form.closing_within.data) if (form.closing_within.data or "").strip() else None,
         sort=form.sort.data or "relevance", near=form.near.data or "",
         organisation_id=current_user.organisation_id if own_only else None,
-        page=request.args.get("page", 1, type=int) or 1)
+        page=request.args.get("page", 1, type=int) or 1, exact=request.args.get("exact") == "1")
     results = queries.search_opportunities(search, clock.today())
     return render_template("search/opportunities.html", form=None, filters=form, results=results, kinds=KINDS,
                            sorts=SORTS, own_only=own_only)

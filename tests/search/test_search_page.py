@@ -94,6 +94,8 @@ def test_did_you_mean_and_a_helpful_page_when_nothing_matches(client, login_as):
     login_as("case_manager")
     build(x={"title": "Warehouse operative", "description": "Picking orders."})
     page = client.get("/search/?q=warehose").data.decode()
+    assert "Showing results for <strong>warehouse</strong>" in page and titles(page.encode()) == ["Warehouse operative"]
+    page = client.get("/search/?q=warehose&exact=1").data.decode()  # "Search instead for warehose"
     assert "No opportunities match" in page
     assert "Did you mean" in page and "warehouse" in page
 
@@ -137,3 +139,35 @@ def test_operator_only_and_malformed_queries_are_read_as_words_never_a_500(clien
         assert response.status_code == 200, text
     # Words among the operators are still searched.
     assert titles(client.get("/search/", query_string={"q": "NOT AND OR cook"}).data) == ["Line cook"]
+
+
+def test_it_and_trade_abbreviations_find_their_work(client, login_as):
+    login_as("case_manager")
+    build(it={"title": "Service desk analyst", "sector": "IT and digital",
+              "description": "Answering calls from staff about their laptops."},
+          kp={"title": "Kitchen porter", "sector": "Catering and hospitality", "description": "Washing up."},
+          chippy={"title": "Joiner", "sector": "Construction", "description": "First and second fix."},
+          pronoun={"title": "Bar staff", "sector": "Catering and hospitality",
+                   "description": "It is a busy pub and it needs friendly staff."})
+    assert titles(client.get("/search/?q=IT").data) == ["Service desk analyst"]
+    assert titles(client.get("/search/?q=it").data) == ["Service desk analyst"]
+    assert titles(client.get("/search/?q=tech+support").data) == ["Service desk analyst"]
+    assert titles(client.get("/search/?q=KP").data)[0] == "Kitchen porter"
+    assert titles(client.get("/search/?q=chippy").data) == ["Joiner"]
+
+
+def test_spelling_suggestions_come_from_the_index_and_show_beside_results(client, login_as):
+    login_as("case_manager")
+    build(cleaner={"title": "Office cleaner", "description": "Clear desks and hoover; clear, clear rules."},
+          flt={"title": "Forklift driver", "description": "Counterbalance trucks in a warehouse."},
+          van={"title": "Van driver", "description": "Deliveries around town."})
+    page = client.get("/search/?q=cleanr").data.decode()
+    assert "Showing results for <strong>cleaner</strong>" in page and titles(page.encode()) == ["Office cleaner"]
+    page = client.get("/search/?q=forklfit+driver").data.decode()
+    assert "Showing results for <strong>forklift driver</strong>" in page
+    assert titles(page.encode())[0] == "Forklift driver" and "Van driver" in titles(page.encode())
+    assert "exact=1" in page.replace("&amp;", "&")  # "Search instead for forklfit driver"
+    exact = client.get("/search/?q=forklfit+driver&exact=1").data.decode()
+    assert "Van driver" in titles(exact.encode())
+    assert "Did you mean" in exact and "forklift driver" in exact
+    assert "Did you mean" not in client.get("/search/?q=forklift+driver").data.decode()
