@@ -92,6 +92,11 @@ class Config:
     MAIL_USE_TLS = True
     MAIL_FROM = "Fair Chance Work <no-reply@fairchance.example>"
     PUBLIC_URL = "http://127.0.0.1:5000"
+    # GOV.UK Notify for Gatemate's release-day texts (gatemate/texts.py); unset: the outbox, as before.
+    NOTIFY_API_KEY: str | None = None
+    NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
+    NOTIFY_SMS_TEMPLATE_ID = ""
+    NOTIFY_EMAIL_TEMPLATE_ID = ""
 
     PARTICIPANT_RETENTION_YEARS = 6
     SERVED_BY_HEADER = False  # X-Served-By: <worker pid> on every response (multi-worker checks)
@@ -118,6 +123,10 @@ class Config:
             "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
             "MAIL_FROM": os.environ.get("MAIL_FROM") or cls.MAIL_FROM,
             "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or cls.PUBLIC_URL).rstrip("/"),
+            "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY") or None,
+            "NOTIFY_BASE_URL": os.environ.get("NOTIFY_BASE_URL") or cls.NOTIFY_BASE_URL,
+            "NOTIFY_SMS_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_TEMPLATE_ID") or "",
+            "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID") or "",
             "SERVED_BY_HEADER": _flag("SERVED_BY_HEADER", False),
             "PARTICIPANT_RETENTION_YEARS": _int("PARTICIPANT_RETENTION_YEARS", cls.PARTICIPANT_RETENTION_YEARS),
         }

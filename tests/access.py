@@ -155,6 +155,12 @@ ROWS.update({
     ("gatemate.mentor_profile", "POST"): expect(403, coordinator=400),
     ("gatemate.my_profile", "GET"): expect(403, mentor=200),
     ("gatemate.coverage", "GET"): expect(403, coordinator=200, admin=200),
+    ("gatemate.consent", "GET"): expect(403, case_manager=200),
+    ("gatemate.consent", "POST"): expect(403, case_manager=400),
+    # The world's request is open (no sign-off needed), so a coordinator is sent back to it.
+    ("gatemate.sign_off", "GET"): expect(403, coordinator=302),
+    ("gatemate.sign_off", "POST"): expect(403, coordinator=302),
+    ("gatemate.text_messages", "GET"): expect(403, admin=200),
 })
 
 # ----------------------------------------------------------------------------------------------------

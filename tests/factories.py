@@ -239,6 +239,15 @@ class GatemateRequestFactory(Base):
     status = "open"
     mentor_id = None
 
+    @factory.post_generation
+    def consented(request, create, extracted, **kwargs):
+        """A request reaches mentors only with the person's consent to share with them: recorded here
+        unless the participant already has consent on record or `consented=False` is passed."""
+        if extracted is False or request.participant.consent is not None:
+            return
+        ConsentRecordFactory(participant=request.participant, employers=False, mentors=True)
+        request.consent_given_on = request.participant.consent.given_on
+
 class MemberProfileFactory(Base):
     """A filled-in alliance profile of an employer (or social enterprise, with its purpose)."""
 

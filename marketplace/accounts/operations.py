@@ -412,7 +412,14 @@ def disable_user(user_id: int, actor: User, reason: str) -> User:
     user.disabled_reason = reason
     sessions.end_all(user, "account disabled")
     record_audit("user.disabled", user, actor=actor, detail=reason)
+    for hook in DISABLE_HOOKS:
+        hook(user, actor)
     return user
+
+
+# Other features register here what follows from an account disabled, in the same transaction
+# (Gatemate puts a disabled mentor's requests back on the board).
+DISABLE_HOOKS: list = []
 
 
 def enable_user(user_id: int, actor: User) -> User:

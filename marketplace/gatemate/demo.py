@@ -25,8 +25,10 @@ from marketplace.gatemate.models import (
     MentorProfile,
     ReleaseStatus,
     RequestEvent,
+    Signoff,
     Status,
 )
+from marketplace.participants.models import ConsentRecord
 from marketplace.reference import PRISONS
 
 DEMO_MENTOR = "mentor@fairchance.example"
@@ -40,6 +42,16 @@ NOTES = [
     "Prefers to be called by their middle name, Jo.",
     "",
 ]
+SAFETY = [
+    "Meet in the visitors' centre, not at the gate. Two mentors. Phone the probation officer on arrival.",
+    "Meet only in public places. The probation officer will be at the gate at release.",
+    "Two mentors; travel by public transport only, no lifts.",
+]
+SIGNOFF_REASONS = [
+    "Safety arrangements agreed with the probation officer by phone.",
+    "Two of our experienced mentors can go; arrangements agreed with probation.",
+]
+DECLINE_REASONS = ["None of our mentors is trained for this yet; please ask probation for another plan."]
 LANGUAGES = ["Polish", "Urdu and Punjabi", "Romanian", "Welsh", "Somali", "Portuguese"]
 HAND_BACK_REASONS = ["My car has broken down and I cannot get to the prison.", "Family emergency, sorry.",
                      "The release moved to a day I work."]
@@ -133,19 +145,58 @@ class _World:
                       if rng.random() < chance]
         if participant.no_fixed_abode:
             priorities.append("nfa")
-        note = rng.choice(NOTES) if participant.may_share_with_mentors() else ""
+        self._consent(participant, created)
+        note = rng.choice(NOTES)
+        signoff = bool(participant.mappa_level) or participant.rosh_level in ("high", "very_high")
         request = GatemateRequest(
             participant=participant, organisation_id=participant.organisation_id,
             requested_by_id=participant.case_manager_id, prison=prison, release_date=release, window_start=start,
             window_end=end, release_status=ReleaseStatus.EXPECTED,
             destination_town=participant.release_town or self.fake.city(),
             destination_region=participant.release_region, needs=needs, priorities=priorities, note=note,
-            status=Status.OPEN, created_at=created, updated_at=created)
+            safety_arrangements=rng.choice(SAFETY) if signoff else "", consent_given_on=participant.consent.given_on,
+            status=Status.SIGNOFF if signoff else Status.OPEN, created_at=created, updated_at=created)
         db.session.add(request)
-        self._event(request, "request", participant.case_manager_id, created)
+        self._event(request, "request", participant.case_manager_id, created,
+                    note="Needs a coordinator's sign-off before mentors see it." if signoff else "")
         self.used.add(participant.id)
         self.requests.append(request)
         return request
+
+    def _consent(self, participant, created: datetime) -> None:
+        """A request is made only with consent to share with mentors: recorded (if not already) when
+        the request is made, keeping what they said about employers."""
+        if participant.may_share_with_mentors():
+            return
+        current = participant.consent
+        at = created - timedelta(minutes=10)
+        if current is not None and current.recorded_at is not None and current.recorded_at >= at:
+            at = current.recorded_at + timedelta(minutes=1)
+        db.session.add(ConsentRecord(participant=participant, employers=bool(current and current.employers),
+                                     mentors=True, given_on=at.date(), recorded_by_id=participant.case_manager_id,
+                                     purpose="A Gatemate mentor meeting me at the gate", recorded_at=at))
+
+    def _covering_coordinator(self, prison: str) -> User | None:
+        for mentor_id, profile in self.profiles.items():
+            mentor = next(m for m in self.mentors if m.id == mentor_id)
+            if profile.covers(prison) and self.coordinators.get(mentor.organisation_id) is not None:
+                return self.coordinators[mentor.organisation_id]
+        return None
+
+    def _sign_off(self, request, at: datetime, decline: bool = False) -> bool:
+        """A coordinator of a covering organisation decides; False when no organisation covers it."""
+        coordinator = self._covering_coordinator(request.prison)
+        if coordinator is None or request.status != Status.SIGNOFF:
+            return False
+        reason = self.rng.choice(DECLINE_REASONS if decline else SIGNOFF_REASONS)
+        two = not decline and "Two" in request.safety_arrangements
+        db.session.add(Signoff(request=request, coordinator_id=coordinator.id, decision="decline" if decline
+                               else "sign_off", reason=reason, two_mentors=two, at=at))
+        self._event(request, "decline" if decline else "sign_off", coordinator.id, at,
+                    note=reason + (" Two mentors must go." if two else ""),
+                    to_status=Status.DECLINED if decline else Status.OPEN)
+        request.two_mentors = two
+        return True
 
     def _event(self, request, action, actor_id, at, note="", to_status=None):
         event = RequestEvent(request=request, action=action, from_status=request.status,
@@ -196,6 +247,7 @@ class _World:
                                                                    "six_days": 6}[scenario])
             release = person.release_date
             request = self._request(person, release, person.prison, self._created_before(release, 8, 20))
+            self._sign_off(request, request.created_at + timedelta(hours=1))
             if scenario in ("yesterday", "today", "moved") and demo_mentor is not None:
                 self._accept(request, demo_mentor, request.created_at + timedelta(hours=self.rng.randint(2, 30)))
             if scenario == "today" and request.mentor_id:
@@ -225,6 +277,14 @@ class _World:
                 continue
             release = person.release_date
             request = self._request(person, release, person.prison, self._created_before(release, days + 1, days + 21))
+            if request.status == Status.SIGNOFF:
+                decided = min(request.created_at + timedelta(hours=self.rng.randint(2, 48)),
+                              self.now - timedelta(hours=1))
+                chance = self.rng.random()
+                if chance < 0.3:
+                    continue  # still waiting for a coordinator
+                if not self._sign_off(request, decided, decline=chance < 0.45) or request.status != Status.OPEN:
+                    continue
             if self.rng.random() < (0.65 if days > 14 else 0.45):
                 mentor = self._mentor_for(request.prison, release)
                 if mentor is not None and self.held.get(mentor.id, 0) < self.profiles[mentor.id].capacity:
@@ -247,6 +307,7 @@ class _World:
             release = person.release_date
             prison = rng.choice(sorted(prisons_by_region[person.release_region]))
             request = self._request(person, release, prison, self._created_before(release, 4, 30))
+            self._sign_off(request, request.created_at + timedelta(hours=3))
             fate = rng.choices(["met", "not_met", "expired", "cancelled"], weights=[60, 15, 15, 10])[0]
             mentor = self._mentor_for(prison, release)
             if fate == "cancelled":

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import time
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextArea, GovTextInput
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from marketplace.core.forms import (
@@ -29,6 +29,7 @@ from marketplace.gatemate.models import (
     WINDOW_TIMES,
     time_text,
 )
+from marketplace.gatemate.operations import SIGNOFF_DECISIONS
 from marketplace.reference import PRISONS, REGIONS, choices
 
 TIME_CHOICES = [("", "Choose a time")] + [(t.strftime("%H:%M"), time_text(t)) for t in WINDOW_TIMES]
@@ -71,8 +72,14 @@ class DetailsFields(Form):
     note = TextAreaField(
         "Note for the mentor (optional)", widget=GovTextArea(),
         description="Up to 500 characters, for example how to recognise them or what worries them about the day. "
-                    "Shared only if they agree to share details with mentors. Never include offences or risk.",
+                    "Never include offences or risk labels: they are refused.",
         validators=[Optional(), Length(max=500, message="The note must be 500 characters or fewer")])
+    safety_arrangements = TextAreaField(
+        "Safety arrangements", widget=GovTextArea(),
+        description="How a mentor meets them safely, without saying why: for example meet in the visitors' centre, "
+                    "two mentors, phone the probation officer on arrival. Needed when their record has a risk flag "
+                    "(MAPPA, high risk of serious harm). No offences or risk labels.",
+        validators=[Optional(), Length(max=500, message="The safety arrangements must be 500 characters or fewer")])
 
 
 class RequestForm(DetailsFields):
@@ -100,6 +107,31 @@ class ReleaseForm(Form):
         description="For example: the prison says paperwork is late, expect them after 11am.",
         validators=[Optional(), Length(max=400, message="The message must be 400 characters or fewer")])
     submit = submit("Save release day")
+
+
+class SignoffForm(Form):
+    decision = RadioField("Can mentors see this request?", widget=Radios(), choices=list(SIGNOFF_DECISIONS.items()),
+                          validators=[InputRequired("Select whether you sign the request off")])
+    reason = TextAreaField("Why", widget=GovTextArea(),
+                           description="The case manager and other coordinators will see this, with your name. "
+                                       "No offences or risk labels.",
+                           validators=[InputRequired("Say why: the case manager and the other coordinators will see "
+                                                     "it"),
+                                       Length(max=500, message="The reason must be 500 characters or fewer")])
+    two_mentors = BooleanField("Two mentors must go", widget=GovCheckboxInput())
+    submit = submit("Record decision")
+
+
+class GatemateConsentForm(Form):
+    mentors = RadioField("Do they agree to share details with Gatemate mentors for release day?", widget=Radios(),
+                         choices=[("yes", "Yes, they agree"), ("no", "No, they do not agree")],
+                         validators=[InputRequired("Select whether they agree to share details with mentors")])
+    given_on = GovDateField("Date they gave or refused consent", called="The date of consent", required=True)
+    purpose = TextAreaField("What they agreed to (optional)", widget=GovTextArea(),
+                            description="For example: a mentor meeting me at the gate at HMP Liverpool",
+                            validators=[Optional(), Length(max=1000, message="What they agreed to must be 1,000 "
+                                                                             "characters or fewer")])
+    submit = submit("Record consent")
 
 
 class CancelForm(Form):
@@ -175,6 +207,14 @@ def _profile_form():
         languages=StringField("Languages other than English", widget=GovTextInput(),
                               description="Needed if they can help in other languages, for example Polish, Urdu",
                               validators=[Optional(), Length(max=200, message="Enter 200 characters or fewer")]),
+        unavailable_until=GovDateField(
+            "Unavailable until (optional)", called="The date they are unavailable until",
+            description="For a holiday or illness: they take no requests up to and including this day, and "
+                        "requests they hold for releases before then go back to the board."),
+        mobile=StringField("Mobile number for release-day texts (optional)", widget=GovTextInput(),
+                           description="Release-day changes and the day-before reminder are sent by text",
+                           validators=[Optional(), Length(max=20, message="Enter a UK mobile number, like "
+                                                                          "07700 900123")]),
         capacity=WholeNumberField(
             "How many requests can they hold at once?", widget=GovTextInput(),
             description=f"From 0 to {MAX_CAPACITY}. 0 pauses them: they cannot accept requests.",
@@ -211,9 +251,10 @@ class CoverageFilterForm(SearchForm):
     submit = submit("Show coverage")
 
 
-REQUEST_LIST_FILTERS = {"active": "Waiting for a mentor or mentor found", "open": "Waiting for a mentor",
+REQUEST_LIST_FILTERS = {"active": "Waiting for sign-off, for a mentor, or mentor found",
+                        "signoff": "Waiting for a coordinator's sign-off", "open": "Waiting for a mentor",
                         "accepted": "Mentor found", "done": "Release day recorded (met or not met)",
-                        "closed": "Cancelled or no mentor found", "all": "All requests"}
+                        "closed": "Cancelled, not signed off or no mentor found", "all": "All requests"}
 
 
 class RequestListForm(SearchForm):

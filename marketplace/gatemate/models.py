@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time, func, select
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time, false, func, select
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.accounts.models import User, UserStatus
@@ -73,6 +73,7 @@ WENT_TO: dict[str, str] = {
     "approved_premises": "Approved premises (a probation hostel)",
     "family_friends": "Family or friends",
     "emergency_housing": "Emergency or temporary housing from the council",
+    "rough_sleeping": "Rough sleeping or no accommodation",
     "other": "Somewhere else",
     "unknown": "I do not know",
 }
@@ -94,6 +95,13 @@ CANCEL_REASONS: dict[str, str] = {
     "other": "Another reason",
 }
 
+# Ways a request ends that no one picks from the cancel form.
+ENDED_REASONS: dict[str, str] = {
+    "consent_withdrawn": "They withdrew their consent to share details with mentors",
+    "not_released": "They were not released",
+}
+CANCEL_REASON_LABELS: dict[str, str] = {**CANCEL_REASONS, **ENDED_REASONS}
+
 
 class ReleaseStatus(StrEnum):
     EXPECTED = "expected"
@@ -106,7 +114,7 @@ RELEASE_STATUS_LABELS: dict[str, str] = {
     ReleaseStatus.EXPECTED: "Expected",
     ReleaseStatus.DELAYED: "Delayed",
     ReleaseStatus.RELEASED: "Released",
-    ReleaseStatus.NOT_RELEASED: "Not released today",
+    ReleaseStatus.NOT_RELEASED: "Not released: the gate meeting is off",
 }
 
 WEEKDAYS: dict[int, str] = {0: "Monday", 1: "Tuesday", 2: "Wednesday", 3: "Thursday", 4: "Friday",
@@ -136,27 +144,32 @@ def window_text(start: time | None, end: time | None) -> str:
 
 
 class Status(StrEnum):
+    SIGNOFF = "awaiting_signoff"
     OPEN = "open"
     ACCEPTED = "accepted"
     MET = "met"
     NOT_MET = "not_met"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+    DECLINED = "declined"
 
 
 STATUS_LABELS: dict[str, str] = {
+    Status.SIGNOFF: "Waiting for a coordinator's sign-off",
     Status.OPEN: "Waiting for a mentor",
     Status.ACCEPTED: "Mentor found",
     Status.MET: "Met at the gate",
     Status.NOT_MET: "Not met",
     Status.CANCELLED: "Cancelled",
     Status.EXPIRED: "No mentor found",
+    Status.DECLINED: "Not signed off",
 }
 STATUS_COLOURS: dict[str, str] = {
+    Status.SIGNOFF: "purple", Status.DECLINED: "red",
     Status.OPEN: "yellow", Status.ACCEPTED: "blue", Status.MET: "green", Status.NOT_MET: "orange",
     Status.CANCELLED: "grey", Status.EXPIRED: "red",
 }
-ACTIVE_STATUSES = (Status.OPEN, Status.ACCEPTED)
+ACTIVE_STATUSES = (Status.SIGNOFF, Status.OPEN, Status.ACCEPTED)
 
 
 class MentorProfile(db.Model):
@@ -179,6 +192,10 @@ class MentorProfile(db.Model):
     help_with: Mapped[list] = mapped_column(JSON, default=list)
     languages: Mapped[str] = mapped_column(String(200), default="")
     capacity: Mapped[int] = mapped_column(default=1)
+    # Paused until this day (holiday, illness): no new requests, and held ones go back to the board.
+    unavailable_until: Mapped[date | None] = mapped_column(Date)
+    # For release-day text messages (GOV.UK Notify when NOTIFY_API_KEY is set).
+    mobile: Mapped[str] = mapped_column(String(20), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -194,6 +211,9 @@ class MentorProfile(db.Model):
 
     def dbs_in_date(self, on: date | None = None) -> bool:
         return self.dbs_expires_on >= (on or clock.today())
+
+    def paused_on(self, day: date | None = None) -> bool:
+        return self.unavailable_until is not None and self.unavailable_until >= (day or clock.today())
 
     def available_on(self, day: date) -> bool:
         return day.weekday() in (self.weekdays or [])
@@ -234,6 +254,11 @@ class GatemateRequest(db.Model):
     needs: Mapped[list] = mapped_column(JSON, default=list)
     priorities: Mapped[list] = mapped_column(JSON, default=list)
     note: Mapped[str] = mapped_column(String(500), default="")
+    # How to keep the mentor safe, said without offences: where to meet, two mentors, who to phone.
+    safety_arrangements: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    two_mentors: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The date the person gave the consent to share with mentors that this request was sent under.
+    consent_given_on: Mapped[date | None] = mapped_column(Date)
 
     status: Mapped[str] = mapped_column(String(20), default=Status.OPEN, index=True)
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -260,6 +285,9 @@ class GatemateRequest(db.Model):
     events: Mapped[list[RequestEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", passive_deletes=True,
         order_by="(RequestEvent.at, RequestEvent.id)")
+    signoffs: Mapped[list[Signoff]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(Signoff.at, Signoff.id)")
 
     # Derived facts -----------------------------------------------------------------------------------
     @property
@@ -301,12 +329,36 @@ class GatemateRequest(db.Model):
     def days_to_release(self, today: date | None = None) -> int:
         return (self.release_date - (today or clock.today())).days
 
+    @property
+    def shared(self) -> bool:
+        """Whether mentoring organisations may see anything personal on this request: only while the
+        person's consent to share with mentors is in force. Asked on every page, so consent withdrawn
+        hides the request's details from every worker at once, whatever else has happened."""
+        return self.participant.may_share_with_mentors()
+
     def note_for_mentors(self) -> str | None:
         """The note, only while the participant agrees to share details with mentors: consent
         withdrawn after the request was made hides it again."""
-        if self.note and self.participant.may_share_with_mentors():
+        if self.note and self.shared:
             return self.note
         return None
+
+    @property
+    def risk_flags(self) -> list[str]:
+        """Why a request needs a coordinator's sign-off: the MAPPA level and a high or very high risk of
+        serious harm, by label only. Never the MAPPA category or offences (a category names the kind
+        of offence)."""
+        person = self.participant
+        flags = []
+        if person.mappa_level:
+            flags.append(f"Managed under MAPPA (level {person.mappa_level})")
+        if person.rosh_level in ("high", "very_high"):
+            flags.append(f"{'Very high' if person.rosh_level == 'very_high' else 'High'} risk of serious harm")
+        return flags
+
+    @property
+    def latest_signoff(self) -> Signoff | None:
+        return self.signoffs[-1] if self.signoffs else None
 
     def latest_release_update(self) -> RequestEvent | None:
         updates = [event for event in self.events if event.action == "update_release"]
@@ -315,14 +367,17 @@ class GatemateRequest(db.Model):
     def brief(self) -> MentorBrief:
         """What a mentor, or a mentoring coordinator, may know about this request."""
         person = self.participant
+        shared = self.shared
         return MentorBrief(
-            id=self.id, name=f"{person.first_name} {person.last_name[:1]}.", prison=self.prison,
-            prison_region=self.prison_region, release_date=self.release_date, window=self.window,
-            release_status=self.release_status, release_status_label=self.release_status_label,
-            destination_town=self.destination_town, destination_region=self.destination_region,
-            needs=self.need_labels, priorities=self.priority_labels, note=self.note_for_mentors(),
-            status=self.status, status_label=self.status_label, status_colour=self.status_colour,
-            mentor_id=self.mentor_id,
+            id=self.id, name=f"{person.first_name} {person.last_name[:1]}." if shared else WITHHELD,
+            prison=self.prison, prison_region=self.prison_region, release_date=self.release_date,
+            window=self.window, release_status=self.release_status, release_status_label=self.release_status_label,
+            destination_town=self.destination_town if shared else "",
+            destination_region=self.destination_region if shared else "",
+            needs=self.need_labels if shared else [], priorities=self.priority_labels if shared else [],
+            note=self.note_for_mentors(), status=self.status, status_label=self.status_label,
+            status_colour=self.status_colour, mentor_id=self.mentor_id, shared=shared,
+            safety_arrangements=self.safety_arrangements if shared else "", two_mentors=self.two_mentors,
         )
 
     # Permissions -------------------------------------------------------------------------------------
@@ -374,6 +429,13 @@ class MentorBrief:
     status_label: str
     status_colour: str
     mentor_id: int | None
+    shared: bool = True
+    safety_arrangements: str = ""
+    two_mentors: bool = False
+
+
+# What mentoring organisations see in place of the name once consent to share is withdrawn.
+WITHHELD = "Details withheld"
 
 
 class RequestEvent(WorkflowHistory, db.Model):
@@ -387,6 +449,48 @@ class RequestEvent(WorkflowHistory, db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
 
     request: Mapped[GatemateRequest] = relationship(back_populates="events")
+
+
+class Signoff(db.Model):
+    """A coordinator's decision on a request that needs sign-off before mentors see it (MAPPA, or a
+    high or very high risk of serious harm): who, when, signed off or not, why, and whether two
+    mentors must go."""
+
+    __tablename__ = "gatemate_signoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("gatemate_requests.id", ondelete="CASCADE"), index=True)
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decision: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    two_mentors: Mapped[bool] = mapped_column(default=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    request: Mapped[GatemateRequest] = relationship(back_populates="signoffs")
+    coordinator: Mapped[User | None] = relationship()
+
+
+class TextMessage(db.Model):
+    """A release-day message for GOV.UK Notify: a text (`sms`) or an email. Written in the same
+    transaction as the change it tells of; sent afterwards (`deliver_texts`), so a failed send never
+    undoes the change and is tried again. Without NOTIFY_API_KEY nothing is sent and admins read
+    the texts here, as they read the email outbox."""
+
+    __tablename__ = "gatemate_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(10))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    notify_id: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User | None] = relationship()
 
 
 # Coverage: derived from the active mentors' profiles --------------------------------------------------

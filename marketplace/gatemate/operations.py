@@ -8,25 +8,29 @@ one mentor wins a request and the rest are told it has been taken.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
 from marketplace.accounts.models import User, UserStatus
+from marketplace.accounts.operations import DISABLE_HOOKS
 from marketplace.core import clock
 from marketplace.core.db import lock_for_update
-from marketplace.core.exceptions import Refused
+from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.filters import govuk_date
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.reminders import reminder_job, send_once
 from marketplace.core.roles import Role
 from marketplace.extensions import db
+from marketplace.gatemate import safety, texts
 from marketplace.gatemate.models import (
     ACTIVE_STATUSES,
     CANCEL_REASONS,
     DAY_NEEDS,
+    ENDED_REASONS,
     HELP_WITH,
     MAX_CAPACITY,
     NOT_MET_REASONS,
@@ -37,6 +41,7 @@ from marketplace.gatemate.models import (
     GatemateRequest,
     MentorProfile,
     ReleaseStatus,
+    Signoff,
     Status,
     active_profiles,
     coordinators_of,
@@ -47,17 +52,21 @@ from marketplace.gatemate.models import (
 from marketplace.gatemate.workflow import record_event, transition
 from marketplace.participants.export import EXPORT_SECTIONS
 from marketplace.participants.models import Participant
+from marketplace.participants.operations import CONSENT_HOOKS, record_release
 from marketplace.reference import PRISONS, REGIONS
 
 MIN_NOTICE_DAYS = 3
 MAX_DAYS_AHEAD = 366
 FLAG_COORDINATORS_DAYS = 7
 FLAG_CASE_MANAGER_DAYS = 2
+MOBILE = re.compile(r"07\d{9}")
 
 
 class AlreadyTaken(Refused):
     """Another mentor accepted the request first."""
 
+
+SIGNOFF_DECISIONS = {"sign_off": "Yes, mentors can see it", "decline": "No, do not send it to mentors"}
 
 TAKEN_MESSAGE = ("Sorry, another mentor accepted this request first, so it has been taken. "
                  "Other requests in your area are on your board.")
@@ -82,6 +91,7 @@ class Details:
     needs: list[str] = field(default_factory=list)
     priorities: list[str] = field(default_factory=list)
     note: str = ""
+    safety_arrangements: str = ""
 
 
 @dataclass
@@ -101,56 +111,80 @@ class ProfileValues:
     help_with: list[str] = field(default_factory=list)
     languages: str = ""
     capacity: int | None = None
+    unavailable_until: date | None = None
+    mobile: str = ""
 
 
 # Checks ------------------------------------------------------------------------------------------------
 
-def _check_details(details: Details, participant: Participant) -> Details:
-    """Clean the details, or refuse. A note for the mentor needs the participant's consent to share
-    details with mentors: without it the note is refused, with a message saying why, rather than kept
-    back quietly, so the case manager never believes the mentor knows something they were not told.
-    (If consent is withdrawn later, the note stops being shown: see `note_for_mentors`.)"""
+def _check_text_for_mentors(problems: Problems, text: str, limit: int, what: str, field_name: str) -> None:
+    """Free text a mentor will read: within `limit` characters and clear of offences and risk labels."""
+    if not problems.check(len(text) <= limit, f"{what[0].upper()}{what[1:]} must be {limit:,} characters or fewer",
+                          field_name):
+        return
+    found = safety.problem_with(text, what)
+    problems.check(found is None, found or "", field_name)
+
+
+def _check_details(details: Details, participant: Participant, problems: Problems) -> Details:
+    """Clean the details, adding every problem to `problems`. Nothing personal goes to mentors
+    without the person's consent to share with them (checked by the callers, which refuse the whole
+    request); notes and safety arrangements must not carry offences or risk labels (see safety.py),
+    and a request that needs sign-off must say how to meet safely."""
     town = (details.destination_town or "").strip()
-    if not town:
-        raise Refused("Enter the town or city they are going to", field="destination_town")
-    if len(town) > 100:
-        raise Refused("Town must be 100 characters or fewer", field="destination_town")
-    if details.destination_region not in REGIONS:
-        raise Refused("Select the region they are going to", field="destination_region")
+    if problems.check(bool(town), "Enter the town or city they are going to", "destination_town"):
+        problems.check(len(town) <= 100, "Town must be 100 characters or fewer", "destination_town")
+    problems.check(details.destination_region in REGIONS, "Select the region they are going to", "destination_region")
     needs = [code for code in DAY_NEEDS if code in (details.needs or [])]
-    if len(needs) != len(set(details.needs or [])):
-        raise Refused("Select needs from the list", field="needs")
-    if not needs:
-        raise Refused("Select what they need on the day", field="needs")
+    if problems.check(len(needs) == len(set(details.needs or [])), "Select needs from the list", "needs"):
+        problems.check(bool(needs), "Select what they need on the day", "needs")
     priorities = [code for code in PRIORITIES if code in (details.priorities or [])]
-    if len(priorities) != len(set(details.priorities or [])):
-        raise Refused("Select priorities from the list", field="priorities")
+    problems.check(len(priorities) == len(set(details.priorities or [])), "Select priorities from the list",
+                   "priorities")
     note = (details.note or "").strip()
-    if len(note) > 500:
-        raise Refused("The note must be 500 characters or fewer", field="note")
-    if note and not participant.may_share_with_mentors():
-        raise Refused(f"You cannot send a note to the mentor: {participant.first_name} has not agreed to share "
-                      "details with mentors. Leave the note empty, or record their consent first.", field="note")
+    _check_text_for_mentors(problems, note, 500, "the note", "note")
+    arrangements = (details.safety_arrangements or "").strip()
+    _check_text_for_mentors(problems, arrangements, 500, "the safety arrangements", "safety_arrangements")
+    if needs_signoff(participant) and not arrangements:
+        problems.add(f"Enter the safety arrangements: {participant.first_name}'s record has a risk flag, so say how a "
+                     "mentor can meet them safely (a coordinator signs the request off before mentors see it)",
+                     "safety_arrangements")
     return Details(destination_town=town, destination_region=details.destination_region, needs=needs,
-                   priorities=priorities, note=note)
+                   priorities=priorities, note=note, safety_arrangements=arrangements)
 
 
-def _check_release_day(release: ReleaseDay, *, earliest: date, earliest_message: str) -> ReleaseDay:
+def needs_signoff(participant: Participant) -> bool:
+    """Someone under MAPPA, or at high or very high risk of serious harm: a mentoring coordinator
+    signs the request off before any mentor sees it."""
+    return bool(participant.mappa_level) or participant.rosh_level in ("high", "very_high")
+
+
+def consent_problem(participant: Participant) -> str | None:
+    """Why a request cannot go to mentoring organisations yet: no consent to share with mentors."""
+    if participant.may_share_with_mentors():
+        return None
+    consent = participant.consent
+    if consent is None:
+        return (f"{participant.first_name} has not given consent to share details with Gatemate mentors. Ask them, "
+                "and record their consent before sending a request.")
+    return (f"{participant.first_name} has not agreed to share details with mentors (recorded "
+            f"{govuk_date(consent.given_on)}). A request cannot be sent without it: ask them, and record their "
+            "consent first.")
+
+
+def _check_release_day(release: ReleaseDay, problems: Problems, *, earliest: date, earliest_message: str) -> None:
     today = clock.today()
-    if release.release_date is None:
-        raise Refused("Enter the release date", field="release_date")
-    if release.release_date < earliest:
-        raise Refused(earliest_message, field="release_date")
-    if release.release_date > today + timedelta(days=MAX_DAYS_AHEAD):
-        raise Refused("The release date must be within the next 12 months", field="release_date")
-    if release.window_start is None:
-        raise Refused("Select when they are expected out from", field="window_start")
-    if release.window_end is None:
-        raise Refused("Select when they are expected out by", field="window_end")
-    if release.window_end <= release.window_start:
-        raise Refused("The time they are expected out by must be after the time they are expected out from",
-                      field="window_end")
-    return release
+    if (problems.check(release.release_date is not None, "Enter the release date", "release_date")
+            and problems.check(release.release_date >= earliest, earliest_message, "release_date")):
+        problems.check(release.release_date <= today + timedelta(days=MAX_DAYS_AHEAD),
+                       "The release date must be within the next 12 months", "release_date")
+    has_start = problems.check(release.window_start is not None, "Select when they are expected out from",
+                               "window_start")
+    has_end = problems.check(release.window_end is not None, "Select when they are expected out by", "window_end")
+    if has_start and has_end:
+        problems.check(release.window_end > release.window_start,
+                       "The time they are expected out by must be after the time they are expected out from",
+                       "window_end")
 
 
 def _check_case_manager(organisation_id: int, actor: User) -> None:
@@ -191,6 +225,9 @@ def eligibility_problem(profile: MentorProfile | None, request: GatemateRequest,
     if not profile.dbs_in_date(request.release_date):
         return (f"{whose} DBS check must be renewed by {govuk_date(profile.dbs_expires_on)}, before this release on "
                 f"{govuk_date(request.release_date)}. Renew the check first.")
+    if profile.paused_on(today) or profile.paused_on(request.release_date):
+        return (f"{name} {'are' if you else 'is'} unavailable until {govuk_date(profile.unavailable_until)}, "
+                f"so {'you' if you else 'they'} cannot take this request.")
     if profile.capacity == 0:
         return f"{name} {'are' if you else 'is'} paused: the number of requests {name.lower() if you else name} " \
                f"can hold is set to 0."
@@ -231,10 +268,10 @@ def _when(request: GatemateRequest) -> str:
 
 # Requests ---------------------------------------------------------------------------------------------
 
-def create_request(participant: Participant, prison: str, release: ReleaseDay, details: Details,
-                   actor: User) -> GatemateRequest:
-    """Ask for a mentor to meet `participant` at the gate. Needs at least 3 days' notice, so that a
-    mentor has time to accept. Mentors who cover the prison are told."""
+def check_request(participant: Participant, prison: str, release: ReleaseDay, details: Details,
+                  actor: User) -> Details:
+    """Every rule for a new request, all at once: raises Refused naming every problem, writes nothing.
+    The request form runs it even when its own fields fail, so a case manager sees every error."""
     _check_case_manager(participant.organisation_id, actor)
     if actor.role != Role.CASE_MANAGER:
         raise Refused("Only case managers can request a mentor")
@@ -248,42 +285,78 @@ def create_request(participant: Participant, prison: str, release: ReleaseDay, d
     if existing is not None:
         raise Refused(f"{participant.first_name} already has a request for {govuk_date(existing.release_date)}. "
                       "Change that one, or cancel it first.")
-    if prison not in PRISONS:
-        raise Refused("Select the prison they are leaving", field="prison")
+    problems = Problems()
+    if (consent := consent_problem(participant)) is not None:
+        problems.add(consent)
+    problems.check(prison in PRISONS, "Select the prison they are leaving", "prison")
     earliest = clock.today() + timedelta(days=MIN_NOTICE_DAYS)
-    _check_release_day(release, earliest=earliest, earliest_message=(
+    _check_release_day(release, problems, earliest=earliest, earliest_message=(
         f"The release date must be at least {MIN_NOTICE_DAYS} days from today ({govuk_date(earliest)} or later), "
-        "so that a mentor has time to accept. For a sooner release, contact a mentoring organisation directly."))
-    cleaned = _check_details(details, participant)
+        "so that a mentor has time to accept. For a sooner release, contact a mentoring organisation directly: "
+        "their coordinators are listed on the Gatemate coverage page."))
+    cleaned = _check_details(details, participant, problems)
+    problems.raise_any()
+    return cleaned
+
+
+def create_request(participant: Participant, prison: str, release: ReleaseDay, details: Details,
+                   actor: User) -> GatemateRequest:
+    """Ask for a mentor to meet `participant` at the gate. Needs the person's consent to share with
+    mentors and at least 3 days' notice, so that a mentor has time to accept. Mentors who cover the
+    prison are told, unless the request first needs a coordinator's sign-off (MAPPA, high RoSH):
+    then the covering organisations' coordinators are asked to sign it off."""
+    cleaned = check_request(participant, prison, release, details, actor)
+    signoff = needs_signoff(participant)
     request = GatemateRequest(
         participant_id=participant.id, organisation_id=participant.organisation_id, requested_by_id=actor.id,
         prison=prison, release_date=release.release_date, window_start=release.window_start,
         window_end=release.window_end, release_status=ReleaseStatus.EXPECTED,
         destination_town=cleaned.destination_town, destination_region=cleaned.destination_region,
-        needs=cleaned.needs, priorities=cleaned.priorities, note=cleaned.note, status=Status.OPEN,
-        created_at=clock.now(), updated_at=clock.now(),
+        needs=cleaned.needs, priorities=cleaned.priorities, note=cleaned.note,
+        safety_arrangements=cleaned.safety_arrangements, consent_given_on=participant.consent.given_on,
+        status=Status.SIGNOFF if signoff else Status.OPEN, created_at=clock.now(), updated_at=clock.now(),
     )
     db.session.add(request)
     db.session.flush()
-    record_event(request, "request", actor)
+    record_event(request, "request", actor, note="Needs a coordinator's sign-off before mentors see it."
+                 if signoff else "")
     record_audit("gatemate.requested", request, actor=actor)
-    link = path_for("gatemate.show", request_id=request.id)
+    if signoff:
+        _ask_for_signoff(request)
+    else:
+        _tell_covering_mentors(request)
+    return request
+
+
+def _tell_covering_mentors(request: GatemateRequest) -> None:
     # Only mentors who could take it now are told: not those whose DBS check lapses first, who are
     # paused, or who already hold as many requests as they can.
+    link = path_for("gatemate.show", request_id=request.id)
     for profile in active_profiles():
-        if profile.covers(prison) and eligibility_problem(profile, request, profile.user) is None:
+        if profile.covers(request.prison) and eligibility_problem(profile, request, profile.user) is None:
             notify(profile.user, f"New request: {_brief_name(request)} leaving {_when(request)}. "
-                   "First to accept gets it.", link, email_subject=f"Gatemate: someone leaving {prison} needs a mentor")
-    return request
+                   "First to accept gets it.", link,
+                   email_subject=f"Gatemate: someone leaving {request.prison} needs a mentor")
+
+
+def _ask_for_signoff(request: GatemateRequest) -> None:
+    covering = organisations_covering(request.prison)
+    recipients = coordinators_of(covering) or _admins()
+    for person in recipients:
+        notify(person, f"A request for someone leaving {_when(request)} needs your sign-off before mentors see it.",
+               path_for("gatemate.show", request_id=request.id),
+               email_subject=f"Gatemate: a request from {request.prison} needs sign-off")
 
 
 def edit_details(request_id: int, details: Details, actor: User) -> GatemateRequest:
     """Change where the person is going, what they need, the priorities or the note; the mentor is told."""
     request = _locked(request_id)
     _check_case_manager(request.organisation_id, actor)
-    cleaned = _check_details(details, request.participant)
+    problems = Problems()
+    cleaned = _check_details(details, request.participant, problems)
+    problems.raise_any()
     transition(request, "edit", actor)
-    for name in ("destination_town", "destination_region", "needs", "priorities", "note"):
+    for name in ("destination_town", "destination_region", "needs", "priorities", "note", "safety_arrangements"):
         setattr(request, name, getattr(cleaned, name))
     record_audit("gatemate.edited", request, actor=actor)
     if request.mentor is not None and request.status == Status.ACCEPTED:
@@ -304,28 +377,36 @@ class ReleaseUpdate:
 
 def update_release(request_id: int, update: ReleaseUpdate, actor: User) -> GatemateRequest:
     """Move the release date or time, or say how release day is going (released, delayed, not
-    released today). The mentor holding the request sees it on the request at once and is told by
-    notification and email: mentors often wait at the gate for a release that has moved."""
+    released). The mentor holding the request sees it on the request at once and is told by
+    notification, email and text message: mentors often wait at the gate for a release that has moved.
+
+    Release day is one truth: "released" updates the person's record (in the community, released on
+    the day, confirmed); "not released" closes the gate meeting (the mentor is stood down). Delayed
+    and not released can be said from the day before."""
     request = _locked(request_id)
     _check_case_manager(request.organisation_id, actor)
     today = clock.today()
-    if update.release_status not in RELEASE_STATUS_LABELS:
-        raise Refused("Select the release day status", field="release_status")
+    problems = Problems()
+    status_known = problems.check(update.release_status in RELEASE_STATUS_LABELS, "Select the release day status",
+                                  "release_status")
     new_day = ReleaseDay(update.release_date, update.window_start, update.window_end)
     if update.release_date != request.release_date:
-        _check_release_day(new_day, earliest=today, earliest_message="The new release date cannot be in the past")
-    else:
-        _check_release_day(new_day, earliest=min(today, request.release_date),
+        _check_release_day(new_day, problems, earliest=today,
                            earliest_message="The new release date cannot be in the past")
-    if update.release_status == ReleaseStatus.RELEASED and update.release_date > today:
-        raise Refused("They cannot be released on a day still to come. If they came out early, change the release "
-                      "date to the day they came out.", field="release_status")
-    if update.release_status in (ReleaseStatus.DELAYED, ReleaseStatus.NOT_RELEASED) and update.release_date != today:
-        raise Refused("Delayed and not released today are for the release day itself. To move the release, change "
-                      "the date and choose expected.", field="release_status")
+    else:
+        _check_release_day(new_day, problems, earliest=min(today, request.release_date),
+                           earliest_message="The new release date cannot be in the past")
+    if status_known and update.release_date is not None:
+        if update.release_status == ReleaseStatus.RELEASED:
+            problems.check(update.release_date <= today, "They cannot be released on a day still to come. If they "
+                           "came out early, change the release date to the day they came out.", "release_status")
+        if update.release_status in (ReleaseStatus.DELAYED, ReleaseStatus.NOT_RELEASED):
+            problems.check(today <= update.release_date <= today + timedelta(days=1),
+                           "Delayed and not released are for the release day itself or the day before. To move "
+                           "the release, change the date and choose expected.", "release_status")
     message = (update.message or "").strip()
-    if len(message) > 400:
-        raise Refused("The message must be 400 characters or fewer", field="message")
+    _check_text_for_mentors(problems, message, 400, "the message", "message")
+    problems.raise_any()
     changes = []
     if update.release_date != request.release_date:
         changes.append(f"Release moved from {day_text(request.release_date)} to {day_text(update.release_date)}.")
@@ -338,29 +419,47 @@ def update_release(request_id: int, update: ReleaseUpdate, actor: User) -> Gatem
         raise Refused("Nothing has changed. Change the date, the time or the status, or write a message for the "
                       "mentor.")
     summary = " ".join(changes + ([f"Message: {message}"] if message else []))
+    holder = request.mentor if request.status == Status.ACCEPTED else None
     transition(request, "update_release", actor, note=summary)
     request.release_date = update.release_date
     request.window_start, request.window_end = update.window_start, update.window_end
     request.release_status = update.release_status
     record_audit("gatemate.release_updated", request, actor=actor, detail=update.release_status)
-    if request.mentor is not None and request.status == Status.ACCEPTED:
-        notify(request.mentor, f"Release day update for {_brief_name(request)} at {request.prison}: {summary}",
-               path_for("gatemate.show", request_id=request.id),
-               email_subject=f"Gatemate: release day update for {_brief_name(request)}")
+    link = path_for("gatemate.show", request_id=request.id)
+    if update.release_status == ReleaseStatus.RELEASED and not request.participant.is_closed:
+        record_release(request.participant, update.release_date, actor)
+    if update.release_status == ReleaseStatus.NOT_RELEASED:
+        _close_not_released(request, actor)
+    if holder is not None:
+        text = f"Release day update for {_brief_name(request)} at {request.prison}: {summary}"
+        if update.release_status == ReleaseStatus.NOT_RELEASED:
+            text += " The gate meeting is off: you do not need to go."
+        texts.tell(holder, text, link, email_subject=f"Gatemate: release day update for {_brief_name(request)}")
     return request
+
+
+def _close_not_released(request: GatemateRequest, actor: User) -> None:
+    """Not released: a held request is closed as not met (they did not come out); one still waiting
+    for a mentor or a sign-off is closed as cancelled."""
+    held = request.status == Status.ACCEPTED
+    transition(request, "not_released", actor,
+               note="The mentor is stood down." if held else "No mentor is needed for this release.")
+    if held:
+        request.not_met_reason, request.outcome_recorded_at = "did_not_come_out", clock.now()
+    else:
+        request.cancel_reason = "not_released"
 
 
 def cancel(request_id: int, actor: User, reason: str, note: str = "") -> GatemateRequest:
     """Withdraw a request. A mentor who held it is told."""
     request = _locked(request_id)
     _check_case_manager(request.organisation_id, actor)
-    if reason not in CANCEL_REASONS:
-        raise Refused("Select why you are cancelling the request", field="reason")
+    problems = Problems()
+    problems.check(reason in CANCEL_REASONS, "Select why you are cancelling the request", "reason")
     note = (note or "").strip()
-    if reason == "other" and not note:
-        raise Refused("Say why you are cancelling the request", field="note")
-    if len(note) > 400:
-        raise Refused("The note must be 400 characters or fewer", field="note")
+    if problems.check(not (reason == "other" and not note), "Say why you are cancelling the request", "note"):
+        _check_text_for_mentors(problems, note, 400, "the note", "note")
+    problems.raise_any()
     held_by = request.mentor if request.status == Status.ACCEPTED else None
     transition(request, "cancel", actor, note=CANCEL_REASONS[reason] + (f". {note}" if note else ""))
     request.cancel_reason = reason
@@ -370,6 +469,72 @@ def cancel(request_id: int, actor: User, reason: str, note: str = "") -> Gatemat
                f"{CANCEL_REASONS[reason].lower()}. You do not need to go.",
                path_for("gatemate.show", request_id=request.id),
                email_subject="Gatemate: a request you held has been cancelled")
+    return request
+
+
+def end_for_withdrawn_consent(participant: Participant, consent, actor: User) -> None:
+    """Consent to share with mentors withdrawn: every active request ends at once. The pages hide
+    everything personal on them from mentoring organisations (`GatemateRequest.shared`), and the
+    mentor holding one, or the coordinators asked to sign one off, are told it has ended, without
+    the person's name."""
+    if consent.mentors:
+        return
+    active = db.session.scalars(select(GatemateRequest).where(
+        GatemateRequest.participant_id == participant.id, GatemateRequest.status.in_(ACTIVE_STATUSES))
+        .order_by(GatemateRequest.id).with_for_update()).all()
+    for request in active:
+        told = [request.mentor] if request.status == Status.ACCEPTED and request.mentor else []
+        if request.status == Status.SIGNOFF:
+            told = coordinators_of(organisations_covering(request.prison))
+        transition(request, "cancel", actor, note=ENDED_REASONS["consent_withdrawn"] + ".")
+        request.cancel_reason = "consent_withdrawn"
+        record_audit("gatemate.cancelled", request, actor=actor, detail="consent_withdrawn")
+        text = (f"The request to meet someone leaving {_when(request)} has ended: the person's consent to share "
+                "details with mentors was withdrawn. You do not need to go.")
+        for person in told:
+            notify(person, text, path_for("gatemate.show", request_id=request.id),
+                   email_subject="Gatemate: a request has ended")
+            if person.role == Role.MENTOR:
+                texts.send(person, text)
+
+
+CONSENT_HOOKS.append(end_for_withdrawn_consent)
+
+
+def sign_off(request_id: int, coordinator: User, decision: str, reason: str, two_mentors: bool) -> GatemateRequest:
+    """A mentoring coordinator of an organisation that covers the prison decides on a request that
+    needs sign-off (MAPPA, or high or very high RoSH): signed off, it opens to mentors (with two
+    mentors if they say so); not signed off, it closes and the case manager is told who decided and
+    why. The decision and its reason are recorded."""
+    request = _locked(request_id)
+    if coordinator.role != Role.COORDINATOR:
+        raise Refused("Only mentoring coordinators can sign off a request")
+    if request.status != Status.SIGNOFF:
+        raise Refused(f"This request is not waiting for sign-off: {request.status_label.lower()}.")
+    if coordinator.organisation_id not in organisations_covering(request.prison):
+        raise Refused(f"Only coordinators of organisations that cover {request.prison} can sign this request off.")
+    problems = Problems()
+    problems.check(decision in SIGNOFF_DECISIONS, "Select whether you sign the request off", "decision")
+    reason = (reason or "").strip()
+    if problems.check(bool(reason), "Say why: the case manager and the other coordinators will see it", "reason"):
+        _check_text_for_mentors(problems, reason, 500, "the reason", "reason")
+    problems.raise_any()
+    signed = decision == "sign_off"
+    db.session.add(Signoff(request_id=request.id, coordinator_id=coordinator.id, decision=decision, reason=reason,
+                           two_mentors=bool(two_mentors and signed), at=clock.now()))
+    transition(request, decision, coordinator, note=reason + (" Two mentors must go." if two_mentors and signed
+                                                              else ""))
+    request.two_mentors = bool(two_mentors and signed)
+    record_audit("gatemate.signed_off" if signed else "gatemate.not_signed_off", request, actor=coordinator)
+    organisation = coordinator.organisation.name if coordinator.organisation else ""
+    for person in _case_managers(request):
+        notify(person, f"{coordinator.full_name} of {organisation} "
+               f"{'signed off' if signed else 'did not sign off'} the Gatemate request for "
+               f"{request.participant.full_name}: {reason}", path_for("gatemate.show", request_id=request.id),
+               email_subject=f"Gatemate: the request for {request.participant.first_name} was "
+                             f"{'signed off' if signed else 'not signed off'}")
+    if signed:
+        _tell_covering_mentors(request)
     return request
 
 
@@ -486,6 +651,11 @@ def record_met(request_id: int, actor: User, hours_spent: int | None, needs_met:
     request.hours_spent, request.needs_met, request.went_to = hours_spent, needs, went_to
     request.outcome_note, request.outcome_recorded_at = note, clock.now()
     record_audit("gatemate.met", request, actor=actor, detail=went_to)
+    # Met at the gate means released that day: the person's record says so, and where they went.
+    request.release_status = ReleaseStatus.RELEASED
+    if not request.participant.is_closed:
+        record_release(request.participant, request.release_date, actor,
+                       no_fixed_abode=True if went_to == "rough_sleeping" else None)
     for person in _case_managers(request):
         notify(person, f"{request.mentor.full_name} met {request.participant.full_name} at {request.prison}. "
                f"They went to: {WENT_TO[went_to].lower()}.", path_for("gatemate.show", request_id=request.id),
@@ -516,50 +686,65 @@ def record_not_met(request_id: int, actor: User, reason: str, note: str = "") ->
 
 # Mentors ------------------------------------------------------------------------------------------------
 
+def normalise_mobile(value: str) -> str:
+    """07700 900123, +44 7700 900123 and (0)7700-900123 all become 07700900123; '' when empty."""
+    digits = re.sub(r"[\s()\-.]", "", value or "")
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:].lstrip("0")
+    return digits
+
+
 def save_mentor_profile(mentor_id: int, values: ProfileValues, coordinator: User) -> MentorProfile:
-    """Create or change a mentor's profile. Coordinators keep the profiles of their own mentors."""
+    """Create or change a mentor's profile. Coordinators keep the profiles of their own mentors. A
+    change that means the mentor can no longer go to a request they hold (paused over its release
+    day, a DBS renewal date before it) puts that request back on the board at once."""
     mentor = db.session.get(User, mentor_id)
     if (coordinator.role != Role.COORDINATOR or mentor is None or mentor.role != Role.MENTOR
             or mentor.organisation_id != coordinator.organisation_id):
         raise Refused("You can only set up profiles for your own organisation's mentors")
+    problems = Problems()
     prisons = sorted({prison for prison in values.prisons or []})
-    if any(prison not in PRISONS for prison in prisons):
-        raise Refused("Select prisons from the list", field="regions")
+    prisons_known = problems.check(all(prison in PRISONS for prison in prisons), "Select prisons from the list",
+                                   "regions")
     regions = [region for region in REGIONS if region in (values.regions or [])]
-    if len(regions) != len(set(values.regions or [])):
-        raise Refused("Select regions from the list", field="regions")
-    if not prisons and not regions:
-        raise Refused("Select at least one region or prison they cover", field="regions")
+    regions_known = problems.check(len(regions) == len(set(values.regions or [])), "Select regions from the list",
+                                   "regions")
+    if prisons_known and regions_known:
+        problems.check(bool(prisons or regions), "Select at least one region or prison they cover", "regions")
     # A prison inside a region they cover in full adds nothing; keep the list to what it means.
-    prisons = [prison for prison in prisons if PRISONS[prison] not in regions]
+    prisons = [prison for prison in prisons if PRISONS.get(prison) not in regions]
     weekdays = sorted(set(values.weekdays or []))
-    if any(day not in WEEKDAYS for day in weekdays):
-        raise Refused("Select days from the list", field="weekdays")
-    if not weekdays:
-        raise Refused("Select the days they are usually free", field="weekdays")
+    if problems.check(all(day in WEEKDAYS for day in weekdays), "Select days from the list", "weekdays"):
+        problems.check(bool(weekdays), "Select the days they are usually free", "weekdays")
     today = clock.today()
-    if values.dbs_checked_on is None:
-        raise Refused("Enter the date of the DBS check", field="dbs_checked_on")
-    if values.dbs_checked_on > today:
-        raise Refused("The date of the DBS check must be today or in the past", field="dbs_checked_on")
-    if values.dbs_expires_on is None:
-        raise Refused("Enter the DBS renewal date", field="dbs_expires_on")
-    if values.dbs_expires_on <= values.dbs_checked_on:
-        raise Refused("The DBS renewal date must be after the date of the check", field="dbs_expires_on")
-    if (values.dbs_expires_on - values.dbs_checked_on).days > 366 * 5:
-        raise Refused("The DBS renewal date must be within 5 years of the check", field="dbs_expires_on")
+    checked, expires = values.dbs_checked_on, values.dbs_expires_on
+    if problems.check(checked is not None, "Enter the date of the DBS check", "dbs_checked_on"):
+        problems.check(checked <= today, "The date of the DBS check must be today or in the past", "dbs_checked_on")
+    if (problems.check(expires is not None, "Enter the DBS renewal date", "dbs_expires_on") and checked is not None
+            and problems.check(expires > checked, "The DBS renewal date must be after the date of the check",
+                               "dbs_expires_on")):
+        problems.check((expires - checked).days <= 366 * 5, "The DBS renewal date must be within 5 years of the check",
+                       "dbs_expires_on")
     help_with = [code for code in HELP_WITH if code in (values.help_with or [])]
-    if len(help_with) != len(set(values.help_with or [])):
-        raise Refused("Select what they can help with from the list", field="help_with")
+    problems.check(len(help_with) == len(set(values.help_with or [])),
+                   "Select what they can help with from the list", "help_with")
     languages = (values.languages or "").strip()
-    if len(languages) > 200:
-        raise Refused("Enter 200 characters or fewer", field="languages")
-    if "languages" in help_with and not languages:
-        raise Refused("Enter the languages they speak", field="languages")
+    if problems.check(len(languages) <= 200, "Enter 200 characters or fewer", "languages"):
+        problems.check(not ("languages" in help_with and not languages), "Enter the languages they speak",
+                       "languages")
     if "languages" not in help_with:
         languages = ""
-    if values.capacity is None or not 0 <= values.capacity <= MAX_CAPACITY:
-        raise Refused(f"Enter a whole number from 0 to {MAX_CAPACITY}", field="capacity")
+    problems.check(values.capacity is not None and 0 <= values.capacity <= MAX_CAPACITY,
+                   f"Enter a whole number from 0 to {MAX_CAPACITY}", "capacity")
+    if values.unavailable_until is not None:
+        problems.check(values.unavailable_until >= today, "The date they are unavailable until must be today or "
+                       "later (leave it empty if they are available)", "unavailable_until")
+        problems.check(values.unavailable_until <= today + timedelta(days=MAX_DAYS_AHEAD),
+                       "The date they are unavailable until must be within the next 12 months", "unavailable_until")
+    mobile = normalise_mobile(values.mobile)
+    problems.check(not mobile or MOBILE.fullmatch(mobile) is not None,
+                   "Enter a UK mobile number, like 07700 900123", "mobile")
+    problems.raise_any()
     profile = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor.id))
     created = profile is None
     if created:
@@ -568,12 +753,100 @@ def save_mentor_profile(mentor_id: int, values: ProfileValues, coordinator: User
     profile.prisons, profile.regions, profile.weekdays = prisons, regions, weekdays
     profile.dbs_checked_on, profile.dbs_expires_on = values.dbs_checked_on, values.dbs_expires_on
     profile.help_with, profile.languages, profile.capacity = help_with, languages, values.capacity
+    profile.unavailable_until, profile.mobile = values.unavailable_until, mobile
     profile.updated_at, profile.updated_by_id = clock.now(), coordinator.id
     db.session.flush()
     record_audit("gatemate.mentor_profile_created" if created else "gatemate.mentor_profile_changed", mentor,
                  actor=coordinator)
+    return_unavailable_mentors_requests(mentor, coordinator)
     return profile
 
+
+# Mentor availability: a mentor who can no longer go gives their requests back at once ----------------------
+
+def availability_problem(request: GatemateRequest, mentor: User, profile: MentorProfile | None) -> str | None:
+    """Why the mentor holding `request` can no longer go, or None: their account disabled, no
+    profile, paused over the release day, or a DBS check that has lapsed or lapses before it."""
+    if mentor.status != UserStatus.ACTIVE:
+        return "their account has been disabled"
+    if profile is None:
+        return "they have no mentor profile"
+    if profile.paused_on(request.release_date):
+        return f"they are unavailable until {govuk_date(profile.unavailable_until)}"
+    if not profile.dbs_in_date(clock.today()):
+        return f"their DBS check lapsed on {govuk_date(profile.dbs_expires_on)}"
+    if not profile.dbs_in_date(request.release_date):
+        return f"their DBS check lapses on {govuk_date(profile.dbs_expires_on)}, before the release"
+    return None
+
+
+def return_unavailable_mentors_requests(mentor: User, actor: User | None) -> int:
+    """Put back on the board every request `mentor` holds but can no longer go to. The request is
+    open again (and back on the 'no mentor' escalations); the mentor's coordinators and the case
+    manager are told, and the mentor too while their account is active. Returns how many."""
+    profile = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor.id))
+    held = db.session.scalars(select(GatemateRequest).where(
+        GatemateRequest.mentor_id == mentor.id, GatemateRequest.status == Status.ACCEPTED)
+        .order_by(GatemateRequest.id).with_for_update()).all()
+    returned = 0
+    for request in held:
+        why = availability_problem(request, mentor, profile)
+        if why is None:
+            continue
+        transition(request, "mentor_unavailable", actor, note=f"{mentor.full_name}: {why}.")
+        request.mentor_id = None
+        record_audit("gatemate.mentor_unavailable", request, actor=actor, detail=f"mentor {mentor.id}")
+        link = path_for("gatemate.show", request_id=request.id)
+        text = (f"{mentor.full_name} can no longer meet {_brief_name(request)} at {_when(request)}: {why}. "
+                "The request is open again for other mentors.")
+        for coordinator in coordinators_of([mentor.organisation_id]):
+            notify(coordinator, text, link, email_subject="Gatemate: a request is back on the board")
+        for person in _case_managers(request):
+            notify(person, f"The mentor for {request.participant.full_name} at {_when(request)} can no longer go "
+                   f"({why}). The request is open again for other mentors.", link,
+                   email_subject=f"Gatemate: {request.participant.first_name}'s mentor can no longer go")
+        if mentor.status == UserStatus.ACTIVE:
+            texts.tell(mentor, f"You are no longer down to meet {_brief_name(request)} at {_when(request)}: {why}. "
+                       "The request has gone back to the board.", link,
+                       email_subject="Gatemate: a request has gone back to the board")
+        returned += 1
+    return returned
+
+
+def _mentor_disabled(user: User, actor: User) -> None:
+    if user.role == Role.MENTOR:
+        return_unavailable_mentors_requests(user, actor)
+
+
+DISABLE_HOOKS.append(_mentor_disabled)
+
+
+@reminder_job("gatemate: requests of mentors whose DBS lapsed or who are paused go back to the board")
+def return_lapsed_mentors_requests() -> int:
+    """Daily: a DBS check that lapses (or a pause set ahead) puts the requests it affects back."""
+    mentors = db.session.scalars(select(User).where(User.id.in_(select(GatemateRequest.mentor_id).where(
+        GatemateRequest.status == Status.ACCEPTED))).order_by(User.id)).all()
+    return sum(return_unavailable_mentors_requests(mentor, None) for mentor in mentors)
+
+
+@reminder_job("gatemate: DBS renewal reminders 30 and 7 days before")
+def remind_dbs_renewal() -> int:
+    """30 and 7 days before a mentor's DBS renewal date, the mentor and their coordinators are told once."""
+    sent = 0
+    today = clock.today()
+    for days_before in (30, 7):
+        due = today + timedelta(days=days_before)
+        for profile in active_profiles():
+            if profile.dbs_expires_on != due:
+                continue
+            mentor = profile.user
+            text = (f"{mentor.full_name}'s DBS check is due for renewal by {govuk_date(profile.dbs_expires_on)}, in "
+                    f"{days_before} days. Without a new check recorded they cannot take requests for releases after "
+                    "that day, and the ones they hold go back to the board.")
+            sent += send_once(f"gatemate:dbs-renewal:{profile.id}:{profile.dbs_expires_on.isoformat()}:{days_before}",
+                              [mentor, *coordinators_of([mentor.organisation_id])], text,
+                              path_for("gatemate.my_profile"), email_subject="Gatemate: DBS check due for renewal")
+    return sent
 
 # Things that fall due by date (run by `flask reminders send`) ----------------------------------------------
 
@@ -626,7 +899,7 @@ def flag_to_case_manager() -> int:
 def expire_unmet() -> int:
     """Open requests whose release day has passed become `expired`; the case manager is told."""
     overdue = db.session.scalars(select(GatemateRequest).where(
-        GatemateRequest.status == Status.OPEN, GatemateRequest.release_date < clock.today())
+        GatemateRequest.status.in_((Status.OPEN, Status.SIGNOFF)), GatemateRequest.release_date < clock.today())
         .order_by(GatemateRequest.id).with_for_update()).all()
     for request in overdue:
         transition(request, "expire", None)
@@ -648,10 +921,12 @@ def remind_mentor_day_before() -> int:
     for request in held:
         if request.mentor is None:
             continue
-        sent += send_once(f"gatemate:request-{request.id}:day-before:{request.release_date.isoformat()}",
-                          [request.mentor], f"Tomorrow: meet {_brief_name(request)} at {_when(request)}.",
-                          path_for("gatemate.show", request_id=request.id),
-                          email_subject=f"Gatemate tomorrow: {request.prison}, {request.window}")
+        if send_once(f"gatemate:request-{request.id}:day-before:{request.release_date.isoformat()}", [], ""):
+            texts.tell(request.mentor, f"Tomorrow: meet {_brief_name(request)} at {_when(request)}."
+                       + (" Two mentors must go." if request.two_mentors else ""),
+                       path_for("gatemate.show", request_id=request.id),
+                       email_subject=f"Gatemate tomorrow: {request.prison}, {request.window}")
+            sent += 1
     return sent
 
 
@@ -671,6 +946,13 @@ def ask_for_outcome() -> int:
     return sent
 
 
+@reminder_job("gatemate: send release-day texts through GOV.UK Notify")
+def send_texts() -> int:
+    """Texts and Notify emails not sent yet (Notify was down, or they were queued by a job)."""
+    sent, _failed = texts.deliver()
+    return sent
+
+
 # Subject access: what Gatemate holds about a participant goes into their export ----------------------------
 
 def subject_access_section(participant: Participant) -> tuple[str, list[dict]]:
@@ -681,7 +963,9 @@ def subject_access_section(participant: Participant) -> tuple[str, list[dict]]:
         {"prison": request.prison, "release_date": iso(request.release_date), "window": request.window,
          "release_status": request.release_status, "destination_town": request.destination_town,
          "destination_region": request.destination_region, "needs": request.needs, "priorities": request.priorities,
-         "note_for_mentor": request.note, "status": request.status,
+         "note_for_mentor": request.note, "safety_arrangements": request.safety_arrangements or None,
+         "two_mentors": request.two_mentors, "consent_given_on": iso(request.consent_given_on),
+         "status": request.status,
          "mentor": request.mentor.full_name if request.mentor else None,
          "mentoring_organisation": request.mentor.organisation.name if request.mentor and request.mentor.organisation
          else None,
@@ -689,7 +973,10 @@ def subject_access_section(participant: Participant) -> tuple[str, list[dict]]:
          "not_met_reason": request.not_met_reason or None, "outcome_note": request.outcome_note or None,
          "cancel_reason": request.cancel_reason or None, "created_at": iso(request.created_at),
          "history": [{"at": iso(event.at), "action": event.action, "by": event.actor.full_name if event.actor else None,
-                      "note": event.note} for event in request.events]}
+                      "note": event.note} for event in request.events],
+         "sign_off": [{"at": iso(signoff.at), "decision": signoff.decision, "reason": signoff.reason,
+                       "by": signoff.coordinator.full_name if signoff.coordinator else None}
+                      for signoff in request.signoffs]}
         for request in participant.gatemate_requests
     ]
 

@@ -12,16 +12,19 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from marketplace.accounts.forms import ConfirmForm
 from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
+from marketplace.core.calendar import is_working_day
+from marketplace.core.db import writes_to_database
+from marketplace.core.filters import govuk_date
 from marketplace.core.roles import Role, get_visible_or_404, role_required
 from marketplace.core.submissions import flash_form_errors, render_form, submit
 from marketplace.core.views import home_panel
 from marketplace.extensions import db
-from marketplace.gatemate import operations
+from marketplace.gatemate import operations, texts
 from marketplace.gatemate.coverage import coverage_report, duration_text
 from marketplace.gatemate.forms import (
     REQUEST_LIST_FILTERS,
@@ -29,6 +32,7 @@ from marketplace.gatemate.forms import (
     CancelForm,
     CoverageFilterForm,
     EditDetailsForm,
+    GatemateConsentForm,
     HandBackForm,
     MentorProfileForm,
     MetForm,
@@ -36,6 +40,7 @@ from marketplace.gatemate.forms import (
     ReleaseForm,
     RequestForm,
     RequestListForm,
+    SignoffForm,
     chosen_prisons,
     fill_prisons,
     parse_time,
@@ -43,19 +48,22 @@ from marketplace.gatemate.forms import (
 )
 from marketplace.gatemate.models import (
     ACTIVE_STATUSES,
-    CANCEL_REASONS,
+    CANCEL_REASON_LABELS,
     DAY_NEEDS,
     NOT_MET_REASONS,
     WENT_TO,
     GatemateRequest,
     MentorProfile,
     Status,
+    TextMessage,
+    coordinators_of,
     held_count,
     organisation_prisons,
     organisations_covering,
     profile_of,
 )
 from marketplace.gatemate.workflow import ACTION_LABELS
+from marketplace.participants import operations as participant_operations
 from marketplace.participants.models import Participant
 
 bp = Blueprint("gatemate", __name__, url_prefix="/gatemate")
@@ -103,15 +111,36 @@ def _actions(gate_request: GatemateRequest, user) -> set[str]:
         actions.add("accept")
     if user.role == Role.COORDINATOR and status == Status.OPEN:
         actions.add("assign")
+    if (user.role == Role.COORDINATOR and status == Status.SIGNOFF
+            and user.organisation_id in organisations_covering(gate_request.prison)):
+        actions.add("sign_off")
     if status == Status.ACCEPTED and _holds(gate_request, user):
         actions |= {"hand_back", "record_outcome"}
     return actions
 
 
+def release_day_warning(day) -> str | None:
+    """Releases due on a Saturday, Sunday or bank holiday normally happen on the working day before
+    (domain facts, section 8): say which day that is."""
+    if is_working_day(day):
+        return None
+    before = day - timedelta(days=1)
+    while not is_working_day(before):
+        before -= timedelta(days=1)
+    kind = "a weekend" if day.weekday() >= 5 else "a bank holiday"
+    return (f"{day:%A} {govuk_date(day)} is {kind}. Releases due on a weekend or bank holiday normally happen on the "
+            f"working day before: {before:%A} {govuk_date(before)}. Check the date with the prison.")
+
+
 def _request_view(gate_request: GatemateRequest, user) -> dict:
-    """Everything a request's page shows. Mentoring organisations get the brief; only case managers
-    and admins get the participant (their full name and a link to the record)."""
+    """Everything a request's page shows. Mentoring organisations get the brief, and only while the
+    person's consent to share is in force do they get anything personal (the note, the case manager's
+    messages, the timeline's text); only case managers and admins get the participant (their full
+    name and a link to the record), and each such view is written to the audit log."""
     requester = gate_request.requested_by
+    mentoring = not _sees_participant(user)
+    hidden = mentoring and not gate_request.shared
+    update = gate_request.latest_release_update()
     view = {
         "id": gate_request.id,
         "brief": gate_request.brief(),
@@ -122,17 +151,23 @@ def _request_view(gate_request: GatemateRequest, user) -> dict:
         gate_request.mentor.organisation else "",
         "requested_by": requester,
         "requesting_organisation": gate_request.organisation.name,
-        "release_update": gate_request.latest_release_update(),
-        "cancel_reason": CANCEL_REASONS.get(gate_request.cancel_reason, ""),
+        "release_update": None if hidden else update,
+        "cancel_reason": CANCEL_REASON_LABELS.get(gate_request.cancel_reason, ""),
         "hours_spent": gate_request.hours_spent,
         "needs_met": gate_request.needs_met_labels,
         "went_to": WENT_TO.get(gate_request.went_to, ""),
         "not_met_reason": NOT_MET_REASONS.get(gate_request.not_met_reason, ""),
-        "outcome_note": gate_request.outcome_note,
+        "outcome_note": "" if hidden else gate_request.outcome_note,
         "outcome_recorded_at": gate_request.outcome_recorded_at,
         "timeline": [{"label": ACTION_LABELS.get(event.action, event.action),
                       "who": event.actor.full_name if event.actor else "Fair Chance Work",
-                      "at": event.at, "note": event.note} for event in reversed(gate_request.events)],
+                      "at": event.at, "note": "" if hidden else event.note}
+                     for event in reversed(gate_request.events)],
+        "hidden": hidden,
+        "risk_flags": gate_request.risk_flags if user.role in (Role.CASE_MANAGER, Role.ADMIN, Role.COORDINATOR)
+        and (not mentoring or gate_request.status == Status.SIGNOFF) else [],
+        "signoff": gate_request.latest_signoff,
+        "weekend_warning": release_day_warning(gate_request.release_date) if gate_request.is_active else None,
         "actions": _actions(gate_request, user),
         "days_to_release": gate_request.days_to_release(),
         "refusal": None,
@@ -140,9 +175,17 @@ def _request_view(gate_request: GatemateRequest, user) -> dict:
     }
     if "accept" in view["actions"]:
         view["refusal"] = operations.eligibility_problem(profile_of(user), gate_request, user)
-    if _sees_participant(user) and gate_request.status == Status.OPEN:
+    if _sees_participant(user) and gate_request.status in (Status.OPEN, Status.SIGNOFF):
         view["covering_organisations"] = len(organisations_covering(gate_request.prison))
     return view
+
+
+def _audit_view(participant: Participant, page: str) -> None:
+    """A page showing a participant's full name was opened: one audit row per view (GETs only)."""
+    user = _actor()
+    if request.method == "GET" and _sees_participant(user):
+        participant_operations.record_view(participant, user, page)
+        db.session.commit()
 
 
 # Board, lists and the request page ------------------------------------------------------------------------
@@ -181,8 +224,8 @@ def _visible_requests(user):
 
 
 SHOW_STATUSES = {
-    "active": ACTIVE_STATUSES, "open": (Status.OPEN,), "accepted": (Status.ACCEPTED,),
-    "done": (Status.MET, Status.NOT_MET), "closed": (Status.CANCELLED, Status.EXPIRED),
+    "active": ACTIVE_STATUSES, "signoff": (Status.SIGNOFF,), "open": (Status.OPEN,), "accepted": (Status.ACCEPTED,),
+    "done": (Status.MET, Status.NOT_MET), "closed": (Status.CANCELLED, Status.EXPIRED, Status.DECLINED),
 }
 
 
@@ -197,7 +240,7 @@ def requests():
     query = _visible_requests(user)
     if show in SHOW_STATUSES:
         query = query.where(GatemateRequest.status.in_(SHOW_STATUSES[show]))
-    if show in ("active", "open", "accepted"):
+    if show in ("active", "signoff", "open", "accepted"):
         query = query.order_by(GatemateRequest.release_date, GatemateRequest.window_start, GatemateRequest.id)
     else:
         query = query.order_by(GatemateRequest.release_date.desc(), GatemateRequest.id.desc())
@@ -211,8 +254,10 @@ def requests():
 
 @bp.get("/requests/<int:request_id>")
 @role_required(*SEES_REQUESTS)
+@writes_to_database
 def show(request_id: int):
     gate_request = get_visible_or_404(GatemateRequest, request_id)
+    _audit_view(gate_request.participant, "gatemate request")
     return render_template("gatemate/show.html", view=_request_view(gate_request, _actor()), today=clock.today(),
                            confirm_form=ConfirmForm())
 
@@ -223,11 +268,12 @@ def _details_from(form) -> operations.Details:
     return operations.Details(destination_town=form.destination_town.data or "",
                               destination_region=form.destination_region.data or "",
                               needs=form.needs.data or [], priorities=form.priorities.data or [],
-                              note=form.note.data or "")
+                              note=form.note.data or "", safety_arrangements=form.safety_arrangements.data or "")
 
 
 @bp.route("/participants/<int:participant_id>/request", methods=["GET", "POST"])
 @role_required(Role.CASE_MANAGER)
+@writes_to_database
 def new_request(participant_id: int):
     participant = get_visible_or_404(Participant, participant_id)
     back = redirect(url_for("participants.show", participant_id=participant.id))
@@ -238,6 +284,7 @@ def new_request(participant_id: int):
     if existing is not None:
         flash(f"{participant.first_name} already has a request. Change it, or cancel it first.", "error")
         return _show(existing.id)
+    _audit_view(participant, "gatemate new request")
     form = RequestForm()
     if not form.is_submitted():
         form.prison.data = participant.prison
@@ -245,27 +292,67 @@ def new_request(participant_id: int):
         form.destination_town.data = participant.release_town
         form.destination_region.data = participant.release_region
         form.priorities.data = ["nfa"] if participant.no_fixed_abode else []
-    created = submit(form, lambda: operations.create_request(
-        participant, form.prison.data or "",
-        operations.ReleaseDay(form.release_date.data, parse_time(form.window_start.data),
-                              parse_time(form.window_end.data)),
-        _details_from(form), _actor()))
+
+    def arguments():
+        return (participant, form.prison.data or "",
+                operations.ReleaseDay(form.release_date.data, parse_time(form.window_start.data),
+                                      parse_time(form.window_end.data)),
+                _details_from(form), _actor())
+
+    created = submit(form, lambda: operations.create_request(*arguments()),
+                     check=lambda: operations.check_request(*arguments()))
     if created:
-        flash("Request sent. Mentors who cover the prison have been told; you will hear when one accepts.", "success")
+        sent = ("Request sent to a mentoring coordinator for sign-off: mentors will see it once it is signed off."
+                if created.status == Status.SIGNOFF else
+                "Request sent. Mentors who cover the prison have been told; you will hear when one accepts.")
+        flash(sent, "success")
+        if (warning := release_day_warning(created.release_date)) is not None:
+            flash(warning, "warning")
         return _show(created.id)
     return render_form("gatemate/new.html", form, participant=participant,
-                       earliest=clock.today() + timedelta(days=operations.MIN_NOTICE_DAYS))
+                       earliest=clock.today() + timedelta(days=operations.MIN_NOTICE_DAYS),
+                       consent_problem=operations.consent_problem(participant),
+                       contacts=coordinators_of(organisations_covering(participant.prison or "")),
+                       needs_signoff=operations.needs_signoff(participant))
+
+
+@bp.route("/participants/<int:participant_id>/consent", methods=["GET", "POST"])
+@role_required(Role.CASE_MANAGER)
+@writes_to_database
+def consent(participant_id: int):
+    """Record the person's consent to share with Gatemate mentors where the request is made; their
+    consent to share with employers stays as it was."""
+    participant = get_visible_or_404(Participant, participant_id)
+    if participant.is_closed:
+        flash("This case is closed, so the record cannot be changed.", "error")
+        return redirect(url_for("participants.show", participant_id=participant.id))
+    _audit_view(participant, "gatemate consent")
+    form = GatemateConsentForm()
+    current = participant.consent
+    if submit(form, lambda: participant_operations.record_consent(
+            participant, bool(current and current.employers), form.mentors.data == "yes", form.given_on.data,
+            form.purpose.data or (current.purpose if current else ""), _actor())):
+        if form.mentors.data == "yes":
+            flash(f"Consent recorded: {participant.first_name} agrees to share details with Gatemate mentors.",
+                  "success")
+            return redirect(url_for("gatemate.new_request", participant_id=participant.id))
+        flash(f"Recorded: {participant.first_name} does not agree to share details with mentors. Any Gatemate request "
+              "for them has ended.", "success")
+        return redirect(url_for("participants.show", participant_id=participant.id, _anchor="gatemate"))
+    return render_form("gatemate/consent.html", form, participant=participant)
 
 
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
 @role_required(*CASE_MANAGING)
+@writes_to_database
 def edit(request_id: int):
     gate_request = get_visible_or_404(GatemateRequest, request_id)
     if not gate_request.is_active:
         return _back_to_request(request_id, "This request is closed, so it cannot be changed.")
+    _audit_view(gate_request.participant, "gatemate edit request")
     form = EditDetailsForm()
     if not form.is_submitted():
-        for name in ("destination_town", "destination_region", "needs", "priorities", "note"):
+        for name in ("destination_town", "destination_region", "needs", "priorities", "note", "safety_arrangements"):
             form[name].data = getattr(gate_request, name)
     if submit(form, lambda: operations.edit_details(request_id, _details_from(form), _actor())):
         flash("Changes saved." + (" The mentor has been told." if gate_request.mentor_id else ""), "success")
@@ -276,10 +363,12 @@ def edit(request_id: int):
 
 @bp.route("/requests/<int:request_id>/release", methods=["GET", "POST"])
 @role_required(*CASE_MANAGING)
+@writes_to_database
 def release(request_id: int):
     gate_request = get_visible_or_404(GatemateRequest, request_id)
     if not gate_request.is_active:
         return _back_to_request(request_id, "This request is closed, so release day cannot be changed.")
+    _audit_view(gate_request.participant, "gatemate release day")
     form = ReleaseForm()
     if not form.is_submitted():
         form.release_status.data = gate_request.release_status
@@ -290,19 +379,24 @@ def release(request_id: int):
         release_status=form.release_status.data or "", release_date=form.release_date.data,
         window_start=parse_time(form.window_start.data), window_end=parse_time(form.window_end.data),
         message=form.message.data or "")
+    held = gate_request.status == Status.ACCEPTED
     if submit(form, lambda: operations.update_release(request_id, update(), _actor())):
-        told = " The mentor has been told." if gate_request.status == Status.ACCEPTED else ""
-        flash("Release day updated." + told, "success")
+        texts.deliver_quietly()
+        flash("Release day updated." + (" The mentor has been told." if held else ""), "success")
+        if (warning := release_day_warning(gate_request.release_date)) is not None and gate_request.is_active:
+            flash(warning, "warning")
         return _show(request_id)
     return render_form("gatemate/release.html", form, view=_request_view(gate_request, _actor()))
 
 
 @bp.route("/requests/<int:request_id>/cancel", methods=["GET", "POST"])
 @role_required(*CASE_MANAGING)
+@writes_to_database
 def cancel(request_id: int):
     gate_request = get_visible_or_404(GatemateRequest, request_id)
     if not gate_request.is_active:
         return _back_to_request(request_id, "This request is already closed.")
+    _audit_view(gate_request.participant, "gatemate cancel request")
     form = CancelForm()
     if submit(form, lambda: operations.cancel(request_id, _actor(), form.reason.data or "", form.note.data or "")):
         flash("Request cancelled." + (" The mentor has been told." if gate_request.mentor_id else ""), "success")
@@ -356,6 +450,22 @@ def assign(request_id: int):
         flash("Mentor assigned. They and the case manager have been told.", "success")
         return _show(request_id)
     return render_form("gatemate/assign.html", form, view=_request_view(gate_request, user), options=options)
+
+
+@bp.route("/requests/<int:request_id>/sign-off", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def sign_off(request_id: int):
+    gate_request = get_visible_or_404(GatemateRequest, request_id)
+    user = _actor()
+    if "sign_off" not in _actions(gate_request, user):
+        return _back_to_request(request_id, "This request is not waiting for your sign-off.")
+    form = SignoffForm()
+    if submit(form, lambda: operations.sign_off(request_id, user, form.decision.data or "", form.reason.data or "",
+                                                bool(form.two_mentors.data))):
+        flash("Signed off: mentors who cover the prison have been told." if form.decision.data == "sign_off"
+              else "Recorded: not signed off. The case manager has been told who decided and why.", "success")
+        return _show(request_id)
+    return render_form("gatemate/signoff.html", form, view=_request_view(gate_request, user))
 
 
 @bp.route("/requests/<int:request_id>/hand-back", methods=["GET", "POST"])
@@ -461,7 +571,7 @@ def mentor_profile(mentor_id: int):
     if not form.is_submitted():
         if profile is not None:
             for name in ("regions", "weekdays", "dbs_checked_on", "dbs_expires_on", "help_with", "languages",
-                         "capacity"):
+                         "capacity", "unavailable_until", "mobile"):
                 form[name].data = getattr(profile, name)
             fill_prisons(form, profile.prisons or [])
         else:
@@ -469,7 +579,8 @@ def mentor_profile(mentor_id: int):
     values = lambda: operations.ProfileValues(  # noqa: E731
         prisons=chosen_prisons(form), regions=form.regions.data or [], weekdays=form.weekdays.data or [],
         dbs_checked_on=form.dbs_checked_on.data, dbs_expires_on=form.dbs_expires_on.data,
-        help_with=form.help_with.data or [], languages=form.languages.data or "", capacity=form.capacity.data)
+        help_with=form.help_with.data or [], languages=form.languages.data or "", capacity=form.capacity.data,
+        unavailable_until=form.unavailable_until.data, mobile=form.mobile.data or "")
     if submit(form, lambda: operations.save_mentor_profile(mentor.id, values(), _actor())):
         flash(f"{mentor.full_name}'s profile saved.", "success")
         return redirect(url_for("gatemate.mentors"))
@@ -482,6 +593,18 @@ def my_profile():
     user = _actor()
     return render_template("gatemate/my_profile.html", profile=profile_of(user), held=held_count(user.id),
                            today=clock.today())
+
+
+# Text messages -----------------------------------------------------------------------------------------------------
+
+@bp.get("/texts")
+@role_required(Role.ADMIN)
+def text_messages():
+    """Release-day texts (and Notify emails): what was sent through GOV.UK Notify, or, without a
+    key, what would have been, as the email outbox shows emails."""
+    page = db.paginate(select(TextMessage).order_by(TextMessage.id.desc()),
+                       page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    return render_template("gatemate/texts.html", page=page, configured=texts.notify_configured())
 
 
 # Coverage ---------------------------------------------------------------------------------------------------------
@@ -530,11 +653,13 @@ def gatemate_home(user) -> dict:
                              "today": today}}
     if user.role == Role.COORDINATOR:
         prisons = sorted(organisation_prisons(user.organisation_id))
+        signoff = db.session.scalar(select(func.count()).select_from(GatemateRequest).where(
+            GatemateRequest.status == Status.SIGNOFF, GatemateRequest.prison.in_(prisons))) or 0
         soon = db.session.scalars(select(GatemateRequest).where(
             GatemateRequest.status == Status.OPEN, GatemateRequest.prison.in_(prisons),
             GatemateRequest.release_date >= today, GatemateRequest.release_date <= today + timedelta(days=7))
             .order_by(GatemateRequest.release_date)).all()
-        return {"gatemate": {"soon": [item.brief() for item in soon], "today": today}}
+        return {"gatemate": {"soon": [item.brief() for item in soon], "today": today, "signoff": signoff}}
     if user.role == Role.CASE_MANAGER:
         active = db.session.scalars(select(GatemateRequest.status).where(
             GatemateRequest.organisation_id == user.organisation_id,

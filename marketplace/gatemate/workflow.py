@@ -1,14 +1,17 @@
 """The life of a Gatemate request, as a table.
 
+    (MAPPA or high RoSH) awaiting sign-off ──sign_off (coordinator)──▶ open
+                                          └──decline (coordinator)───▶ declined
     open ──accept (mentor) / assign (coordinator)──▶ accepted ──record_met──▶ met
       ▲                                                 │  └──record_not_met──▶ not met
-      └──────────────── hand_back ──────────────────────┘
-    open or accepted ──cancel (case manager)──▶ cancelled
-    open ──expire (the reminders job, when the release day passed with no mentor)──▶ expired
+      └──── hand_back (mentor) / mentor_unavailable ────┘
+    any active state ──cancel (case manager; or consent to share withdrawn)──▶ cancelled
+    any active state ──not_released (case manager, from the day before)──▶ not met / cancelled
+    open or awaiting sign-off ──expire (the reminders job, when the release day passed)──▶ expired
 
 `update_release` (the date, the time window or the release-day status) and `edit` (needs, priorities,
-destination, note) keep the state; they are in the table so that who may do them, and when, is
-written in one place, and so that they appear on the request's timeline.
+destination, note, safety arrangements) keep the state; they are in the table so that who may do
+them, and when, is written in one place, and so that they appear on the request's timeline.
 """
 
 from __future__ import annotations
@@ -24,14 +27,25 @@ MENTORING = {Role.MENTOR, Role.COORDINATOR}
 GATEMATE = Workflow(
     "request",
     {
+        (S.SIGNOFF, "sign_off"): (S.OPEN, {Role.COORDINATOR}),
+        (S.SIGNOFF, "decline"): (S.DECLINED, {Role.COORDINATOR}),
+        (S.SIGNOFF, "cancel"): (S.CANCELLED, CASE_MANAGERS),
+        (S.SIGNOFF, "not_released"): (S.CANCELLED, CASE_MANAGERS),
+        (S.SIGNOFF, "expire"): (S.EXPIRED, {SYSTEM}),
+        (S.SIGNOFF, "update_release"): (S.SIGNOFF, CASE_MANAGERS),
+        (S.SIGNOFF, "edit"): (S.SIGNOFF, CASE_MANAGERS),
         (S.OPEN, "accept"): (S.ACCEPTED, {Role.MENTOR}),
         (S.OPEN, "assign"): (S.ACCEPTED, {Role.COORDINATOR}),
         (S.OPEN, "cancel"): (S.CANCELLED, CASE_MANAGERS),
+        (S.OPEN, "not_released"): (S.CANCELLED, CASE_MANAGERS),
         (S.OPEN, "expire"): (S.EXPIRED, {SYSTEM}),
         (S.OPEN, "update_release"): (S.OPEN, CASE_MANAGERS),
         (S.OPEN, "edit"): (S.OPEN, CASE_MANAGERS),
         (S.ACCEPTED, "hand_back"): (S.OPEN, MENTORING),
+        # The mentor was disabled, paused or their DBS check lapsed: the request goes back to the board.
+        (S.ACCEPTED, "mentor_unavailable"): (S.OPEN, {SYSTEM, Role.ADMIN, Role.COORDINATOR}),
         (S.ACCEPTED, "cancel"): (S.CANCELLED, CASE_MANAGERS),
+        (S.ACCEPTED, "not_released"): (S.NOT_MET, CASE_MANAGERS),
         (S.ACCEPTED, "update_release"): (S.ACCEPTED, CASE_MANAGERS),
         (S.ACCEPTED, "edit"): (S.ACCEPTED, CASE_MANAGERS),
         (S.ACCEPTED, "record_met"): (S.MET, MENTORING),
@@ -45,6 +59,10 @@ GATEMATE = Workflow(
 # How each step reads on the request's timeline.
 ACTION_LABELS = {
     "request": "Requested",
+    "sign_off": "Signed off by a mentoring coordinator",
+    "decline": "Not signed off by a mentoring coordinator",
+    "mentor_unavailable": "Back on the board: the mentor is no longer available",
+    "not_released": "Not released: the gate meeting is closed",
     "accept": "Accepted",
     "assign": "Assigned to a mentor",
     "cancel": "Cancelled",

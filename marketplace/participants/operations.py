@@ -354,7 +354,32 @@ def record_consent(participant: Participant, employers: bool, mentors: bool, giv
     db.session.flush()
     record_audit("participant.consent_recorded", participant, actor=actor,
                  detail=f"employers={'yes' if employers else 'no'} mentors={'yes' if mentors else 'no'}")
+    for hook in CONSENT_HOOKS:
+        hook(participant, record, actor)
     return record
+
+
+# Other features register here what follows from consent recorded (Gatemate ends its requests when
+# consent to share with mentors is withdrawn), in the same transaction as the consent itself.
+CONSENT_HOOKS: list = []
+
+
+def record_release(participant: Participant, released_on: date, actor: User, *,
+                   no_fixed_abode: bool | None = None) -> Participant:
+    """Release day as it happened (from Gatemate's release day): the person is in the community,
+    released on `released_on`, confirmed; optionally now of no fixed abode (they went nowhere)."""
+    _ensure_open(participant)
+    participant.location = Location.COMMUNITY
+    participant.prison = None
+    participant.rotl_from = None
+    participant.release_date, participant.release_date_confirmed = released_on, True
+    if no_fixed_abode is not None:
+        participant.no_fixed_abode = no_fixed_abode
+        if no_fixed_abode:
+            participant.release_postcode = ""
+    _changed(participant)
+    record_audit("participant.released", participant, actor=actor, detail=released_on.isoformat())
+    return participant
 
 
 def close_case(participant: Participant, reason: str, note: str, actor: User) -> Participant:

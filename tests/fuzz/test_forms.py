@@ -128,6 +128,16 @@ def _held_gate_request(world: World) -> None:
     _fresh_gate_request(world, held=True)
 
 
+def _signoff_gate_request(world: World) -> None:
+    """A request for a MAPPA case, waiting for the world's coordinator (whose mentor covers the prison)."""
+    from tests.factories import GatemateRequestFactory, ParticipantFactory
+
+    person = ParticipantFactory(case_manager=world.users["case_manager"], prison="HMP Liverpool", mappa_level="2")
+    world.records["gatemate_request"] = GatemateRequestFactory(participant=person, status="awaiting_signoff",
+                                                               safety_arrangements="Two mentors.")
+    db.session.commit()
+
+
 def _fresh_referral(status: str = "submitted"):
     def renew(world: World) -> None:
         from tests.factories import ReferralFactory
@@ -281,6 +291,12 @@ TARGETS = [
     Target("gatemate not met", "mentor", _request_path("/outcome/not-met"), lambda: _forms("gatemate").NotMetForm,
            _tables("gatemate.GatemateRequest", "gatemate.RequestEvent"), _show_request, prepare=_held_gate_request,
            renew=_held_gate_request),
+    Target("gatemate consent", "case_manager", lambda w: f"/gatemate/participants/{_participant(w).id}/consent",
+           lambda: _forms("gatemate").GatemateConsentForm,
+           _tables("participants.ConsentRecord", "gatemate.GatemateRequest"), _show_participant),
+    Target("gatemate sign-off", "coordinator", _request_path("/sign-off"), lambda: _forms("gatemate").SignoffForm,
+           _tables("gatemate.GatemateRequest", "gatemate.RequestEvent", "gatemate.Signoff"), _show_request,
+           prepare=_signoff_gate_request, renew=_signoff_gate_request),
     Target("gatemate mentor profile", "coordinator", lambda w: f"/gatemate/mentors/{w.users['mentor'].id}/profile",
            lambda: _forms("gatemate").MentorProfileForm, _tables("gatemate.MentorProfile"),
            lambda w: ["/gatemate/mentors"]),

@@ -36,7 +36,9 @@ def manager(login_as):
 
 @pytest.fixture
 def person(manager):
-    return ParticipantFactory(case_manager=manager, first_name="Robin", last_name="Okafor")
+    robin = ParticipantFactory(case_manager=manager, first_name="Robin", last_name="Okafor")
+    ConsentRecordFactory(participant=robin, employers=False, mentors=True)
+    return robin
 
 
 def test_case_manager_requests_a_mentor_and_covering_mentors_are_told(client, manager, person, make_mentor):
@@ -92,15 +94,16 @@ def test_bad_requests_are_refused_clearly(client, person, changes, message):
     assert count(GatemateRequest) == 0
 
 
-def test_a_note_needs_the_participants_consent_to_share_with_mentors(client, person):
+def test_no_request_without_consent_to_share_with_mentors(client, person):
     ConsentRecordFactory(participant=person, employers=True, mentors=False)
-    form = request_form(note="Will be wearing a red coat.")
-    response = client.post_form(f"/gatemate/participants/{person.id}/request", form)
+    page = client.get(f"/gatemate/participants/{person.id}/request").data.decode()
+    assert "Consent needed first" in page and f"/gatemate/participants/{person.id}/consent" in page
+    response = client.post_form(f"/gatemate/participants/{person.id}/request", request_form(window_end="07:00"))
     assert response.status_code == 400
+    # Every problem at once: the consent and the field's own error.
     assert b"Robin has not agreed to share details with mentors" in response.data
+    assert b"must be after the time they are expected out from" in response.data
     assert count(GatemateRequest) == 0
-    # Without a note, the request is fine.
-    assert client.post_form(f"/gatemate/participants/{person.id}/request", request_form()).status_code == 302
 
 
 def test_with_consent_the_note_is_kept(client, person):
@@ -197,7 +200,7 @@ def test_release_day_statuses(client, person, make_request, make_mentor):
     assert response.status_code == 400 and b"cannot be in the past" in response.data
 
     request.release_date = today
-    for status, label in (("delayed", "Delayed"), ("not_released", "Not released today"), ("released", "Released")):
+    for status, label in (("delayed", "Delayed"), ("expected", "Expected"), ("delayed", "Delayed")):
         assert client.post_form(url, release_form(request, release_status=status)).status_code == 302
         assert request.release_status == status
         page = client.get(f"/gatemate/requests/{request.id}").data.decode()

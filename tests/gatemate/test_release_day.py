@@ -1,0 +1,152 @@
+"""Release day is one truth: what the case manager and the mentor record about the day reaches the
+person's record. Mentor availability is live: a mentor who can no longer go gives their requests back."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.extensions import db
+from marketplace.gatemate.models import RequestEvent, profile_of
+from tests.factories import ParticipantFactory, UserFactory
+from tests.gatemate.conftest import count, days
+from tests.gatemate.test_requests import release_form
+from tests.helpers import send_reminders, sign_in_client, told
+
+
+@pytest.fixture
+def manager(login_as):
+    return login_as("case_manager")
+
+
+@pytest.fixture
+def person(manager):
+    return ParticipantFactory(case_manager=manager, first_name="Kim", last_name="Doe", prison="HMP Buckley Hall",
+                              release_date=days(0))
+
+
+def test_marking_released_updates_the_persons_record(client, manager, person, make_mentor, make_request):
+    mentor = make_mentor(prisons=["HMP Buckley Hall"])
+    request = make_request(person, status="accepted", mentor_id=mentor.id, release_date=days(0))
+    before = client.get(f"/participants/{person.id}").data.decode()
+    assert "HMP Buckley Hall" in before and "confirmed" in before
+    response = client.post_form(f"/gatemate/requests/{request.id}/release",
+                                release_form(request, release_status="released"))
+    assert response.status_code == 302
+    assert (person.location, person.prison, person.release_date, person.release_date_confirmed) == (
+        "community", None, days(0), True)
+    page = client.get(f"/participants/{person.id}").data.decode()
+    assert "In the community" in page and "(confirmed" not in page
+
+
+def test_met_at_the_gate_reaches_the_record_and_rough_sleeping_marks_no_fixed_abode(client, manager, person,
+                                                                                     make_mentor, make_request):
+    mentor = make_mentor(prisons=["HMP Buckley Hall"])
+    request = make_request(person, status="accepted", mentor_id=mentor.id, release_date=days(0), needs=["gp"])
+    sign_in_client(client, mentor)
+    page = client.get(f"/gatemate/requests/{request.id}/outcome").data.decode()
+    assert "Rough sleeping or no accommodation" in page
+    response = client.post_form(f"/gatemate/requests/{request.id}/outcome/met",
+                                {"hours_spent": "5", "needs_met": ["gp"], "went_to": "rough_sleeping"})
+    assert response.status_code == 302
+    assert (request.status, request.release_status) == ("met", "released")
+    assert (person.location, person.release_date, person.no_fixed_abode) == ("community", days(0), True)
+
+
+def test_delayed_and_not_released_can_be_said_from_the_day_before(client, person, make_mentor, make_request):
+    mentor = make_mentor(prisons=["HMP Buckley Hall"])
+    request = make_request(person, status="accepted", mentor_id=mentor.id, release_date=days(2))
+    url = f"/gatemate/requests/{request.id}/release"
+    response = client.post_form(url, release_form(request, release_status="delayed"))
+    assert response.status_code == 400 and b"release day itself or the day before" in response.data
+    request.release_date = days(1)
+    db.session.commit()
+    assert client.post_form(url, release_form(request, release_status="delayed")).status_code == 302
+    response = client.post_form(url, release_form(request, release_status="not_released",
+                                                  message="The parole board has not confirmed release."))
+    assert response.status_code == 302
+    # Not released closes the gate part: the mentor is stood down and can no longer record "met".
+    assert (request.status, request.not_met_reason) == ("not_met", "did_not_come_out")
+    assert "you do not need to go" in told(mentor)[-1]
+    assert person.location == "custody"
+    sign_in_client(client, mentor)
+    page = client.get(f"/gatemate/requests/{request.id}").data.decode()
+    assert "Record how release day went" not in page
+    assert client.get(f"/gatemate/requests/{request.id}/outcome").status_code == 302
+
+
+def test_not_released_closes_a_request_still_waiting_for_a_mentor(client, person, make_request):
+    request = make_request(person, release_date=days(0))
+    assert client.post_form(f"/gatemate/requests/{request.id}/release",
+                            release_form(request, release_status="not_released")).status_code == 302
+    assert (request.status, request.cancel_reason) == ("cancelled", "not_released")
+    assert [event.action for event in request.events][-2:] == ["update_release", "not_released"]
+
+
+# Mentor availability ------------------------------------------------------------------------------------------
+
+def _held(person, make_mentor, make_request, **profile):
+    mentor = make_mentor(prisons=["HMP Buckley Hall"], full_name="Mo Mentor", **profile)
+    coordinator = UserFactory(role="coordinator", organisation=mentor.organisation)
+    request = make_request(person, status="accepted", mentor_id=mentor.id, release_date=days(6))
+    db.session.commit()
+    return mentor, coordinator, request
+
+
+def _back_on_the_board(request, mentor, coordinator, manager, why: str) -> None:
+    assert (request.status, request.mentor_id) == ("open", None)
+    event = next(event for event in request.events if event.action == "mentor_unavailable")
+    assert why in event.note
+    assert why in told(coordinator)[-1] and "open again" in told(manager)[-1]
+
+
+def test_disabling_a_mentor_puts_their_requests_back_and_on_the_escalation(client, app, manager, person,
+                                                                           make_mentor, make_request):
+    mentor, coordinator, request = _held(person, make_mentor, make_request)
+    sign_in_client(client, UserFactory(role="admin"))
+    assert client.post_form(f"/admin/users/{mentor.id}/disable", {"reason": "Left the charity"}).status_code == 302
+    _back_on_the_board(request, mentor, coordinator, manager, "account has been disabled")
+    # Back on the "no mentor within 7 days" list, and the escalation reaches the coordinator.
+    send_reminders(app)
+    assert count(RequestEvent, RequestEvent.request_id == request.id, RequestEvent.action == "flag_coordinators") == 1
+
+
+def test_pausing_a_mentor_returns_requests_in_the_pause(client, manager, person, make_mentor, make_request):
+    mentor, coordinator, request = _held(person, make_mentor, make_request)
+    sign_in_client(client, coordinator)
+    page = client.get(f"/gatemate/mentors/{mentor.id}/profile").data.decode()
+    assert "Unavailable until" in page
+    form = {"regions": [], "prisons_north_west": ["HMP Buckley Hall"], "weekdays": ["0", "1", "2", "3", "4", "5", "6"],
+            "dbs_checked_on": _date(days(-100)), "dbs_expires_on": _date(days(600)), "help_with": ["housing"],
+            "languages": "", "capacity": "2", "unavailable_until": _date(days(7)), "mobile": "07700 900 123"}
+    response = client.post_form(f"/gatemate/mentors/{mentor.id}/profile", form)
+    assert response.status_code == 302
+    _back_on_the_board(request, mentor, coordinator, manager, "unavailable until")
+    assert profile_of(mentor).mobile == "07700900123" and profile_of(mentor).unavailable_until == days(7)
+    # A paused mentor cannot take it again.
+    sign_in_client(client, mentor)
+    assert client.post_form(f"/gatemate/requests/{request.id}/accept").status_code == 302
+    assert request.status == "open" and "unavailable until" in client.get(
+        f"/gatemate/requests/{request.id}").data.decode()
+
+
+def test_a_lapsed_dbs_check_returns_requests_and_renewals_are_reminded(app, manager, person, make_mentor,
+                                                                       make_request):
+    mentor, coordinator, request = _held(person, make_mentor, make_request, dbs_expires_on=days(30))
+    send_reminders(app)
+    assert request.status == "accepted"  # DBS in date until after the release
+    renewal = [text for text in told(mentor) if "due for renewal" in text]
+    assert len(renewal) == 1 and len([t for t in told(coordinator) if "due for renewal" in t]) == 1
+    send_reminders(app)
+    assert len([text for text in told(mentor) if "due for renewal" in text]) == 1  # once
+
+    profile = profile_of(mentor)
+    profile.dbs_expires_on = days(-1)
+    db.session.commit()
+    send_reminders(app)
+    _back_on_the_board(request, mentor, coordinator, manager, "DBS check lapsed")
+    # Back on the escalation in the same run: the 7-day flag goes out for it.
+    assert request.events[-1].action == "flag_coordinators"
+
+
+def _date(day) -> list[str]:
+    return [str(day.day), str(day.month), str(day.year)]
