@@ -45,9 +45,9 @@ class CoverageRow:
         status = request.status
         if status == Status.CANCELLED:
             self.cancelled += 1
-        elif status == Status.EXPIRED:
+        elif status in (Status.EXPIRED, Status.DECLINED):  # declined at sign-off: no mentor will go
             self.no_mentor += 1
-        elif status == Status.OPEN:
+        elif status in (Status.OPEN, Status.SIGNOFF):
             self.waiting += 1
         else:
             self.mentor_found += 1

@@ -323,6 +323,10 @@ class GatemateRequest(db.Model):
         return [label for code, label in PRIORITIES.items() if code in (self.priorities or [])]
 
     @property
+    def went_to_label(self) -> str:
+        return WENT_TO.get(self.went_to, "")
+
+    @property
     def needs_met_labels(self) -> list[str]:
         return [label for code, label in DAY_NEEDS.items() if code in (self.needs_met or [])]
 

@@ -212,6 +212,8 @@ def eligibility_problem(profile: MentorProfile | None, request: GatemateRequest,
     whose = "Your" if you else f"{mentor.full_name}'s"
     if mentor.status != UserStatus.ACTIVE:
         return f"{mentor.full_name}'s account is not active"
+    if not request.shared:
+        return "The person has not agreed to share details with mentors, so this request cannot be taken."
     if profile is None:
         if you:
             return "Your coordinator has not set up your mentor profile yet, so you cannot accept requests."

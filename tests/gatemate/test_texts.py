@@ -51,7 +51,8 @@ class FakeNotify:
                 if self.path not in ("/v2/notifications/sms", "/v2/notifications/email"):
                     return self._answer(404, {"errors": [{"error": "NotFound", "message": self.path}]})
                 if body.get("template_id") not in (SMS_TEMPLATE, EMAIL_TEMPLATE):
-                    return self._answer(400, {"errors": [{"error": "BadRequestError", "message": "Template not found"}]})
+                    return self._answer(400, {"errors": [{"error": "BadRequestError",
+                                                          "message": "Template not found"}]})
                 fake.received.append((kind, body))
                 self._answer(201, {"id": str(uuid.uuid4()), "reference": body.get("reference"),
                                    "content": {"body": body["personalisation"]["message"]}})
