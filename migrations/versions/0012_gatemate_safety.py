@@ -2,7 +2,7 @@
 mentors' 'unavailable until' and mobile number, and text messages sent through GOV.UK Notify
 
 Revision ID: 0012_gatemate_safety
-Revises: 0015b_campus_no_messages
+Revises: 0017b_payback_hours
 Create Date: 2026-12-06 19:10:00
 
 """
@@ -12,7 +12,7 @@ from marketplace.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0012_gatemate_safety'
-down_revision = '0015b_campus_no_messages'
+down_revision = '0017b_payback_hours'
 branch_labels = None
 depends_on = None
 
