@@ -140,11 +140,15 @@ def check_can_refer(participant, opportunity, case_manager, today: date | None =
     problems = barriers(Seeker.from_participant(participant), Offer.from_opportunity(opportunity), today)
     if problems:
         raise Refused("This person cannot be referred here: " + " ".join(problems))
-    existing = db.session.scalar(select(Referral.id).where(
+    if existing_referral(participant, opportunity, excluding) is not None:
+        raise Refused("This person already has a referral for this opportunity that is still going")
+
+
+def existing_referral(participant, opportunity, excluding: int | None = None) -> int | None:
+    """The id of this person's referral for this opportunity that is still going, if any."""
+    return db.session.scalar(select(Referral.id).where(
         Referral.participant_id == participant.id, Referral.opportunity_id == opportunity.id,
         Referral.status.not_in([str(s) for s in ENDED]), Referral.id != (excluding or 0)))
-    if existing is not None:
-        raise Refused("This person already has a referral for this opportunity that is still going")
 
 
 def create_referral(participant, opportunity, case_manager, sharing: Sharing, *, consent_confirmed: bool,

@@ -135,7 +135,8 @@ def new():
     from marketplace.disclosure.operations import sharing_advice
 
     return render_form("referrals/new.html", form, participant=participant, opportunity=opportunity,
-                       problem=problem, requirements=requirements, advice=sharing_advice(participant, opportunity))
+                       problem=problem, existing=operations.existing_referral(participant, opportunity),
+                       requirements=requirements, advice=sharing_advice(participant, opportunity))
 
 
 @bp.get("/")

@@ -153,3 +153,13 @@ def test_a_wrong_step_is_corrected_by_its_author_with_the_reason_kept(make_parti
         assert client.get(f"/referrals/{referral.id}/correct").status_code == 302
     finally:
         clock.fix(None)
+
+
+def test_the_duplicate_warning_links_to_the_referral_still_going(make_parties, client):
+    parties = make_parties("submitted")
+    sign_in_client(client, parties.case_manager)
+    referral = parties.referral
+    page = client.get(f"/referrals/new?participant={referral.participant_id}"
+                      f"&opportunity={referral.opportunity_id}").data.decode()
+    assert "already has a referral for this opportunity that is still going" in page
+    assert f'href="/referrals/{referral.id}">Open the referral that is still going' in page
