@@ -77,8 +77,12 @@ class Registration:
     password: str
 
 
-def register_organisation(details: Registration) -> User:
-    """Create a pending organisation and its first user (its administrator); admins are told."""
+def register_organisation(details: Registration) -> User | None:
+    """Create a pending organisation and its first user (its administrator); admins are told.
+
+    An email address that already has an account is not revealed: nothing is created, the caller
+    shows the same "registration received" page, and the address's owner is emailed instead
+    (returns None)."""
     kind = OrganisationKind(details.kind)
     if kind == OrganisationKind.PROVIDER and details.provider_type not in {p.value for p in ProviderType}:
         raise Refused("Select whether you are a prison, probation or an employment programme",
@@ -86,8 +90,16 @@ def register_organisation(details: Registration) -> User:
     if details.region not in REGIONS:
         raise Refused("Select the region your organisation works in", field="region")
     email = normalise_email(details.email)
-    _ensure_email_free(email)
     check_password(details.password, email=email, full_name=details.full_name)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_email(existing.email, "Someone tried to register with your email address",
+                    f"Dear {existing.full_name},\n\nSomeone tried to register an organisation with Fair Chance "
+                    "Work using this email address, which already has an account. If it was you, sign in "
+                    "instead, or reset your password if you have forgotten it. If it was not you, you need do "
+                    "nothing: no account was created.")
+        record_audit("registration.email_in_use", existing, actor=None)
+        return None
     organisation = Organisation(
         name=details.organisation_name.strip(),
         kind=kind.value,

@@ -76,12 +76,17 @@ def test_bad_registration_shows_the_error_summary_and_writes_nothing(client, cha
     assert count(Organisation) == 0 and count(User) == 0
 
 
-def test_registration_with_an_email_in_use_is_refused(client):
-    UserFactory(email="dana@harbour.example", role="employer")
+def test_registration_with_an_email_in_use_looks_the_same_and_emails_the_owner(client):
+    fresh = register(client, email="someone.new@harbour.example")
+    existing = UserFactory(email="dana@harbour.example", role="employer")
+    db.session.commit()
+    organisations = count(Organisation)
     response = register(client)
-    assert response.status_code == 400
-    assert b"An account with this email address already exists" in response.data
-    assert count(Organisation) == 1  # only the existing user's
+    assert (response.status_code, response.headers["Location"]) == (fresh.status_code, fresh.headers["Location"])
+    assert b"already exists" not in client.get(response.headers["Location"]).data
+    assert count(Organisation) == organisations  # nothing created
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == existing.email)).one()
+    assert "already has an account" in message.body
 
 
 def test_pending_user_cannot_sign_in_yet(client):
