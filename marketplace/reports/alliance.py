@@ -97,14 +97,15 @@ def alliance_report(scope: Scope, filters: Filters) -> Report:
                          level_columns + [Column("all", "All members", "number")], region_rows,
                          chart=Chart("bars", tuple(f"level_{n}" for n in LEVEL_NUMBERS)), show_codes=True,
                          note="The region is where the member organisation is based.")
-    activity, by_level = _activity(filters, spans)
+    activity, by_level, level_links = _activity(filters, spans)
     return Report("alliance", "Corporate Alliance", "Who is in the alliance, at which level, and what members did.",
                   [time_table, region_table, by_level, activity],
                   facts=[("Members at the end of the period", f"{len(at_end):,}")]
-                  + [(f"At level {n}", f"{sum(1 for lv, _ in at_end.values() if lv == n):,}") for n in LEVEL_NUMBERS])
+                  + [(f"At level {n}", f"{sum(1 for lv, _ in at_end.values() if lv == n):,}") for n in LEVEL_NUMBERS],
+                  links=level_links)
 
 
-def _activity(filters: Filters, spans) -> tuple[Table, Table]:
+def _activity(filters: Filters, spans) -> tuple[Table, Table, list]:
     members = {organisation_id for organisation_id, _level, _region, start, end in spans
                if _overlaps(start, end, filters)}
     names = dict(db.session.execute(select(Organisation.id, Organisation.name)
@@ -141,11 +142,14 @@ def _activity(filters: Filters, spans) -> tuple[Table, Table]:
             "posted": round(sum(posted.get(o, 0) for o in group) / count, 1),
             "placements": sum(placements.get(o, 0) for o in group),
             "hires": sum(hires.get(o, 0) for o in group)}))
+    level_links = [(("by-level", f"Level {n}", key), tuple(("per-member", names[org], key) for org in members
+                                                          if levels.get(org) == n))
+                   for n in LEVEL_NUMBERS for key in ("placements", "hires")]
     by_level = Table("by-level", "Activity by level now", "Level", [
         Column("members", "Members", "number"), Column("sessions", "Sessions offered per member", "number"),
         Column("posted", "Opportunities posted per member", "number"), Column("placements", "People placed"),
         Column("hires", "People hired")], level_rows, chart=Chart("bars", ("sessions", "posted")))
-    return activity, by_level
+    return activity, by_level, level_links
 
 
 def _overlaps(start: datetime, end: datetime | None, filters: Filters) -> bool:

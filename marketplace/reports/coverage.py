@@ -6,7 +6,6 @@ from __future__ import annotations
 from marketplace.gatemate.coverage import coverage_report
 from marketplace.reference import REGION_REPORT_CODES
 from marketplace.reports.scope import MENTORING, SERVICE, Filters, Scope
-from marketplace.reports.suppression import count_text
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
 
 COLUMNS = [
@@ -20,6 +19,12 @@ COLUMNS = [
     Column("met_rate", "Met (rate)", "rate", ("met", "decided")),
     Column("median_wait", "Median wait for a mentor", "days", ("waited",)),
 ]
+
+
+# Every request ends one way or is still open; a mentor found either met the person or did not.
+SUMS = {"column_sums": (("requested", ("mentor_found", "no_mentor", "waiting", "cancelled")),
+                        ("mentor_found", ("met", "not_met"))),
+        "hidden_sums": {"decided": ("met", "not_met", "no_mentor")}}
 
 
 def _values(row) -> dict:
@@ -42,10 +47,14 @@ def coverage_tables(scope: Scope, filters: Filters) -> Report:
     return Report("coverage", "Gate coverage", "Releases in the period with a Gatemate request: whether a mentor was "
                   "found and met the person at the gate, by region and by prison of release.", [
                       Table("by-region", "Gate coverage by region", "Region", COLUMNS, region_rows,
-                            chart=Chart("bars", series), show_codes=True),
+                            chart=Chart("bars", series), show_codes=True, **SUMS),
                       Table("by-prison", "Gate coverage by prison", "Prison", COLUMNS, prison_rows,
-                            chart=Chart("bars", series))],
-                  facts=[("Requests", count_text(report.total.requested) or "0"),
-                         ("Met at the gate", count_text(report.total.met) or "0")],
+                            chart=Chart("bars", series), **SUMS)],
+                  facts=[("Requests", report.total.requested), ("Met at the gate", report.total.met)],
+                  links=[(("facts", "Requests"), (("by-region", "All prisons", "requested"),)),
+                         (("facts", "Met at the gate"), (("by-region", "All prisons", "met"),))]
+                  + [(("by-region", "All prisons", column.key), tuple(("by-prison", row.label, column.key)
+                                                                      for row in prison_rows))
+                     for column in COLUMNS if column.kind == "count"],
                   notes=["The met rate is of requests that were met, not met or found no mentor. The wait runs "
                          "from the request to a mentor first accepting it."])

@@ -11,7 +11,6 @@ from marketplace.extensions import db
 from marketplace.participants.models import NeedsAssessment, Participant, distance_travelled
 from marketplace.reference import PATHWAYS, REGION_REPORT_CODES, REGIONS
 from marketplace.reports.scope import PROVIDER, SERVICE, Filters, Scope
-from marketplace.reports.suppression import count_text
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
 
 COLUMNS = [
@@ -22,6 +21,9 @@ COLUMNS = [
     Column("better_rate", "Less need (rate)", "rate", ("better", "people")),
     Column("mean", "Average change", "score", ("people",)),
 ]
+
+
+PEOPLE_SUM = (("people", ("better", "same", "worse")),)
 
 
 def assessed_people(scope: Scope, filters: Filters) -> dict[int, tuple[str, list[NeedsAssessment]]]:
@@ -72,16 +74,18 @@ def distance_report(scope: Scope, filters: Filters) -> Report:
             region_rows.append(Row(region, values, code=REGION_REPORT_CODES.get(region, "")))
     tables = [
         Table("by-pathway", "How needs moved, by pathway", "Pathway", COLUMNS, pathway_rows,
-              chart=Chart("bars", ("better", "same", "worse")),
+              chart=Chart("bars", ("better", "same", "worse")), column_sums=PEOPLE_SUM,
               note="Each person counts once per pathway rated in both their first and their latest assessment."),
         Table("by-region", "How needs moved, by region of release", "Region", [
             Column("people", "People assessed twice or more"), Column("better", "Less need overall"),
             Column("same", "No change overall"), Column("worse", "More need overall"),
             Column("better_rate", "Less need overall (rate)", "rate", ("better", "people")),
             Column("mean", "Average change per pathway", "score", ("people",))], region_rows,
-              chart=Chart("bars", ("better", "same", "worse")), show_codes=True,
+              chart=Chart("bars", ("better", "same", "worse")), show_codes=True, column_sums=PEOPLE_SUM,
               note="Overall is the person's average change across the pathways rated both times."),
     ]
     return Report("distance", "Distance travelled", "How needs moved between each person's first and latest needs "
                   "assessment (red, amber, green), for people whose latest assessment was in the period.", tables,
-                  facts=[("People assessed twice or more", count_text(len(people)) or "0")])
+                  facts=[("People assessed twice or more", len(people))],
+                  links=[(("facts", "People assessed twice or more"),
+                          tuple(("by-region", row.label, "people") for row in region_rows))])

@@ -17,7 +17,6 @@ from marketplace.referrals.models import (
 from marketplace.reports.breakdowns import DIMENSIONS, grouped, row_for
 from marketplace.reports.facts import MAIN_LINE, load_referrals
 from marketplace.reports.scope import Filters, Scope
-from marketplace.reports.suppression import count_text
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
 
 REASONS = {Status.DECLINED: DECLINE_REASONS, Status.UNSUCCESSFUL: DECLINE_REASONS,
@@ -125,8 +124,19 @@ def funnel_report(scope: Scope, filters: Filters) -> Report:
     dimensions = ("region", "sector", "kind", "level")
     tables = [stages, ended] + [breakdown_table(facts, dimension) for dimension in dimensions]
     started = stage_rows[MAIN_LINE.index(Status.STARTED)].values["reached"]
+    submitted_fact, started_fact = ("facts", "Referrals submitted"), ("facts", "Started work")
+    links = [(submitted_fact, (("stages", STATUS_LABELS[Status.SUBMITTED], "reached"),)),
+             (started_fact, (("stages", STATUS_LABELS[Status.STARTED], "reached"),)),
+             (submitted_fact, (("facts", "Still open"),) + tuple(("endings", row.label, "referrals")
+                                                                 for row in ending_rows)),
+             (("stages", STATUS_LABELS[Status.SUSTAINED_26], "reached"),
+              (("endings", STATUS_LABELS[Status.SUSTAINED_26], "referrals"),))]
+    for dimension in dimensions:
+        links += [(submitted_fact, ((f"by-{dimension}", "All", "referred"),)),
+                  (started_fact, ((f"by-{dimension}", "All", "started"),)),
+                  (("stages", STATUS_LABELS[Status.INTERVIEWED], "reached"),
+                   ((f"by-{dimension}", "All", "interviewed"),))]
     return Report("funnel", "Referral funnel", "Referrals submitted in the period: how far they got, how long "
                   "each stage took, and where they ended.", tables,
-                  facts=[("Referrals submitted", count_text(submitted) if submitted else "0"),
-                         ("Still open", count_text(open_now) if open_now else "0"),
-                         ("Started work", count_text(started) or "0")])
+                  facts=[("Referrals submitted", submitted), ("Still open", open_now), ("Started work", started)],
+                  links=links)

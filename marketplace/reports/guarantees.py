@@ -8,7 +8,6 @@ from marketplace.referrals.models import BEFORE_INTERVIEW, Referral
 from marketplace.reports.breakdowns import grouped, row_for
 from marketplace.reports.facts import load_referrals
 from marketplace.reports.scope import Filters, Scope
-from marketplace.reports.suppression import count_text
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
 
 OUTCOMES = ("in_time", "late", "overdue", "not_due", "ended")
@@ -53,10 +52,14 @@ def guarantees_report(scope: Scope, filters: Filters) -> Report:
     rows.append(Row("All", total, total=True))
     table = Table("by-employer", "Guaranteed interviews by employer", "Employer", COLUMNS, rows,
                   chart=Chart("bars", ("in_time", "late", "overdue")),
+                  column_sums=(("due", ("in_time", "late", "overdue", "not_due", "ended")),),
+                  hidden_sums={"decided": ("in_time", "late", "overdue")},
                   note="Due is 10 working days after the referral was submitted. The rate is of interviews "
                        "offered or overdue; those not yet due, or that ended first, are left out.")
     return Report("guarantees", "Guaranteed interviews", "Guaranteed interviews that fell due in the period, and "
                   "whether the employer offered them in time.", [table],
-                  facts=[("Due", count_text(total["due"]) or "0"),
-                         ("Offered in time", count_text(total["in_time"]) or "0"),
-                         ("Overdue now", count_text(total["overdue"]) or "0")])
+                  facts=[("Due", total["due"]), ("Offered in time", total["in_time"]),
+                         ("Overdue now", total["overdue"])],
+                  links=[(("facts", "Due"), (("by-employer", "All", "due"),)),
+                         (("facts", "Offered in time"), (("by-employer", "All", "in_time"),)),
+                         (("facts", "Overdue now"), (("by-employer", "All", "overdue"),))])

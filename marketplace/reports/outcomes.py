@@ -13,7 +13,6 @@ from marketplace.reports.breakdowns import DIMENSIONS, grouped, row_for
 from marketplace.reports.facts import load_referrals
 from marketplace.reports.funnel import DIMENSION_NOTES
 from marketplace.reports.scope import Filters, Scope
-from marketplace.reports.suppression import count_text
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
 
 STARTED_STATUSES = (Status.STARTED, Status.SUSTAINED_13, Status.SUSTAINED_26, Status.LEFT_JOB)
@@ -61,8 +60,10 @@ def outcomes_report(scope: Scope, filters: Filters) -> Report:
                             chart=Chart("bars", ("rate_13", "rate_26"), unit="%"),
                             show_codes=dimension == "region", note=DIMENSION_NOTES.get(dimension, "")))
     total = outcome_values(facts, today)
-    return Report("outcomes", "Job outcomes", "People who started work in the period, and how many were still in "
+    headline = {"starts": "Job starts", "in_work_13": "In work at 13 weeks", "in_work_26": "In work at 26 weeks"}
+    links = [(("facts", label), ((table.key, "All", key),)) for key, label in headline.items() for table in tables]
+    links += [((tables[0].key, "All", column.key), ((table.key, "All", column.key),))
+              for table in tables[1:] for column in COLUMNS if column.kind == "count"]
+    return Report("outcomes", "Job outcomes", "People who started paid work in the period, and how many were still in "
                   "work 13 and 26 weeks later. Rates count only people whose 13 or 26 weeks have passed.", tables,
-                  facts=[("Job starts", count_text(total["starts"]) or "0"),
-                         ("In work at 13 weeks", count_text(total["in_work_13"]) or "0"),
-                         ("In work at 26 weeks", count_text(total["in_work_26"]) or "0")])
+                  facts=[(label, total[key]) for key, label in headline.items()], links=links)

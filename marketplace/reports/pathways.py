@@ -15,7 +15,7 @@ from marketplace.participants.models import Participant
 from marketplace.reference import OCCUPATION_GROUPS, QUALIFICATION_SUBJECTS, REGION_REPORT_CODES, REGIONS
 from marketplace.reports.outcomes import load_starts
 from marketplace.reports.scope import EMPLOYER, MENTORING, Filters, Scope
-from marketplace.reports.suppression import SUPPRESSED_TEXT, count_text, is_suppressed
+from marketplace.reports.suppression import SUPPRESSED_TEXT, is_suppressed
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
 
 NO_QUALIFICATION = "none"
@@ -94,7 +94,9 @@ def pathways_report(scope: Scope, filters: Filters) -> Report:
                                   "people-qualification pairs."],
                   notes=["Clusters come from scikit-learn's spectral co-clustering of the subject by occupation "
                          "table: each groups subject areas with the occupations they most often led to."],
-                  facts=[("People-qualification pairs", count_text(len(found)) or "0")])
+                  facts=[("People-qualification pairs", len(found))],
+                  links=[(("facts", "People-qualification pairs"),
+                          tuple(("by-region", row.label, "pairs") for row in tables[1].rows))])
 
 
 def describe_cluster(name: str, subjects: list[str], groups: list[str], counts: dict) -> str:

@@ -1,11 +1,36 @@
-"""Statistical disclosure control: a count of people between 1 and 4 in a published breakdown could
-identify someone, so it is shown as "fewer than 5" (on the page, in the chart and in the CSV), and
-so is any rate or average worked out from such a count."""
+"""Statistical disclosure control.
+
+Primary suppression: a count of people between 1 and 4 in a published breakdown could identify
+someone, so it is shown as "fewer than 5" (on the page, in the chart and in the CSV), and so is any
+rate or average worked out from such a count.
+
+Secondary (complementary) suppression: a hidden count must not come back by arithmetic, e.g. a total
+less the other cells of its row. Every additive relation a reader could use is written down as an
+equation between published cells (a table's total row is the sum of its rows, a column is the sum of
+other columns, a headline figure equals a table's total, one table's total equals another's); then
+`protect()` withholds further cells until no hidden count can be worked out.
+
+The method is the classical cell-suppression problem (Cox, "Suppression methodology and statistical
+disclosure control", JASA 75, 1980) solved as statistical offices' tools (tau-Argus, sdcTable) do in
+small: a greedy choice of complementary cells, then an *audit* by linear programming (Fischetti &
+Salazar-Gonzalez, "Solving the cell suppression problem on tabular data with linear constraints",
+Management Science 47, 2001): for every withheld cell, the smallest and largest values consistent with
+everything published (scipy's HiGHS). A count shown as "fewer than 5" must still be able to be any of
+1 to 4; any other withheld count must range over at least PROTECTION_WIDTH values. Cells that fail
+get another complement, and the audit runs again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
 THRESHOLD = 5
 SUPPRESSED_TEXT = "fewer than 5"
+WITHHELD_TEXT = "withheld"
+# A withheld count (not itself small) must be able to take at least this many more values.
+PROTECTION_WIDTH = THRESHOLD - 2
+_EPSILON = 1e-6
 
 
 def is_suppressed(count: int | None) -> bool:
@@ -22,3 +47,157 @@ def count_text(count: int | None) -> str:
 def rate_suppressed(numerator: int, denominator: int) -> bool:
     """A rate is withheld when either of its counts is, or when it has no denominator."""
     return denominator == 0 or is_suppressed(numerator) or is_suppressed(denominator)
+
+
+@dataclass(frozen=True)
+class Equation:
+    """total == sum(parts): cells named by any hashable key."""
+
+    total: Hashable
+    parts: tuple[Hashable, ...]
+
+
+def protect(values: dict[Hashable, int], equations: Sequence[Equation]) -> set[Hashable]:
+    """The cells to show as "withheld": complements for the small ones (and, rarely, small ones whose
+    "fewer than 5" would give them away). After this no equation narrows a small count below "1 to 4",
+    or any other withheld count to fewer than PROTECTION_WIDTH + 1 values. Equations that do not hold
+    in `values` are not relations a reader could use, and are ignored."""
+    equations = [eq for eq in equations if eq.total in values and all(p in values for p in eq.parts)
+                 and values[eq.total] == sum(values[p] for p in eq.parts)]
+    primary = {cell for cell, value in values.items() if is_suppressed(value)}
+    withheld = set(primary)
+    # Small counts whose "fewer than 5" would itself give them away (four cells of 1 under a total of
+    # "fewer than 5" must each be 1): shown as plain "withheld", which says nothing about their size.
+    masked: set = set()
+    by_cell: dict[Hashable, list[Equation]] = {}
+    for eq in equations:
+        for cell in (eq.total, *eq.parts):
+            by_cell.setdefault(cell, []).append(eq)
+    passed: set = set()  # withholding more only ever widens a range, so a cell that passed stays passed
+    while True:
+        # A line with one hidden cell gives it away by subtraction: hide another in that line.
+        lone = [eq for eq in equations if sum(1 for c in (eq.total, *eq.parts) if c in withheld) == 1]
+        if lone:
+            for eq in lone:
+                if sum(1 for c in (eq.total, *eq.parts) if c in withheld) == 1:
+                    _add_complement(eq, values, withheld)
+            continue
+        failing = audit(values, equations, withheld, primary - masked, skip=passed)
+        passed |= withheld - set(failing)
+        if not failing:
+            return (withheld - primary) | masked
+        grew = False
+        for cell in failing:
+            added = [_add_complement(eq, values, withheld) for eq in by_cell.get(cell, [])]
+            if any(added):
+                grew = True
+            elif cell in primary and cell not in masked:  # every cell of its lines is hidden already
+                masked.add(cell)
+                grew = True
+        if not grew:
+            return (withheld - primary) | masked
+
+
+def _add_complement(eq: Equation, values: dict, withheld: set) -> bool:
+    """Hide one more published cell of the equation: a part before the total, and the smallest part that
+    still gives room to move (at least THRESHOLD - 1), so as little as possible is lost."""
+    open_cells = [c for c in eq.parts if c not in withheld]
+    if not open_cells:
+        open_cells = [eq.total] if eq.total not in withheld else []
+    if not open_cells:
+        return False
+    choice = min(open_cells, key=lambda c: (values[c] < THRESHOLD - 1, values[c], str(c)))
+    withheld.add(choice)
+    return True
+
+
+def _components(equations: Sequence[Equation], withheld: set) -> list[tuple[list, list[Equation]]]:
+    """Withheld cells joined by the equations they share, each with those equations: each group's
+    ranges depend on that group alone, so each is a small linear programme of its own."""
+    parent = {cell: cell for cell in withheld}
+
+    def root(cell):
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    relevant = []
+    for eq in equations:
+        hidden = [c for c in (eq.total, *eq.parts) if c in withheld]
+        if hidden:
+            relevant.append((eq, hidden))
+            for other in hidden[1:]:
+                parent[root(other)] = root(hidden[0])
+    groups: dict = {}
+    for cell in withheld:
+        groups.setdefault(root(cell), ([], []))[0].append(cell)
+    for eq, hidden in relevant:
+        groups[root(hidden[0])][1].append(eq)
+    return list(groups.values())
+
+
+def feasible_ranges(values: dict, equations: Sequence[Equation], withheld: set, primary: set,
+                    cells: set | None = None) -> dict[Hashable, tuple[float, float]]:
+    """For each withheld cell (or each of `cells`), the least and greatest value it could have given
+    everything published: the equations, what is shown, "fewer than 5" meaning 1 to 4, and counts
+    never being negative."""
+    ranges = {}
+    for group, group_equations in _components(equations, withheld):
+        wanted = [cell for cell in group if cells is None or cell in cells]
+        if wanted:
+            ranges.update(_group_ranges(values, group_equations, group, primary, wanted))
+    return ranges
+
+
+def _group_ranges(values: dict, equations: list[Equation], group: list, primary: set, wanted: list) -> dict:
+    from scipy.optimize import linprog
+
+    unknown = sorted(group, key=str)
+    index = {cell: i for i, cell in enumerate(unknown)}
+    rows, rhs = [], []
+    for eq in equations:
+        row = [0.0] * len(unknown)
+        constant = 0.0
+        for c, sign in ((eq.total, 1.0), *((p, -1.0) for p in eq.parts)):
+            if c in index:
+                row[index[c]] += sign
+            else:
+                constant += sign * values[c]
+        rows.append(row)
+        rhs.append(-constant)
+    bounds = [(1, THRESHOLD - 1) if cell in primary else (0, None) for cell in unknown]
+    ranges = {}
+    for cell in wanted:
+        i = index[cell]
+        if not rows:
+            low, high = bounds[i][0], bounds[i][1] if bounds[i][1] is not None else float("inf")
+            ranges[cell] = (float(low), float(high))
+            continue
+        found = []
+        for sign in (1.0, -1.0):
+            objective = [0.0] * len(unknown)
+            objective[i] = sign
+            result = linprog(objective, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+            if result.status == 3:  # unbounded
+                found.append(float("-inf") if sign > 0 else float("inf"))
+            elif result.status != 0:  # not solved: take the worst case, that the reader can pin it down
+                found.append(float(values[cell]))
+            else:
+                found.append(sign * result.fun)
+        ranges[cell] = (found[0], found[1])
+    return ranges
+
+
+def audit(values: dict, equations: Sequence[Equation], withheld: set, primary: set,
+          skip: set = frozenset()) -> list[Hashable]:
+    """Withheld cells (other than those in `skip`) a reader could narrow down too far."""
+    failing = []
+    ranges = feasible_ranges(values, equations, withheld, primary, cells=withheld - skip)
+    for cell, (low, high) in ranges.items():
+        if cell in primary:
+            if low > 1 + _EPSILON or high < THRESHOLD - 1 - _EPSILON:
+                failing.append(cell)
+        elif high - low < PROTECTION_WIDTH - _EPSILON:
+            failing.append(cell)
+    return failing
