@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from marketplace.disclosure.rules import (
+    EXTENSION_LONGEST_MONTHS,
     SUSPENDED_LONGEST_MONTHS,
     Assessment,
     Conviction,
@@ -28,16 +29,20 @@ NEEDS_LENGTH = frozenset({SentenceType.CUSTODY, SentenceType.SUSPENDED})
 NEEDS_LENGTH_OR_END_DATE = frozenset({SentenceType.COMMUNITY_ORDER, SentenceType.CONDITIONAL_DISCHARGE})
 MAY_HAVE_END_DATE = frozenset({SentenceType.COMPENSATION_ORDER, SentenceType.CONDITIONAL_CAUTION,
                                SentenceType.ORDER_WITHOUT_END})
-TAKES_NOTHING = frozenset({SentenceType.FINE, SentenceType.ABSOLUTE_DISCHARGE})
-TAKES_LENGTH = NEEDS_LENGTH | NEEDS_LENGTH_OR_END_DATE
+# Sentences excluded from rehabilitation (never spent, whatever their length): nothing more to give, except
+# an extended sentence, which is its custodial term (length_months) and its extension period.
+NEVER_SPENT_TYPES = frozenset({SentenceType.LIFE, SentenceType.PUBLIC_PROTECTION, SentenceType.CUSTODY_FOR_LIFE,
+                               SentenceType.DETENTION_AT_PLEASURE, SentenceType.PREVENTIVE_DETENTION})
+NEEDS_EXTENSION = frozenset({SentenceType.EXTENDED})
+TAKES_NOTHING = frozenset({SentenceType.FINE, SentenceType.ABSOLUTE_DISCHARGE}) | NEVER_SPENT_TYPES
+TAKES_LENGTH = NEEDS_LENGTH | NEEDS_LENGTH_OR_END_DATE | NEEDS_EXTENSION
 TAKES_END_DATE = NEEDS_LENGTH | NEEDS_LENGTH_OR_END_DATE | MAY_HAVE_END_DATE
-# The sentences excluded from rehabilitation (life, IPP, extended...) are not part of the contract yet.
 SENTENCE_TYPES: tuple[SentenceType, ...] = tuple(
-    kind for kind in SentenceType if kind in TAKES_END_DATE | TAKES_NOTHING)
+    kind for kind in SentenceType if kind in TAKES_END_DATE | TAKES_NOTHING | NEEDS_EXTENSION)
 
 REQUEST_FIELDS = ("date_of_birth", "convictions")
-CONVICTION_FIELDS = ("date", "kind", "offence_category", "specified", "sentences")
-SENTENCE_FIELDS = ("type", "length_months", "end_date")
+CONVICTION_FIELDS = ("date", "kind", "offence_category", "specified", "schedule_18", "sentences")
+SENTENCE_FIELDS = ("type", "length_months", "end_date", "extension_months")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -116,13 +121,18 @@ def _read_conviction(entry: object, path: str, date_of_birth: date | None, today
         problems.add(_where(path, "specified"), "is required")
     elif not isinstance(specified, bool):
         problems.add(_where(path, "specified"), "must be true or false")
+    schedule_18 = entry.get("schedule_18")
+    if "schedule_18" not in entry:
+        problems.add(_where(path, "schedule_18"), "is required")
+    elif not isinstance(schedule_18, bool):
+        problems.add(_where(path, "schedule_18"), "must be true or false")
     sentences = _read_sentences(entry, path, day, problems)
     if sentences is not None and kind is not None:
         _check_sentences_fit_kind(Kind(kind), sentences, path, problems)
     if len(problems.messages) > before:
         return None
     return Conviction(date=day, kind=Kind(kind), offence_category=category, specified=specified,
-                      sentences=tuple(sentences))
+                      schedule_18=schedule_18, sentences=tuple(sentences))
 
 
 def _read_sentences(entry: dict, path: str, conviction_date: date | None,
@@ -166,13 +176,32 @@ def _read_sentence(raw: object, path: str, conviction_date: date | None, problem
     kind = SentenceType(type_name)
     length = _read_length(raw, kind, path, problems)
     end_date = _read_end_date(raw, kind, path, conviction_date, problems)
-    if kind in NEEDS_LENGTH and raw.get("length_months") is None:
+    if kind in NEEDS_LENGTH | NEEDS_EXTENSION and raw.get("length_months") is None:
         problems.add(_where(path, "length_months"), f"is required for {kind.value}")
+    extension = _read_extension(raw, kind, path, problems)
     if kind in NEEDS_LENGTH_OR_END_DATE and raw.get("length_months") is None and raw.get("end_date") is None:
         problems.add(path, f"{kind.value} needs an end_date or a length_months")
     if len(problems.messages) > before:
         return None
-    return Sentence(type=kind, length_months=length, end_date=end_date)
+    return Sentence(type=kind, length_months=length, end_date=end_date, extension_months=extension)
+
+
+def _read_extension(raw: dict, kind: SentenceType, path: str, problems: _Problems) -> int | None:
+    value = raw.get("extension_months")
+    where = _where(path, "extension_months")
+    if value is None:
+        if kind in NEEDS_EXTENSION:
+            problems.add(where, f"is required for {kind.value}")
+        return None
+    if kind not in NEEDS_EXTENSION:
+        problems.add(where, f"is not used for {kind.value}; leave it out")
+        return None
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())):
+        problems.add(where, "must be a whole number of months")
+        return None
+    if not 1 <= int(value) <= EXTENSION_LONGEST_MONTHS:
+        problems.add(where, f"an extension period is 1 to {EXTENSION_LONGEST_MONTHS} months")
+    return int(value)
 
 
 def _read_length(raw: dict, kind: SentenceType, path: str, problems: _Problems) -> int | None:
@@ -242,11 +271,13 @@ def _required_choice(entry: dict, name: str, choices: list[str], path: str, prob
 
 def result_document(assessments: Sequence[Assessment]) -> dict:
     """The printed result: for each conviction or caution, in the order given, its spent date (null for
-    never), whether it is spent, and whether each level of check would show it."""
+    never), the first day standard and enhanced checks leave it out (null for never), whether it is
+    spent, and whether each level of check would show it today."""
     return {"convictions": [
         {
             "index": assessment.index,
             "spent_date": assessment.spent_date.isoformat() if assessment.spent_date is not None else None,
+            "filtered_date": assessment.filtered_date.isoformat() if assessment.filtered_date is not None else None,
             "spent": assessment.spent,
             "basic": assessment.basic,
             "standard": assessment.standard,

@@ -15,9 +15,11 @@ from marketplace.extensions import db
 SPECIFIED = {"sexual", "terrorism", "violence", "arson"}  # the demo treats these as DBS-specified offences
 
 
-def _add(participant, kind: str, day: date, category: str, sentences, specified: bool = False) -> ConvictionRecord:
+def _add(participant, kind: str, day: date, category: str, sentences, specified: bool = False,
+         schedule_18: bool = False) -> ConvictionRecord:
     record = ConvictionRecord(participant_id=participant.id, participant=participant, kind=kind, convicted_on=day,
-                              offence_category=category, specified=specified, created_at=clock.now(),
+                              offence_category=category, specified=specified, schedule_18=schedule_18,
+                              created_at=clock.now(),
                               updated_at=clock.now(),
                               sentences=[SentenceRecord(position=i, type=t, length_months=m, end_date=e)
                                          for i, (t, m, e) in enumerate(sentences)])
@@ -68,7 +70,8 @@ def seed(context) -> list[str]:
         if participant.date_of_birth > today - timedelta(days=365 * 19):
             continue  # too young for the demo's adult-only records to make sense
         convictions += _record(rng, participant, today)
-    # One person whose conviction is never spent: over four years' custody for a specified offence.
+    # One person whose conviction is never spent: over four years' custody for a Schedule 18 offence (also
+    # on the DBS list).
     manager = context.made["case_managers"][0]
     own = [p for p in participants if p.case_manager_id == manager.id and not p.is_closed
            and p.date_of_birth < today - timedelta(days=365 * 35)]
@@ -76,7 +79,7 @@ def seed(context) -> list[str]:
     if never is not None:
         day = today - timedelta(days=365 * 9)
         _add(never, "conviction", day, "violence", [("custody", 60, rules.months_after(day, 60) - timedelta(days=1))],
-             specified=True)
+             specified=True, schedule_18=True)
         if "violence" not in never.offence_categories:
             never.offence_categories = sorted([*never.offence_categories, "violence"])
         convictions += 1

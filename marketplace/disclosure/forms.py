@@ -21,7 +21,8 @@ def _sentence_type(number: int) -> SelectField:
 
 def _sentence_length(number: int) -> WholeNumberField:
     return WholeNumberField(
-        f"Length{_of_sentence(number)} in months (custody, suspended sentence, or an order given as a length)",
+        f"Length{_of_sentence(number)} in months (custody, suspended sentence, an extended sentence's custodial term, "
+    "or an order given as a length)",
         widget=GovTextInput(), message="Enter the length as a whole number of months, like 18",
         validators=[Optional()])
 
@@ -31,6 +32,13 @@ def _sentence_end(number: int) -> GovDateField:
     return GovDateField(
         f"End date{which} (the last day it applied, licence included; for compensation, the day it was paid)",
         called=f"The end date{which}")
+
+
+def _sentence_extension(number: int) -> WholeNumberField:
+    return WholeNumberField(
+        f"Extension period{_of_sentence(number)} in months (extended sentences only: the time on extended licence "
+        "after the custodial term)", widget=GovTextInput(),
+        message="Enter the extension period as a whole number of months, like 48", validators=[Optional()])
 
 
 def _of_sentence(number: int) -> str:
@@ -45,18 +53,24 @@ class ConvictionForm(Form):
     offence_category = SelectField("Offence category", widget=GovSelect(),
                                    choices=[("", "Choose the offence category"), *OFFENCE_CATEGORIES.items()],
                                    validators=[InputRequired("Select the offence category")])
-    specified = BooleanField("It is a specified offence (on the DBS list: never filtered from standard and "
-                             "enhanced checks)", widget=GovCheckboxInput())
+    specified = BooleanField("The offence is on the DBS list of specified offences (never filtered from standard "
+                             "and enhanced checks)", widget=GovCheckboxInput())
+    schedule_18 = BooleanField("The offence is in Schedule 18 of the Sentencing Code (serious violent, sexual or "
+                               "terrorism offences: custody of more than 4 years for it is never spent)",
+                               widget=GovCheckboxInput())
     # Up to MAX_SENTENCES sentences, three fields each; the template and operations._FIELD_FOR use these names.
     sentence_1_type = _sentence_type(1)
     sentence_1_length = _sentence_length(1)
     sentence_1_end = _sentence_end(1)
+    sentence_1_extension = _sentence_extension(1)
     sentence_2_type = _sentence_type(2)
     sentence_2_length = _sentence_length(2)
     sentence_2_end = _sentence_end(2)
+    sentence_2_extension = _sentence_extension(2)
     sentence_3_type = _sentence_type(3)
     sentence_3_length = _sentence_length(3)
     sentence_3_end = _sentence_end(3)
+    sentence_3_extension = _sentence_extension(3)
     submit = submit("Save conviction")
 
     def sentence_numbers(self) -> range:
@@ -69,20 +83,23 @@ class ConvictionForm(Form):
             if kind:
                 sentences.append(SentenceDetails(
                     type=kind, length_months=getattr(self, f"sentence_{number}_length").data,
-                    end_date=getattr(self, f"sentence_{number}_end").data))
+                    end_date=getattr(self, f"sentence_{number}_end").data,
+                    extension_months=getattr(self, f"sentence_{number}_extension").data))
         return ConvictionDetails(kind=self.kind.data or "", convicted_on=self.convicted_on.data,
                                  offence_category=self.offence_category.data or "", specified=bool(self.specified.data),
-                                 sentences=sentences)
+                                 schedule_18=bool(self.schedule_18.data), sentences=sentences)
 
     def fill_from(self, record) -> None:
         self.kind.data = record.kind
         self.convicted_on.data = record.convicted_on
         self.offence_category.data = record.offence_category
         self.specified.data = record.specified
+        self.schedule_18.data = record.schedule_18
         for number, sentence in enumerate(record.sentences, start=1):
             getattr(self, f"sentence_{number}_type").data = sentence.type
             getattr(self, f"sentence_{number}_length").data = sentence.length_months
             getattr(self, f"sentence_{number}_end").data = sentence.end_date
+            getattr(self, f"sentence_{number}_extension").data = sentence.extension_months
 
 
 class RemoveForm(Form):

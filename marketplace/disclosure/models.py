@@ -23,6 +23,12 @@ SENTENCE_LABELS: dict[str, str] = {
     rules.SentenceType.CUSTODY: "Custody (prison or detention)",
     rules.SentenceType.SUSPENDED: "Suspended sentence",
     rules.SentenceType.COMMUNITY_ORDER: "Community order or youth rehabilitation order",
+    rules.SentenceType.EXTENDED: "Extended sentence (extended determinate sentence): custodial term and extension",
+    rules.SentenceType.LIFE: "Life sentence (imprisonment for life)",
+    rules.SentenceType.PUBLIC_PROTECTION: "Imprisonment or detention for public protection (IPP or DPP)",
+    rules.SentenceType.CUSTODY_FOR_LIFE: "Custody for life (aged 18 to 20)",
+    rules.SentenceType.DETENTION_AT_PLEASURE: "Detention at His Majesty's pleasure, or for life (under 18)",
+    rules.SentenceType.PREVENTIVE_DETENTION: "Preventive detention",
     rules.SentenceType.FINE: "Fine",
     rules.SentenceType.CONDITIONAL_DISCHARGE: "Conditional discharge or bind-over",
     rules.SentenceType.ABSOLUTE_DISCHARGE: "Absolute discharge",
@@ -65,7 +71,10 @@ class ConvictionRecord(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     convicted_on: Mapped[date] = mapped_column(Date)
     offence_category: Mapped[str] = mapped_column(String(40))
+    # On the DBS list of specified offences: never filtered from standard and enhanced checks.
     specified: Mapped[bool] = mapped_column(default=False)
+    # A Schedule 18 offence (Sentencing Code): custody over 4 years for it is never spent. Not the same list.
+    schedule_18: Mapped[bool] = mapped_column(default=False, server_default="0")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -88,9 +97,10 @@ class ConvictionRecord(db.Model):
     def as_rule(self) -> rules.Conviction:
         return rules.Conviction(
             date=self.convicted_on, kind=rules.Kind(self.kind), offence_category=self.offence_category,
-            specified=self.specified,
+            specified=self.specified, schedule_18=self.schedule_18,
             sentences=tuple(rules.Sentence(type=rules.SentenceType(s.type), length_months=s.length_months,
-                                           end_date=s.end_date) for s in self.sentences))
+                                           end_date=s.end_date, extension_months=s.extension_months)
+                            for s in self.sentences))
 
     def age_on_conviction(self) -> int:
         return self.participant.age(self.convicted_on)
@@ -107,21 +117,36 @@ class SentenceRecord(db.Model):
     type: Mapped[str] = mapped_column(String(30))
     length_months: Mapped[int | None] = mapped_column()
     end_date: Mapped[date | None] = mapped_column(Date)
+    extension_months: Mapped[int | None] = mapped_column()
 
     conviction: Mapped[ConvictionRecord] = relationship(back_populates="sentences")
 
     @property
     def label(self) -> str:
+        if self.type == rules.SentenceType.COMMUNITY_ORDER and self.conviction is not None \
+                and self.conviction.participant is not None:
+            return "Youth rehabilitation order" if self.conviction.age_on_conviction() < 18 else "Community order"
+        if self.type == rules.SentenceType.EXTENDED:
+            return "Extended sentence"
         return SENTENCE_LABELS.get(self.type, self.type)
 
     def describe(self) -> str:
-        """In words: "Custody, 18 months", "Community order, until 3 March 2025"."""
+        """In words: "Custody, 18 months", "Community order, until 3 March 2025", "Extended sentence,
+        custodial term 72 months, extension period 48 months"."""
         parts = [self.label]
+        if self.type == rules.SentenceType.EXTENDED:
+            parts += [f"custodial term {_months(self.length_months)}",
+                      f"extension period {_months(self.extension_months)}"]
+            return ", ".join(parts)
         if self.length_months:
             parts.append(f"{self.length_months} month{'s' if self.length_months != 1 else ''}")
         if self.end_date:
             parts.append(f"ending {self.end_date.day} {self.end_date:%B %Y}")
         return ", ".join(parts)
+
+
+def _months(count: int | None) -> str:
+    return f"{count} month{'s' if count != 1 else ''}" if count else "not recorded"
 
 
 class DisclosureLetter(db.Model):

@@ -36,6 +36,7 @@ class SentenceDetails:
     type: str
     length_months: int | None = None
     end_date: date | None = None
+    extension_months: int | None = None
 
 
 @dataclass
@@ -45,6 +46,7 @@ class ConvictionDetails:
     offence_category: str
     specified: bool = False
     sentences: list[SentenceDetails] = field(default_factory=list)
+    schedule_18: bool = False
 
 
 # Reading ---------------------------------------------------------------------------------------------
@@ -128,8 +130,8 @@ def letter_of(participant) -> DisclosureLetter | None:
 
 # Where each of the contract's fields is on the form.
 _FIELD_FOR = {"date": "convicted_on", "kind": "kind", "offence_category": "offence_category",
-              "specified": "specified", "sentences": "sentence_1_type", "type": "type",
-              "length_months": "length", "end_date": "end"}
+              "specified": "specified", "schedule_18": "schedule_18", "sentences": "sentence_1_type", "type": "type",
+              "length_months": "length", "end_date": "end", "extension_months": "extension"}
 
 
 def _form_field(path: str) -> str | None:
@@ -148,6 +150,8 @@ def _plain(message: str) -> str:
     """The contract's message, for a person rather than a script."""
     replacements = (
         ("is required for custody", "Enter the length of the custodial sentence in months"),
+        ("is required for extended", "Enter the custodial term of the extended sentence in months"),
+        ("an extension period is", f"An extension period is 1 to {rules.EXTENSION_LONGEST_MONTHS} months"),
         ("is required for suspended", "Enter the length of the suspended sentence in months"),
         ("needs an end_date or a length_months", "Enter the date the order ends, or its length in months"),
         ("must be on or after the person's 10th birthday", "The date must be on or after their 10th birthday"),
@@ -174,10 +178,12 @@ def _document(details: ConvictionDetails) -> dict:
             entry["length_months"] = sentence.length_months
         if sentence.end_date is not None:
             entry["end_date"] = sentence.end_date.isoformat()
+        if sentence.extension_months is not None:
+            entry["extension_months"] = sentence.extension_months
         sentences.append(entry)
     return {"date": details.convicted_on.isoformat() if details.convicted_on else None, "kind": details.kind,
             "offence_category": details.offence_category, "specified": bool(details.specified),
-            "sentences": sentences}
+            "schedule_18": bool(details.schedule_18), "sentences": sentences}
 
 
 def check_conviction(participant, details: ConvictionDetails, today: date | None = None) -> rules.Conviction:
@@ -196,7 +202,9 @@ def check_conviction(participant, details: ConvictionDetails, today: date | None
         request = contract.read_request(document, today)
     except contract.InvalidRequest as invalid:
         path, _, message = invalid.problems[0].partition(": ")
-        raise Refused(_plain(message), field=_form_field(path)) from None
+        plain = ("Enter the extension period of the extended sentence in months"
+                 if path.endswith("extension_months") and "is required" in message else _plain(message))
+        raise Refused(plain, field=_form_field(path)) from None
     return request.convictions[0]
 
 
@@ -205,7 +213,9 @@ def _fill(record: ConvictionRecord, details: ConvictionDetails) -> None:
     record.convicted_on = details.convicted_on
     record.offence_category = details.offence_category
     record.specified = bool(details.specified)
-    record.sentences = [SentenceRecord(position=index, type=s.type, length_months=s.length_months, end_date=s.end_date)
+    record.schedule_18 = bool(details.schedule_18)
+    record.sentences = [SentenceRecord(position=index, type=s.type, length_months=s.length_months, end_date=s.end_date,
+                                       extension_months=s.extension_months)
                         for index, s in enumerate(details.sentences)]
     record.updated_at = clock.now()
 

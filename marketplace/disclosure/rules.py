@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+# The rehabilitation periods and filtering rules here are those in force from this day (PCSC 2022 s193).
+RULES_IN_FORCE_FROM = date(2023, 10, 28)
+
 
 class Kind(StrEnum):
     CONVICTION = "conviction"
@@ -86,6 +89,15 @@ UNLOCK_LONG_LIST = Source("Unlock: sentences and how long they take to become sp
 UNLOCK_DRAG_THROUGH = Source("Unlock: drag-through explained", "https://unlock.org.uk/advice/drag-through-explained/")
 UNLOCK_FILTERING = Source("Unlock: which cautions and convictions DBS filters",
                           "https://hub.unlock.org.uk/knowledgebase/what-will-be-filtered-by-dbs/")
+SENTENCING_CODE_SCHEDULE_18 = Source(
+    "Sentencing Code (Sentencing Act 2020), Schedule 18: specified offences (serious violent, sexual and terrorism)",
+    "https://www.legislation.gov.uk/ukpga/2020/17/schedule/18")
+SENTENCING_CODE_EXTENDED = Source(
+    "Sentencing Code, sections 254, 266 and 279: extended sentences (custodial term plus extension period)",
+    "https://www.legislation.gov.uk/ukpga/2020/17/section/279")
+DBS_SPECIFIED_LIST = Source(
+    "GOV.UK: DBS list of offences that will never be filtered from a criminal record check",
+    "https://www.gov.uk/government/publications/dbs-list-of-offences-that-will-never-be-filtered-from-a-criminal-record-check")
 SENTENCING_ACADEMY_SUSPENDED = Source(
     "Sentencing Academy: suspended sentences",
     "https://sentencingacademy.org.uk/about-sentencing/sentencing-explained/suspended-sentences/")
@@ -93,7 +105,7 @@ SENTENCING_ACADEMY_SUSPENDED = Source(
 SOURCES: tuple[Source, ...] = (
     ROA_SECTION_1, ROA_SECTION_4, ROA_SECTION_5, ROA_SECTION_6, ROA_SCHEDULE_2, LASPO_SECTION_139, PCSC_SECTION_193,
     GOVUK_PERIODS, POLICE_ACT_113A, DBS_FILTERING, UNLOCK_LONG_LIST, UNLOCK_DRAG_THROUGH, UNLOCK_FILTERING,
-    SENTENCING_ACADEMY_SUSPENDED,
+    SENTENCING_ACADEMY_SUSPENDED, SENTENCING_CODE_SCHEDULE_18, SENTENCING_CODE_EXTENDED, DBS_SPECIFIED_LIST,
 )
 
 
@@ -156,6 +168,15 @@ EXCLUDED_SENTENCES: dict[SentenceType, str] = {
     SentenceType.PUBLIC_PROTECTION: "imprisonment or detention for public protection (IPP or DPP)",  # s5(1)(f)
     SentenceType.EXTENDED: "an extended sentence, including an extended determinate sentence",  # s5(1)(f)
 }
+# Where each is in ROA s5(1), for the rules page.
+EXCLUDED_PARAGRAPHS: dict[SentenceType, str] = {
+    SentenceType.LIFE: "5(1)(a)", SentenceType.PREVENTIVE_DETENTION: "5(1)(c)",
+    SentenceType.DETENTION_AT_PLEASURE: "5(1)(d)", SentenceType.CUSTODY_FOR_LIFE: "5(1)(e)",
+    SentenceType.PUBLIC_PROTECTION: "5(1)(f)", SentenceType.EXTENDED: "5(1)(f)",
+}
+# An extended sentence is a custodial term followed by an extension period on licence (Sentencing Code
+# ss254, 266, 279): up to 5 years for a violent offence and 8 for a sexual or terrorism one.
+EXTENSION_LONGEST_MONTHS = 8 * 12
 TIMED_CUSTODY = frozenset({SentenceType.CUSTODY, SentenceType.SUSPENDED})
 # A suspended sentence counts as a custodial sentence for the DBS rules: "All convictions resulting in
 # a custodial sentence, whether or not suspended, will always be disclosed" (DBS_FILTERING).
@@ -178,20 +199,26 @@ ADULT_CAUTION_FILTER_MONTHS = 6 * 12
 @dataclass(frozen=True)
 class Sentence:
     type: SentenceType
-    length_months: int | None = None
+    length_months: int | None = None  # for an extended sentence, the custodial term
     end_date: date | None = None
+    extension_months: int | None = None  # an extended sentence's extension period
 
 
 @dataclass(frozen=True)
 class Conviction:
-    """A conviction or caution. `specified` marks an offence on the DBS list of specified offences,
-    which is also taken to mean a Schedule 18 offence (every Schedule 18 offence is on that list)."""
+    """A conviction or caution, with two separate facts about its offence:
+
+    `specified`: on the DBS list of specified offences (DBS_SPECIFIED_LIST), which is never filtered
+    from standard and enhanced checks; `schedule_18`: a Schedule 18 offence of the Sentencing Code
+    (SENTENCING_CODE_SCHEDULE_18), for which custody of more than 4 years is never spent. The lists
+    differ: an offence can be on either without the other."""
 
     date: date
     kind: Kind
     offence_category: str
     specified: bool
     sentences: tuple[Sentence, ...] = ()
+    schedule_18: bool = False
 
     @property
     def is_caution(self) -> bool:
@@ -288,7 +315,7 @@ def is_excluded(conviction: Conviction) -> bool:
     s5(1) (EXCLUDED_SENTENCES; more than 4 years for a Schedule 18 offence)."""
     if any(sentence.type in EXCLUDED_SENTENCES for sentence in conviction.sentences):
         return True
-    return conviction.specified and custodial_term_months(conviction) > SCHEDULE_18_EXCLUDED_OVER_MONTHS
+    return conviction.schedule_18 and custodial_term_months(conviction) > SCHEDULE_18_EXCLUDED_OVER_MONTHS
 
 
 def custodial_term_months(conviction: Conviction) -> int:
@@ -513,7 +540,8 @@ def conviction_spent_dates(date_of_birth: date, convictions: Sequence[Conviction
 
 
 def conviction_filtered_date(conviction: Conviction, youth: bool, spent_date: date | None) -> date | None:
-    """The first day a conviction is protected, or None if it never will be (CONVICTION_FILTER_PERIOD)."""
+    """The first day a conviction is protected, or None if it never will be (CONVICTION_FILTER_PERIOD).
+    `specified` here is the DBS list (DBS_SPECIFIED_LIST), not Schedule 18."""
     if conviction.specified or spent_date is None:
         return None
     if any(sentence.type in CUSTODIAL for sentence in conviction.sentences):
@@ -623,9 +651,16 @@ def period_table() -> list[PeriodRow]:
     ]
     rows.append(PeriodRow(
         f"Prison or detention of more than {describe_months(SCHEDULE_18_EXCLUDED_OVER_MONTHS)} for a Schedule 18 "
-        "offence (serious violent, sexual or terrorism offences)", NEVER_SPENT, NEVER_SPENT, ROA_SECTION_5))
-    excluded = "; ".join(EXCLUDED_SENTENCES.values())
-    rows.append(PeriodRow(excluded[0].upper() + excluded[1:], NEVER_SPENT, NEVER_SPENT, ROA_SECTION_5))
+        "offence (serious violent, sexual or terrorism offences; not the same as the DBS list)", NEVER_SPENT,
+        NEVER_SPENT, Source(f"{ROA_SECTION_5.title}(1)(b), with {SENTENCING_CODE_SCHEDULE_18.title}",
+                            ROA_SECTION_5.url)))
+    for sentence, words in EXCLUDED_SENTENCES.items():
+        label = words[0].upper() + words[1:]
+        if sentence == SentenceType.EXTENDED:
+            label += " (a custodial term and an extension period on licence), whatever the length"
+        rows.append(PeriodRow(label, NEVER_SPENT, NEVER_SPENT,
+                              Source(f"Rehabilitation of Offenders Act 1974, section {EXCLUDED_PARAGRAPHS[sentence]}",
+                                     ROA_SECTION_5.url)))
     rows += [
         PeriodRow("Community order or youth rehabilitation order", "The day after the order ends",
                   "The day after the order ends", GOVUK_PERIODS),
@@ -655,14 +690,14 @@ def filtering_table() -> list[FilteringRow]:
         FilteringRow("Conviction of someone 18 or over",
                      f"Left out once it is spent and {describe_months(CONVICTION_FILTER_PERIOD.adult)} have passed "
                      "since the conviction, unless it led to a custodial sentence (suspended or not) or the "
-                     "offence is a specified offence", DBS_FILTERING),
+                     "offence is on the DBS list of specified offences", DBS_FILTERING),
         FilteringRow("Conviction of someone under 18",
                      f"Left out once it is spent and {describe_months(CONVICTION_FILTER_PERIOD.youth)} have passed "
                      "since the conviction, unless it led to a custodial sentence (suspended or not) or the "
-                     "offence is a specified offence", DBS_FILTERING),
+                     "offence is on the DBS list of specified offences", DBS_FILTERING),
         FilteringRow("Caution of someone 18 or over",
                      f"Left out {describe_months(ADULT_CAUTION_FILTER_MONTHS)} after it was given, unless the "
-                     "offence is a specified offence", DBS_FILTERING),
+                     "offence is on the DBS list of specified offences", DBS_FILTERING),
         FilteringRow("Youth caution, reprimand or warning (under 18)",
                      "Never shown, whatever the offence", DBS_FILTERING),
         FilteringRow("Youth conditional caution (under 18)",

@@ -10,11 +10,13 @@ from marketplace.extensions import db
 
 
 def conviction(participant, *, years_ago: float = 5, on: date | None = None, kind: str = "conviction",
-               category: str = "fraud", specified: bool = False, sentences=(("fine", None, None),)):
+               category: str = "fraud", specified: bool = False, schedule_18: bool = False,
+               sentences=(("fine", None, None),)):
     """Add a conviction (or caution) to `participant`; `sentences` are (type, length_months, end_date)."""
     record = ConvictionRecord(
         participant_id=participant.id, participant=participant, kind=kind, offence_category=category,
-        specified=specified, convicted_on=on or clock.today() - timedelta(days=round(365.25 * years_ago)),
+        specified=specified, schedule_18=schedule_18,
+        convicted_on=on or clock.today() - timedelta(days=round(365.25 * years_ago)),
         sentences=[SentenceRecord(position=i, type=t, length_months=length, end_date=end)
                    for i, (t, length, end) in enumerate(sentences)])
     db.session.add(record)

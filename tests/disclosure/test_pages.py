@@ -81,7 +81,8 @@ def test_the_page_shows_each_check_level_and_when_it_changes(client, person):
 
 
 def test_a_never_spent_conviction_says_so(client, person):
-    conviction(person, years_ago=10, category="violence", specified=True, sentences=(("custody", 60, None),))
+    conviction(person, years_ago=10, category="violence", specified=True, schedule_18=True,
+               sentences=(("custody", 60, None),))
     db.session.commit()
     assert "Never spent" in client.get(f"/disclosure/participants/{person.id}").data.decode()
 
@@ -161,3 +162,42 @@ def test_erasing_a_participant_erases_their_convictions_and_letter(person, manag
     db.session.commit()
     assert db.session.scalar(select(ConvictionRecord.id)) is None
     assert db.session.scalar(select(DisclosureLetter.id)) is None
+
+
+def test_an_extended_sentence_is_entered_as_custodial_term_and_extension_and_never_spent(client, person):
+    day = clock.today() - timedelta(days=3000)
+    path = f"/disclosure/participants/{person.id}/convictions/new"
+    missing = client.post_form(path, {"kind": "conviction", **_date("convicted_on", day),
+                                      "offence_category": "violence", "schedule_18": "y",
+                                      "sentence_1_type": "extended", "sentence_1_length": "30"})
+    assert missing.status_code == 400
+    assert "Enter the extension period of the extended sentence in months" in missing.data.decode()
+    assert 'href="#sentence_1_extension"' in missing.data.decode()
+    response = client.post_form(path, {"kind": "conviction", **_date("convicted_on", day),
+                                       "offence_category": "violence", "schedule_18": "y",
+                                       "sentence_1_type": "extended", "sentence_1_length": "30",
+                                       "sentence_1_extension": "48"})
+    assert response.status_code == 302
+    record = db.session.scalar(select(ConvictionRecord).where(ConvictionRecord.participant_id == person.id))
+    assert (record.schedule_18, record.specified) == (True, False)
+    assert (record.sentences[0].length_months, record.sentences[0].extension_months) == (30, 48)
+    page = client.get(f"/disclosure/participants/{person.id}").data.decode()
+    assert "Extended sentence, custodial term 30 months, extension period 48 months" in page
+    assert "Never spent" in page and "Schedule 18" in page
+
+
+@pytest.mark.parametrize("kind", ["life", "public_protection", "custody_for_life", "detention_at_pleasure",
+                                  "preventive_detention"])
+def test_life_ipp_and_the_other_excluded_sentences_can_be_entered(client, person, kind):
+    response = client.post_form(f"/disclosure/participants/{person.id}/convictions/new", {
+        "kind": "conviction", **_date("convicted_on", clock.today() - timedelta(days=5000)),
+        "offence_category": "other", "sentence_1_type": kind})
+    assert response.status_code == 302, response.data.decode().partition("govuk-error-summary__list")[2][:800]
+    assert "Never spent" in client.get(f"/disclosure/participants/{person.id}").data.decode()
+
+
+def test_the_rules_page_separates_the_two_lists_and_names_the_sentences(client):
+    page = client.get("/disclosure/rules").data.decode()
+    for text in ("Schedule 18 of the Sentencing Code", "The DBS list of specified offences", "section 5(1)(a)",
+                 "extended sentence", "public protection (IPP or DPP)", "section 5(1)(b)"):
+        assert text in page, text

@@ -33,9 +33,10 @@ def d(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def conviction(day: str, *sentences: Sentence, specified: bool = False, category: str = "other") -> Conviction:
+def conviction(day: str, *sentences: Sentence, specified: bool = False, schedule_18: bool = False,
+               category: str = "other") -> Conviction:
     return Conviction(date=d(day), kind=Kind.CONVICTION, offence_category=category, specified=specified,
-                      sentences=sentences)
+                      sentences=sentences, schedule_18=schedule_18)
 
 
 def caution(day: str, *sentences: Sentence, specified: bool = False, category: str = "other") -> Conviction:
@@ -116,12 +117,12 @@ CASES = [
          shows("2016-02-28", basic=True, standard=True, enhanced=True)),
     # 60 months for a specified (Schedule 18) offence: over 4 years, excluded -> never spent.
     case("custody-60-months-schedule-18", ADULT,
-         [conviction("2012-09-01", custody(60), specified=True, category="violence")], "2030-01-01",
+         [conviction("2012-09-01", custody(60), specified=True, schedule_18=True, category="violence")], "2030-01-01",
          shows(None, basic=True, standard=True, enhanced=True)),
     # 48 months for a specified offence is not *over* 4 years: last day 31 Dec 2015, +4 years -> 31 Dec
     # 2019. Specified and custodial: never filtered.
     case("custody-48-months-specified", ADULT,
-         [conviction("2012-01-01", custody(48), specified=True, category="violence")], "2024-01-01",
+         [conviction("2012-01-01", custody(48), specified=True, schedule_18=True, category="violence")], "2024-01-01",
          shows("2019-12-31", basic=False, standard=True, enhanced=True)),
     # --- Custody, under 18 ---------------------------------------------------------------------------
     # Aged 15. 12 months from 1 Jul 2015: last day 30 Jun 2016; youth adds 6 months -> 30 Dec 2016.
@@ -244,7 +245,7 @@ CASES = [
     # imposed: neither can ever be spent.
     case("later-never-spent-sentence", ADULT,
          [conviction("2021-09-01", discharge(12)),
-          conviction("2022-03-01", custody(60), specified=True, category="sexual")], "2030-01-01",
+          conviction("2022-03-01", custody(60), specified=True, schedule_18=True, category="sexual")], "2030-01-01",
          shows(None, basic=True, standard=True, enhanced=True),
          shows(None, basic=True, standard=True, enhanced=True)),
     # A life sentence has no rehabilitation period, so it catches nothing: the later fine is spent
@@ -333,7 +334,7 @@ def test_next_change_dates_per_level():
 
 
 def test_never_spent_has_no_next_change():
-    record = [conviction("2012-09-01", custody(60), specified=True)]
+    record = [conviction("2012-09-01", custody(60), specified=True, schedule_18=True)]
     assert next_changes(assess(ADULT, record, d("2020-01-01"))[0]) == dict.fromkeys(CheckLevel)
 
 
@@ -362,3 +363,31 @@ def test_months_after(start, months, expected):
                                                (66, "5 years 6 months"), (132, "11 years"), (1, "1 month")])
 def test_describe_months(months, words):
     assert describe_months(months) == words
+
+
+def test_the_dbs_list_and_schedule_18_are_two_facts():
+    """Over 4 years' custody for an offence on the DBS list but not in Schedule 18 is spent after 7 years
+    (a basic check stops showing it), though standard and enhanced checks always show it."""
+    dbs_only = [conviction("2010-01-01", custody(60), specified=True, schedule_18=False, category="violence")]
+    # Last day 31 Dec 2014; over 4 years, not Schedule 18: 7 years -> spent 31 Dec 2021.
+    assessment = assess(ADULT, dbs_only, d("2024-01-01"))[0]
+    assert assessment.spent_date == d("2021-12-31")
+    assert (assessment.basic, assessment.standard, assessment.enhanced) == (False, True, True)
+    assert assessment.filtered_date is None
+    schedule_only = [conviction("2010-01-01", custody(60), specified=False, schedule_18=True, category="violence")]
+    assert assess(ADULT, schedule_only, d("2024-01-01"))[0].spent_date is None
+    # A fine for a Schedule 18 offence not on the DBS list is filtered in the usual way after 11 years.
+    fine_only = [conviction("2005-05-05", fine(), schedule_18=True, category="violence")]
+    assert assess(ADULT, fine_only, d("2024-01-01"))[0].filtered_date == d("2016-05-05")
+
+
+@pytest.mark.parametrize("kind", [SentenceType.EXTENDED, SentenceType.LIFE, SentenceType.PUBLIC_PROTECTION,
+                                  SentenceType.CUSTODY_FOR_LIFE, SentenceType.DETENTION_AT_PLEASURE,
+                                  SentenceType.PREVENTIVE_DETENTION])
+def test_sentences_excluded_from_rehabilitation_are_never_spent_or_filtered(kind):
+    extended = kind == SentenceType.EXTENDED
+    sentence = Sentence(kind, length_months=24, extension_months=36) if extended else Sentence(kind)
+    # Even a short extended sentence, for an offence on neither list: never spent, never filtered.
+    assessment = assess(ADULT, [conviction("2005-01-01", sentence)], d("2030-01-01"))[0]
+    assert (assessment.spent_date, assessment.filtered_date) == (None, None)
+    assert (assessment.basic, assessment.standard, assessment.enhanced) == (True, True, True)
