@@ -2,7 +2,7 @@
 extension period
 
 Revision ID: 0013_disclosure_outcomes
-Revises: 0015b_campus_no_messages
+Revises: 0012_gatemate_safety
 Create Date: 2026-12-06 20:05:00
 
 Until now one "specified" tick stood for both lists. Existing records keep what they meant: a record
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0013_disclosure_outcomes'
-down_revision = '0015b_campus_no_messages'
+down_revision = '0012_gatemate_safety'
 branch_labels = None
 depends_on = None
 
