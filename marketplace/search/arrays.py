@@ -109,6 +109,8 @@ class IndexArrays:
         live = np.ones(self.size, dtype=bool)
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
+            if reader.segment() is None:  # an index emptied by a reindex: Whoosh's EmptyReader, no documents
+                continue
             self._parts.append((reader, offset, _segment_arrays(reader)))
             deleted = reader.deleted_docs_set
             if deleted:
