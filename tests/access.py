@@ -312,6 +312,8 @@ ROWS.update({
     ("campus.start", "GET"): expect(302, anonymous=200, person=302),
     ("campus.start", "POST"): expect(302, anonymous=400, person=302),
     ("campus.home", "GET"): expect(403, person=200),
+    # The world has no search index, so the opportunity is not among the person's matches: refused, back home.
+    ("campus.interested", "POST"): expect(403, person=302),
     ("campus.cv", "GET"): expect(403, person=200),
     ("campus.cv", "POST"): expect(403, person=302),  # every part of the CV is optional: an empty post saves
     ("campus.cv_download", "GET"): expect(403, person=200),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core import clock
@@ -91,6 +91,23 @@ class CampusAccess(db.Model):
         """Case managers of the participant's organisation grant and end access."""
         return (user.is_authenticated and user.role == Role.CASE_MANAGER
                 and user.organisation_id == self.participant.organisation_id)
+
+
+class CampusInterest(db.Model):
+    """The person said "I'm interested" in an opportunity matched to them: it shows on their case
+    manager's view of their record, who decides whether to refer them."""
+
+    __tablename__ = "campus_interests"
+    __table_args__ = (UniqueConstraint("participant_id", "opportunity_id",
+                                       name="uq_campus_interests_participant_opportunity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    participant = relationship("Participant")
+    opportunity = relationship("Opportunity")
 
 
 class CampusCV(db.Model):

@@ -24,6 +24,7 @@ from marketplace.campus.models import (
     RETURN_REASONS,
     CampusAccess,
     CampusCV,
+    CampusInterest,
     CampusMessage,
     MessageStatus,
 )
@@ -461,6 +462,8 @@ def subject_access_section(participant: Participant) -> tuple[str, dict]:
                    for a in accesses_of(participant)],
         "cv": {name: getattr(words, name) for name in ("statement", "experience", "training", "interests",
                                                        "contact")} if words else None,
+        "interested_in": [{"at": i.created_at.isoformat(), "opportunity": i.opportunity.title}
+                          for i in interests_of(participant)],
         "messages": [{"written": m.created_at.isoformat(), "to": m.referral.employer.name, "body": m.body,
                       "status": m.status, "return_reason": m.return_reason, "return_note": m.return_note,
                       "steps": [{"at": h.at.isoformat(), "action": h.action} for h in m.history]}
@@ -470,3 +473,49 @@ def subject_access_section(participant: Participant) -> tuple[str, dict]:
 
 ERASURE_HOOKS.append(erase_campus_of)
 EXPORT_SECTIONS.append(subject_access_section)
+
+
+# Matches and "I'm interested" --------------------------------------------------------------------------
+
+def matches_for(participant: Participant, limit: int = 10) -> list:
+    """The open opportunities the person can take, best first, each with its reasons (the same matching
+    their case manager sees), said to them."""
+    from marketplace.search.matching import Seeker
+    from marketplace.search.queries import match_seeker
+
+    found = match_seeker(Seeker.from_participant(participant), clock.today(), limit=limit)
+    for match in found:
+        match.reasons = [_to_you(reason) for reason in match.reasons]
+    return found
+
+
+def _to_you(reason: str) -> str:
+    return (reason.replace("the job they want", "the job you want").replace("their release area", "where you will live")
+            .replace("matches interest", "work you are interested in").replace("matches skill", "a skill you have")
+            .replace("matches qualification", "a qualification you have"))
+
+
+def interests_of(participant: Participant) -> list[CampusInterest]:
+    return list(db.session.scalars(select(CampusInterest).where(CampusInterest.participant_id == participant.id)
+                                   .order_by(CampusInterest.created_at.desc(), CampusInterest.id.desc())))
+
+
+def say_interested(access: CampusAccess, opportunity_id: int) -> CampusInterest:
+    """The person is interested in one of their matches: their case manager is told and sees it on their
+    record. Only an opportunity matched to them now counts; saying it twice changes nothing."""
+    participant = access.participant
+    match = next((m for m in matches_for(participant, limit=50) if m.offer.id == opportunity_id), None)
+    if match is None:
+        raise Refused("This job or course is not one of your matches any more.")
+    existing = db.session.scalar(select(CampusInterest).where(CampusInterest.participant_id == participant.id,
+                                                              CampusInterest.opportunity_id == opportunity_id))
+    if existing is not None:
+        return existing
+    interest = CampusInterest(participant_id=participant.id, opportunity_id=opportunity_id, created_at=clock.now())
+    db.session.add(interest)
+    db.session.flush()
+    link = path_for("participants.show", participant_id=participant.id, _anchor="campus")
+    for checker in _checkers(participant):
+        notify(checker, f"{participant.full_name} is interested in {match.offer.title}", link)
+    record_audit("campus.interested", participant, actor=access.user, detail=f"opportunity {opportunity_id}")
+    return interest

@@ -38,6 +38,7 @@ from marketplace.participants.operations import record_view
 from marketplace.reference import QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS
 from marketplace.referrals.models import SNAPSHOT_PARTS
 from marketplace.referrals.operations import referrals_of
+from marketplace.search.matching import KIND_LABELS
 
 bp = Blueprint("campus", __name__, url_prefix="/campus")
 
@@ -120,6 +121,11 @@ def campus_access_of(participant):
     return operations.current_access(participant)
 
 
+@bp.app_template_global()
+def campus_interests_of(participant):
+    return operations.interests_of(participant)
+
+
 def person_required(view):
     """A campus page for the signed-in person; `access` (theirs, live) is passed to the view."""
 
@@ -196,12 +202,29 @@ def start():
 def home(access):
     participant = access.participant
     referrals = referrals_of(participant)
+    matches = operations.matches_for(participant)
+    interested = {i.opportunity_id for i in operations.interests_of(participant)}
     _opened(access, "home")
     return render_template(
         "campus/home.html", participant=participant, referrals=referrals, referral_words=REFERRAL_WORDS,
-        shared_parts=shared_parts, readiness_tasks=READINESS_TASKS, task_states=TASK_STATES,
+        shared_parts=shared_parts, matches=matches, interested=interested, kinds=KIND_LABELS,
+        readiness_tasks=READINESS_TASKS, task_states=TASK_STATES,
         qualification_subjects=QUALIFICATION_SUBJECTS, qualification_levels=QUALIFICATION_LEVELS,
         today=clock.today())
+
+
+@bp.post("/interested/<int:opportunity_id>")
+@person_required
+def interested(access, opportunity_id):
+    try:
+        operations.say_interested(access, opportunity_id)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return redirect(url_for("campus.home", _anchor="matches"))
+    db.session.commit()
+    flash("Your case manager has been told you are interested. They will talk to you about it.", "success")
+    return redirect(url_for("campus.home", _anchor="matches"))
 
 
 @bp.route("/cv", methods=["GET", "POST"])
