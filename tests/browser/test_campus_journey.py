@@ -1,5 +1,6 @@
 """The Virtual Campus, in three browsers: the case manager prints an access slip; the person starts
-with its code, sees their own page, builds a CV and downloads it, and writes to the employer twice;
+with its code, sees their own page and says they are interested in a match, builds a CV and downloads
+it, and writes to the employer twice;
 the case manager returns one message (with a reason the person then reads) and sends the other; the
 employer sees the sent one on the referral and replies; the person reads the reply. axe-core checks
 every page each browser opens."""
@@ -14,6 +15,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
+from marketplace.search import sync
 from tests.browser.conftest import fill_date, sign_in
 from tests.factories import ConsentRecordFactory, OpportunityFactory, ParticipantFactory, ReferralFactory, UserFactory
 from tests.helpers import TEST_PASSWORD
@@ -25,15 +27,17 @@ PASSPHRASE = "harbour lantern pebble quilt"
 
 def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
     manager = UserFactory(role="case_manager", full_name="Casey Manager")
-    person = ParticipantFactory(case_manager=manager, first_name="Robin", last_name="Achebe",
-                                skills=["Forklift driving"])
+    person = ParticipantFactory(case_manager=manager, first_name="Robin", last_name="Achebe", location="community",
+                                prison=None, release_date=None, skills=["Forklift driving"])
     ConsentRecordFactory(participant=person, employers=True)
     opportunity = OpportunityFactory(title="Warehouse operative")
+    OpportunityFactory(title="Forklift driver", description="Forklift driving in a warehouse")
     employer = UserFactory(role="employer", organisation=opportunity.organisation, full_name="Erin Employer")
     referral = ReferralFactory(participant=person, opportunity=opportunity)
     db.session.commit()
     manager_email, employer_email = manager.email, employer.email
     person_id, number, born, referral_id = person.id, person.participant_number, person.date_of_birth, referral.id
+    sync.reindex()
 
     # The case manager prints an access slip from the person's record.
     sign_in(page, manager_email, TEST_PASSWORD)
@@ -57,6 +61,9 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
     robin.get_by_role("button", name="Start using the Virtual Campus").click()
     expect(robin.get_by_role("heading", name="Hello, Robin")).to_be_visible()
     expect(robin.locator(f"#referral-{referral_id}")).to_contain_text("Sent to the employer")
+    robin.get_by_role("button", name="I'm interested in Forklift driver").click()
+    expect(robin.get_by_text("Your case manager has been told you are interested")).to_be_visible()
+    expect(robin.get_by_text("You said you are interested")).to_be_visible()
 
     # Their CV: an error keeps what was typed; then saved and downloaded as a Word document.
     robin.get_by_role("link", name="Your CV").click()
@@ -81,7 +88,10 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
         robin.get_by_role("button", name="Send to my case manager to check").click()
         expect(robin.get_by_text("Your message has gone to your case manager to check.")).to_be_visible()
 
-    # The case manager returns the first (contact details) and sends the second.
+    # The case manager sees the interest on the record, then returns the first message (contact details) and
+    # sends the second.
+    page.goto(f"/participants/{person_id}")
+    expect(page.locator("#campus")).to_contain_text("Forklift driver")
     page.goto("/home")
     page.get_by_role("link", name=re.compile("2 messages from people on your caseload")).click()
     page.get_by_role("link", name="Robin Achebe").first.click()
