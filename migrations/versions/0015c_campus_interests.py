@@ -1,7 +1,7 @@
 """Virtual Campus: what a person said they are interested in
 
 Revision ID: 0015c_campus_interests
-Revises: 0015b_campus_no_messages
+Revises: 0013_disclosure_outcomes
 Create Date: 2026-12-06 20:12:00
 
 """
@@ -11,7 +11,7 @@ from marketplace.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0015c_campus_interests'
-down_revision = '0015b_campus_no_messages'
+down_revision = '0013_disclosure_outcomes'
 branch_labels = None
 depends_on = None
 
