@@ -12,7 +12,8 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from marketplace.core.logs import loggable_path
-from marketplace.extensions import db
+from marketplace.core.navigation import NAVIGATION_CONTEXT_KEY
+from marketplace.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,10 @@ def handle_database_unavailable(error: OperationalError):
         return handle_unexpected_error(error)
     with contextlib.suppress(Exception):  # the connection may already be gone
         db.session.rollback()
+    # The page must render without asking the database anything: whoever is signed in, its header
+    # is the anonymous one (loading the user, or counting their notifications, would fail again).
+    g._login_user = login_manager.anonymous_user()
+    request.environ.pop(NAVIGATION_CONTEXT_KEY, None)
     log.warning("database unavailable on %s %s (request %s)", request.method, loggable_path(request.path),
                 g.get("request_id"))
     return _render(503)

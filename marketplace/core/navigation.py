@@ -65,7 +65,7 @@ def navigation_items() -> list[dict]:
     return items
 
 
-_CONTEXT_KEY = "marketplace.navigation_context"
+NAVIGATION_CONTEXT_KEY = _CONTEXT_KEY = "marketplace.navigation_context"
 
 
 def template_context() -> dict:
