@@ -13,6 +13,7 @@ the change unsearchable until some later write. Nothing here ever raises into a 
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -125,25 +126,35 @@ def _reindex(progress) -> dict[str, int]:
         settled = session.scalar(select(func.max(IndexTask.id)).where(
             IndexTask.created_at <= clock.now() - RECHECK_MARGIN)) or 0
         generation = store.new_generation()
-        counts: dict[str, int] = {}
-        for name in SCHEMAS:
-            whoosh_index = store.open_index(name, generation)
-            writer = whoosh_index.writer(limitmb=128)
-            counts[name] = 0
-            for source in source_for_index(name):
-                for document in source.all_documents(session):
-                    writer.add_document(**document)
-                    counts[name] += 1
-                    if progress and counts[name] % 100 == 0:
-                        progress(name, 100)
-            writer.commit()
-            if progress:
-                progress(name, counts[name] % 100)
-            # Everything up to `start` is in the scan; later tasks (and any that commit late) are
-            # applied by the catch-up below.
-            store.write_cursor(generation / name, start, settled)
+        try:
+            counts = _build(session, generation, start, settled, progress)
+        except BaseException:
+            # A failed build leaves nothing behind (a killed one is tidied by the next swap).
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
     store.make_current(generation)
     apply_pending(wait=30)
+    return counts
+
+
+def _build(session, generation, start: int, settled: int, progress) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in SCHEMAS:
+        whoosh_index = store.open_index(name, generation)
+        writer = whoosh_index.writer(limitmb=128)
+        counts[name] = 0
+        for source in source_for_index(name):
+            for document in source.all_documents(session):
+                writer.add_document(**document)
+                counts[name] += 1
+                if progress and counts[name] % 100 == 0:
+                    progress(name, 100)
+        writer.commit()
+        if progress:
+            progress(name, counts[name] % 100)
+        # Everything up to `start` is in the scan; later tasks (and any that commit late) are
+        # applied by the catch-up after the swap.
+        store.write_cursor(generation / name, start, settled)
     return counts
 
 

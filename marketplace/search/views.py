@@ -55,8 +55,14 @@ def matches(participant_id: int):
         found = [m for m in found if m.offer.sector == form.sector.data]
     if form.kind.data:
         found = [m for m in found if m.offer.kind == form.kind.data]
+    from marketplace.referrals.operations import referrals_of
+
+    # Newest first, so each opportunity shows its latest referral.
+    referred: dict = {}
+    for referral in referrals_of(participant):
+        referred.setdefault(referral.opportunity_id, referral)
     return render_template("search/matches.html", participant=participant, matches=found[:50], total=len(found),
-                           filters=form, kinds=KINDS,
+                           filters=form, kinds=KINDS, referred=referred,
                            today=today)
 
 

@@ -178,3 +178,20 @@ def test_a_worker_killed_mid_update_is_caught_up_by_sync(app, tmp_path):
     expected = active_ids()
     assert len(expected) >= 20
     assert sync.indexed_ids("participants") == expected
+
+
+def test_a_failed_rebuild_leaves_no_half_built_generation(app, monkeypatch):
+    ParticipantFactory()
+    db.session.commit()
+    sync.reindex()
+    before = sorted(path.name for path in store.root().glob("gen-*"))
+
+    def broken(_participant):
+        raise RuntimeError("the database went away mid-build")
+
+    monkeypatch.setitem(sync.SOURCES, "participant", sync.SOURCES["participant"].__class__(
+        "participants", "participant", sync.SOURCES["participant"].indexable, sync.SOURCES["participant"].model,
+        broken))
+    with pytest.raises(RuntimeError):
+        sync.reindex()
+    assert sorted(path.name for path in store.root().glob("gen-*")) == before

@@ -252,3 +252,25 @@ def test_reachable_wanted_work_ranks_above_in_person_work_open_nationally_far_aw
     assert any(re.fullmatch(r"open nationally — based in Cambridge, \d+ miles", reason)
                for reason in found["Construction volunteer"].reasons), found["Construction volunteer"].reasons
     assert "can be done remotely" in found["Construction planning volunteer"].reasons
+
+
+def test_each_match_says_whether_the_person_was_already_referred(client, login_as):
+    from tests.factories import ReferralFactory
+
+    manager = login_as("case_manager")
+    participant = person(case_manager=manager)
+    ConsentRecordFactory(participant=participant)
+    referred = catering("Commis chef")
+    catering("Breakfast cook")
+    ReferralFactory(participant=participant, opportunity=referred, case_manager=manager)
+    db.session.commit()
+    sync.reindex()
+    page = client.get(f"/search/participants/{participant.id}").data.decode()
+
+    def result(title: str) -> str:
+        start = page.index(f">{title}<")
+        following = page.find('class="fcw-result"', start)
+        return page[start:following if following > 0 else page.index("</ol>", start)]
+
+    assert "Already referred" in result("Commis chef")
+    assert "Already referred" not in result("Breakfast cook")
