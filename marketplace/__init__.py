@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.campus.views import bp as campus
     from marketplace.core.views import bp as core
     from marketplace.disclosure.views import bp as disclosure
+    from marketplace.funding.views import bp as funding
     from marketplace.gatemate.views import bp as gatemate
     from marketplace.opportunities.views import bp as opportunities
     from marketplace.participants.views import bp as participants
@@ -92,7 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.search.views import bp as search
 
     for blueprint in (core, accounts, admin, participants, alliance, opportunities, search, referrals, gatemate,
-                      disclosure, reports, payback, campus):
+                      disclosure, reports, payback, campus, funding):
         app.register_blueprint(blueprint)
 
 

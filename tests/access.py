@@ -41,7 +41,7 @@ def expect(default=None, *, anonymous=LOGIN, **by_role) -> dict[str, object]:
 
 
 ADMIN_ONLY = dict(default=403)
-ORG_ADMINS = {"admin": 403, "mentor": 403}
+ORG_ADMINS = {"admin": 403, "mentor": 403, "funding_manager": 403}  # the world's funding manager is not one
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -136,8 +136,10 @@ CASE_MANAGING_POST = dict(default=403, case_manager=400, admin=400)
 HOLDER_ONLY = dict(default=403, mentor=302, coordinator=302)
 ROWS.update({
     ("gatemate.board", "GET"): expect(403, mentor=200),
-    ("gatemate.requests", "GET"): expect(200, employer=403, social_enterprise=403, payback_manager=403),
-    ("gatemate.show", "GET"): expect(200, employer=403, social_enterprise=403, payback_manager=403),
+    ("gatemate.requests", "GET"): expect(200, employer=403, social_enterprise=403, payback_manager=403,
+                                     funding_manager=403),
+    ("gatemate.show", "GET"): expect(200, employer=403, social_enterprise=403, payback_manager=403,
+                                     funding_manager=403),
     ("gatemate.new_request", "GET"): expect(403, case_manager=200),
     ("gatemate.new_request", "POST"): expect(403, case_manager=400),
     **{(f"gatemate.{name}", "GET"): expect(**CASE_MANAGING_PAGE) for name in ("edit", "release", "cancel")},
@@ -263,7 +265,7 @@ REPORT_ACCESS = {
     "distance": dict(admin=200, case_manager=200),
     "pathways": dict(admin=200, case_manager=200),
 }
-ROWS.update({("reports.index", "GET"): expect(200, mentor=403, payback_manager=403)})
+ROWS.update({("reports.index", "GET"): expect(200, mentor=403, payback_manager=403, funding_manager=403)})
 for _report, _allowed in REPORT_ACCESS.items():
     ROWS[(f"reports.{_report}", "GET")] = expect(403, **_allowed)
     ROWS[(f"reports.{_report}_csv", "GET")] = expect(403, **_allowed)
@@ -330,6 +332,28 @@ ROWS.update({
     ("campus.message_setting", "POST"): expect(403, case_manager=400),
 })
 
+# ----------------------------------------------------------------------------------------------------
+# Discretionary funding (issue 21). The world's request was made by the case manager for the world's
+# participant; the funding manager is the case manager's colleague and decides it. Other providers'
+# requests are a 404 (tests/funding/test_views.py). An empty decision post lists its errors (400).
+FUNDING_PEOPLE = dict(default=403, case_manager=200, funding_manager=200)
+ROWS.update({
+    ("funding.index", "GET"): expect(**FUNDING_PEOPLE),
+    ("funding.new", "GET"): expect(403, case_manager=404),  # needs ?participant=
+    ("funding.new", "POST"): expect(403, case_manager=404),
+    ("funding.show", "GET"): expect(403, case_manager=200, funding_manager=200, admin=200),
+    ("funding.decide", "GET"): expect(403, funding_manager=200),
+    ("funding.decide", "POST"): expect(403, funding_manager=400),
+    # Only an approved request can be paid: the world's is waiting, so the page sends them back.
+    ("funding.pay", "GET"): expect(403, funding_manager=302),
+    ("funding.pay", "POST"): expect(403, funding_manager=302),
+    ("funding.step", "GET"): expect(403, case_manager=200, funding_manager=302),
+    ("funding.step", "POST"): expect(403, case_manager=302, funding_manager=302),
+    ("funding.budgets", "GET"): expect(403, funding_manager=200),
+    ("funding.set_budget", "GET"): expect(403, funding_manager=200),
+    ("funding.set_budget", "POST"): expect(403, funding_manager=400),
+})
+
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
 
@@ -348,11 +372,16 @@ def build_foundation(world: World) -> None:
     from tests.factories import InvitationFactory, OrganisationFactory, OutboxMessageFactory, UserFactory
 
     for role in Role:
-        if role in (Role.MENTOR, Role.PERSON):  # the person is made in build_campus, for the participant
+        # The person is made in build_campus, for the participant; mentors and funding managers below.
+        if role in (Role.MENTOR, Role.PERSON, Role.FUNDING_MANAGER):
             continue
         world.users[role.value] = UserFactory(role=role.value)
     world.users[Role.MENTOR.value] = UserFactory(
         role=Role.MENTOR.value, organisation=world.users[Role.COORDINATOR.value].organisation)
+    # Funding managers decide their own provider's requests: the case manager's colleague.
+    world.users[Role.FUNDING_MANAGER.value] = UserFactory(
+        role=Role.FUNDING_MANAGER.value, organisation=world.users[Role.CASE_MANAGER.value].organisation,
+        is_org_admin=False)
     pending = OrganisationFactory(status=OrganisationStatus.PENDING.value)
     UserFactory(role="employer", organisation=pending, status=UserStatus.PENDING.value)
     world.records["pending_organisation"] = pending
@@ -412,6 +441,15 @@ def build_referrals(world: World) -> None:
     world.records["referral_document"] = referral_document(referral)
 
 
+def build_funding(world: World) -> None:
+    from tests.factories import FundingBudgetFactory, FundingRequestFactory
+
+    FundingBudgetFactory(organisation=world.users["case_manager"].organisation, purpose="equipment")
+    world.records["funding_request"] = FundingRequestFactory(
+        participant=world.records["participant"], referral=world.records["referral"],
+        requested_by=world.users["case_manager"])
+
+
 def build_disclosure(world: World) -> None:
     from tests.disclosure.records import spent_fine
 
@@ -452,7 +490,8 @@ def build_campus_messages(world: World) -> None:
 
 
 WORLD_BUILDERS = [build_foundation, build_participants, build_campus, build_alliance, build_opportunities,
-                  build_gatemate, build_referrals, build_disclosure, build_payback, build_campus_messages]
+                  build_gatemate, build_referrals, build_disclosure, build_payback, build_campus_messages,
+                  build_funding]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -476,6 +515,8 @@ URL_ARGUMENTS = {
     "project_id": lambda w: w.records["payback_project"].id,
     "campus_message_id": lambda w: w.records["campus_message"].id,
     "person_id": lambda w: w.records["payback_person"].id,
+    "funding_id": lambda w: w.records["funding_request"].id,
+    "funding_step": lambda w: "withdraw",
 }
 
 

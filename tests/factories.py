@@ -24,6 +24,7 @@ from marketplace.core.models import AuditEvent, Notification, OutboxMessage
 from marketplace.core.roles import OrganisationKind, ProviderType, Role
 from marketplace.core.tokens import hash_token, new_token
 from marketplace.extensions import db
+from marketplace.funding.models import FundingBudget, FundingRequest, financial_year
 from marketplace.gatemate.models import GatemateRequest, MentorProfile, RequestEvent
 from marketplace.opportunities.models import Opportunity
 from marketplace.participants.models import ConsentRecord, NeedsAssessment, Participant
@@ -39,6 +40,7 @@ KIND_FOR_ROLE = {
     Role.COORDINATOR: OrganisationKind.MENTORING,
     Role.MENTOR: OrganisationKind.MENTORING,
     Role.PAYBACK_MANAGER: OrganisationKind.PROVIDER,
+    Role.FUNDING_MANAGER: OrganisationKind.PROVIDER,
 }
 
 
@@ -480,3 +482,41 @@ def campus_person(participant, *, activated: bool = True) -> User:
     db.session.add(access)
     db.session.flush()
     return user
+
+
+class FundingBudgetFactory(Base):
+    """This financial year's budget for work equipment: £2,000, up to £250 a request and £400 a person."""
+
+    class Meta:
+        model = FundingBudget
+
+    organisation = factory.LazyFunction(lambda: OrganisationFactory(kind=OrganisationKind.PROVIDER.value))
+    purpose = "equipment"
+    year = factory.LazyFunction(lambda: financial_year(clock.today()))
+    amount_pence = 200_000
+    committed_pence = 0
+    request_limit_pence = 25_000
+    person_limit_pence = 40_000
+    second_approval_above_pence = None
+    updated_at = factory.LazyFunction(clock.now)
+
+
+class FundingRequestFactory(Base):
+    """A case manager asks for £85 of safety boots for a person with a job offer."""
+
+    class Meta:
+        model = FundingRequest
+
+    referral = factory.LazyFunction(lambda: ReferralFactory(status="offer_accepted"))
+    participant = factory.LazyAttribute(lambda o: o.referral.participant)
+    organisation_id = factory.LazyAttribute(lambda o: o.participant.organisation_id)
+    requested_by = factory.LazyAttribute(lambda o: o.participant.case_manager)
+    last_edited_by = factory.LazyAttribute(lambda o: o.requested_by)
+    purpose = "equipment"
+    description = "Safety boots for a CSCS labouring job"
+    amount_pence = 8_500
+    supplier = "Site Boots Ltd"
+    other_sources = factory.LazyFunction(lambda: ["flexible_support_fund", "employer"])
+    status = "submitted"
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyFunction(clock.now)

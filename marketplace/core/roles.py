@@ -24,6 +24,7 @@ class Role(StrEnum):
     MENTOR = "mentor"
     PAYBACK_MANAGER = "payback_manager"
     PERSON = "person"  # a participant signed in to the Virtual Campus (marketplace/campus/)
+    FUNDING_MANAGER = "funding_manager"
 
     @property
     def label(self) -> str:
@@ -39,6 +40,7 @@ ROLE_LABELS = {
     Role.MENTOR: "Gatemate mentor",
     Role.PAYBACK_MANAGER: "Community Payback manager",
     Role.PERSON: "Person using the Virtual Campus",
+    Role.FUNDING_MANAGER: "Funding manager",
 }
 
 
@@ -79,7 +81,7 @@ class ProviderType(StrEnum):
 ROLES_BY_KIND: dict[OrganisationKind, tuple[Role, ...]] = {
     OrganisationKind.EMPLOYER: (Role.EMPLOYER,),
     OrganisationKind.SOCIAL_ENTERPRISE: (Role.SOCIAL_ENTERPRISE,),
-    OrganisationKind.PROVIDER: (Role.CASE_MANAGER, Role.PAYBACK_MANAGER),
+    OrganisationKind.PROVIDER: (Role.CASE_MANAGER, Role.PAYBACK_MANAGER, Role.FUNDING_MANAGER),
     OrganisationKind.MENTORING: (Role.COORDINATOR, Role.MENTOR),
 }
 

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm, record_id
+from marketplace.core.forms import submit as button
+from marketplace.funding.models import DECLINE_REASONS, OTHER_SOURCES, PAYMENT_METHODS, PURPOSE_LABELS
+from marketplace.funding.money import NotAnAmount, parse_pounds
+
+
+class PoundsField(StringField):
+    """An amount in pounds, kept as typed (so the form shows it back) and read as pence. Whether it
+    is a usable amount is the operation's rule to say, with the other rules, all at once."""
+
+    widget = GovTextInput()
+
+    @property
+    def pence(self) -> int | None:
+        try:
+            return parse_pounds(self.data) if (self.data or "").strip() else None
+        except NotAnAmount:
+            return None
+
+    @property
+    def problem(self) -> str | None:
+        """What is wrong with what was typed; None when it is an amount or empty."""
+        try:
+            if (self.data or "").strip():
+                parse_pounds(self.data)
+        except NotAnAmount as error:
+            return str(error)
+        return None
+
+
+def pounds_field(label: str, description: str = "") -> PoundsField:
+    return PoundsField(label, description=description, validators=[Length(max=20)])
+
+
+class AskForm(Form):
+    purpose = RadioField("What is the money for?", widget=Radios(), choices=list(PURPOSE_LABELS.items()),
+                         validators=[Optional()], validate_choice=False)
+    description = TextAreaField("What will it buy, and how does it help them into work?", widget=GovTextArea(),
+                                description="For example: safety boots and a hi-vis jacket for a CSCS labouring job "
+                                "starting on Monday",
+                                validators=[Optional(), Length(max=3000)])
+    amount = pounds_field("Amount (£)", "In pounds and pence, for example 85.00")
+    supplier = StringField("Who will be paid", widget=GovTextInput(),
+                           description="The supplier, landlord or course provider. Money goes to the supplier "
+                           "unless there is a reason to pay the person",
+                           validators=[Optional(), Length(max=200)])
+    referral = SelectField("The job, interview or course it unlocks", widget=GovSelect(), coerce=record_id,
+                           validators=[Optional()], validate_choice=False)
+    other_sources = SelectMultipleField("Which other sources did you check first?", widget=Checkboxes(),
+                                        choices=list(OTHER_SOURCES.items()), validators=[Optional()])
+    other_sources_note = TextAreaField("What they said (optional)", widget=GovTextArea(),
+                                       validators=[Optional(), Length(max=3000)])
+    submit = button("Send the request")
+
+
+class DecisionForm(Form):
+    decision = RadioField("Decision", widget=Radios(), choices=[
+        ("approve", "Approve what was asked for"), ("part_approve", "Approve part of it"),
+        ("decline", "Decline"), ("ask_information", "Ask the case manager for more information")],
+        validators=[Optional()], validate_choice=False)
+    amount = pounds_field("Amount to approve (£), if approving part of it", "For example 60.00")
+    reason_code = RadioField("Reason, if declining", widget=Radios(), choices=list(DECLINE_REASONS.items()),
+                             validators=[Optional()], validate_choice=False)
+    note = TextAreaField("Note", widget=GovTextArea(), description="The case manager sees this in the history. "
+                         "Needed when asking for information or declining for another reason",
+                         validators=[Optional(), Length(max=3000)])
+    submit = button("Confirm the decision")
+
+
+class NoteForm(Form):
+    note = TextAreaField("Note", widget=GovTextArea(), validators=[Optional(), Length(max=3000)])
+    submit = button("Confirm")
+
+
+class PaymentForm(Form):
+    method = RadioField("How was it paid?", widget=Radios(), choices=list(PAYMENT_METHODS.items()),
+                        validators=[Optional()], validate_choice=False)
+    reference = StringField("Invoice or voucher number", widget=GovTextInput(),
+                            validators=[Optional(), Length(max=100)])
+    paid_on = GovDateField("Date paid", called="The date it was paid")
+    cash_reason = TextAreaField("If paid to the person: why not to a supplier", widget=GovTextArea(),
+                                validators=[Optional(), Length(max=3000)])
+    receipt_reference = StringField("Receipt reference (optional)", widget=GovTextInput(),
+                                    description="Where the receipt is kept, or its number",
+                                    validators=[Optional(), Length(max=100)])
+    submit = button("Record the payment")
+
+
+class BudgetForm(Form):
+    purpose = SelectField("What the budget is for", widget=GovSelect(), choices=list(PURPOSE_LABELS.items()),
+                          validators=[Optional()], validate_choice=False)
+    year = SelectField("Financial year", widget=GovSelect(), coerce=int, validators=[Optional()],
+                       validate_choice=False)
+    amount = pounds_field("Budget for the year (£)", "For example 5000.00")
+    request_limit = pounds_field("Most one request can be for (£)")
+    person_limit = pounds_field("Most one person can have in the year (£)")
+    second_approval_above = pounds_field("A second approver is needed above (£) (optional)",
+                                         "Leave empty if one approver is always enough")
+    submit = button("Save the budget")
+
+
+class ListFilterForm(SearchForm):
+    view = SelectField("Show", widget=GovSelect(), choices=[
+        ("waiting", "Waiting for a decision"), ("to_pay", "Approved, to pay"), ("information", "Information asked for"),
+        ("all", "All")], validators=[Optional()])

@@ -1,0 +1,224 @@
+"""Discretionary funding: money that removes the last barrier to a job (boots for a building-site job,
+living costs until the first wage), asked for by a case manager, decided by a funding manager of the
+same provider within a yearly budget per purpose, then paid, usually to a supplier.
+
+Money is held in pence, as integers, everywhere: never a float.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.core import clock
+from marketplace.core.db import UTCDateTime
+from marketplace.core.roles import Role
+from marketplace.core.workflow import WorkflowHistory
+from marketplace.extensions import db
+
+
+class Purpose(StrEnum):
+    BRIDGING = "bridging"
+    EQUIPMENT = "equipment"
+    TRAVEL = "travel"
+    TRAINING = "training"
+    SELF_EMPLOYMENT = "self_employment"
+
+
+PURPOSE_LABELS = {
+    Purpose.BRIDGING: "Living costs until the first wage",
+    Purpose.EQUIPMENT: "Work equipment and clothing",
+    Purpose.TRAVEL: "Travel to interviews or the first month of work",
+    Purpose.TRAINING: "A short course",
+    Purpose.SELF_EMPLOYMENT: "Self-employment start-up",
+}
+
+# What a case manager must rule out first (the Flexible Support Fund asks the same).
+OTHER_SOURCES = {
+    "flexible_support_fund": "Flexible Support Fund (Jobcentre Plus)",
+    "budgeting_advance": "Universal Credit Budgeting Advance",
+    "discharge_grant": "Prison discharge grant",
+    "employer": "The employer",
+}
+
+
+class Status(StrEnum):
+    SUBMITTED = "submitted"
+    MORE_INFORMATION = "more_information"
+    SECOND_APPROVAL = "second_approval"
+    APPROVED = "approved"
+    PAID = "paid"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+
+
+STATUS_LABELS = {
+    Status.SUBMITTED: "Waiting for a decision",
+    Status.MORE_INFORMATION: "More information asked for",
+    Status.SECOND_APPROVAL: "Waiting for a second approver",
+    Status.APPROVED: "Approved, not yet paid",
+    Status.PAID: "Paid",
+    Status.DECLINED: "Declined",
+    Status.WITHDRAWN: "Withdrawn",
+    Status.CANCELLED: "Cancelled after approval",
+}
+
+WAITING = frozenset({Status.SUBMITTED, Status.SECOND_APPROVAL})
+# The money of a request in these states is held against (or spent from) its budget.
+COMMITTED = frozenset({Status.APPROVED, Status.PAID})
+
+DECLINE_REASONS = {
+    "other_source": "Another source of money is available",
+    "not_linked_to_work": "Not linked to work",
+    "over_person_limit": "Over the limit for this person",
+    "evidence_missing": "Evidence missing",
+    "other": "Other",
+}
+
+PAYMENT_METHODS = {
+    "supplier_invoice": "Invoice paid to the supplier",
+    "voucher": "Voucher",
+    "cash": "Paid to the person",
+}
+
+
+def financial_year(day: date) -> int:
+    """The UK financial year a day falls in, named by the year it starts (1 April)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_label(year: int) -> str:
+    return f"April {year} to March {year + 1}"
+
+
+class FundingBudget(db.Model):
+    """One provider's money for one purpose in one financial year, and the limits that go with it.
+
+    `committed_pence` is what approved and paid requests hold; the database itself refuses to let
+    it pass `amount_pence`, and approvals raise it with one conditional UPDATE (operations.py)."""
+
+    __tablename__ = "funding_budgets"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "purpose", "year", name="uq_funding_budgets_org_purpose_year"),
+        CheckConstraint("committed_pence >= 0 AND committed_pence <= amount_pence",
+                        name="within_amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    year: Mapped[int] = mapped_column()
+    amount_pence: Mapped[int] = mapped_column()
+    committed_pence: Mapped[int] = mapped_column(default=0)
+    request_limit_pence: Mapped[int] = mapped_column()
+    person_limit_pence: Mapped[int] = mapped_column()
+    # Above this amount a second funding manager must approve too; None: one approver is enough.
+    second_approval_above_pence: Mapped[int | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation = relationship("Organisation")
+
+    @property
+    def remaining_pence(self) -> int:
+        return self.amount_pence - self.committed_pence
+
+    @property
+    def purpose_label(self) -> str:
+        return PURPOSE_LABELS.get(Purpose(self.purpose), self.purpose)
+
+
+class FundingRequest(db.Model):
+    __tablename__ = "funding_requests"
+    __table_args__ = (
+        Index("ix_funding_requests_org_status", "organisation_id", "status"),
+        CheckConstraint("amount_pence > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    # The job (or interview, or course) the money unlocks; a self-employment plan has none.
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id", ondelete="SET NULL"), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text)
+    amount_pence: Mapped[int] = mapped_column()
+    approved_pence: Mapped[int | None] = mapped_column()
+    supplier: Mapped[str] = mapped_column(String(200), default="")
+    other_sources: Mapped[list] = mapped_column(JSON, default=list)
+    other_sources_note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(30), default=Status.SUBMITTED)
+    budget_id: Mapped[int | None] = mapped_column(ForeignKey("funding_budgets.id", ondelete="SET NULL"), index=True)
+    reason_code: Mapped[str] = mapped_column(String(30), default="")
+
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    last_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    first_approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    payment_method: Mapped[str] = mapped_column(String(30), default="")
+    payment_reference: Mapped[str] = mapped_column(String(100), default="")
+    cash_reason: Mapped[str] = mapped_column(Text, default="")
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    receipt_reference: Mapped[str] = mapped_column(String(100), default="")
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    participant = relationship("Participant")
+    referral = relationship("Referral")
+    organisation = relationship("Organisation")
+    budget: Mapped[FundingBudget | None] = relationship()
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    last_edited_by = relationship("User", foreign_keys=[last_edited_by_id])
+    first_approver = relationship("User", foreign_keys=[first_approver_id])
+    events: Mapped[list[FundingEvent]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="(FundingEvent.at, FundingEvent.id)")
+
+    def side_of(self, user) -> str | None:
+        """'case_manager' or 'funding_manager' for people of the provider, 'admin'; else None."""
+        if not user.is_authenticated:
+            return None
+        if user.role == Role.ADMIN:
+            return "admin"
+        if user.organisation_id != self.organisation_id:
+            return None
+        if user.role == Role.CASE_MANAGER:
+            return "case_manager"
+        if user.role == Role.FUNDING_MANAGER:
+            return "funding_manager"
+        return None
+
+    def can_view(self, user) -> bool:
+        return self.side_of(user) is not None
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS.get(Status(self.status), self.status)
+
+    @property
+    def purpose_label(self) -> str:
+        return PURPOSE_LABELS.get(Purpose(self.purpose), self.purpose)
+
+    @property
+    def granted_pence(self) -> int:
+        """What was approved (all or part of what was asked); 0 until then."""
+        return (self.approved_pence or 0) if self.status in COMMITTED else 0
+
+
+class FundingEvent(WorkflowHistory, db.Model):
+    """One step of a funding request: asked, approved, declined, paid, and by whom."""
+
+    __tablename__ = "funding_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("funding_requests.id", ondelete="CASCADE"), index=True)
+    amount_pence: Mapped[int | None] = mapped_column()
+    reason_code: Mapped[str] = mapped_column(String(30), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    request: Mapped[FundingRequest] = relationship(back_populates="events")

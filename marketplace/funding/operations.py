@@ -1,0 +1,436 @@
+"""Every write about discretionary funding: asking, deciding within the budget, paying, budgets.
+
+An approval reserves its money with one conditional UPDATE of the budget row
+(`committed + amount <= amount`), so two approvals at once can never overspend it: on PostgreSQL the
+second waits for the first's row lock and re-checks the condition against what the first committed;
+on SQLite writers take turns (BEGIN IMMEDIATE). The table's CHECK constraint says the same again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, update
+
+from marketplace.core import clock
+from marketplace.core.db import lock_for_update
+from marketplace.core.exceptions import Problems, Refused
+from marketplace.core.links import path_for
+from marketplace.core.operations import notify, record_audit
+from marketplace.core.roles import Role
+from marketplace.extensions import db
+from marketplace.funding.models import (
+    COMMITTED,
+    DECLINE_REASONS,
+    OTHER_SOURCES,
+    PAYMENT_METHODS,
+    PURPOSE_LABELS,
+    FundingBudget,
+    FundingRequest,
+    Purpose,
+    Status,
+    financial_year,
+    year_label,
+)
+from marketplace.funding.money import MAX_PENCE, pounds
+from marketplace.funding.workflow import transition
+
+MAX_TEXT = 3000
+REPEAT_DAYS = 30
+
+
+class OverBudget(Refused):
+    """An approval the budget (or the person's limit) cannot cover."""
+
+
+@dataclass
+class Ask:
+    """What a case manager asks for. `amount_pence` is None when what was typed is not an amount
+    (the form says so on its field)."""
+
+    purpose: str = ""
+    description: str = ""
+    amount_pence: int | None = None
+    supplier: str = ""
+    referral_id: int | None = None
+    other_sources: list[str] = field(default_factory=list)
+    other_sources_note: str = ""
+    # (field, message) for amounts typed in a form that are not amounts.
+    typing_problems: list = field(default_factory=list)
+
+
+def linkable_referrals(participant) -> list:
+    """The person's referrals a request can be tied to: every one that reached the employer."""
+    from marketplace.referrals.models import Referral
+
+    return db.session.scalars(select(Referral).where(
+        Referral.participant_id == participant.id, Referral.submitted_at.is_not(None))
+        .order_by(Referral.created_at.desc())).all()
+
+
+def budget_for(organisation_id: int, purpose: str, year: int) -> FundingBudget | None:
+    return db.session.scalar(select(FundingBudget).where(
+        FundingBudget.organisation_id == organisation_id, FundingBudget.purpose == purpose,
+        FundingBudget.year == year))
+
+
+def check_ask(participant, actor, ask: Ask) -> None:
+    """Every problem with a request, at once (raises one Refused naming them all)."""
+    problems = Problems()
+    if actor.role != Role.CASE_MANAGER or actor.organisation_id != participant.organisation_id:
+        raise Refused("Only a case manager of the person's own organisation can ask for funding for them")
+    problems.check(not participant.is_closed, "This person's case is closed")
+    purpose_known = problems.check(ask.purpose in set(Purpose), "Choose what the money is for", field="purpose")
+    description = ask.description.strip()
+    problems.check(bool(description), "Say what the money will buy and why it removes a barrier to work",
+                   field="description")
+    problems.check(len(ask.description) <= MAX_TEXT, f"Write {MAX_TEXT:,} characters or fewer",
+                   field="description")
+    for name, message in ask.typing_problems:
+        problems.add(message, field=name)
+    amount_given = ask.amount_pence is not None
+    if not any(name == "amount" for name, _ in ask.typing_problems):
+        problems.check(amount_given, "Enter the amount in pounds and pence, like 85.00", field="amount")
+    if amount_given:
+        amount_given = problems.check(0 < ask.amount_pence <= MAX_PENCE, "Enter an amount more than £0",
+                                      field="amount")
+    problems.check(bool(ask.supplier.strip()), "Enter who will be paid: the supplier, landlord or course provider",
+                   field="supplier")
+    problems.check(len(ask.supplier) <= 200, "The supplier must be 200 characters or fewer", field="supplier")
+    problems.check(bool(ask.other_sources) and set(ask.other_sources) <= set(OTHER_SOURCES),
+                   "Say which other sources of money you checked first", field="other_sources")
+    problems.check(len(ask.other_sources_note) <= MAX_TEXT, f"Write {MAX_TEXT:,} characters or fewer",
+                   field="other_sources_note")
+    if ask.referral_id:
+        linkable = {referral.id for referral in linkable_referrals(participant)}
+        problems.check(ask.referral_id in linkable, "Choose one of this person's referrals", field="referral")
+    elif purpose_known:
+        problems.check(ask.purpose == Purpose.SELF_EMPLOYMENT,
+                       "Choose the job, interview or course the money unlocks", field="referral")
+    if purpose_known and amount_given:
+        year = financial_year(clock.today())
+        budget = budget_for(participant.organisation_id, ask.purpose, year)
+        if budget is None:
+            problems.add(f"Your organisation has no budget for {PURPOSE_LABELS[Purpose(ask.purpose)].lower()} in "
+                         f"{year_label(year)}: ask your funding manager to set one", field="purpose")
+        else:
+            problems.check(ask.amount_pence <= budget.request_limit_pence,
+                           f"The most one request can be for is {pounds(budget.request_limit_pence)}",
+                           field="amount")
+    problems.raise_any()
+
+
+def ask_for_funding(participant, actor, ask: Ask) -> FundingRequest:
+    """A case manager asks for money for a person; the provider's funding managers are told."""
+    check_ask(participant, actor, ask)
+    now = clock.now()
+    request = FundingRequest(
+        organisation_id=participant.organisation_id, participant_id=participant.id,
+        referral_id=ask.referral_id or None, purpose=ask.purpose, description=ask.description.strip(),
+        amount_pence=ask.amount_pence, supplier=ask.supplier.strip(),
+        other_sources=[source for source in OTHER_SOURCES if source in ask.other_sources],
+        other_sources_note=ask.other_sources_note.strip(), status=Status.SUBMITTED,
+        requested_by_id=actor.id, last_edited_by_id=actor.id, created_at=now, updated_at=now)
+    db.session.add(request)
+    db.session.flush()
+    from marketplace.funding.workflow import FUNDING
+
+    FUNDING.record(request, "ask", actor, amount_pence=request.amount_pence)
+    record_audit("funding.requested", request, actor=actor, detail=f"{request.purpose} {request.amount_pence}p")
+    _tell_funding_managers(request, f"{actor.full_name} asks for {pounds(request.amount_pence)}: "
+                                    f"{request.purpose_label.lower()}")
+    db.session.flush()
+    return request
+
+
+def _tell_funding_managers(request: FundingRequest, text: str, *, except_id: int | None = None) -> None:
+    from marketplace.accounts.models import User, UserStatus
+
+    managers = db.session.scalars(select(User).where(
+        User.organisation_id == request.organisation_id, User.role == Role.FUNDING_MANAGER,
+        User.status == UserStatus.ACTIVE)).all()
+    link = path_for("funding.show", funding_id=request.id)
+    for manager in managers:
+        if manager.id != except_id:
+            notify(manager, text, link)
+
+
+def _tell_case_manager(request: FundingRequest, text: str) -> None:
+    if request.requested_by is not None:
+        notify(request.requested_by, text, path_for("funding.show", funding_id=request.id))
+
+
+# Deciding --------------------------------------------------------------------------------------------
+def check_decision(request: FundingRequest, decision: str, *, amount_pence: int | None, reason_code: str,
+                   note: str) -> None:
+    """The answers a decision needs, every problem at once."""
+    problems = Problems()
+    problems.check(decision in ("approve", "part_approve", "decline", "ask_information"),
+                   "Choose a decision", field="decision")
+    if decision == "part_approve" and problems.check(amount_pence is not None,
+                                                     "Enter the amount to approve, like 60.00", field="amount"):
+        problems.check(0 < amount_pence < request.amount_pence,
+                       f"Enter an amount more than £0 and less than the {pounds(request.amount_pence)} asked for",
+                       field="amount")
+    if decision == "decline":
+        problems.check(reason_code in DECLINE_REASONS, "Choose the reason for declining", field="reason_code")
+        problems.check(reason_code != "other" or bool(note.strip()), "Say why in the note", field="note")
+    if decision == "ask_information":
+        problems.check(bool(note.strip()), "Say what information you need", field="note")
+    problems.check(len(note) <= MAX_TEXT, f"Write {MAX_TEXT:,} characters or fewer", field="note")
+    problems.raise_any()
+
+
+def decide(request_id: int, actor, decision: str, *, amount_pence: int | None = None, reason_code: str = "",
+           note: str = "") -> FundingRequest:
+    """A funding manager approves (all or part), declines or asks for more. An approval over the
+    budget's second-approval level only recommends until a second funding manager approves. The
+    money is reserved against the budget when the request becomes approved, or it is refused."""
+    request = lock_for_update(FundingRequest, request_id)
+    if request is None:
+        raise Refused("This request no longer exists")
+    check_decision(request, decision, amount_pence=amount_pence, reason_code=reason_code, note=note)
+    note = note.strip()
+    if decision in ("decline", "ask_information"):
+        transition(request, decision, actor, reason_code=reason_code if decision == "decline" else "", note=note)
+        request.reason_code = reason_code if decision == "decline" else ""
+        if decision == "decline":
+            request.decided_at = clock.now()
+            _tell_case_manager(request, f"Funding declined for {request.participant.full_name}: "
+                                        f"{DECLINE_REASONS[reason_code].lower()}")
+        else:
+            _tell_case_manager(request, f"More information needed for {request.participant.full_name}'s request")
+        record_audit(f"funding.{decision}", request, actor=actor, detail=reason_code)
+        return request
+    amount = request.amount_pence if decision == "approve" else amount_pence
+    budget = budget_for(request.organisation_id, request.purpose, financial_year(clock.today()))
+    if budget is None:
+        raise OverBudget(f"There is no budget for {request.purpose_label.lower()} this year: set one first")
+    if amount > budget.request_limit_pence:
+        raise OverBudget(f"The most one request can be given is {pounds(budget.request_limit_pence)}",
+                         field="amount")
+    second = budget.second_approval_above_pence
+    if request.status == Status.SUBMITTED and second is not None and amount > second:
+        transition(request, "recommend", actor, amount_pence=amount, note=note)
+        request.first_approver_id = actor.id
+        request.approved_pence = amount
+        _tell_funding_managers(request, f"A second approval is needed: {pounds(amount)} for "
+                                        f"{request.purpose_label.lower()}", except_id=actor.id)
+        record_audit("funding.recommended", request, actor=actor, detail=f"{amount}p")
+        return request
+    transition(request, decision, actor, amount_pence=amount, note=note)
+    _reserve(budget, request, amount)
+    request.approved_pence = amount
+    request.budget_id = budget.id
+    request.decided_at = clock.now()
+    request.reason_code = ""
+    _tell_case_manager(request, f"Funding approved for {request.participant.full_name}: {pounds(amount)}")
+    record_audit("funding.approved", request, actor=actor, detail=f"{amount}p")
+    return request
+
+
+def _reserve(budget: FundingBudget, request: FundingRequest, amount: int) -> None:
+    reserved = db.session.execute(
+        update(FundingBudget)
+        .where(FundingBudget.id == budget.id, FundingBudget.committed_pence + amount <= FundingBudget.amount_pence)
+        .values(committed_pence=FundingBudget.committed_pence + amount)
+        .execution_options(synchronize_session=False))
+    if reserved.rowcount != 1:
+        left = db.session.scalar(select(FundingBudget.amount_pence - FundingBudget.committed_pence)
+                                 .where(FundingBudget.id == budget.id))
+        raise OverBudget(f"Over budget: {pounds(left)} is left of the {pounds(budget.amount_pence)} for "
+                         f"{budget.purpose_label.lower()} this year", field="amount")
+    # Read after the budget row is held, so a request for the same person approved a moment ago counts.
+    given = db.session.scalar(select(func.coalesce(func.sum(FundingRequest.approved_pence), 0)).where(
+        FundingRequest.participant_id == request.participant_id, FundingRequest.budget_id == budget.id,
+        FundingRequest.status.in_([str(s) for s in COMMITTED]), FundingRequest.id != request.id))
+    if given + amount > budget.person_limit_pence:
+        raise OverBudget(f"Over this person's limit: they have been given {pounds(given)} of the "
+                         f"{pounds(budget.person_limit_pence)} a person may have for {budget.purpose_label.lower()} "
+                         "this year", field="amount")
+    db.session.expire(budget)
+
+
+def resubmit(request: FundingRequest, actor, note: str) -> FundingRequest:
+    """The case manager answers a request for more information; it goes back for a decision."""
+    problems = Problems()
+    problems.check(bool(note.strip()), "Write the information asked for", field="note")
+    problems.check(len(note) <= MAX_TEXT, f"Write {MAX_TEXT:,} characters or fewer", field="note")
+    problems.raise_any()
+    request = lock_for_update(FundingRequest, request.id)
+    transition(request, "resubmit", actor, note=note.strip())
+    request.last_edited_by_id = actor.id
+    record_audit("funding.resubmitted", request, actor=actor)
+    _tell_funding_managers(request, f"{actor.full_name} sent the information asked for")
+    return request
+
+
+def withdraw(request: FundingRequest, actor, note: str = "") -> FundingRequest:
+    request = lock_for_update(FundingRequest, request.id)
+    transition(request, "withdraw", actor, note=note.strip()[:MAX_TEXT])
+    record_audit("funding.withdrawn", request, actor=actor)
+    return request
+
+
+# Paying ----------------------------------------------------------------------------------------------
+@dataclass
+class Payment:
+    method: str = ""
+    reference: str = ""
+    paid_on: date | None = None
+    cash_reason: str = ""
+    receipt_reference: str = ""
+
+
+def check_payment(request: FundingRequest, payment: Payment, today: date | None = None) -> None:
+    today = today or clock.today()
+    problems = Problems()
+    problems.check(payment.method in PAYMENT_METHODS, "Choose how it was paid", field="method")
+    if payment.method in ("supplier_invoice", "voucher"):
+        problems.check(bool(payment.reference.strip()),
+                       "Enter the invoice number" if payment.method == "supplier_invoice" else
+                       "Enter the voucher number", field="reference")
+    problems.check(len(payment.reference) <= 100, "The reference must be 100 characters or fewer", field="reference")
+    if payment.method == "cash":
+        problems.check(bool(payment.cash_reason.strip()),
+                       "Say why the money goes to the person rather than a supplier", field="cash_reason")
+    problems.check(len(payment.cash_reason) <= MAX_TEXT, f"Write {MAX_TEXT:,} characters or fewer",
+                   field="cash_reason")
+    if problems.check(payment.paid_on is not None, "Enter the date it was paid", field="paid_on"):
+        problems.check(payment.paid_on <= today, "The date it was paid must be today or in the past",
+                       field="paid_on")
+        approved_on = request.decided_at.date() if request.decided_at else None
+        problems.check(approved_on is None or payment.paid_on >= approved_on,
+                       "The date it was paid must be on or after the day it was approved", field="paid_on")
+    problems.check(len(payment.receipt_reference) <= 100, "The receipt reference must be 100 characters or fewer",
+                   field="receipt_reference")
+    problems.raise_any()
+
+
+def mark_paid(request: FundingRequest, actor, payment: Payment) -> FundingRequest:
+    """Record that approved money was paid: to a supplier by default, to the person only with a reason."""
+    check_payment(request, payment)
+    request = lock_for_update(FundingRequest, request.id)
+    transition(request, "mark_paid", actor, amount_pence=request.approved_pence,
+               note=PAYMENT_METHODS[payment.method])
+    request.payment_method = payment.method
+    request.payment_reference = payment.reference.strip()
+    request.cash_reason = payment.cash_reason.strip() if payment.method == "cash" else ""
+    request.paid_on = payment.paid_on
+    request.receipt_reference = payment.receipt_reference.strip()
+    record_audit("funding.paid", request, actor=actor, detail=f"{request.approved_pence}p {payment.method}")
+    _tell_case_manager(request, f"Paid: {pounds(request.approved_pence)} for {request.participant.full_name}")
+    return request
+
+
+def cancel(request: FundingRequest, actor, note: str) -> FundingRequest:
+    """Undo an approval that will not be paid; its money goes back to the budget."""
+    if not note.strip():
+        raise Refused("Say why the approval is cancelled", field="note")
+    request = lock_for_update(FundingRequest, request.id)
+    transition(request, "cancel", actor, amount_pence=request.approved_pence, note=note.strip()[:MAX_TEXT])
+    if request.budget_id is not None:
+        db.session.execute(update(FundingBudget).where(FundingBudget.id == request.budget_id)
+                           .values(committed_pence=FundingBudget.committed_pence - request.approved_pence)
+                           .execution_options(synchronize_session=False))
+    record_audit("funding.cancelled", request, actor=actor)
+    return request
+
+
+# Budgets ---------------------------------------------------------------------------------------------
+@dataclass
+class BudgetDetails:
+    purpose: str = ""
+    year: int | None = None
+    amount_pence: int | None = None
+    request_limit_pence: int | None = None
+    person_limit_pence: int | None = None
+    second_approval_above_pence: int | None = None
+    typing_problems: list = field(default_factory=list)
+
+
+def check_budget(organisation_id: int, details: BudgetDetails) -> FundingBudget | None:
+    problems = Problems()
+    problems.check(details.purpose in set(Purpose), "Choose what the budget is for", field="purpose")
+    this_year = financial_year(clock.today())
+    problems.check(details.year in (this_year, this_year + 1), "Choose this financial year or the next",
+                   field="year")
+    mistyped = {name for name, _ in details.typing_problems}
+    for name, message in details.typing_problems:
+        problems.add(message, field=name)
+    for name, message in (("amount", "Enter the budget in pounds, like 5000.00"),
+                          ("request_limit", "Enter the most one request can be for"),
+                          ("person_limit", "Enter the most one person can have in the year")):
+        if name not in mistyped:
+            problems.check(getattr(details, f"{name}_pence") is not None, message, field=name)
+    if not problems:
+        problems.check(details.amount_pence > 0, "Enter a budget more than £0", field="amount")
+        problems.check(details.request_limit_pence <= details.amount_pence,
+                       "The limit per request cannot be more than the budget", field="request_limit")
+        problems.check(details.person_limit_pence <= details.amount_pence,
+                       "The limit per person cannot be more than the budget", field="person_limit")
+    existing = None
+    if details.purpose in set(Purpose) and details.year is not None:
+        existing = budget_for(organisation_id, details.purpose, details.year)
+        if existing is not None and details.amount_pence is not None:
+            problems.check(details.amount_pence >= existing.committed_pence,
+                           f"{pounds(existing.committed_pence)} is already approved from this budget: the budget "
+                           "cannot be less than that", field="amount")
+    problems.raise_any()
+    return existing
+
+
+def set_budget(organisation, actor, details: BudgetDetails) -> FundingBudget:
+    """A funding manager sets (or changes) the provider's budget and limits for a purpose and year."""
+    if actor.role != Role.FUNDING_MANAGER or actor.organisation_id != organisation.id:
+        raise Refused("Only a funding manager of the organisation can set its budgets")
+    existing = check_budget(organisation.id, details)
+    if existing is not None:
+        existing = db.session.get(FundingBudget, existing.id, with_for_update=True, populate_existing=True)
+        if details.amount_pence < existing.committed_pence:
+            raise Refused("More has been approved since: the budget cannot be less than what is approved",
+                          field="amount")
+    budget = existing or FundingBudget(organisation_id=organisation.id, purpose=details.purpose,
+                                       year=details.year, committed_pence=0)
+    budget.amount_pence = details.amount_pence
+    budget.request_limit_pence = details.request_limit_pence
+    budget.person_limit_pence = details.person_limit_pence
+    budget.second_approval_above_pence = details.second_approval_above_pence
+    budget.updated_at = clock.now()
+    budget.updated_by_id = actor.id
+    db.session.add(budget)
+    db.session.flush()
+    record_audit("funding.budget_set", budget, actor=actor,
+                 detail=f"{budget.purpose} {budget.year} {budget.amount_pence}p")
+    return budget
+
+
+# What the decision page warns about -------------------------------------------------------------------
+def flags(request: FundingRequest) -> list[str]:
+    """Things a funding manager should look at before deciding (they do not stop a decision)."""
+    from marketplace.referrals.models import ENDED, Referral
+    from marketplace.referrals.models import Status as ReferralStatus
+
+    found = []
+    since = request.created_at - timedelta(days=REPEAT_DAYS)
+    repeat = db.session.scalar(select(func.count()).select_from(FundingRequest).where(
+        FundingRequest.participant_id == request.participant_id, FundingRequest.purpose == request.purpose,
+        FundingRequest.id != request.id, FundingRequest.created_at >= since,
+        FundingRequest.created_at <= request.created_at + timedelta(days=REPEAT_DAYS),
+        FundingRequest.status.not_in([Status.WITHDRAWN, Status.DECLINED])))
+    if repeat:
+        found.append(f"Another request for this person for {request.purpose_label.lower()} within {REPEAT_DAYS} days.")
+    open_work = db.session.scalar(select(func.count()).select_from(Referral).where(
+        Referral.participant_id == request.participant_id, Referral.submitted_at.is_not(None),
+        (Referral.status.not_in([str(s) for s in ENDED])) | (Referral.status == ReferralStatus.SUSTAINED_26)))
+    if not open_work:
+        found.append("This person has no open referral or job.")
+    if request.paid_on is not None and request.supplier:
+        others = db.session.scalar(select(func.count(func.distinct(FundingRequest.participant_id))).where(
+            FundingRequest.organisation_id == request.organisation_id, FundingRequest.status == Status.PAID,
+            func.lower(FundingRequest.supplier) == request.supplier.lower(), FundingRequest.paid_on == request.paid_on,
+            FundingRequest.participant_id != request.participant_id))
+        if others:
+            found.append(f"{request.supplier} was paid for {others + 1} people on the same day.")
+    return found

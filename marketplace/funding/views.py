@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from marketplace.core import clock
+from marketplace.core.db import writes_to_database
+from marketplace.core.forms import record_id
+from marketplace.core.operations import record_audit
+from marketplace.core.roles import Role, get_visible_or_404, role_required
+from marketplace.core.submissions import render_form, submit
+from marketplace.extensions import db
+from marketplace.funding import operations
+from marketplace.funding.forms import AskForm, BudgetForm, DecisionForm, ListFilterForm, NoteForm, PaymentForm
+from marketplace.funding.models import (
+    DECLINE_REASONS,
+    OTHER_SOURCES,
+    PAYMENT_METHODS,
+    FundingBudget,
+    FundingRequest,
+    Status,
+    financial_year,
+    year_label,
+)
+from marketplace.funding.money import as_typed, pounds
+from marketplace.funding.workflow import ACTION_LABELS, allowed_actions, why_not
+
+bp = Blueprint("funding", __name__, url_prefix="/funding")
+
+PAGE_SIZE = 50
+PROVIDER_PEOPLE = (Role.CASE_MANAGER, Role.FUNDING_MANAGER)
+LIST_VIEWS = {
+    "waiting": [Status.SUBMITTED, Status.SECOND_APPROVAL],
+    "to_pay": [Status.APPROVED],
+    "information": [Status.MORE_INFORMATION],
+}
+
+
+@bp.app_template_filter("pounds")
+def pounds_filter(pence):
+    return pounds(pence)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _typing_problems(form, names) -> list[tuple[str, str]]:
+    return [(name, problem) for name in names if (problem := getattr(form, name).problem)]
+
+
+@bp.get("/")
+@role_required(*PROVIDER_PEOPLE)
+def index():
+    form = ListFilterForm(request.args)
+    if not form.validate():
+        form = ListFilterForm()
+    default = "waiting" if current_user.role == Role.FUNDING_MANAGER else "all"
+    view = form.view.data or default
+    query = select(FundingRequest).where(FundingRequest.organisation_id == current_user.organisation_id)
+    if view in LIST_VIEWS:
+        query = query.where(FundingRequest.status.in_([str(s) for s in LIST_VIEWS[view]]))
+    page = db.paginate(query.order_by(FundingRequest.created_at.desc(), FundingRequest.id.desc()),
+                       page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    return render_template("funding/index.html", filters=form, page=page, view=view)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.CASE_MANAGER)
+def new():
+    from marketplace.participants.models import Participant
+
+    participant = get_visible_or_404(Participant, request.args.get("participant", type=record_id) or 0)
+    form = AskForm()
+    referrals = operations.linkable_referrals(participant)
+    form.referral.choices = [(0, "None: self-employment")] + [
+        (referral.id, f"{referral.opportunity.title} at {referral.opportunity.organisation.name} "
+                      f"({referral.label.lower()})") for referral in referrals]
+    if not form.is_submitted() and referrals:
+        form.referral.data = referrals[0].id
+
+    def ask():
+        return operations.Ask(
+            purpose=form.purpose.data or "", description=form.description.data or "",
+            amount_pence=form.amount.pence, supplier=form.supplier.data or "",
+            referral_id=form.referral.data if isinstance(form.referral.data, int) else None,
+            other_sources=form.other_sources.data or [], other_sources_note=form.other_sources_note.data or "",
+            typing_problems=_typing_problems(form, ["amount"]))
+
+    made = submit(form, lambda: operations.ask_for_funding(participant, _actor(), ask()),
+                  check=lambda: operations.check_ask(participant, _actor(), ask()))
+    if made:
+        flash(f"Request sent: {pounds(made.amount_pence)} for {participant.full_name}.", "success")
+        return redirect(url_for("funding.show", funding_id=made.id))
+    year = financial_year(clock.today())
+    budgets = db.session.scalars(select(FundingBudget).where(
+        FundingBudget.organisation_id == participant.organisation_id, FundingBudget.year == year)).all()
+    return render_form("funding/new.html", form, participant=participant, budgets=budgets, year=year_label(year))
+
+
+@bp.get("/<int:funding_id>")
+@role_required(*PROVIDER_PEOPLE, Role.ADMIN)
+@writes_to_database
+def show(funding_id: int):
+    funding = get_visible_or_404(FundingRequest, funding_id)
+    record_audit("funding.viewed", funding, actor=_actor())
+    db.session.commit()
+    return render_template(
+        "funding/show.html", funding=funding, side=funding.side_of(current_user),
+        actions=allowed_actions(funding, current_user), action_labels=ACTION_LABELS, flags=operations.flags(funding),
+        other_sources=OTHER_SOURCES, decline_reasons=DECLINE_REASONS, payment_methods=PAYMENT_METHODS)
+
+
+@bp.route("/<int:funding_id>/decide", methods=["GET", "POST"])
+@role_required(Role.FUNDING_MANAGER)
+def decide(funding_id: int):
+    funding = get_visible_or_404(FundingRequest, funding_id)
+    actions = allowed_actions(funding, current_user)
+    if not {"approve", "decline", "recommend"} & set(actions):
+        flash("You cannot decide this request: " + _why_not(funding), "error")
+        return redirect(url_for("funding.show", funding_id=funding.id))
+    form = DecisionForm()
+
+    def check():
+        operations.check_decision(funding, form.decision.data or "", amount_pence=form.amount.pence,
+                                  reason_code=form.reason_code.data or "", note=form.note.data or "")
+
+    done = submit(form, lambda: operations.decide(
+        funding.id, _actor(), form.decision.data or "", amount_pence=form.amount.pence,
+        reason_code=form.reason_code.data or "", note=form.note.data or ""), check=check)
+    if done:
+        flash(f"Decision recorded: {done.label.lower()}.", "success")
+        return redirect(url_for("funding.show", funding_id=funding.id))
+    budget = operations.budget_for(funding.organisation_id, funding.purpose, financial_year(clock.today()))
+    return render_form("funding/decide.html", form, funding=funding, budget=budget, flags=operations.flags(funding))
+
+
+def _why_not(funding) -> str:
+    return why_not(funding, "approve", _actor()) or "it is not waiting for a decision."
+
+
+@bp.route("/<int:funding_id>/pay", methods=["GET", "POST"])
+@role_required(Role.FUNDING_MANAGER)
+def pay(funding_id: int):
+    funding = get_visible_or_404(FundingRequest, funding_id)
+    if "mark_paid" not in allowed_actions(funding, current_user):
+        flash("Only an approved request can be paid.", "error")
+        return redirect(url_for("funding.show", funding_id=funding.id))
+    form = PaymentForm()
+    if not form.is_submitted():
+        form.method.data = "supplier_invoice"
+        form.paid_on.data = clock.today()
+
+    def payment():
+        return operations.Payment(method=form.method.data or "", reference=form.reference.data or "",
+                                  paid_on=form.paid_on.data, cash_reason=form.cash_reason.data or "",
+                                  receipt_reference=form.receipt_reference.data or "")
+
+    done = submit(form, lambda: operations.mark_paid(funding, _actor(), payment()),
+                  check=lambda: operations.check_payment(funding, payment()))
+    if done:
+        flash(f"Payment of {pounds(funding.approved_pence)} recorded.", "success")
+        return redirect(url_for("funding.show", funding_id=funding.id))
+    return render_form("funding/pay.html", form, funding=funding)
+
+
+@bp.route("/<int:funding_id>/steps/<funding_step>", methods=["GET", "POST"])
+@role_required(*PROVIDER_PEOPLE)
+def step(funding_id: int, funding_step: str):
+    """The steps that need only a note: withdraw, send information asked for, cancel an approval."""
+    action = funding_step
+    funding = get_visible_or_404(FundingRequest, funding_id)
+    steps = {"withdraw": operations.withdraw, "resubmit": operations.resubmit, "cancel": operations.cancel}
+    if action not in steps:
+        abort(404)
+    if action not in allowed_actions(funding, current_user):
+        flash(f"You cannot {ACTION_LABELS[action].lower()} now.", "error")
+        return redirect(url_for("funding.show", funding_id=funding.id))
+    form = NoteForm()
+    done = submit(form, lambda: steps[action](funding, _actor(), form.note.data or ""))
+    if done:
+        flash(f"{ACTION_LABELS[action]}: done.", "success")
+        return redirect(url_for("funding.show", funding_id=funding.id))
+    return render_form("funding/step.html", form, funding=funding, action=action, action_label=ACTION_LABELS[action])
+
+
+@bp.get("/budgets")
+@role_required(Role.FUNDING_MANAGER)
+def budgets():
+    year = financial_year(clock.today())
+    rows = db.session.scalars(select(FundingBudget).where(
+        FundingBudget.organisation_id == current_user.organisation_id, FundingBudget.year >= year - 1)
+        .order_by(FundingBudget.year.desc(), FundingBudget.purpose)).all()
+    return render_template("funding/budgets.html", budgets=rows, year_label=year_label)
+
+
+@bp.route("/budgets/set", methods=["GET", "POST"])
+@role_required(Role.FUNDING_MANAGER)
+def set_budget():
+    this_year = financial_year(clock.today())
+    form = BudgetForm()
+    form.year.choices = [(this_year, year_label(this_year)), (this_year + 1, year_label(this_year + 1))]
+    if not form.is_submitted():
+        purpose = request.args.get("purpose", "")
+        form.year.data = request.args.get("year", this_year, type=int)
+        existing = operations.budget_for(current_user.organisation_id, purpose, form.year.data) if purpose else None
+        if existing is not None:
+            form.purpose.data = existing.purpose
+            form.amount.data = as_typed(existing.amount_pence)
+            form.request_limit.data = as_typed(existing.request_limit_pence)
+            form.person_limit.data = as_typed(existing.person_limit_pence)
+            form.second_approval_above.data = as_typed(existing.second_approval_above_pence)
+
+    def details():
+        return operations.BudgetDetails(
+            purpose=form.purpose.data or "", year=form.year.data if isinstance(form.year.data, int) else None,
+            amount_pence=form.amount.pence, request_limit_pence=form.request_limit.pence,
+            person_limit_pence=form.person_limit.pence,
+            second_approval_above_pence=form.second_approval_above.pence,
+            typing_problems=_typing_problems(form, ["amount", "request_limit", "person_limit",
+                                                    "second_approval_above"]))
+
+    done = submit(form, lambda: operations.set_budget(current_user.organisation, _actor(), details()),
+                  check=lambda: operations.check_budget(current_user.organisation_id, details()))
+    if done:
+        flash(f"Budget saved: {done.purpose_label} {pounds(done.amount_pence)}.", "success")
+        return redirect(url_for("funding.budgets"))
+    return render_form("funding/set_budget.html", form)

@@ -1,0 +1,90 @@
+"""The funding request workflow, as a table: (state, action) -> (new state, who may take the step).
+
+The rules a table cannot say: four eyes (whoever asked for or last edited a request cannot approve
+it, and a second approver is someone other than the first), and only people of the provider that
+holds the request may move it. Money is checked in operations.py, under the budget's lock.
+"""
+
+from __future__ import annotations
+
+from marketplace.core.roles import Role
+from marketplace.core.workflow import NotAllowed, Workflow
+from marketplace.funding.models import STATUS_LABELS, FundingEvent, Status
+
+S = Status
+CASE_MANAGER = {Role.CASE_MANAGER}
+FUNDING_MANAGER = {Role.FUNDING_MANAGER}
+
+TRANSITIONS = {
+    (S.SUBMITTED, "approve"): (S.APPROVED, FUNDING_MANAGER),
+    (S.SUBMITTED, "part_approve"): (S.APPROVED, FUNDING_MANAGER),
+    # Over the budget's second-approval level the first approval only recommends.
+    (S.SUBMITTED, "recommend"): (S.SECOND_APPROVAL, FUNDING_MANAGER),
+    (S.SECOND_APPROVAL, "approve"): (S.APPROVED, FUNDING_MANAGER),
+    (S.SECOND_APPROVAL, "part_approve"): (S.APPROVED, FUNDING_MANAGER),
+    (S.SUBMITTED, "decline"): (S.DECLINED, FUNDING_MANAGER),
+    (S.SECOND_APPROVAL, "decline"): (S.DECLINED, FUNDING_MANAGER),
+    (S.SUBMITTED, "ask_information"): (S.MORE_INFORMATION, FUNDING_MANAGER),
+    (S.MORE_INFORMATION, "resubmit"): (S.SUBMITTED, CASE_MANAGER),
+    (S.SUBMITTED, "withdraw"): (S.WITHDRAWN, CASE_MANAGER),
+    (S.MORE_INFORMATION, "withdraw"): (S.WITHDRAWN, CASE_MANAGER),
+    (S.APPROVED, "mark_paid"): (S.PAID, FUNDING_MANAGER),
+    (S.APPROVED, "cancel"): (S.CANCELLED, FUNDING_MANAGER),
+}
+
+ACTION_LABELS = {
+    "approve": "Approve",
+    "part_approve": "Approve part of it",
+    "recommend": "Approve (a second approver is needed)",
+    "decline": "Decline",
+    "ask_information": "Ask for more information",
+    "resubmit": "Send the information",
+    "withdraw": "Withdraw the request",
+    "mark_paid": "Record the payment",
+    "cancel": "Cancel the approval",
+}
+
+# The decisions a funding manager makes on the decision page.
+DECISIONS = ("approve", "part_approve", "decline", "ask_information")
+APPROVING = frozenset({"approve", "part_approve", "recommend"})
+
+
+def _own_provider_only(request, actor) -> None:
+    if actor is not None and request.side_of(actor) not in ("case_manager", "funding_manager"):
+        raise NotAllowed("Only people of the provider that holds this request can move it on.")
+
+
+def _four_eyes(request, action: str, actor) -> None:
+    if action not in APPROVING or actor is None:
+        return
+    if actor.id in (request.requested_by_id, request.last_edited_by_id):
+        raise NotAllowed("You asked for or last changed this request, so someone else must approve it.")
+    if request.status == Status.SECOND_APPROVAL and actor.id == request.first_approver_id:
+        raise NotAllowed("You gave the first approval: a second funding manager must approve it.")
+
+
+FUNDING = Workflow("funding request", TRANSITIONS, labels=STATUS_LABELS, history=FundingEvent, subject="request",
+                   guard=_own_provider_only, rules=_four_eyes)
+
+
+def allowed_actions(request, user) -> list[str]:
+    return FUNDING.available(request, user)
+
+
+def why_not(request, action: str, actor) -> str | None:
+    """Why `actor` cannot take `action` on the request now (for the page that sends them back); None if they can."""
+    try:
+        FUNDING.step(request.status, action, actor.role)
+        _own_provider_only(request, actor)
+        _four_eyes(request, action, actor)
+    except NotAllowed as refusal:
+        return refusal.message
+    return None
+
+
+def transition(request, action: str, actor, *, amount_pence: int | None = None, reason_code: str = "",
+               note: str = "") -> FundingEvent:
+    """Apply one step of the funding workflow and record it in the request's history, or raise NotAllowed."""
+    event = FUNDING.apply(request, action, actor, amount_pence=amount_pence, reason_code=reason_code, note=note)
+    request.updated_at = event.at
+    return event
