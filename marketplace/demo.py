@@ -17,6 +17,7 @@ DEMO_LOGINS = [
     ("Mentoring coordinator", "coordinator@fairchance.example"),
     ("Gatemate mentor", "mentor@fairchance.example"),
     ("Community Payback manager", "payback.manager@fairchance.example"),
+    ("Funding manager", "funding.manager@fairchance.example"),
 ]
 
 
@@ -36,6 +37,7 @@ def seed(seed_value: int) -> list[str]:
     from marketplace.alliance import demo as alliance_demo
     from marketplace.campus import demo as campus_demo
     from marketplace.disclosure import demo as disclosure_demo
+    from marketplace.funding import demo as funding_demo
     from marketplace.gatemate import demo as gatemate_demo
     from marketplace.opportunities import demo as opportunities_demo
     from marketplace.participants import demo as participants_demo
@@ -48,6 +50,7 @@ def seed(seed_value: int) -> list[str]:
     for step in (accounts_demo.seed, participants_demo.seed, alliance_demo.seed, opportunities_demo.seed,
                  gatemate_demo.seed, disclosure_demo.seed, referrals_demo.seed, campus_demo.seed,
                  payback_demo.seed,
+                 funding_demo.seed,
                  reports_demo.seed):  # the reports' 18 months of history comes after today's records
         summary.extend(f"  {line}" for line in step(context))
     summary.append("Demo logins: flask --app marketplace seed logins")

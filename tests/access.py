@@ -352,6 +352,8 @@ ROWS.update({
     ("funding.budgets", "GET"): expect(403, funding_manager=200),
     ("funding.set_budget", "GET"): expect(403, funding_manager=200),
     ("funding.set_budget", "POST"): expect(403, funding_manager=400),
+    ("funding.spending", "GET"): expect(403, funding_manager=200, admin=200),
+    ("funding.spending_csv", "GET"): expect(403, funding_manager=200, admin=200),
 })
 
 # Routes answered before any permission check (served files).

@@ -58,11 +58,12 @@ def navigation_items() -> list[dict]:
     if current_user.role == Role.PERSON:  # the Virtual Campus (marketplace/campus/)
         items = [_item("Your page", "campus.home", "/campus/home"), _item("Your CV", "campus.cv", "/campus/cv"),
                  _item("Messages", "campus.messages", "/campus/messages")]
-    if current_user.role == Role.CASE_MANAGER:
-        items.append(_item("Funding", "funding.index", "/funding"))
+    if current_user.role == Role.ADMIN:
+        items.append(_item("Funding", "funding.spending", "/funding"))
     if current_user.role == Role.FUNDING_MANAGER:
         items.append(_item("Funding requests", "funding.index", "/funding/", "/funding/new"))
         items.append(_item("Budgets", "funding.budgets", "/funding/budgets"))
+        items.append(_item("Funding report", "funding.spending", "/funding/report"))
     if current_user.role in REPORT_ROLES:
         items.append(_item("Reports", "reports.index", "/reports"))
     if current_user.organisation is not None:

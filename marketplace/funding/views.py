@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,7 +14,7 @@ from marketplace.core.operations import record_audit
 from marketplace.core.roles import Role, get_visible_or_404, role_required
 from marketplace.core.submissions import render_form, submit
 from marketplace.extensions import db
-from marketplace.funding import operations
+from marketplace.funding import operations, report
 from marketplace.funding.forms import AskForm, BudgetForm, DecisionForm, ListFilterForm, NoteForm, PaymentForm
 from marketplace.funding.models import (
     DECLINE_REASONS,
@@ -227,3 +230,47 @@ def set_budget():
         flash(f"Budget saved: {done.purpose_label} {pounds(done.amount_pence)}.", "success")
         return redirect(url_for("funding.budgets"))
     return render_form("funding/set_budget.html", form)
+
+
+def _report_year() -> int:
+    year = request.args.get("year", financial_year(clock.today()), type=int)
+    if year is None or not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
+def _report_scope() -> int | None:
+    """Admins see every provider; a funding manager their own."""
+    return None if current_user.role == Role.ADMIN else current_user.organisation_id
+
+
+@bp.get("/report")
+@role_required(Role.FUNDING_MANAGER, Role.ADMIN)
+def spending():
+    year = _report_year()
+    return render_template("funding/report.html", figures=report.figures(_report_scope(), year), year=year,
+                           year_label=year_label)
+
+
+@bp.get("/report.csv")
+@role_required(Role.FUNDING_MANAGER, Role.ADMIN)
+def spending_csv():
+    year = _report_year()
+    figures = report.figures(_report_scope(), year)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Section", "Item", "Budget (£)", "Approved or paid (£)", "Paid (£)", "Payments or people",
+                     "Cost per outcome (£)"])
+    for row in figures.purposes:
+        writer.writerow(["Spend by purpose", row.label, as_typed(row.budget_pence), as_typed(row.committed_pence),
+                         as_typed(row.paid_pence), row.paid_requests, ""])
+    for outcome in figures.outcomes:
+        writer.writerow(["Outcomes (paid work)", outcome.label, "", "", "", outcome.people_text,
+                         as_typed(outcome.cost_pence)])
+    for row in figures.organisations:
+        # Provider names are typed by people: one starting like a formula is quoted for spreadsheets.
+        name = "'" + row["name"] if row["name"][:1] in ("=", "+", "-", "@") else row["name"]
+        writer.writerow(["By provider", f"{name} ({row['region']})", as_typed(row["budget_pence"]), "",
+                         as_typed(row["paid_pence"]), "", ""])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="funding-{year}.csv"'})

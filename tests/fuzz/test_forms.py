@@ -482,6 +482,58 @@ TARGETS += [
 ]
 
 
+# Discretionary funding (issue 21): asking, deciding, paying, answering, and setting a budget.
+def _funding_request(world: World, **fields) -> None:
+    from tests.factories import FundingRequestFactory
+
+    world.records["funding_request"] = FundingRequestFactory(
+        participant=world.records["participant"], referral=world.records["referral"],
+        requested_by=world.users["case_manager"], **fields)
+    db.session.commit()
+
+
+def _approved_funding_request(world: World) -> None:
+    from marketplace.funding.models import FundingBudget
+
+    budget = db.session.scalar(select(FundingBudget).where(
+        FundingBudget.organisation_id == world.users["case_manager"].organisation_id))
+    _funding_request(world, status="approved", approved_pence=8500, budget=budget, decided_at=clock.now())
+
+
+def _funding_path(suffix: str) -> Callable[[World], str]:
+    return lambda w: f"/funding/{w.records['funding_request'].id}{suffix}"
+
+
+def _funding_years(world: World) -> dict[str, list[str]]:
+    from marketplace.funding.models import financial_year
+
+    year = financial_year(clock.today())
+    return {"year": [str(year), str(year + 1)]}
+
+
+_FUNDING_TABLES = ("funding.FundingRequest", "funding.FundingEvent", "funding.FundingBudget")
+TARGETS += [
+    Target("funding request", "case_manager", lambda w: f"/funding/new?participant={_participant(w).id}",
+           lambda: _forms("funding").AskForm, _tables(*_FUNDING_TABLES), lambda w: ["/funding/?view=all"],
+           choices=lambda w: {"referral": [str(w.records["referral"].id), "0"]}),
+    Target("funding decision", "funding_manager", _funding_path("/decide"), lambda: _forms("funding").DecisionForm,
+           _tables(*_FUNDING_TABLES), lambda w: [f"/funding/{w.records['funding_request'].id}"],
+           renew=_funding_request),
+    Target("funding payment", "funding_manager", _funding_path("/pay"), lambda: _forms("funding").PaymentForm,
+           _tables(*_FUNDING_TABLES), lambda w: [f"/funding/{w.records['funding_request'].id}"],
+           prepare=_approved_funding_request, renew=_approved_funding_request),
+    Target("funding information", "case_manager", _funding_path("/steps/resubmit"),
+           lambda: _forms("funding").NoteForm, _tables(*_FUNDING_TABLES),
+           lambda w: [f"/funding/{w.records['funding_request'].id}"],
+           prepare=lambda w: _funding_request(w, status="more_information"),
+           renew=lambda w: _funding_request(w, status="more_information")),
+    Target("funding budget", "funding_manager", lambda w: "/funding/budgets/set", lambda: _forms("funding").BudgetForm,
+           _tables(*_FUNDING_TABLES), lambda w: ["/funding/budgets"], choices=_funding_years),
+    Target("funding requests", "case_manager", lambda w: "/funding/", lambda: _forms("funding").ListFilterForm,
+           method="GET"),
+]
+
+
 def field_specs(app, form_class, extra_choices: dict[str, list[str]]) -> list[FieldSpec]:
     """Every input name the form reads, including the parts of date inputs and repeated sub-forms,
     with the values it accepts."""
