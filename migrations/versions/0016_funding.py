@@ -1,7 +1,7 @@
 """funding
 
 Revision ID: 0016_funding
-Revises: 0015_campus
+Revises: 0015c_campus_interests
 Create Date: 2026-12-06 19:13:11.182747
 
 Discretionary funding: budgets per provider, purpose and financial year (committed money can never
@@ -14,7 +14,7 @@ from marketplace.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0016_funding'
-down_revision = '0015_campus'
+down_revision = '0015c_campus_interests'
 branch_labels = None
 depends_on = None
 
