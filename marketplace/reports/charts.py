@@ -166,13 +166,15 @@ def lines(table: Table) -> Markup:
                         f'font-size="12">{escape(row.label)}</text>')
     for index, (column, line) in enumerate(zip(series, points, strict=True)):
         style = SERIES_STYLES[index % len(SERIES_STYLES)]
+        # Each drawn point keeps its own row: a withheld month leaves a gap, never shifts the labels.
+        kept = [(row, value) for row, value in zip(table.rows, line, strict=True) if value is not None]
         coordinates = [(x_of(i), y_of(v)) for i, v in enumerate(line) if v is not None]
         if not coordinates:
             continue
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
         dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
         body.append(f'<polyline points="{path}" fill="none" stroke="{style["colour"]}" stroke-width="2.5"{dash}/>')
-        for (x, y), value, row in zip(coordinates, [v for v in line if v is not None], table.rows, strict=False):
+        for (x, y), (row, value) in zip(coordinates, kept, strict=True):
             body.append(_marker(style["marker"], x, y, style["colour"],
                                 f"{row.label}, {column.heading}: {value:g}"))
     # End labels, nudged apart so that lines ending at the same value stay readable.

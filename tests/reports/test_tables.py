@@ -56,3 +56,15 @@ def test_chart_escapes_labels():
                     chart=Chart("bars", ("people",)))
     svg = str(chart_svg(hostile))
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_a_line_with_a_withheld_month_labels_each_marker_with_its_own_month():
+    from marketplace.reports.charts import chart_svg
+    from marketplace.reports.tables import Chart, Column, Row, Table
+
+    table = Table("t", "People by month", "Month", [Column("people", "People")],
+                  [Row("January", {"people": 5}), Row("February", {"people": 2}), Row("March", {"people": 7})],
+                  chart=Chart("lines", ("people",)))
+    svg = str(chart_svg(table))
+    assert "<title>January, People: 5</title>" in svg and "<title>March, People: 7</title>" in svg
+    assert "February, People" not in svg
