@@ -231,6 +231,7 @@ SHOW_STATUSES = {
 
 @bp.get("/requests")
 @role_required(*SEES_REQUESTS)
+@writes_to_database
 def requests():
     user = _actor()
     filters = RequestListForm(request.args)
@@ -248,6 +249,10 @@ def requests():
     rows = [{"id": item.id, "brief": item.brief(),
              "name": item.participant.full_name if _sees_participant(user) else item.brief().name,
              "mentor": item.mentor.full_name if item.mentor else ""} for item in page.items]
+    if _sees_participant(user):  # full names on the list: a view of each person shown
+        for participant in {item.participant.id: item.participant for item in page.items}.values():
+            participant_operations.record_view(participant, user, "gatemate requests list")
+        db.session.commit()
     return render_template("gatemate/requests.html", filters=filters, page=page, rows=rows,
                            heading=REQUEST_LIST_FILTERS.get(show, ""), today=clock.today())
 

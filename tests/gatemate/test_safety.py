@@ -230,6 +230,9 @@ def test_each_view_of_a_request_page_is_audited(client, manager, make_request):
     rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "participant.viewed",
                                                        AuditEvent.subject_id == str(person.id))).all()
     assert [row.detail for row in rows] == ["gatemate request", "gatemate request", "gatemate release day"]
+    client.get("/gatemate/requests")
+    assert count(AuditEvent, AuditEvent.detail == "gatemate requests list",
+                 AuditEvent.subject_id == str(person.id)) == 1
 
 
 def test_a_weekend_release_date_gets_a_warning_naming_the_working_day_before(client, manager):
