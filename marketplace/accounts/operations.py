@@ -271,9 +271,8 @@ def request_password_reset(email: str) -> None:
     if user is None or user.status != UserStatus.ACTIVE:
         return
     window = current_app.config["RESET_TOKEN_LIFETIME"]
-    if throttle.is_blocked(RESET_BUCKET, email, RESET_EMAILS_PER_HOUR, window):
+    if not throttle.attempt(RESET_BUCKET, email, RESET_EMAILS_PER_HOUR, window):
         return
-    throttle.count_attempt(RESET_BUCKET, email, RESET_EMAILS_PER_HOUR, window)
     _end_reset_links(user)  # only the newest link works
     token, token_hash = new_token()
     db.session.add(PasswordResetToken(user_id=user.id, token_hash=token_hash, created_at=clock.now(),
