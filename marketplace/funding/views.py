@@ -27,6 +27,7 @@ from marketplace.funding.models import (
     year_label,
 )
 from marketplace.funding.money import as_typed, pounds
+from marketplace.funding.prompt import funding_prompt
 from marketplace.funding.workflow import ACTION_LABELS, allowed_actions, why_not
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
@@ -38,6 +39,9 @@ LIST_VIEWS = {
     "to_pay": [Status.APPROVED],
     "information": [Status.MORE_INFORMATION],
 }
+
+
+bp.add_app_template_global(funding_prompt, "funding_prompt")
 
 
 @bp.app_template_filter("pounds")

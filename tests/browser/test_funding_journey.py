@@ -48,6 +48,8 @@ def test_ask_approve_pay_and_report(page, new_page):
     # The case manager asks, from the person's page.
     sign_in(page, manager_email, TEST_PASSWORD)
     page.goto(f"/participants/{person_id}")
+    # With the job offer accepted, the page names the funds that fit.
+    expect(page.locator("#funding-prompt")).to_contain_text("Work equipment and clothing: up to £250.00 a request")
     page.get_by_role("link", name="Ask for funding for Robin").click()
     page.get_by_role("button", name="Send the request").click()
     summary = page.locator(".govuk-error-summary")
