@@ -5,12 +5,12 @@ from wtforms import SelectField
 from wtforms.validators import Optional
 
 from marketplace.core.forms import GovDateField, SearchForm, submit
-from marketplace.reference import REGION_REPORT_CODES, REGIONS
+from marketplace.reference import REGIONS
 
 
 def _region_choices() -> list[tuple[str, str]]:
-    return [("", "All regions")] + [
-        (name, f"{name} ({REGION_REPORT_CODES[name]})" if name in REGION_REPORT_CODES else name) for name in REGIONS]
+    """Regions in words (the RS01 research codes are in the CSVs only)."""
+    return [("", "All regions")] + [(name, name) for name in REGIONS]
 
 
 class ReportFilterForm(SearchForm):

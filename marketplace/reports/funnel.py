@@ -26,7 +26,7 @@ ENDINGS_ORDER = [Status.SUSTAINED_26, Status.LEFT_JOB, Status.DECLINED, Status.U
 
 
 DIMENSION_NOTES = {
-    "region": "The region of the opportunity. Codes are the CFO research series' RS01 region codes.",
+    "region": "The region of the opportunity. The CSV also gives each region's RS01 code (CFO research series).",
     "level": "The employer's alliance level in force today, not when the referral was made.",
 }
 

@@ -145,7 +145,7 @@ def region_table(found) -> Table:
     return Table("by-region", "Strongest link in each region", "Region", [
         Column("pairs", "People-qualification pairs"), Column("qualified", "With a qualification recorded"),
         Column("link", "Most common subject to occupation", "text")], rows, show_codes=True,
-        note="Wales has no RS01 code: the CFO research series did not report on it.")
+        note="The CSV also gives the RS01 region codes; Wales has none (the CFO research series did not report on it).")
 
 
 def _join(items: list[str]) -> str:

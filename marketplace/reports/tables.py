@@ -123,9 +123,9 @@ class Table:
 
     @property
     def heading_cells(self) -> list[tuple[str, bool]]:
-        """Each heading with whether its column holds numbers (right-aligned)."""
-        leading = [(self.label_heading, False)] + ([("Code", False)] if self.show_codes else [])
-        return leading + [(column.heading, column.kind != "text") for column in self.columns]
+        """Each heading on the page with whether its column holds numbers (right-aligned). Region codes
+        (RS01) are for the CSV only: the page names regions in words."""
+        return [(self.label_heading, False)] + [(column.heading, column.kind != "text") for column in self.columns]
 
     def text_rows(self) -> list[list[str]]:
         return [[row.label] + ([row.code] if self.show_codes else []) + [cell.text for cell in self.cells(row)]
