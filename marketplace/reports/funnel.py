@@ -25,6 +25,8 @@ ENDINGS_ORDER = [Status.SUSTAINED_26, Status.LEFT_JOB, Status.DECLINED, Status.U
                  Status.OFFER_DECLINED, Status.WITHDRAWN]
 
 
+COHORT = ("Counted: referrals submitted in the period, however far they got; started work is paid work only. "
+          "The job outcomes report counts by start date instead, so its job starts can differ.")
 DIMENSION_NOTES = {
     "region": "The region of the opportunity. The CSV also gives each region's RS01 code (CFO research series).",
     "level": "The employer's alliance level in force today, not when the referral was made.",
@@ -87,7 +89,7 @@ def breakdown_table(facts, dimension: str) -> Table:
                Column("start_rate", "Started (rate)", "rate", ("started", "referred"))]
     return Table(f"by-{dimension}", f"Referrals by {heading.lower()}", heading, columns, rows,
                  chart=Chart("bars", ("referred", "interviewed", "started")), show_codes=dimension == "region",
-                 note=DIMENSION_NOTES.get(dimension, ""))
+                 note=" ".join(filter(None, [COHORT, DIMENSION_NOTES.get(dimension, "")])))
 
 
 def _stage_values(group) -> dict:

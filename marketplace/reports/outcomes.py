@@ -17,6 +17,8 @@ from marketplace.reports.tables import Chart, Column, Report, Row, Table
 
 STARTED_STATUSES = (Status.STARTED, Status.SUSTAINED_13, Status.SUSTAINED_26, Status.LEFT_JOB)
 
+COHORT = ("Counted: people who started paid work in the period (by start date), whenever they were referred; the "
+          "referral funnel counts referrals submitted in the period instead, so its starts can differ.")
 COLUMNS = [
     Column("starts", "Job starts"),
     Column("due_13", "13 weeks passed"),
@@ -58,7 +60,8 @@ def outcomes_report(scope: Scope, filters: Filters) -> Report:
         rows.append(Row("All", outcome_values(facts, today), total=True))
         tables.append(Table(f"by-{dimension}", f"Job outcomes by {heading.lower()}", heading, COLUMNS, rows,
                             chart=Chart("bars", ("rate_13", "rate_26"), unit="%"),
-                            show_codes=dimension == "region", note=DIMENSION_NOTES.get(dimension, "")))
+                            show_codes=dimension == "region",
+                            note=" ".join(filter(None, [COHORT, DIMENSION_NOTES.get(dimension, "")]))))
     total = outcome_values(facts, today)
     headline = {"starts": "Job starts", "in_work_13": "In work at 13 weeks", "in_work_26": "In work at 26 weeks"}
     links = [(("facts", label), ((table.key, "All", key),)) for key, label in headline.items() for table in tables]

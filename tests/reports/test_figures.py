@@ -262,3 +262,11 @@ def test_training_volunteering_and_unpaid_placements_are_never_job_starts(world)
         by_level = next(r for r in alliance.table("by-level").rows if r.label == row.label)
         assert by_level.values["placements"] + by_level.values["hires"] == row.values["starts"]
     assert texts(alliance.table("per-member"), "Ardent Build")["People placed"] == "0"
+
+
+def test_funnel_and_outcomes_say_which_cohort_they_count(world):
+    funnel = funnel_report(Scope(SERVICE), YEAR)
+    outcomes = outcomes_report(Scope(SERVICE), YEAR)
+    assert all(t.note.startswith("Counted: referrals submitted in the period") for t in funnel.tables
+               if t.key.startswith("by-"))
+    assert all(t.note.startswith("Counted: people who started paid work in the period") for t in outcomes.tables)
