@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organisation, User
+from marketplace.core.roles import Role
 from marketplace.extensions import db
 from tests.conftest import empty_all_tables
 
@@ -60,7 +61,7 @@ def test_demo_seed_if_empty_leaves_existing_data(app):
 def test_demo_covers_every_role_and_region(app):
     _seeded_names(app, 3)
     roles = set(db.session.scalars(select(User.role).distinct()))
-    assert roles == {"admin", "case_manager", "employer", "social_enterprise", "coordinator", "mentor"}
+    assert roles == {role.value for role in Role}  # the Virtual Campus person and payback manager included
     regions = set(db.session.scalars(select(Organisation.region).where(Organisation.kind == "provider")))
     assert len(regions) == 10
     pending = db.session.scalar(select(func.count()).select_from(Organisation).where(Organisation.status == "pending"))
