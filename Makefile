@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 DEV_ENV := MARKETPLACE_ENV=development SESSION_COOKIE_SECURE=0 PUBLIC_URL=http://$(HOST):$(PORT)
 
-.PHONY: run test install assets migrate seed chromium redis wrk lint bench clean
+.PHONY: run test install assets migrate seed chromium redis wrk lint bench fuzz clean
 
 run: install
 	$(DEV_ENV) $(FLASK) db upgrade
@@ -79,6 +79,13 @@ bench: install wrk
 	$(BIN)/python -m bench.load --seconds $(BENCH_SECONDS)
 	$(BIN)/python -m bench.faults --seconds $(BENCH_SECONDS)
 	case "$$BENCH_DATABASE_URL" in postgresql*) $(BIN)/python -m bench.pg_backup;; esac
+	$(MAKE) fuzz
+
+# The long fuzz: a thousand hostile examples per form and import (make test runs 200 each, so it
+# stays within its time budget with every form of every feature fuzzed).
+FUZZ_EXAMPLES_LONG ?= 1000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES_LONG) $(BIN)/pytest -n 2 tests/fuzz
 
 lint: install
 	$(BIN)/ruff check .
