@@ -22,6 +22,7 @@ get another complement, and the audit runs again.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -58,6 +59,21 @@ class Equation:
 
 
 def protect(values: dict[Hashable, int], equations: Sequence[Equation]) -> set[Hashable]:
+    """`_protect` remembered per worker: the answer depends only on the numbers and the equations, so
+    a page viewed again over unchanged figures skips the linear programmes (seconds on the coverage
+    report), and any change in a figure is a new question: a remembered answer is never stale."""
+    try:
+        return set(_protect_remembered(tuple(values.items()), tuple(equations)))
+    except TypeError:  # a cell name or equation that cannot be hashed: answer without remembering
+        return _protect(values, equations)
+
+
+@functools.lru_cache(maxsize=128)
+def _protect_remembered(items: tuple, equations: tuple) -> frozenset:
+    return frozenset(_protect(dict(items), equations))
+
+
+def _protect(values: dict[Hashable, int], equations: Sequence[Equation]) -> set[Hashable]:
     """The cells to show as "withheld": complements for the small ones (and, rarely, small ones whose
     "fewer than 5" would give them away). After this no equation narrows a small count below "1 to 4",
     or any other withheld count to fewer than PROTECTION_WIDTH + 1 values. Equations that do not hold

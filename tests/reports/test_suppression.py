@@ -154,3 +154,17 @@ def test_the_running_site_serves_tables_nothing_can_be_subtracted_from(served_si
         assert narrowed(cells, sums) == {}
     page = served_site.get(browser, "/reports/guarantees")
     assert "withheld" in page.text
+
+
+def test_a_page_viewed_again_over_the_same_figures_reuses_the_answer_and_new_figures_get_a_new_one():
+    from marketplace.reports import suppression
+
+    values = {"total": 10, "a": 2, "b": 8}
+    equations = [suppression.Equation("total", ("a", "b"))]
+    suppression._protect_remembered.cache_clear()
+    first = suppression.protect(values, equations)
+    again = suppression.protect(dict(values), list(equations))
+    assert first == again == {"b"}
+    assert suppression._protect_remembered.cache_info().hits == 1
+    changed = suppression.protect({"total": 20, "a": 10, "b": 10}, equations)
+    assert changed == set() and suppression._protect_remembered.cache_info().misses == 2
