@@ -330,7 +330,7 @@ def reach(seeker: Seeker, offer: Offer) -> tuple[float, str]:
         return WEIGHTS["place"] / 2, f"open nationally — {where}"
     if miles is not None:
         closeness = 1.0 if seeker.travel_miles in (None, 0) else max(0.0, 1 - miles / max(1, seeker.travel_miles))
-        return WEIGHTS["place"] * closeness, f"{miles:.0f} miles from {seeker.release_town}"
+        return WEIGHTS["place"] * closeness, _miles_from(miles, seeker.release_town)
     if offer.region == seeker.release_region:
         return WEIGHTS["place"] / 2, f"{offer.region} — their release area"
     return 0.0, ""
@@ -408,3 +408,11 @@ def assess(seeker: Seeker, offer: Offer, text_relevance: float, today: date) -> 
         parts.append((0.0, f"{KIND_LABELS.get(offer.kind, offer.kind)} in {offer.region}"))
     reasons = [text for _weight, text in sorted(parts, key=lambda part: -part[0])]
     return Match(offer=offer, score=round(score, 4), reasons=reasons)
+
+
+def _miles_from(miles: float, town: str) -> str:
+    """How a person says it: "in Manchester", "1 mile from Bolton", "12 miles from Bolton"."""
+    rounded = round(miles)
+    if rounded == 0:
+        return f"in {town}"
+    return f"{rounded} mile{'' if rounded == 1 else 's'} from {town}"

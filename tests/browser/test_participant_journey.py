@@ -35,7 +35,7 @@ def test_add_assess_twice_see_distance_travelled_and_export(page):
     today = clock.today()
     sign_in(page, email, TEST_PASSWORD)
 
-    page.get_by_role("link", name="Caseload").click()
+    page.get_by_role("link", name="Caseload", exact=True).click()
     page.get_by_role("link", name="Add a person").click()
     page.get_by_label("Participant number").fill("A4321ZX")
     page.get_by_label("First name").fill("Robin")

@@ -274,3 +274,11 @@ def test_each_match_says_whether_the_person_was_already_referred(client, login_a
 
     assert "Already referred" in result("Commis chef")
     assert "Already referred" not in result("Breakfast cook")
+
+
+def test_distance_reasons_read_as_a_person_says_them():
+    from marketplace.search.matching import _miles_from
+
+    assert _miles_from(0.2, "Manchester") == "in Manchester"
+    assert _miles_from(1.2, "Bolton") == "1 mile from Bolton"
+    assert _miles_from(12.4, "Bolton") == "12 miles from Bolton"
