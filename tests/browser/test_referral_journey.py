@@ -6,7 +6,7 @@ are kept in test-artifacts/."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -80,9 +80,16 @@ def test_refer_from_a_match_to_a_job_start_as_both_sides(page, new_page):
     page.get_by_label(re.compile("Write a message to")).fill("Robin will be there at 10:15.")
     page.get_by_role("button", name="Send message").click()
 
-    # The employer records the interview and makes an offer.
     employer_page.reload()
     expect(employer_page.get_by_text("Robin will be there at 10:15.")).to_be_visible()
+
+    # The day after the interview (it can only be recorded once it has happened), both sign in again.
+    clock.fix(datetime.combine(clock.today() + timedelta(days=8), time(9, 0), tzinfo=UTC))
+    sign_in(page, manager_email, TEST_PASSWORD)
+    sign_in(employer_page, employer_email, TEST_PASSWORD)
+
+    # The employer records the interview and makes an offer.
+    employer_page.goto(referral_url)
     employer_page.get_by_role("button", name="Record that the interview took place").click()
     expect(employer_page.locator(".govuk-tag").first).to_have_text("Interviewed")
     employer_page.get_by_role("link", name="Make a job offer").click()
@@ -95,7 +102,7 @@ def test_refer_from_a_match_to_a_job_start_as_both_sides(page, new_page):
     page.get_by_role("button", name="Record that the offer was accepted").click()
     expect(page.locator(".govuk-tag").first).to_have_text("Offer accepted")
     page.get_by_role("link", name="Record the job start").click()
-    fill_date(page, "Date they started work", clock.today())
+    fill_date(page, "Date they start work", clock.today())
     page.get_by_role("button", name="Record the job start").click()
     expect(page.locator(".govuk-tag").first).to_have_text("Started work")
     expect(page.get_by_text(re.compile("13-week check:"))).to_be_visible()
