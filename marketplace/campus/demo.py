@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from marketplace.campus import operations
 from marketplace.campus.models import CampusAccess
+from marketplace.core.filters import govuk_date
 from marketplace.extensions import db
 
 DEMO_CASE_MANAGER = "case.manager@fairchance.example"
@@ -42,7 +43,8 @@ def seed(context) -> list[str]:
 
 def login_line(participant) -> str:
     return (f"Virtual Campus person ({participant.full_name}): sign in at /campus/sign-in with participant number "
-            f"{participant.participant_number}, date of birth {participant.date_of_birth:%d %m %Y}")
+            f"{participant.participant_number}, date of birth {govuk_date(participant.date_of_birth)} "
+            "and the demo password")
 
 
 def demo_login_line() -> str | None:
