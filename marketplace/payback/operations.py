@@ -99,11 +99,12 @@ def nominate(details: NominationDetails, address: str, *, robot: bool = False) -
     payback manager sees it) only once confirmed. Returns None, storing nothing, when the hidden
     field was filled in (a robot); the page then reads as for anyone else."""
     key = address or "unknown"
-    if throttle.is_blocked(NOMINATION_BUCKET, key, NOMINATIONS_PER_ADDRESS, THROTTLE_WINDOW):
+    check_nomination(details)
+    # Check and count in one step (throttle.attempt), so nominations raced from several hosts
+    # sharing Redis cannot pass the limit between a check and a count.
+    if not throttle.attempt(NOMINATION_BUCKET, key, NOMINATIONS_PER_ADDRESS, THROTTLE_WINDOW):
         raise Refused("Several nominations have been sent from your connection in the last hour. "
                       "Try again in an hour.")
-    check_nomination(details)
-    throttle.count_attempt(NOMINATION_BUCKET, key, NOMINATIONS_PER_ADDRESS, THROTTLE_WINDOW)
     if robot:
         return None
     postcode = normalise_postcode(details.postcode)
@@ -271,15 +272,15 @@ def request_vote(project: PaybackProject, email: str, address: str, *, robot: bo
     if not project.voting_open(today):
         raise Refused("Voting on this project is not open.")
     address_key = address or "unknown"
-    if throttle.is_blocked(VOTE_ADDRESS_BUCKET, address_key, VOTES_PER_ADDRESS, THROTTLE_WINDOW):
+    # Each limit is checked and counted in one step (throttle.attempt), so no race between hosts
+    # sharing Redis slips past it; in the database the key stays locked until the commit.
+    if not throttle.attempt(VOTE_ADDRESS_BUCKET, address_key, VOTES_PER_ADDRESS, THROTTLE_WINDOW):
         raise Refused("Many votes have been sent from your connection in the last hour. Try again in an hour.")
     voter = voter_hash(email)
     voter_key = f"{project.id}:{voter}"
-    if throttle.is_blocked(VOTE_VOTER_BUCKET, voter_key, LINKS_PER_VOTER, THROTTLE_WINDOW):
+    if not throttle.attempt(VOTE_VOTER_BUCKET, voter_key, LINKS_PER_VOTER, THROTTLE_WINDOW):
         raise Refused("We have already sent this address several links for this project in the last hour. "
                       "Use the newest one.", field="email")
-    throttle.count_attempt(VOTE_ADDRESS_BUCKET, address_key, VOTES_PER_ADDRESS, THROTTLE_WINDOW)
-    throttle.count_attempt(VOTE_VOTER_BUCKET, voter_key, LINKS_PER_VOTER, THROTTLE_WINDOW)
     if robot:
         return
     vote = db.session.scalar(select(PaybackVote).where(PaybackVote.project_id == project.id,

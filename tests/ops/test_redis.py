@@ -4,6 +4,8 @@ the other, the cookie carries only a signed key, and failed sign-ins are counted
 from __future__ import annotations
 
 import base64
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
@@ -16,6 +18,7 @@ from marketplace.extensions import db
 from tests.conftest import CsrfClient, make_config
 from tests.factories import UserFactory
 from tests.helpers import TEST_PASSWORD
+from tests.payback.records import good_nomination
 
 COOKIE = "fcw_session"
 
@@ -90,3 +93,20 @@ def test_failed_sign_ins_on_both_hosts_are_counted_together_in_redis(hosts):
     assert statuses == [400] * 10 + [429] * 2
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(ThrottleEvent)) == 0  # kept in Redis
+
+
+def test_nominations_raced_from_both_hosts_stop_at_the_limit_exactly(hosts):
+    """12 public nominations from one address at once, half to each host: Redis checks and counts
+    each in one step, so exactly 5 (the hourly limit) get through."""
+    clients = [hosts[i % 2].test_client() for i in range(12)]
+    tokens = [client.csrf_token() for client in clients]
+    barrier = threading.Barrier(len(clients))
+
+    def nominate(i):
+        data = good_nomination(nominator_email=f"resident{i}@resident.example", csrf_token=tokens[i])
+        barrier.wait()
+        return clients[i].post_form("/community-payback/nominate", data).status_code
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = list(pool.map(nominate, range(len(clients))))
+    assert sorted(statuses) == [302] * 5 + [400] * 7
