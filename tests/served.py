@@ -9,12 +9,13 @@
 
 The site shares the test's database, search index and uploads folder, so records a test makes with
 factories (and commits) are what the site serves; each test's tables are emptied afterwards as
-usual. `every_worker` fetches a page over fresh connections until each worker process has answered
-it (X-Served-By carries the worker's pid), so a worker holding stale state cannot hide behind another.
+usual. `every_worker` fetches a page from each worker process at once, holding one connection open per
+worker (X-Served-By carries the worker's pid), so a worker holding stale state cannot hide behind another.
 """
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import socket
@@ -22,9 +23,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 from flask import has_app_context
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_encoding_from_headers
 
 from marketplace.extensions import db
 from tests.helpers import TEST_PASSWORD
@@ -49,6 +53,17 @@ def end_test_transaction() -> None:
     if has_app_context():
         db.session.commit()
         db.session.expire_all()
+
+
+def as_requests_response(answer: http.client.HTTPResponse, url: str) -> requests.Response:
+    """An http.client answer as the requests.Response the tests read (.status_code, .text, .headers)."""
+    response = requests.Response()
+    response.status_code = answer.status
+    response.headers = CaseInsensitiveDict(answer.getheaders())
+    response._content = answer.read()  # noqa: SLF001 - how requests itself fills a response
+    response.encoding = get_encoding_from_headers(response.headers) or "utf-8"
+    response.url = url
+    return response
 
 
 class ServedSite:
@@ -136,20 +151,45 @@ class ServedSite:
             end_test_transaction()
 
     def every_worker(self, browser: requests.Session | None, path: str,
-                     tries: int = 200) -> dict[str, requests.Response]:
-        """The page at `path` as each worker serves it now: {worker pid: response}."""
+                     rounds: int = 40) -> dict[str, requests.Response]:
+        """The page at `path` as each worker serves it now: {worker pid: response}.
+
+        Left to itself the kernel may hand every new connection to the same worker (CI once saw
+        200 in a row go to one), so each round holds every worker at once instead: it opens one
+        connection per worker before sending anything. A sync worker that has accepted a
+        connection waits on it alone, so the others must be accepted by other workers. Only then
+        are the requests sent. A worker slow to accept (a busy machine) can still leave two
+        connections to one worker, so rounds repeat, each waiting longer before it sends."""
         end_test_transaction()
         answers: dict[str, requests.Response] = {}
         cookies = browser.cookies if browser is not None else None
-        for _ in range(tries):
-            # A new connection each time, so the kernel may hand it to any worker.
-            response = requests.get(self.url + path, cookies=cookies, timeout=60,
-                                    headers={"Connection": "close"})
-            answers.setdefault(response.headers["X-Served-By"], response)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in cookies) if cookies is not None else ""
+        headers = {"Connection": "close", **({"Cookie": cookie} if cookie else {})}
+        for round_number in range(rounds):
+            connections = [http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                           for _ in range(self.workers)]
+            try:
+                for connection in connections:
+                    connection.connect()
+                time.sleep(min(0.02 * 2 ** round_number, 2.0))  # let each worker accept its own
+                for connection in connections:
+                    connection.request("GET", path, headers=headers)
+                for connection in connections:
+                    response = as_requests_response(connection.getresponse(), self.url + path)
+                    worker = response.headers["X-Served-By"]
+                    if response.is_redirect and worker not in answers:
+                        # The worker that answered decided where to send the person: follow it
+                        # there, as a browser would (the next page may come from any worker).
+                        response = requests.get(urljoin(response.url, response.headers["Location"]),
+                                                cookies=cookies, timeout=60)
+                    answers.setdefault(worker, response)
+            finally:
+                for connection in connections:
+                    connection.close()
             if len(answers) == self.workers:
                 end_test_transaction()
                 return answers
-        raise AssertionError(f"only {len(answers)} of {self.workers} workers answered {path} in {tries} tries")
+        raise AssertionError(f"only {len(answers)} of {self.workers} workers answered {path} in {rounds} rounds")
 
     def warm_every_worker(self, browser: requests.Session | None, path: str) -> None:
         """Have every worker serve `path` once, so each holds whatever it caches for it."""

@@ -168,21 +168,24 @@ class FirstSignIn:
     confirm: str
 
 
-def _throttled(bucket: str, key: str) -> bool:
+def _attempt(bucket: str, key: str) -> bool:
+    """Count this try before the secret is checked, in one atomic step across every worker and host
+    (throttle.attempt), so however many tries arrive at once at most the limit are ever checked.
+    False: the limit is reached and nothing is checked. The right answer clears the count."""
     config = current_app.config
-    return throttle.is_blocked(bucket, key, config["CAMPUS_SIGN_IN_FAILURE_LIMIT"],
-                               config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
+    return throttle.attempt(bucket, key, config["CAMPUS_SIGN_IN_FAILURE_LIMIT"],
+                            config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
 
 
-def _count_failure(bucket: str, key: str) -> None:
+def _clear(bucket: str, key: str) -> None:
     config = current_app.config
-    throttle.count_attempt(bucket, key, config["CAMPUS_SIGN_IN_FAILURE_LIMIT"], config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
+    throttle.clear(bucket, key, config["CAMPUS_SIGN_IN_FAILURE_LIMIT"], config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
 
 
-def _locked_out() -> Refused:
+def _locked_out() -> throttle.Limited:
     minutes = int(current_app.config["CAMPUS_SIGN_IN_FAILURE_WINDOW"].total_seconds() // 60)
-    return Refused(f"There have been too many tries. Wait {minutes} minutes, then try again, or ask your "
-                   "case manager for help.")
+    return throttle.Limited(f"There have been too many tries. Wait {minutes} minutes, then try again, or ask "
+                            "your case manager for help.")
 
 
 def check_first_sign_in(details: FirstSignIn) -> None:
@@ -224,21 +227,19 @@ def start(details: FirstSignIn) -> User:
     """The person's first sign-in: the slip's code, with their participant number and date of birth,
     lets them set a passphrase. The code is then spent. Failures are counted and locked out."""
     number = (details.participant_number or "").strip().upper()
-    if _throttled(START_BUCKET, number):
+    check_first_sign_in(details)  # a passphrase refused for its own sake is not a try at the code
+    if not _attempt(START_BUCKET, number):
         record_audit("campus.start_blocked", subject_type="participant_number", detail="too many failures")
         raise _locked_out()
-    check_first_sign_in(details)
     access = db.session.scalar(select(CampusAccess).where(CampusAccess.code_hash == hash_token(
         normalise_code(details.code))))
     participant = access.participant if access is not None else None
     if (access is None or not access.code_usable or participant.participant_number.upper() != number
             or participant.date_of_birth != details.date_of_birth):
-        _count_failure(START_BUCKET, number)
         record_audit("campus.start_failed", subject_type="participant_number")
         raise Refused(WRONG_START, field="code")
     user = set_up_account(access, details.passphrase)
-    throttle.clear(START_BUCKET, number, current_app.config["CAMPUS_SIGN_IN_FAILURE_LIMIT"],
-                   current_app.config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
+    _clear(START_BUCKET, number)
     sessions.begin(user)
     record_audit("campus.started", participant, actor=user)
     return user
@@ -247,7 +248,7 @@ def start(details: FirstSignIn) -> User:
 def sign_in(participant_number: str, date_of_birth: date | None, passphrase: str) -> User:
     """Sign a person in with their participant number, date of birth and passphrase."""
     number = (participant_number or "").strip().upper()
-    if _throttled(SIGN_IN_BUCKET, number):
+    if not _attempt(SIGN_IN_BUCKET, number):
         record_audit("campus.login_blocked", subject_type="participant_number", detail="too many failures")
         raise _locked_out()
     candidates = db.session.scalars(
@@ -259,12 +260,10 @@ def sign_in(participant_number: str, date_of_birth: date | None, passphrase: str
         spend_equal_time(passphrase)
     found = next((access for access in live if verify_password(access.user.password_hash, passphrase)), None)
     if found is None:
-        _count_failure(SIGN_IN_BUCKET, number)
         record_audit("campus.login_failed", subject_type="participant_number")
         raise Refused(WRONG_DETAILS, field="participant_number")
     user = found.user
-    throttle.clear(SIGN_IN_BUCKET, number, current_app.config["CAMPUS_SIGN_IN_FAILURE_LIMIT"],
-                   current_app.config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
+    _clear(SIGN_IN_BUCKET, number)
     user.last_login_at = clock.now()
     sessions.begin(user)
     record_audit("campus.login", found.participant, actor=user)
@@ -357,7 +356,11 @@ def write_message(access: CampusAccess, referral, body: str) -> CampusMessage:
     manager to check: the employer sees nothing until it is sent on."""
     check_message(access, referral, body)
     limit, window = _message_limit()
-    throttle.count_attempt(MESSAGE_BUCKET, str(access.participant_id), limit, window)
+    # Checked above for the error summary; counted here in one atomic step, so messages sent at
+    # once from two tabs or hosts cannot pass the day's limit together.
+    if not throttle.attempt(MESSAGE_BUCKET, str(access.participant_id), limit, window):
+        raise throttle.Limited(f"You have sent {limit} messages in the last 24 hours. You can send another "
+                               "tomorrow.")
     now = clock.now()
     message = CampusMessage(participant_id=access.participant_id, referral_id=referral.id, author_id=access.user_id,
                             body=body.strip(), status=MessageStatus.DRAFTED, created_at=now, updated_at=now)

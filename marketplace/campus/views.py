@@ -26,7 +26,7 @@ from marketplace.campus.forms import (
 )
 from marketplace.campus.models import END_REASONS, CampusMessage
 from marketplace.campus.workflow import ACTION_LABELS
-from marketplace.core import clock
+from marketplace.core import clock, throttle
 from marketplace.core.db import writes_to_database
 from marketplace.core.exceptions import Refused
 from marketplace.core.roles import Role, get_visible_or_404, role_required
@@ -159,7 +159,8 @@ def sign_in():
         except Refused as refusal:
             db.session.commit()  # the failed try and its audit row must be counted
             attach_refusal(form, refusal)
-            return render_template("campus/sign_in.html", form=form), 429 if "too many" in refusal.message else 400
+            status = 429 if isinstance(refusal, throttle.Limited) else 400
+            return render_template("campus/sign_in.html", form=form), status
         db.session.commit()
         return redirect(url_for("campus.home"))
     return render_template("campus/sign_in.html", form=form), 400
@@ -187,7 +188,7 @@ def start():
         # Keep the counted failure; a refused passphrase counts nothing and writes nothing else.
         db.session.commit()
         attach_refusal(form, refusal)
-        return render_template("campus/start.html", form=form), 429 if "too many" in refusal.message else 400
+        return render_template("campus/start.html", form=form), 429 if isinstance(refusal, throttle.Limited) else 400
     db.session.commit()
     flash("Your passphrase is set. Next time, sign in with your participant number, date of birth and passphrase.",
           "success")
