@@ -121,3 +121,41 @@ def test_wrong_passwords_raced_in_threads_on_redis_never_pass_the_limit(database
     with ThreadPoolExecutor(RACERS) as pool:
         statuses = sorted(pool.map(fail_once, range(RACERS)))
     assert statuses == [400] * limit + [429] * (RACERS - limit), statuses
+
+
+def test_wrong_campus_passphrases_raced_across_two_workers_never_pass_the_limit(site, app):
+    """The Virtual Campus sign-in counts each try before the passphrase is checked, in one step
+    (throttle.attempt), as the staff sign-in does: before, its check and count were two steps."""
+    from tests.factories import ParticipantFactory, campus_person
+
+    participant = ParticipantFactory(case_manager=UserFactory(role="case_manager"))
+    campus_person(participant)
+    db.session.commit()
+    end_test_transaction()
+    born = participant.date_of_birth
+    limit = app.config["CAMPUS_SIGN_IN_FAILURE_LIMIT"]
+
+    def ready() -> tuple[requests.Session, str]:
+        browser = requests.Session()
+        return browser, CSRF.search(browser.get(site.url + "/campus/sign-in", timeout=60).text).group(1)
+
+    def campus_sign_in(browser, token, passphrase) -> requests.Response:
+        return browser.post(site.url + "/campus/sign-in", data={
+            "csrf_token": token, "participant_number": participant.participant_number,
+            "date_of_birth": [str(born.day), str(born.month), str(born.year)], "passphrase": passphrase},
+            headers={"Referer": site.url + "/", "Connection": "close"}, timeout=120, allow_redirects=False)
+
+    browsers = [ready() for _ in range(RACERS)]
+    barrier = threading.Barrier(RACERS)
+
+    def race(browser_and_token):
+        barrier.wait(timeout=60)
+        answer = campus_sign_in(*browser_and_token, "not the passphrase at all")
+        return answer.status_code, answer.headers.get("X-Served-By")
+
+    with ThreadPoolExecutor(RACERS) as pool:
+        answers = list(pool.map(race, browsers))
+    assert len({worker for _status, worker in answers}) == 2, "both workers should have taken part"
+    assert sorted(status for status, _worker in answers) == [400] * limit + [429] * (RACERS - limit)
+    locked = campus_sign_in(*ready(), TEST_PASSWORD)
+    assert locked.status_code == 429 and "too many tries" in locked.text
