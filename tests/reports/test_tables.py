@@ -68,3 +68,20 @@ def test_a_line_with_a_withheld_month_labels_each_marker_with_its_own_month():
     svg = str(chart_svg(table))
     assert "<title>January, People: 5</title>" in svg and "<title>March, People: 7</title>" in svg
     assert "February, People" not in svg
+
+
+def test_every_heatmap_number_stands_out_from_its_cell_at_4_5_to_1():
+    """Each cell's number against its own shade, for every share of the peak from 0 to 100%
+    (the midpoint blues once gave white text 3.6:1)."""
+    import re
+
+    from marketplace.reports.charts import contrast
+
+    columns = [Column(str(n), f"Group {n}") for n in range(101)]
+    heat = Table("heat", "Heat", "Row", columns, [Row("Counts", {str(n): n + 5 for n in range(101)})],
+                 chart=Chart("heatmap", ()))
+    svg = str(chart_svg(heat))
+    cells = re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="62" height="30" fill="(#[0-9a-f]{6})"[^>]*>'
+                       r'<title>[^<]*</title></rect><text [^>]*fill="(#[0-9a-f]{6})"', svg)
+    assert len(cells) == 101
+    assert min(contrast(fill, ink) for fill, ink in cells) >= 4.5
