@@ -4,7 +4,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names let Alembic's batch mode (needed for ALTER TABLE on SQLite) find them.
@@ -19,6 +19,16 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@event.listens_for(Table, "after_parent_attach")
+def _ids_are_never_reused(table, parent) -> None:
+    """The audit log and the search index's log name records by id, so an id must never be handed out
+    twice. SQLite otherwise gives the next row the highest id + 1, which is a deleted row's id when the
+    newest row was deleted; AUTOINCREMENT remembers the highest id ever used (migration
+    0020_ids_never_reused). PostgreSQL's sequences never go back, and ignore this option."""
+    if parent is Base.metadata:
+        table.dialect_kwargs["sqlite_autoincrement"] = True
 
 
 # The highest page number a list is asked for: a larger one (an edited address) would make an OFFSET

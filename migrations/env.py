@@ -103,14 +103,43 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            conf_args = {**conf_args, "on_version_apply": foreign_keys_off_while_migrating(connection)}
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                # Never hand this connection back to the pool with foreign keys off.
+                connection.invalidate()
+
+
+def foreign_keys_off_while_migrating(connection):
+    """SQLite changes a table by building a new one, copying the rows and dropping the old one. With
+    foreign keys on, that DROP deletes (ON DELETE CASCADE) or empties (SET NULL) every row elsewhere
+    that refers to the old table. So they are off while migrating, and each migration is checked
+    before it commits (SQLite runs one transaction per migration): a row left pointing at nothing
+    rolls it back. The pragma is ignored inside a transaction, so it goes to the driver before the
+    first BEGIN."""
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys = OFF")
+    if driver.execute("PRAGMA foreign_keys").fetchone()[0] != 0:
+        raise RuntimeError("could not turn SQLite's foreign keys off for the migration")
+
+    def check_foreign_keys(ctx, step, heads, run_args):
+        broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"{step} left rows pointing at rows that are gone (table, rowid, "
+                               f"parent, key): {broken[:10]}")
+
+    return check_foreign_keys
 
 
 if context.is_offline_mode():

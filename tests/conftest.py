@@ -150,6 +150,8 @@ def empty_all_tables() -> None:
         else:
             for table in tables:
                 connection.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608 - names from our own metadata
+            # Ids start again at 1, as RESTART IDENTITY does on PostgreSQL (tables are AUTOINCREMENT).
+            connection.execute(text("DELETE FROM sqlite_sequence"))
 
 
 @pytest.fixture

@@ -42,10 +42,11 @@ def _participant(participant_id: int, page: str) -> Participant:
 
 
 def _conviction(conviction_id: int, page: str) -> ConvictionRecord:
+    """The conviction, if the user may see it (else 404); the view is audited with which one it was."""
     record = db.session.get(ConvictionRecord, conviction_id)
     if record is None or not record.can_view(current_user):
         abort(404)
-    _participant(record.participant_id, page)
+    _participant(record.participant_id, f"{page} {record.id}")
     return record
 
 

@@ -201,3 +201,48 @@ def test_the_rules_page_separates_the_two_lists_and_names_the_sentences(client):
     for text in ("Schedule 18 of the Sentencing Code", "The DBS list of specified offences", "section 5(1)(a)",
                  "extended sentence", "public protection (IPP or DPP)", "section 5(1)(b)"):
         assert text in page, text
+
+
+def _audit_rows(admin_client, action: str) -> list[str]:
+    """The audit page's rows for `action` (newest first), as the admin reads them: action, detail, record."""
+    page = admin_client.get(f"/admin/audit?action={action}").data.decode()
+    body = page.split('<tbody class="govuk-table__body">')[1].split("</tbody>")[0]
+    rows = []
+    for row in body.split("</tr>")[:-1]:
+        cells = [cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]]
+        rows.append(" ".join(" ".join(cells[2:4]).replace('<br><span class="fcw-secondary">', " ")
+                             .replace("</span>", "").split()))
+    return rows
+
+
+def test_a_removed_conviction_s_id_is_never_given_to_the_next_one(app, client, person):
+    """The audit log names convictions by id; SQLite without AUTOINCREMENT gave the next conviction the id
+    of the newest one removed, so "removed conviction 7" then named a conviction that exists."""
+    day = _date("convicted_on", clock.today() - timedelta(days=400))
+    new = f"/disclosure/participants/{person.id}/convictions/new"
+    assert client.post_form(new, {"kind": "conviction", **day, "offence_category": "fraud",
+                                  "sentence_1_type": "fine"}).status_code == 302
+    first = db.session.scalar(select(ConvictionRecord.id).where(ConvictionRecord.participant_id == person.id))
+    assert client.get(f"/disclosure/convictions/{first}/remove").status_code == 200
+    assert client.post_form(f"/disclosure/convictions/{first}/remove").status_code == 302
+    assert client.post_form(new, {"kind": "conviction", **day, "offence_category": "driving",
+                                  "sentence_1_type": "fine"}).status_code == 302
+    second = db.session.scalar(select(ConvictionRecord.id).where(ConvictionRecord.participant_id == person.id))
+    assert second != first
+    assert client.get(f"/disclosure/convictions/{second}/edit").status_code == 200
+
+    from tests.helpers import sign_in_client
+
+    admin = app.test_client()
+    sign_in_client(admin, UserFactory(role="admin"))
+    assert _audit_rows(admin, "conviction.") == [
+        f"conviction.added conviction {second} participants {person.id}",
+        f"conviction.removed conviction {first} participants {person.id}",
+        f"conviction.added conviction {first} participants {person.id}",
+    ]
+    viewed = [row for row in _audit_rows(admin, "participant.viewed") if " conviction " in row]
+    assert viewed == [f"participant.viewed edit conviction {second} participants {person.id}",
+                      f"participant.viewed remove conviction {first} participants {person.id}"]
+    # The removed conviction's id now names nothing, and the edit page for it is not found.
+    assert db.session.get(ConvictionRecord, first) is None
+    assert client.get(f"/disclosure/convictions/{first}/edit").status_code == 404
