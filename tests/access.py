@@ -287,6 +287,8 @@ ROWS.update({
     ("payback.nomination", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.assess", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.assess", "POST"): expect(403, payback_manager=400),
+    ("payback.public_text", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.public_text", "POST"): expect(403, payback_manager=400),
     ("payback.project", "GET"): expect(200, anonymous=200),
     ("payback.project", "POST"): expect(400, anonymous=400),
     ("payback.vote_sent", "GET"): expect(200, anonymous=200),

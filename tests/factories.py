@@ -444,6 +444,9 @@ def referral_document(referral, kind: str = "cv", content: bytes = b"%PDF-1.4 a 
 
 # ----------------------------------------------------------------------------------------------------
 # Community Payback
+_REVIEWED_STAGES = ("reviewed", "shortlisted", "accepted")
+
+
 class PaybackProjectFactory(Base):
     """A confirmed nomination waiting for assessment, in the North West (the factories' region)."""
 
@@ -465,6 +468,12 @@ class PaybackProjectFactory(Base):
     created_at = factory.LazyFunction(clock.now)
     confirmed_at = factory.LazyFunction(clock.now)
     scores = factory.LazyFunction(dict)
+    # A project past the public-text step has text a payback manager wrote (here: the nominator's own,
+    # which names nobody); tests of that step make their own.
+    public_title = factory.LazyAttribute(lambda o: o.title if o.status in _REVIEWED_STAGES else None)
+    public_description = factory.LazyAttribute(lambda o: o.description if o.status in _REVIEWED_STAGES else None)
+    public_benefit = factory.LazyAttribute(lambda o: o.benefit if o.status in _REVIEWED_STAGES else None)
+    public_text_at = factory.LazyAttribute(lambda o: clock.now() if o.status in _REVIEWED_STAGES else None)
 
 
 def campus_person(participant, *, activated: bool = True) -> User:

@@ -1,5 +1,7 @@
 """Demo Community Payback: nominations in every stage in the North West (the demo payback manager's
-region) and a few elsewhere, public votes on the shortlisted ones, and orders with hours for people
+region) and a few elsewhere, each public one with the public text a payback manager wrote (one waiting
+nomination gives the nominator's name and phone number in its description, as people do, to be taken
+out when its public text is written), public votes on the shortlisted ones, and orders with hours for people
 on the demo case manager's provider's caseload who are in the community."""
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ PROJECTS = [
      "Clear dumped waste from the woodland edge and repair the fencing.",
      "Dog walkers, runners and the park's Friends group."),
     ("Paint the lifeboat station's boat hall", "Blackpool", "FY1 5AA",
-     "Paint the boat hall and the training room.",
+     "Paint the boat hall and the training room. Ring me, {nominator}, on 07700 900123 and I will let you in.",
      "Volunteer lifeboat crew."),
     ("Weed the rose garden in Sefton Park", "Liverpool", "L17 1AP",
      "Weed and mulch the rose garden.",
@@ -48,7 +50,7 @@ ELSEWHERE = [
     ("Paint the Splott community hall", "Cardiff", "CF24 2DA", "Wales"),
 ]
 # What happens to each North West nomination, in PROJECTS' order.
-STAGES = ["shortlisted", "shortlisted", "shortlisted", "accepted", "accepted", "submitted", "submitted", "declined"]
+STAGES = ["shortlisted", "shortlisted", "shortlisted", "accepted", "accepted", "reviewed", "submitted", "declined"]
 
 
 def seed(context) -> list[str]:
@@ -119,16 +121,25 @@ def seed(context) -> list[str]:
 
 def _project(rng, fake, title, town, postcode, region, description, benefit, stage, manager, now, today):
     confirmed = now - timedelta(days=rng.randint(10, 40))
+    nominator = fake.name()
     project = PaybackProject(
         reference="CP-" + "".join(rng.choice(REFERENCE_LETTERS) for _ in range(6)),
-        status=stage, title=title, description=description,
+        status=stage, title=title, description=description.format(nominator=nominator.split()[0]),
         benefit=benefit, town=town, postcode=postcode, region=region, toilets_nearby=rng.choice(["yes", "no"]),
-        step_free_access=rng.choice(["yes", "no", "unsure"]), nominator_name=fake.name(),
+        step_free_access=rng.choice(["yes", "no", "unsure"]), nominator_name=nominator,
         nominator_email=fake.unique.email(), created_at=confirmed - timedelta(hours=2), confirmed_at=confirmed,
         scores={})
     db.session.add(project)
     project.history.append(ProjectEvent(action="confirm", from_status="unconfirmed", to_status="submitted",
                                         at=confirmed))
+    if stage in ("reviewed", "shortlisted", "accepted"):
+        # The demo's descriptions name nobody, so the payback manager's public text keeps their words.
+        reviewed = confirmed + timedelta(days=1)
+        project.public_title, project.public_description, project.public_benefit = title, description, benefit
+        project.public_text_at = reviewed
+        project.history.append(ProjectEvent(action="review_public_text", from_status="submitted",
+                                            to_status="reviewed", at=reviewed,
+                                            actor_id=manager.id if manager else None))
     if stage in ("shortlisted", "accepted", "declined"):
         decided = confirmed + timedelta(days=rng.randint(2, 6))
         if stage != "declined":
@@ -141,7 +152,8 @@ def _project(rng, fake, title, town, postcode, region, description, benefit, sta
         project.decided_at = decided
         project.history.append(ProjectEvent(action={"shortlisted": "shortlist", "accepted": "accept",
                                                     "declined": "decline"}[stage],
-                                            from_status="submitted", to_status=stage, at=decided,
+                                            from_status="submitted" if stage == "declined" else "reviewed",
+                                            to_status=stage, at=decided,
                                             actor_id=manager.id if manager else None,
                                             reason=project.decision_reason))
     return project

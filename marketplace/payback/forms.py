@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextArea, GovTextInput
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from marketplace.accounts.forms import email_field
@@ -83,6 +83,22 @@ class ConfirmVoteForm(Form):
 
 class ConfirmForm(Form):
     submit = submit("Confirm nomination")
+
+
+class PublicTextForm(Form):
+    """The payback manager's version of a nomination for the public pages (prefilled from the
+    nominator's words the first time)."""
+
+    public_title = _text("Public title", 120, required="Enter the title the public will see")
+    public_description = _area("The work, as the public will read it", 3000,
+                               "Enter the description the public will see",
+                               hint="Say what the work is and where, without naming anyone or giving anyone's "
+                                    "contact details")
+    public_benefit = _area("Who it will help, as the public will read it", 2000,
+                           "Say who the work will help, as the public will read it")
+    checked = BooleanField("I have read all of it: it names nobody and gives nobody's contact details",
+                           widget=GovCheckboxInput(), validators=[Optional()])
+    submit = submit("Save the public text")
 
 
 def _score_field(label: str) -> RadioField:

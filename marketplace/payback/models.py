@@ -1,7 +1,9 @@
 """A Community Payback project from nomination to delivery, the public's votes on it, and its history.
 
 A nomination is public: anyone may make one, so it holds the nominator's contact details (seen only
-by payback managers of the project's region) and nothing about people on orders. A vote stores a keyed
+by payback managers of the project's region) and nothing about people on orders. What the nominator
+wrote is never published as it is: a payback manager writes the public title and text from it (taking
+out names and contact details), and only that reviewed text reaches the public pages. A vote stores a keyed
 hash of the voter's email address, never the address, so votes can be counted once per person and the
 list of voters cannot be read back.
 """
@@ -24,6 +26,7 @@ from marketplace.extensions import db
 class Status(StrEnum):
     UNCONFIRMED = "unconfirmed"  # made, waiting for the nominator to confirm by email
     SUBMITTED = "submitted"  # confirmed: waits for a payback manager's assessment
+    REVIEWED = "reviewed"  # the public text is written and checked: it may be shortlisted or accepted
     SHORTLISTED = "shortlisted"  # put to the public vote
     ACCEPTED = "accepted"  # will be delivered
     DECLINED = "declined"
@@ -32,6 +35,7 @@ class Status(StrEnum):
 STATUS_LABELS = {
     Status.UNCONFIRMED: "Waiting for email confirmation",
     Status.SUBMITTED: "Waiting for assessment",
+    Status.REVIEWED: "Public text written: ready to shortlist or accept",
     Status.SHORTLISTED: "Shortlisted for the public vote",
     Status.ACCEPTED: "Accepted",
     Status.DECLINED: "Declined",
@@ -55,6 +59,9 @@ DECLINE_REASONS = {
     "too_small": "It is too small for a supervised group",
     "other": "Another reason (explained in the note)",
 }
+
+# The stages whose projects the public pages may show (once their public text is reviewed).
+PUBLIC_STATUSES = (Status.SHORTLISTED, Status.ACCEPTED)
 
 YES_NO_UNSURE = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 
@@ -87,6 +94,12 @@ class PaybackProject(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vote_opens_on: Mapped[date | None] = mapped_column(Date)
     vote_closes_on: Mapped[date | None] = mapped_column(Date)
+    # What the public pages show, written by a payback manager from the nominator's words (who wrote
+    # it and when is in the history, action "review_public_text"). None until then.
+    public_title: Mapped[str | None] = mapped_column(String(120))
+    public_description: Mapped[str | None] = mapped_column(Text)
+    public_benefit: Mapped[str | None] = mapped_column(Text)
+    public_text_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     history: Mapped[list[ProjectEvent]] = relationship(
         back_populates="project", order_by="ProjectEvent.at", cascade="all, delete-orphan")
@@ -108,8 +121,14 @@ class PaybackProject(db.Model):
         return (user.role == Role.PAYBACK_MANAGER and user.organisation is not None
                 and user.organisation.region == self.region and self.status != Status.UNCONFIRMED)
 
+    @property
+    def is_public(self) -> bool:
+        """Shortlisted or accepted, with public text a payback manager has written and checked. A
+        project shortlisted before that step existed stays off the public pages until it is written."""
+        return self.status in PUBLIC_STATUSES and self.public_text_at is not None
+
     def voting_open(self, today: date) -> bool:
-        return (self.status == Status.SHORTLISTED and self.vote_opens_on is not None
+        return (self.is_public and self.status == Status.SHORTLISTED and self.vote_opens_on is not None
                 and self.vote_closes_on is not None and self.vote_opens_on <= today <= self.vote_closes_on)
 
 

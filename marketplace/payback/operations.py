@@ -1,4 +1,5 @@
-"""Every write of Community Payback: nominations made and confirmed, assessments, votes.
+"""Every write of Community Payback: nominations made and confirmed, the public text written from
+them, assessments, votes.
 
 Public steps (nominate, vote) are throttled per network address with core/throttle.py, refuse what
 a form-filling robot sends (the hidden field), and count only once the person confirms by email.
@@ -42,6 +43,7 @@ from marketplace.payback.models import (
     PaybackVote,
     Status,
 )
+from marketplace.payback.public_text import candidate_words, problems_in
 from marketplace.payback.regions import region_for_postcode
 from marketplace.payback.workflow import DECISIONS, record_event, transition
 
@@ -191,6 +193,9 @@ def assessment_problems(project: PaybackProject, assessment: Assessment) -> Prob
                            field="vote_closes_on")
     if decision and decision not in DECISIONS:
         problems.add("Choose a decision", field="decision")
+    elif decision in ("shortlist", "accept") and project.public_text_at is None:
+        problems.add("Write the text the public will see, and check it names nobody, before you shortlist or "
+                     "accept the project", field="decision")
     return problems
 
 
@@ -218,12 +223,73 @@ def assess(project: PaybackProject, manager: User, assessment: Assessment) -> Pa
     return project
 
 
+@dataclass
+class PublicText:
+    title: str = ""
+    description: str = ""
+    benefit: str = ""
+    checked: bool = False
+
+
+def _public_fields(text: PublicText) -> dict[str, str]:
+    return {"public_title": (text.title or "").strip(), "public_description": (text.description or "").strip(),
+            "public_benefit": (text.benefit or "").strip()}
+
+
+def _people_named_in(texts: dict[str, str], manager: User) -> list[tuple[str, str]]:
+    """The people on the manager's provider's caseload both of whose names appear in the text, so
+    the check can tell whether the text names one of them (nobody else's caseload is consulted, so
+    the check says nothing about people the manager cannot already see)."""
+    from marketplace.participants.models import Participant
+
+    words = candidate_words(texts)
+    if not words or manager.organisation_id is None:
+        return []
+    return list(db.session.execute(
+        select(Participant.first_name, Participant.last_name)
+        .where(Participant.organisation_id == manager.organisation_id,
+               func.lower(Participant.first_name).in_(words), func.lower(Participant.last_name).in_(words))))
+
+
+def public_text_problems(project: PaybackProject, manager: User, text: PublicText) -> Problems:
+    """Every reason the public text cannot go public: the nominator's name or contact details, any
+    email address, phone number or full postcode, a person on the caseload named, or not checked."""
+    texts = _public_fields(text)
+    problems = problems_in(texts, nominator_name=project.nominator_name,
+                           nominator_email=project.nominator_email, nominator_phone=project.nominator_phone,
+                           people=_people_named_in(texts, manager))
+    problems.check(bool(text.checked), "Confirm you have read the public text and it names nobody and gives "
+                                       "nobody's contact details", field="checked")
+    return problems
+
+
+def check_public_text(project: PaybackProject, manager: User, text: PublicText) -> None:
+    public_text_problems(project, manager, text).raise_any()
+
+
+def write_public_text(project: PaybackProject, manager: User, text: PublicText) -> PaybackProject:
+    """The payback manager's version of the nomination for the public pages: title, the work and who
+    it helps, checked to name nobody. Only this text is ever shown publicly; the nominator's own words
+    stay with the payback managers. Writing it is the step that lets a project be shortlisted or
+    accepted; it may be corrected later, and the public pages change with it."""
+    check_public_text(project, manager, text)
+    transition(project, "review_public_text", manager)
+    texts = _public_fields(text)
+    project.public_title = texts["public_title"]
+    project.public_description = texts["public_description"]
+    project.public_benefit = texts["public_benefit"]
+    project.public_text_at = clock.now()
+    record_audit("payback.public_text_written", project, actor=manager, detail=project.reference)
+    return project
+
+
 def _outcome_email(project: PaybackProject) -> str:
     opening = f"Dear {project.nominator_name},\n\n"
     if project.status == Status.SHORTLISTED:
         text = (f"'{project.title}' has been shortlisted. The public can vote for it from "
                 f"{govuk_date(project.vote_opens_on)} to {govuk_date(project.vote_closes_on)}; the projects with "
-                "the most votes are done first.")
+                f"the most votes are done first. On the public pages it is called '{project.public_title}' "
+                "(we write the public description ourselves, so that nobody is named in it).")
     elif project.status == Status.ACCEPTED:
         text = (f"'{project.title}' has been accepted. A payback manager will arrange supervised sessions; "
                 "we will tell you when work starts.")
@@ -287,8 +353,8 @@ def request_vote(project: PaybackProject, email: str, address: str, *, robot: bo
                                                        PaybackVote.voter_hash == voter))
     address_to = email.strip()
     if vote is not None and vote.confirmed_at is not None:
-        queue_email(address_to, f"You have already voted for '{project.title}'",
-                    f"Someone asked to vote for '{project.title}' with this email address. You voted for it on "
+        queue_email(address_to, f"You have already voted for '{project.public_title}'",
+                    f"Someone asked to vote for '{project.public_title}' with this email address. You voted for it on "
                     f"{govuk_date(vote.confirmed_at)}, and each person has one vote per project, so nothing "
                     "has changed.")
         return
@@ -299,8 +365,9 @@ def request_vote(project: PaybackProject, email: str, address: str, *, robot: bo
     vote.token_hash = token_hash
     db.session.flush()
     link = current_app.config["PUBLIC_URL"] + path_for("payback.confirm_vote", token=token)
-    queue_email(address_to, f"Confirm your vote for '{project.title}'",
-                f"Use this link to confirm your vote for '{project.title}' in {project.town}. The vote closes on "
+    queue_email(address_to, f"Confirm your vote for '{project.public_title}'",
+                f"Use this link to confirm your vote for '{project.public_title}' in {project.town}. "
+                f"The vote closes on "
                 f"{govuk_date(project.vote_closes_on)}.\n\n{link}\n\nIf you did not ask to vote, ignore this email: "
                 "nothing is counted until the link is used.")
 
@@ -317,7 +384,8 @@ def confirm_vote(token: str) -> PaybackVote:
     vote = lock_for_update(PaybackVote, vote.id)
     project = vote.project
     if not project.voting_open(clock.today()):
-        raise Refused(f"Voting on '{project.title}' has closed, so this vote cannot be counted.")
+        raise Refused(f"Voting on '{project.public_title or 'this project'}' has closed, so this vote cannot be "
+                      "counted.")
     if vote.confirmed_at is None:
         vote.confirmed_at = clock.now()
     return vote

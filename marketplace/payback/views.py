@@ -1,5 +1,8 @@
 """Community Payback pages: public ones (nominate, confirm, see projects) need no sign-in; the
-assessment pages are for payback managers of the project's region."""
+assessment pages are for payback managers of the project's region.
+
+The public pages show a project only through the text a payback manager wrote for them
+(`public_title`, `public_description`, `public_benefit`), never the nominator's own words."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from marketplace.payback.forms import (
     HoursForm,
     NominationForm,
     OrderForm,
+    PublicTextForm,
     SuggestForm,
     VoteForm,
 )
@@ -33,6 +37,7 @@ from marketplace.payback.models import (
     ETE_CAP_PERCENT,
     HOUR_KINDS,
     OUTCOMES,
+    PUBLIC_STATUSES,
     SKILLS,
     YES_NO_UNSURE,
     PaybackOrder,
@@ -45,18 +50,18 @@ from marketplace.reference import REGIONS, minimum_wage_on
 
 bp = Blueprint("payback", __name__, url_prefix="/community-payback")
 
-PUBLIC_STATUSES = (Status.SHORTLISTED, Status.ACCEPTED)
-
 
 @bp.get("/")
 def index():
     """Every shortlisted and accepted project by region, the most voted first: the public results."""
     projects = db.session.scalars(
-        select(PaybackProject).where(PaybackProject.status.in_(PUBLIC_STATUSES))
+        select(PaybackProject).where(PaybackProject.status.in_(PUBLIC_STATUSES),
+                                     PaybackProject.public_text_at.is_not(None))
     ).all()
     votes = operations.vote_counts(project.id for project in projects)
     by_region: dict[str, list] = {}
-    for project in sorted(projects, key=lambda p: (p.status != Status.SHORTLISTED, -votes.get(p.id, 0), p.title)):
+    for project in sorted(projects, key=lambda p: (p.status != Status.SHORTLISTED, -votes.get(p.id, 0),
+                                                   p.public_title)):
         by_region.setdefault(project.region, []).append(project)
     delivered = operations.hours_delivered_by_region()
     regions = [(region, by_region.get(region, [])) for region in REGIONS if region in by_region or region in delivered]
@@ -68,7 +73,7 @@ def index():
 
 def _public_project_or_404(project_id: int) -> PaybackProject:
     project = db.session.get(PaybackProject, record_id(project_id))
-    if project is None or project.status not in PUBLIC_STATUSES:
+    if project is None or not project.is_public:
         abort(404)
     return project
 
@@ -94,7 +99,7 @@ def vote_sent(project_id):
 @bp.route("/votes/<token>", methods=["GET", "POST"])
 def confirm_vote(token):
     vote = operations.find_vote(token)
-    if vote is None:
+    if vote is None or not vote.project.is_public:
         return render_template("payback/link_expired.html"), 404
     form = ConfirmVoteForm()
     if (counted := submit(form, lambda: operations.confirm_vote(token))) is not None:
@@ -158,22 +163,46 @@ def nomination(project_id):
     db.session.commit()
     return render_template("payback/nomination.html", project=project, criteria=CRITERIA,
                            reasons=DECLINE_REASONS, answers=YES_NO_UNSURE, action_labels=ACTION_LABELS,
-                           can_assess=bool(PROJECT.available(project, current_user)))
+                           can_assess=bool(set(PROJECT.available(project, current_user)) - {"review_public_text"}),
+                           can_write_public_text="review_public_text" in PROJECT.available(project, current_user))
+
+
+@bp.route("/nominations/<int:project_id>/public-text", methods=["GET", "POST"])
+@role_required(Role.PAYBACK_MANAGER)
+def public_text(project_id):
+    project = get_visible_or_404(PaybackProject, record_id(project_id))
+    if "review_public_text" not in PROJECT.available(project, current_user):
+        flash(f"This nomination is {project.status_label.lower()}: its public text cannot be changed.", "error")
+        return redirect(url_for(".nomination", project_id=project.id))
+    form = PublicTextForm()
+    if not form.is_submitted():  # the first time, the nominator's words to work from
+        form.public_title.data = project.public_title or project.title
+        form.public_description.data = project.public_description or project.description
+        form.public_benefit.data = project.public_benefit or project.benefit
+
+    def text():
+        return operations.PublicText(title=form.public_title.data or "", description=form.public_description.data or "",
+                                     benefit=form.public_benefit.data or "", checked=bool(form.checked.data))
+
+    if submit(form, lambda: operations.write_public_text(project, current_user, text()),
+              check=lambda: operations.check_public_text(project, current_user, text())) is not None:
+        flash("Public text saved. Only this text is shown on the public pages.", "success")
+        return redirect(url_for(".nomination", project_id=project.id))
+    return render_form("payback/public_text.html", form, project=project)
 
 
 @bp.route("/nominations/<int:project_id>/assess", methods=["GET", "POST"])
 @role_required(Role.PAYBACK_MANAGER)
 def assess(project_id):
     project = get_visible_or_404(PaybackProject, record_id(project_id))
-    if not PROJECT.available(project, current_user):
+    decisions = [action for action in PROJECT.available(project, current_user) if action != "review_public_text"]
+    if not decisions:
         flash(f"This nomination is {project.status_label.lower()}: there is nothing to decide.", "error")
         return redirect(url_for(".nomination", project_id=project.id))
     form = AssessmentForm()
     if not form.is_submitted():  # a shortlisted project keeps the scores it was shortlisted with
         for name, score in (project.scores or {}).items():
             getattr(form, f"score_{name}").data = score
-    form.decision.choices = [(value, label) for value, label in form.decision.choices
-                             if value in PROJECT.available(project, current_user)]
 
     def assessment():
         return operations.Assessment(decision=form.decision.data or "", scores=form.scores(),
@@ -184,7 +213,11 @@ def assess(project_id):
               check=lambda: operations.check_assessment(project, assessment())) is not None:
         flash(f"Decision saved: {project.status_label.lower()}. The nominator has been emailed.", "success")
         return redirect(url_for(".nomination", project_id=project.id))
-    return render_form("payback/assess.html", form, project=project)
+    # Every decision is read from a post, so a shortlist before the public text is written gets the
+    # rule's own message; only the decisions open now are offered.
+    form.decision.choices = [(value, label) for value, label in form.decision.choices if value in decisions]
+    return render_form("payback/assess.html", form, project=project,
+                       needs_public_text=project.public_text_at is None)
 
 
 # ----------------------------------------------------------------------------------------------------

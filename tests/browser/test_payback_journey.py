@@ -1,5 +1,7 @@
 """Community Payback from a resident's idea to a person's hours: a resident nominates a project and
-confirms it from their email, the payback manager scores and shortlists it, two residents vote, it is
+confirms it from their email, the payback manager writes the public text from the nominator's words
+(the nominator's name and phone number refused) and then scores and shortlists it; the public pages
+show only that text; two residents vote, it is
 accepted, and a person on the caseload does hours on it (and ETE hours, within the share) that show on
 their record. Every page is checked with axe-core."""
 
@@ -56,7 +58,8 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page)
     page.goto("/community-payback/")
     page.get_by_role("button", name="Nominate a project").click()
     page.get_by_label("Project name").fill("Clear the canal towpath at Burscough")
-    page.get_by_label("What work needs doing").fill("Cut back brambles and clear litter along the towpath.")
+    page.get_by_label("What work needs doing").fill(
+        "Cut back brambles and clear litter along the towpath. Ring Sam on 07700 900456 to get in.")
     page.get_by_label("Who will it help").fill("Walkers and the primary school.")
     page.get_by_label("Town or city").fill("Burscough")
     page.get_by_label("Postcode").fill("EH1 1YZ")
@@ -87,6 +90,26 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page)
     assessor.get_by_role("link", name="Nominations").click()
     assessor.get_by_role("link", name="Clear the canal towpath at Burscough").click()
     expect(assessor.get_by_text("sam@resident.example")).to_be_visible()
+    # Shortlisting waits for the public text: only declining is offered until it is written.
+    assessor.get_by_role("link", name="Assess this nomination").click()
+    expect(assessor.get_by_label("Shortlist it for the public vote")).to_have_count(0)
+    assessor.get_by_role("link", name="write the text the public will see").click()
+    # It starts as the nominator's words; publishing them as they are is refused, every problem at once.
+    expect(assessor.get_by_label("The work, as the public will read it")).to_have_value(
+        "Cut back brambles and clear litter along the towpath. Ring Sam on 07700 900456 to get in.")
+    assessor.get_by_role("button", name="Save the public text").click()
+    summary = assessor.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("part of the nominator's name (Sam)")
+    expect(summary).to_contain_text("a phone number")
+    expect(summary).to_contain_text("Confirm you have read the public text")
+    assessor.get_by_label("The work, as the public will read it").fill(
+        "Cut back brambles and clear litter along the towpath between the two bridges.")
+    assessor.get_by_label("Public title").fill("Clear the Burscough canal towpath")
+    assessor.get_by_label("I have read all of it").check()
+    assessor.get_by_role("button", name="Save the public text").click()
+    expect(assessor.get_by_text("Public text saved")).to_be_visible()
+    expect(assessor.locator("main")).to_contain_text("between the two bridges")
+
     assessor.get_by_role("link", name="Assess this nomination").click()
     for label in CRITERIA.values():
         assessor.get_by_role("group", name=label).get_by_label("4", exact=True).check()
@@ -96,13 +119,18 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page)
     assessor.get_by_role("button", name="Save decision").click()
     expect(assessor.get_by_text("Decision saved: shortlisted for the public vote")).to_be_visible()
 
-    # Two residents vote; the public page counts them and shows nobody's name.
-    vote(new_page(), "Clear the canal towpath at Burscough", "first@voter.example")
-    vote(new_page(), "Clear the canal towpath at Burscough", "second@voter.example")
+    # Two residents vote; the public pages count them and show only the payback manager's text.
+    vote(new_page(), "Clear the Burscough canal towpath", "first@voter.example")
+    vote(new_page(), "Clear the Burscough canal towpath", "second@voter.example")
     page.goto("/community-payback/")
-    row = page.get_by_role("row", name=re.compile("Clear the canal towpath"))
+    row = page.get_by_role("row", name=re.compile("Clear the Burscough canal towpath"))
     expect(row).to_contain_text("2")
-    expect(page.locator("main")).not_to_contain_text("Sam Resident")
+    for words in ("Sam Resident", "Ring Sam", "07700", "Clear the canal towpath at Burscough"):
+        expect(page.locator("main")).not_to_contain_text(words)
+    page.get_by_role("link", name="Clear the Burscough canal towpath").click()
+    expect(page.locator("main")).to_contain_text("between the two bridges")
+    for words in ("Sam Resident", "Ring Sam", "07700", "Clear the canal towpath at Burscough"):
+        expect(page.locator("main")).not_to_contain_text(words)
 
     # It wins and is accepted.
     assessor.reload()

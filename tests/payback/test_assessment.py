@@ -55,7 +55,7 @@ def test_viewing_a_nomination_is_audited(client, manager):
 
 
 def test_shortlisting_needs_every_score_and_the_vote_dates_all_reported_at_once(client, manager):
-    project = PaybackProjectFactory()
+    project = PaybackProjectFactory(status="reviewed")
     page = client.post_form(f"/community-payback/nominations/{project.id}/assess",
                             {"decision": "shortlist", "score_duration": "3",
                              "vote_closes_on": ["1", "2", "2027"]})
@@ -67,11 +67,11 @@ def test_shortlisting_needs_every_score_and_the_vote_dates_all_reported_at_once(
         assert message in text, message
     assert "Score &#39;Duration&#39;" not in text
     db.session.refresh(project)
-    assert project.status == Status.SUBMITTED and not project.history
+    assert project.status == Status.REVIEWED and not project.history
 
 
 def test_shortlisting_records_scores_and_window_and_tells_the_nominator(client, manager):
-    project = PaybackProjectFactory()
+    project = PaybackProjectFactory(status="reviewed", public_title="Clear the towpath by the old mill")
     response = client.post_form(f"/community-payback/nominations/{project.id}/assess", {
         "decision": "shortlist", **SCORES, "vote_opens_on": ["1", "3", "2027"],
         "vote_closes_on": ["14", "3", "2027"]})
@@ -83,6 +83,7 @@ def test_shortlisting_records_scores_and_window_and_tells_the_nominator(client, 
     assert [(e.action, e.actor_id) for e in project.history] == [("shortlist", manager.id)]
     email = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == project.nominator_email))
     assert "1 March 2027 to 14 March 2027" in email.body
+    assert "'Clear the towpath by the old mill'" in email.body  # the nominator learns the public name
 
 
 def test_declining_needs_a_coded_reason_and_a_note_for_other(client, manager):
@@ -101,7 +102,7 @@ def test_declining_needs_a_coded_reason_and_a_note_for_other(client, manager):
 
 
 def test_a_vote_cannot_open_in_the_past(client, manager):
-    project = PaybackProjectFactory()
+    project = PaybackProjectFactory(status="reviewed")
     text = client.post_form(f"/community-payback/nominations/{project.id}/assess", {
         "decision": "shortlist", **SCORES, "vote_opens_on": ["28", "2", "2027"],
         "vote_closes_on": ["27", "2", "2027"]}).get_data(as_text=True)

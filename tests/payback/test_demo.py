@@ -19,7 +19,7 @@ def test_the_demo_payback_manager_has_work_in_every_stage(app, client):
     manager = db.session.scalar(select(User).where(User.email == "payback.manager@fairchance.example"))
     region = manager.organisation.region
     stages = set(db.session.scalars(select(PaybackProject.status).where(PaybackProject.region == region)))
-    assert stages == {"submitted", "shortlisted", "accepted", "declined"}
+    assert stages == {"submitted", "reviewed", "shortlisted", "accepted", "declined"}
     orders = db.session.scalars(select(PaybackOrder)).all()
     assert orders and all(order.ete_minutes <= order.ete_cap_hours * 60 for order in orders)
     assert all(order.minutes_done <= order.hours_ordered * 60 for order in orders)
