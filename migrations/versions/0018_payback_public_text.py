@@ -1,7 +1,7 @@
 """Community Payback: the public text a payback manager writes from a nomination
 
 Revision ID: 0018_payback_public_text
-Revises: 0016_funding
+Revises: 0020_ids_never_reused
 Create Date: 2026-12-06 22:30:00
 
 Until now a shortlisted or accepted project showed the nominator's own words publicly. From here the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
 revision = '0018_payback_public_text'
-down_revision = '0016_funding'
+down_revision = '0020_ids_never_reused'
 branch_labels = None
 depends_on = None
 
@@ -29,8 +29,6 @@ def upgrade():
 def downgrade():
     # A project reviewed but not yet shortlisted goes back to waiting for assessment.
     op.execute(sa.text("UPDATE payback_projects SET status = 'submitted' WHERE status = 'reviewed'"))
-    with op.batch_alter_table('payback_projects') as batch_op:
-        batch_op.drop_column('public_text_at')
-        batch_op.drop_column('public_benefit')
-        batch_op.drop_column('public_description')
-        batch_op.drop_column('public_title')
+    # Plain DROP COLUMN (SQLite 3.35+), not a table rebuild, so the table keeps AUTOINCREMENT (0020).
+    for column in ('public_text_at', 'public_benefit', 'public_description', 'public_title'):
+        op.drop_column('payback_projects', column)
