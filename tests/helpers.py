@@ -165,3 +165,40 @@ def error_summary(page: str | bytes) -> dict[str, str | None]:
     parser = _ErrorSummary()
     parser.feed(page.decode() if isinstance(page, bytes) else page)
     return dict(parser.items)
+
+
+class _HiddenInputs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "input" and attributes.get("type") == "hidden" and attributes.get("name"):
+            self.fields.append((attributes["name"], attributes.get("value") or ""))
+
+
+def hidden_inputs(page: str | bytes) -> dict[str, list[str]]:
+    """The hidden inputs of a page, as a browser would post them: {name: [values]}."""
+    parser = _HiddenInputs()
+    parser.feed(page.decode() if isinstance(page, bytes) else page)
+    carried: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        carried.setdefault(name, []).append(value)
+    return carried
+
+
+CHECK_HEADING = "Check your answers before sending the referral"
+
+
+def send_referral(client, path: str, answers: dict, **kwargs):
+    """Refer as a person does: the form's "Continue", then "Send referral" on the check page, posting
+    exactly what that page carries. Returns the form's response if it came back (with errors), else
+    the response to "Send referral"."""
+    answers = {name: value for name, value in answers.items() if value is not None and name != "submit"}
+    check = client.post_form(path, {**answers, "submit": "Continue"}, **kwargs)
+    page = check.get_data(as_text=True)
+    if check.status_code != 200 or CHECK_HEADING not in page:
+        return check
+    return client.post(path, data={**hidden_inputs(page), "send": "Send referral"},
+                       headers={"Referer": "https://localhost/"})

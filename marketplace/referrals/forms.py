@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm
@@ -34,8 +34,16 @@ class ReferralForm(Form):
     requirements = SelectMultipleField("They meet each minimum requirement", widget=Checkboxes(),
                                        validators=[Optional()], validate_choice=False)
     consent = BooleanField("They agreed that this may be shared with the employer", widget=GovCheckboxInput())
-    submit = button("Submit referral")
+    # Files chosen on an earlier showing of the form, kept server-side (uploads.hold): their tokens.
+    cv_held = HiddenField()
+    disclosure_letter_held = HiddenField()
+    submit = button("Continue")  # to "Check your answers"; only "Send referral" there sends it
     save_draft = button("Save as draft")
+    # The check page: "Send referral" carries the fingerprint of what was shown; a "Change" button
+    # names the answer to go back to.
+    send = button("Send referral")
+    checked = HiddenField()
+    change = HiddenField()
 
 
 REASONS_BY_ACTION = {"decline": DECLINE_REASONS, "withdraw": WITHDRAW_REASONS, "left_job": LEFT_JOB_REASONS}

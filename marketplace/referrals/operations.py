@@ -74,10 +74,11 @@ def _snapshot(participant, sharing: Sharing, opportunity=None) -> dict:
             for q in participant.qualifications or []]
     if "readiness" in sharing.parts:
         snapshot["readiness"] = READINESS_LABELS.get(Readiness(participant.readiness), "")
+    # Line ends as one kind: what the check page carries back is then the very text it showed.
     if "profile" in sharing.parts:
-        snapshot["profile"] = sharing.profile.strip()
+        snapshot["profile"] = sharing.profile.strip().replace("\r\n", "\n")
     if "disclosure" in sharing.parts:
-        snapshot["disclosure"] = sharing.disclosure.strip()
+        snapshot["disclosure"] = sharing.disclosure.strip().replace("\r\n", "\n")
     if opportunity is not None and (sharing.convictions or sharing.letter):
         from marketplace.disclosure import operations as disclosure
 
@@ -109,21 +110,17 @@ def _check_disclosure(participant, opportunity, sharing: Sharing) -> None:
                       field="beyond_law")
 
 
-def _check_sharing(sharing: Sharing) -> None:
-    if not sharing.name.strip():
-        raise Refused("Enter the name to share with the employer", field="name")
-    if len(sharing.name) > 200:
-        raise Refused("The name must be 200 characters or fewer", field="name")
-    unknown = set(sharing.parts) - set(SNAPSHOT_PARTS)
-    if unknown:
-        raise Refused("Choose what to share from the list", field="parts")
-    if "profile" in sharing.parts and not sharing.profile.strip():
-        raise Refused("Write the short profile, or untick it", field="profile")
-    if "disclosure" in sharing.parts and not sharing.disclosure.strip():
-        raise Refused("Write the disclosure statement with the participant, or untick it", field="disclosure")
+def _check_sharing(sharing: Sharing, problems: Problems) -> None:
+    problems.check(bool(sharing.name.strip()), "Enter the name to share with the employer", field="name")
+    problems.check(len(sharing.name) <= 200, "The name must be 200 characters or fewer", field="name")
+    problems.check(not set(sharing.parts) - set(SNAPSHOT_PARTS), "Choose what to share from the list", field="parts")
+    if "profile" in sharing.parts:
+        problems.check(bool(sharing.profile.strip()), "Write the short profile, or untick it", field="profile")
+    if "disclosure" in sharing.parts:
+        problems.check(bool(sharing.disclosure.strip()),
+                       "Write the disclosure statement with the participant, or untick it", field="disclosure")
     for name in ("profile", "disclosure"):
-        if len(getattr(sharing, name)) > MAX_TEXT:
-            raise Refused(f"Write {MAX_TEXT:,} characters or fewer", field=name)
+        problems.check(len(getattr(sharing, name)) <= MAX_TEXT, f"Write {MAX_TEXT:,} characters or fewer", field=name)
 
 
 def check_can_refer(participant, opportunity, case_manager, today: date | None = None, *,
@@ -151,21 +148,82 @@ def existing_referral(participant, opportunity, excluding: int | None = None) ->
         Referral.status.not_in([str(s) for s in ENDED]), Referral.id != (excluding or 0)))
 
 
+def check_referral(participant, opportunity, case_manager, sharing: Sharing, *, consent_confirmed: bool,
+                   requirements_confirmed: list[str], problems: Problems | None = None) -> None:
+    """Every rule a referral must meet before it is made, checked all at once: raises Refused naming
+    each problem (with any `problems` already found, such as a refused file). Writes nothing."""
+    problems = problems if problems is not None else Problems()
+    problems.kept(lambda: check_can_refer(participant, opportunity, case_manager))
+    _check_sharing(sharing, problems)
+    problems.kept(lambda: _check_disclosure(participant, opportunity, sharing))
+    problems.check(consent_confirmed, f"Confirm that {participant.first_name} agreed to share this with "
+                   f"{opportunity.organisation.name}", field="consent")
+    if opportunity.kind == "guaranteed_interview":
+        problems.check(sorted(set(requirements_confirmed)) == sorted(set(opportunity.minimum_requirements or [])),
+                       "Confirm that the person meets every minimum requirement", field="requirements")
+    problems.raise_any()
+
+
+def hold_documents(owner, participant, opportunity, chosen: dict) -> tuple[dict[str, uploads.Held], Problems]:
+    """The files of a referral form, kept server-side while the form comes back or is checked.
+
+    `chosen` maps each file field to (a new upload or None, the token of a file held before). A new
+    file replaces the held one; a refused new file is a problem on its field (and the one held
+    before, if any, stays). Returns the files now held and the problems found."""
+    purpose = f"referral:{participant.id}:{opportunity.id}"
+    held: dict[str, uploads.Held] = {}
+    problems = Problems()
+    for name, (upload, token) in chosen.items():
+        if upload is not None and getattr(upload, "filename", ""):
+            try:
+                held[name] = uploads.hold(upload, name, owner.id, purpose)
+                continue
+            except Refused as refusal:
+                problems.collect(refusal)
+        if token:
+            kept = uploads.held(token, name, owner.id, purpose)
+            if kept is not None:
+                held[name] = kept
+            elif not problems.items or problems.items[-1][0] != name:
+                problems.add(f"The {uploads.LABELS[name]} you chose earlier is no longer held (files are kept for "
+                             f"{int(uploads.HOLD_FOR.total_seconds() // 3600)} hours): choose it again", field=name)
+    return held, problems
+
+
+@dataclass
+class Preview:
+    """What the employer will see, exactly as it will be sent, and a fingerprint of it that the
+    "Send referral" button carries: a referral is sent only as it was checked."""
+
+    snapshot: dict
+    documents: list[uploads.Held]
+    requirements: list[str]
+    fingerprint: str
+
+
+def preview_referral(participant, opportunity, sharing: Sharing, documents: dict[str, uploads.Held]) -> Preview:
+    import hashlib
+    import json
+
+    snapshot = _snapshot(participant, sharing, opportunity)
+    requirements = list(opportunity.minimum_requirements or []) if opportunity.kind == "guaranteed_interview" else []
+    files = [documents[name] for name in ("cv", "disclosure_letter") if name in documents]
+    seen = json.dumps({"snapshot": snapshot, "requirements": requirements,
+                       "documents": [(f.field, f.filename, f.size, f.stored_name) for f in files]},
+                      sort_keys=True, default=str)
+    return Preview(snapshot, files, requirements, hashlib.sha256(seen.encode()).hexdigest())
+
+
 def create_referral(participant, opportunity, case_manager, sharing: Sharing, *, consent_confirmed: bool,
                     requirements_confirmed: list[str], cv=None, disclosure_letter=None,
                     submit: bool = True) -> Referral:
-    """Make a referral (a draft, or submitted straight away). Files are checked in full before
-    anything is written."""
-    check_can_refer(participant, opportunity, case_manager)
-    _check_sharing(sharing)
-    _check_disclosure(participant, opportunity, sharing)
-    if not consent_confirmed:
-        raise Refused(f"Confirm that {participant.first_name} agreed to share this with "
-                      f"{opportunity.organisation.name}", field="consent")
+    """Make a referral (a draft, or submitted straight away). Files are an upload (checked in full
+    before anything is written) or a file held from the form (uploads.Held); if the referral is
+    refused after all, new files are removed and held ones go back to being held."""
+    check_referral(participant, opportunity, case_manager, sharing, consent_confirmed=consent_confirmed,
+                   requirements_confirmed=requirements_confirmed)
     guaranteed = opportunity.kind == "guaranteed_interview"
     requirements = list(opportunity.minimum_requirements or []) if guaranteed else []
-    if guaranteed and sorted(set(requirements_confirmed)) != sorted(set(requirements)):
-        raise Refused("Confirm that the person meets every minimum requirement", field="requirements")
     referral = Referral(
         participant_id=participant.id, opportunity_id=opportunity.id,
         provider_organisation_id=participant.organisation_id, employer_organisation_id=opportunity.organisation_id,
@@ -174,23 +232,30 @@ def create_referral(participant, opportunity, case_manager, sharing: Sharing, *,
         created_at=clock.now(), updated_at=clock.now(), status_changed_at=clock.now(),
     )
     db.session.add(referral)
-    stored = []
+    stored, claimed = [], []
     try:
         for upload, kind, label in ((cv, "cv", "CV"), (disclosure_letter, "disclosure_letter", "disclosure letter")):
-            if upload is not None and getattr(upload, "filename", ""):
+            if isinstance(upload, uploads.Held):
+                details = uploads.claim(upload)
+                claimed.append(details["stored_name"])
+            elif upload is not None and getattr(upload, "filename", ""):
                 details = uploads.check_and_store(upload, label)
                 stored.append(details["stored_name"])
-                db.session.add(ReferralDocument(referral=referral, kind=kind, uploaded_by_id=case_manager.id,
-                                                uploaded_at=clock.now(), **details))
+            else:
+                continue
+            db.session.add(ReferralDocument(referral=referral, kind=kind, uploaded_by_id=case_manager.id,
+                                            uploaded_at=clock.now(), **details))
         db.session.flush()
+        record_audit("referral.created", referral, actor=case_manager)
+        record_audit("participant.shared", participant, actor=case_manager, detail=f"referral {referral.id}")
+        if submit:
+            submit_referral(referral, case_manager)
     except Exception:
         for name in stored:
             uploads.remove(name)
+        for name in claimed:
+            uploads.give_back(name)
         raise
-    record_audit("referral.created", referral, actor=case_manager)
-    record_audit("participant.shared", participant, actor=case_manager, detail=f"referral {referral.id}")
-    if submit:
-        submit_referral(referral, case_manager)
     return referral
 
 
@@ -426,6 +491,12 @@ def _tell_others_filled(referral: Referral) -> None:
 
 def _open_referrals(*statuses):
     return db.session.scalars(select(Referral).where(Referral.status.in_([str(s) for s in statuses]))).all()
+
+
+@reminder_job("held uploads past their time")
+def remove_lapsed_uploads() -> int:
+    """Files held for a referral form that was never sent: removed once their tokens have lapsed."""
+    return uploads.remove_lapsed_held()
 
 
 @reminder_job("referral interview reminders")

@@ -22,6 +22,8 @@ import os
 import re
 import secrets
 import zipfile
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import olefile
@@ -29,8 +31,10 @@ import pypdf
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from flask import current_app
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from werkzeug.utils import secure_filename
 
+from marketplace.core import clock
 from marketplace.core.exceptions import Refused
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -177,9 +181,9 @@ def upload_dir() -> Path:
     return path
 
 
-def check_and_store(upload, label: str) -> dict:
-    """Validate an uploaded file and write it to the upload folder. Returns what to record about it;
-    raises Refused (naming the form field) with what is wrong."""
+def check_and_store(upload, label: str, folder: Path | None = None) -> dict:
+    """Validate an uploaded file and write it to the upload folder (or `folder`). Returns what to
+    record about it; raises Refused (naming the form field) with what is wrong."""
     field = "cv" if label == "CV" else "disclosure_letter"
     raw_name = upload.filename or ""
     if any(mark in raw_name for mark in ("/", "\\", "\x00")) or raw_name.startswith(".") or ".." in raw_name:
@@ -202,7 +206,7 @@ def check_and_store(upload, label: str) -> dict:
     if extension not in CONTENT_TYPES:
         name = f"{name.rsplit('.', 1)[0] if name else label.lower().replace(' ', '-')}.{kind}"
     stored_name = f"{secrets.token_hex(16)}.{kind}"
-    path = upload_dir() / stored_name
+    path = (folder or upload_dir()) / stored_name
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
@@ -219,3 +223,105 @@ def path_of(stored_name: str) -> Path:
 def remove(stored_name: str) -> None:
     with contextlib.suppress(FileNotFoundError, Refused):
         path_of(stored_name).unlink()
+
+
+# Held uploads --------------------------------------------------------------------------------------
+# A file chosen on a form that comes back (with an error, or for the person to check their answers)
+# is not lost: it is checked and kept in held/ under a random name, and the re-shown form carries a
+# signed token for it instead of the file. The token names its owner and what it was chosen for, so
+# it means nothing to anyone else; it lapses after HOLD_FOR, and `flask reminders send` removes held
+# files older than that. Using a held file moves it out of held/ (one rename: used once only).
+
+HOLD_FOR = timedelta(hours=24)
+LABELS = {"cv": "CV", "disclosure_letter": "disclosure letter"}
+
+
+@dataclass(frozen=True)
+class Held:
+    field: str  # the form field it was chosen in: "cv" or "disclosure_letter"
+    filename: str
+    stored_name: str
+    content_type: str
+    size: int
+    token: str
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.field]
+
+    def details(self) -> dict:
+        return {"filename": self.filename, "stored_name": self.stored_name, "content_type": self.content_type,
+                "size": self.size}
+
+
+class _ClockSigner(TimestampSigner):
+    """Tokens age by the service's clock, like everything else that falls due."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="referrals.held-upload", signer=_ClockSigner)
+
+
+def held_dir() -> Path:
+    path = upload_dir() / "held"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def hold(upload, field: str, owner_id: int, purpose: str) -> Held:
+    """Check an upload in full and keep it in held/ for `owner_id`'s form about `purpose`. Raises
+    Refused (on `field`) with what is wrong, keeping nothing."""
+    details = check_and_store(upload, LABELS[field], folder=held_dir())
+    token = _serializer().dumps({**details, "field": field, "owner": owner_id, "purpose": purpose})
+    return Held(field=field, token=token, **details)
+
+
+def held(token: str, field: str, owner_id: int, purpose: str) -> Held | None:
+    """The held file a token stands for, if it is `owner_id`'s, chosen in `field` for `purpose`, not
+    lapsed and still held; None otherwise."""
+    if not token:
+        return None
+    try:
+        data = _serializer().loads(token, max_age=int(HOLD_FOR.total_seconds()))
+    except BadSignature:  # also a lapsed token (SignatureExpired)
+        return None
+    if not isinstance(data, dict) or (data.get("field"), data.get("owner"), data.get("purpose")) != (
+            field, owner_id, purpose):
+        return None
+    name = str(data.get("stored_name", ""))
+    if not re.fullmatch(r"[0-9a-f]{32}\.(pdf|docx|doc)", name) or not (held_dir() / name).is_file():
+        return None
+    return Held(field=field, filename=str(data["filename"]), stored_name=name,
+                content_type=str(data["content_type"]), size=int(data["size"]), token=token)
+
+
+def claim(kept: Held) -> dict:
+    """Move a held file into the upload folder for good; returns what to record about it. Refused if
+    it is no longer held (used already, or removed as lapsed)."""
+    try:
+        os.replace(held_dir() / kept.stored_name, upload_dir() / kept.stored_name)
+    except FileNotFoundError:
+        raise Refused(f"The {kept.label} you chose ({kept.filename}) is no longer held: choose it again",
+                      field=kept.field) from None
+    return kept.details()
+
+
+def give_back(stored_name: str) -> None:
+    """Undo `claim` when what the file was for did not happen after all."""
+    with contextlib.suppress(FileNotFoundError, Refused):
+        os.replace(path_of(stored_name), held_dir() / stored_name)
+
+
+def remove_lapsed_held() -> int:
+    """Remove held files older than HOLD_FOR (their tokens have lapsed too). Returns how many."""
+    cutoff = clock.now().timestamp() - HOLD_FOR.total_seconds()
+    removed = 0
+    for path in held_dir().iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed

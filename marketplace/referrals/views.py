@@ -13,7 +13,7 @@ from marketplace.core.filters import govuk_date, plural
 from marketplace.core.forms import record_id
 from marketplace.core.operations import record_audit
 from marketplace.core.roles import EMPLOYING_ROLES, Role, get_visible_or_404, role_required
-from marketplace.core.submissions import render_form, submit
+from marketplace.core.submissions import attach_refusal, render_form, submit
 from marketplace.core.views import home_panel
 from marketplace.extensions import db
 from marketplace.opportunities.models import Opportunity
@@ -100,9 +100,19 @@ def _strings(statuses) -> list[str]:
     return [str(s) for s in statuses]
 
 
+# The answers a "Change" button on the check page may go back to: the form field each one focuses.
+CHANGE_TARGETS = {"name": "name", "parts": "parts", "profile": "profile", "disclosure": "disclosure",
+                  "share_convictions": "share_convictions", "attach_letter": "attach_letter",
+                  "requirements": "requirements", "cv": "cv", "disclosure_letter": "disclosure_letter",
+                  "consent": "consent"}
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.CASE_MANAGER)
 def new():
+    """Refer a person: the form, then "Check your answers" (exactly what the employer will see, with
+    a way back to change each answer), and only then "Send referral"."""
+    from marketplace.disclosure.operations import sharing_advice
     from marketplace.participants.models import Participant
 
     participant = get_visible_or_404(Participant, request.args.get("participant", type=record_id) or 0)
@@ -120,23 +130,56 @@ def new():
         operations.check_can_refer(participant, opportunity, _actor())
     except Refused as refusal:
         problem = refusal.message
-    sharing = lambda: operations.Sharing(  # noqa: E731
+    sharing = operations.Sharing(
         name=form.name.data or "", parts=form.parts.data or [], profile=form.profile.data or "",
         disclosure=form.disclosure.data or "", convictions=bool(form.share_convictions.data),
         letter=bool(form.attach_letter.data), beyond_law_confirmed=bool(form.beyond_law.data))
-    referral = submit(form, lambda: operations.create_referral(
-        participant, opportunity, _actor(), sharing(), consent_confirmed=bool(form.consent.data),
-        requirements_confirmed=form.requirements.data or [], cv=form.cv.data,
-        disclosure_letter=form.disclosure_letter.data, submit=not form.save_draft.data))
-    if referral:
-        flash("Referral saved as a draft." if referral.status == Status.DRAFT else
-              f"Referral sent to {opportunity.organisation.name}.", "success")
-        return redirect(url_for("referrals.show", referral_id=referral.id))
-    from marketplace.disclosure.operations import sharing_advice
+    advice = sharing_advice(participant, opportunity)
 
-    return render_form("referrals/new.html", form, participant=participant, opportunity=opportunity,
-                       problem=problem, existing=operations.existing_referral(participant, opportunity),
-                       requirements=requirements, advice=sharing_advice(participant, opportunity))
+    def show_form(status: int):
+        return render_template("referrals/new.html", form=form, participant=participant, opportunity=opportunity,
+                               problem=problem, existing=operations.existing_referral(participant, opportunity),
+                               requirements=requirements, advice=advice, held=held), status
+
+    held: dict = {}
+    if not form.is_submitted():
+        return show_form(200)
+    held, file_problems = operations.hold_documents(_actor(), participant, opportunity, {
+        "cv": (form.cv.data, form.cv_held.data), "disclosure_letter": (form.disclosure_letter.data,
+                                                                       form.disclosure_letter_held.data)})
+    form.cv_held.data = held["cv"].token if "cv" in held else ""
+    form.disclosure_letter_held.data = held["disclosure_letter"].token if "disclosure_letter" in held else ""
+    if form.change.data:  # back from the check page: the answers as they were, no errors yet
+        return show_form(200)
+    valid = form.validate_on_submit()
+    try:
+        operations.check_referral(participant, opportunity, _actor(), sharing,
+                                  consent_confirmed=bool(form.consent.data),
+                                  requirements_confirmed=form.requirements.data or [], problems=file_problems)
+    except Refused as refusal:
+        attach_refusal(form, refusal)
+        valid = False
+    if not valid:
+        return show_form(400)
+    preview = operations.preview_referral(participant, opportunity, sharing, held)
+    if form.save_draft.data or (form.send.data and form.checked.data == preview.fingerprint):
+        try:
+            referral = operations.create_referral(
+                participant, opportunity, _actor(), sharing, consent_confirmed=bool(form.consent.data),
+                requirements_confirmed=form.requirements.data or [], cv=held.get("cv"),
+                disclosure_letter=held.get("disclosure_letter"), submit=not form.save_draft.data)
+        except Refused as refusal:
+            db.session.rollback()
+            attach_refusal(form, refusal)
+            return show_form(400)
+        db.session.commit()
+        flash("Referral saved as a draft." if referral.status == Status.DRAFT else
+              f"Referral sent to {opportunity.organisation.name}. They have been told.", "success")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    form.checked.data = preview.fingerprint
+    return render_template("referrals/check.html", form=form, participant=participant, opportunity=opportunity,
+                           preview=preview, parts=SNAPSHOT_PARTS, changed=bool(form.send.data),
+                           targets=CHANGE_TARGETS), 200
 
 
 @bp.get("/")

@@ -100,7 +100,11 @@ def test_convictions_letter_and_a_referral_that_shares_only_what_the_check_shows
     page.get_by_label("Share the convictions this employer's check would show").check()
     page.get_by_label("Attach their disclosure letter").check()
     page.get_by_label("They agreed that this may be shared with the employer").check()
-    page.get_by_role("button", name="Submit referral").click()
+    page.get_by_role("button", name="Continue").click()
+    # The check page shows the disclosure part as the employer will see it, before anything is sent.
+    expect(page.locator("#shared-convictions")).to_contain_text("Violence")
+    expect(page.locator("#shared-letter")).to_contain_text("I have changed.")
+    page.get_by_role("button", name="Send referral").click()
     expect(page.get_by_text("Referral sent to")).to_be_visible()
     referral_url = page.url
 

@@ -15,6 +15,7 @@ from marketplace.core import clock
 from marketplace.extensions import db
 from marketplace.search import sync
 from tests.browser.conftest import ARTIFACTS, fill_date, sign_in
+from tests.documents import pdf
 from tests.factories import ConsentRecordFactory, OpportunityFactory, ParticipantFactory, UserFactory
 from tests.helpers import TEST_PASSWORD
 
@@ -41,6 +42,7 @@ def test_refer_from_a_match_to_a_job_start_as_both_sides(page, new_page):
     db.session.commit()
     sync.reindex()
 
+    ARTIFACTS.mkdir(exist_ok=True)
     # The case manager: participant's page -> matches -> refer.
     sign_in(page, manager_email, TEST_PASSWORD)
     assert_navigation_on_one_line(page)
@@ -49,11 +51,31 @@ def test_refer_from_a_match_to_a_job_start_as_both_sides(page, new_page):
     page.get_by_role("link", name="Refer Robin for Forklift driver").click()
     expect(page.get_by_role("heading", name="Refer Robin Okafor")).to_be_visible()
     page.get_by_label("Name to share").fill("Robin")
-    page.get_by_role("button", name="Submit referral").click()
+    page.get_by_label("CV (optional)").set_input_files(files=[{"name": "robin-cv.pdf", "mimeType": "application/pdf",
+                                                               "buffer": pdf("Robin's work history")}])
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("agreed to share")  # consent not ticked
+    # The CV chosen is kept, not lost with the error.
+    expect(page.locator("#cv-held")).to_have_text("robin-cv.pdf uploaded")
     page.get_by_label("They agreed that this may be shared with the employer").check()
-    page.get_by_role("button", name="Submit referral").click()
+    page.get_by_role("button", name="Continue").click()
+
+    # Check your answers: exactly what the employer will see, each answer with a way back to change it.
+    expect(page.get_by_role("heading", name="Check your answers before sending the referral")).to_be_visible()
+    shared = page.locator("#shared")
+    expect(shared).to_contain_text("forklift driving")
+    expect(shared).to_contain_text("CV: robin-cv.pdf")
+    expect(shared).not_to_contain_text("Okafor")
+    page.get_by_role("button", name="Change name").click()
+    expect(page.get_by_label("Name to share")).to_have_value("Robin")
+    expect(page.locator("#cv-held")).to_have_text("robin-cv.pdf uploaded")
+    page.get_by_label("Name to share").fill("Robin O.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#shared")).to_contain_text("Robin O.")
+    page.screenshot(path=str(ARTIFACTS / "referral-check-answers.png"), full_page=True)
+    page.get_by_role("button", name="Send referral").click()
     expect(page.get_by_text(re.compile("Referral sent to"))).to_be_visible()
+    expect(page.get_by_role("link", name="CV: robin-cv.pdf")).to_be_visible()
     referral_url = page.url
 
     # The employer: inbox -> referral -> offer an interview.
@@ -62,7 +84,7 @@ def test_refer_from_a_match_to_a_job_start_as_both_sides(page, new_page):
     assert_navigation_on_one_line(employer_page)
     employer_page.get_by_role("link", name="Referrals", exact=True).click()
     expect(employer_page.get_by_role("link", name="New (1)")).to_be_visible()
-    employer_page.get_by_role("link", name="Robin", exact=True).click()
+    employer_page.get_by_role("link", name="Robin O.", exact=True).click()
     expect(employer_page.get_by_text("Okafor")).to_have_count(0)
     employer_page.get_by_role("link", name="Offer an interview").click()
     fill_date(employer_page, "Interview date", clock.today() + timedelta(days=7))

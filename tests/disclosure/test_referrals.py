@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from marketplace.referrals.models import Referral
 from tests.disclosure.records import spent_fine, unspent_custody
 from tests.factories import ConsentRecordFactory, OpportunityFactory, ParticipantFactory, UserFactory
-from tests.helpers import sign_in_client
+from tests.helpers import send_referral, sign_in_client
 
 
 @pytest.fixture
@@ -33,9 +33,8 @@ def _opportunity(check_level: str):
 
 
 def _refer(client, person, opportunity, **fields):
-    data = {"name": person.full_name, "parts": ["skills"], "consent": "y", "submit": "Submit referral", **fields}
-    data = {name: value for name, value in data.items() if value is not None}
-    return client.post_form(f"/referrals/new?participant={person.id}&opportunity={opportunity.id}", data)
+    data = {"name": person.full_name, "parts": ["skills"], "consent": "y", **fields}
+    return send_referral(client, f"/referrals/new?participant={person.id}&opportunity={opportunity.id}", data)
 
 
 def _employer_page(client, opportunity, referral) -> str:

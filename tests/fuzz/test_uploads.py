@@ -17,7 +17,7 @@ from marketplace.extensions import db
 from marketplace.referrals.models import Referral, ReferralDocument
 from tests import documents
 from tests.access import build_world
-from tests.helpers import sign_in_client
+from tests.helpers import CHECK_HEADING, hidden_inputs, sign_in_client
 
 PDF = documents.pdf()
 
@@ -48,6 +48,12 @@ def upload_dir(app) -> Path:
 
 def files_in(app) -> set[str]:
     directory = upload_dir(app)
+    return {p.name for p in directory.iterdir() if p.is_file()} if directory.exists() else set()
+
+
+def held_in(app) -> set[str]:
+    """Files held for a form that came back (a good file beside a refused one is kept for the next try)."""
+    directory = upload_dir(app) / "held"
     return {p.name for p in directory.iterdir()} if directory.exists() else set()
 
 
@@ -60,6 +66,13 @@ def post(client, path, **files):
     data = {"name": "Sam B.", "consent": "y", "submit": "y"}
     data.update({field: (io.BytesIO(content), name) for field, (content, name) in files.items()})
     return client.post(path, data=data, content_type="multipart/form-data")
+
+
+def send(client, path, **files):
+    """The form, then "Send referral" on the check page with what it carries (the held files' tokens)."""
+    check = post(client, path, **files)
+    assert check.status_code == 200 and CHECK_HEADING in check.get_data(as_text=True), check.status_code
+    return client.post(path, data={**hidden_inputs(check.get_data(as_text=True)), "send": "y"})
 
 
 REFUSED = [
@@ -88,7 +101,7 @@ REFUSED = [
 @pytest.mark.parametrize(("files", "message"), REFUSED)
 def test_a_hostile_upload_is_refused_with_a_clear_error_and_leaves_nothing(app, client, referring, files, message):
     _world, path = referring
-    before, stored = counts(), files_in(app)
+    before, stored, held = counts(), files_in(app), held_in(app)
     response = post(client, path, **files)
     assert response.status_code == 400
     body = response.get_data(as_text=True)
@@ -97,6 +110,10 @@ def test_a_hostile_upload_is_refused_with_a_clear_error_and_leaves_nothing(app, 
     db.session.rollback()
     assert counts() == before
     assert files_in(app) == stored, "a refused upload left a file behind"
+    good = [name for name, (content, filename) in files.items() if content == PDF and filename.endswith(".pdf")]
+    assert len(held_in(app) - held) == len(good), "only the good file is held for the next try"
+    for name in good:
+        assert f"{files[name][1]} uploaded" in body
 
 
 # Names that try to reach another folder, hide a file or smuggle markup are refused outright
@@ -126,7 +143,7 @@ def test_a_file_name_with_path_tricks_is_refused_and_nothing_is_stored(app, clie
 def test_an_odd_file_name_is_stored_under_a_name_of_ours(app, client, referring, name):
     world, path = referring
     stored = files_in(app)
-    response = post(client, path, cv=(PDF, name))
+    response = send(client, path, cv=(PDF, name))
     assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
     db.session.rollback()
     document = db.session.scalars(select(ReferralDocument).order_by(ReferralDocument.id.desc())).first()

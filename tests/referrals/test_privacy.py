@@ -42,11 +42,11 @@ def shared(client, login_as):
     employer = UserFactory(role="employer", organisation=opportunity.organisation)
     case_manager = participant.case_manager
     db.session.commit()
-    from tests.helpers import sign_in_client
+    from tests.helpers import send_referral, sign_in_client
     sign_in_client(client, case_manager)
-    response = client.post_form(
-        f"/referrals/new?participant={participant.id}&opportunity={opportunity.id}",
-        {"name": "Robin", "parts": ["skills"], "consent": "y", "submit": "Submit referral",
+    response = send_referral(
+        client, f"/referrals/new?participant={participant.id}&opportunity={opportunity.id}",
+        {"name": "Robin", "parts": ["skills"], "consent": "y",
          "cv": (io.BytesIO(pdf("Robin's work history")), "cv.pdf")},
         content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)

@@ -66,8 +66,9 @@ REFUSED = [
 
 
 def stored_files(app) -> list:
-    folder = uploads.upload_dir()
-    return sorted(p.name for p in folder.iterdir())
+    """Every file kept, for good or held for a form that came back."""
+    return sorted([p.name for p in uploads.upload_dir().iterdir() if p.is_file()] +
+                  [f"held/{p.name}" for p in uploads.held_dir().iterdir()])
 
 
 @pytest.fixture
@@ -128,7 +129,7 @@ def test_the_form_shows_the_refusal_and_stores_nothing(app, referable, client):
     before = stored_files(app)
     response = client.post_form(
         f"/referrals/new?participant={participant.id}&opportunity={opportunity.id}",
-        {"name": "Sam", "parts": ["skills"], "consent": "y", "submit": "Submit referral",
+        {"name": "Sam", "parts": ["skills"], "consent": "y", "submit": "Continue",
          "cv": (io.BytesIO(EXECUTABLE), "cv.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 400
     html = response.get_data(as_text=True)

@@ -13,7 +13,7 @@ from marketplace.extensions import db
 from marketplace.referrals.models import Referral
 from marketplace.search import sync
 from tests.factories import OpportunityFactory
-from tests.helpers import sign_in_client
+from tests.helpers import send_referral, sign_in_client
 from tests.referrals.conftest import community_participant
 
 
@@ -53,7 +53,7 @@ def test_a_referral_the_hard_filters_forbid_is_refused_with_the_reason(world, cl
     page = client.get(new_url(person, opportunity)).get_data(as_text=True)
     assert "This person cannot be referred here:" in page and "arson" in page.lower()
     response = client.post_form(new_url(person, opportunity), {"name": "Robin", "consent": "y",
-                                                              "submit": "Submit referral"})
+                                                              "submit": "Continue"})
     assert response.status_code == 400
     assert "govuk-error-summary" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Referral)) == 0
@@ -64,12 +64,12 @@ def test_a_guaranteed_interview_needs_every_requirement_confirmed(world, client)
     guaranteed = OpportunityFactory(kind="guaranteed_interview", town="Warrington",
                                     minimum_requirements=["Forklift licence", "Can work early shifts"])
     db.session.commit()
-    form = {"name": "Robin", "consent": "y", "submit": "Submit referral", "requirements": ["Forklift licence"]}
+    form = {"name": "Robin", "consent": "y", "submit": "Continue", "requirements": ["Forklift licence"]}
     response = client.post_form(new_url(person, guaranteed), form)
     assert response.status_code == 400
     assert "Confirm that the person meets every minimum requirement" in response.get_data(as_text=True)
     form["requirements"] = ["Forklift licence", "Can work early shifts"]
-    assert client.post_form(new_url(person, guaranteed), form).status_code == 302
+    assert send_referral(client, new_url(person, guaranteed), form).status_code == 302
     referral = db.session.scalars(select(Referral)).one()
     assert referral.guaranteed and referral.guarantee_due_on is not None
     assert referral.requirements_confirmed == ["Forklift licence", "Can work early shifts"]
@@ -77,10 +77,10 @@ def test_a_guaranteed_interview_needs_every_requirement_confirmed(world, client)
 
 def test_consent_is_required_and_a_second_referral_for_the_same_job_refused(world, client):
     person, opportunity = world
-    response = client.post_form(new_url(person, opportunity), {"name": "Robin", "submit": "Submit referral"})
+    response = client.post_form(new_url(person, opportunity), {"name": "Robin", "submit": "Continue"})
     assert response.status_code == 400
     assert "agreed to share this with" in response.get_data(as_text=True)
-    ok = client.post_form(new_url(person, opportunity), {"name": "Robin", "consent": "y", "submit": "Submit referral"})
+    ok = send_referral(client, new_url(person, opportunity), {"name": "Robin", "consent": "y"})
     assert ok.status_code == 302
     again = client.get(new_url(person, opportunity)).get_data(as_text=True)
     assert "already has a referral for this opportunity" in again
