@@ -1,12 +1,25 @@
-"""Qualifications → occupations: for the people who started jobs in the period, which qualification
-subject areas led to which occupation groups (SOC 2020 major groups), grouped by scikit-learn's
-spectral co-clustering of the subject × occupation table, drawn as a heat map with the clusters
-outlined and described in words, per region with the CFO research series' RS01 codes (seed 002).
+"""Qualifications → occupations: for the people who started paid work in the period, which
+qualification subject areas led to which occupation groups (SOC 2020 major groups).
 
-A person counts once in each subject area they hold a qualification in (or under "No qualification
-recorded"), against the occupation group of the job they started."""
+Every figure counts people. A person counts once in each subject area they hold a qualification in,
+against each occupation group they started work in, so rows overlap (a person with two subject areas
+is in two rows) and the table has no total row. People with no qualification recorded are a headline
+figure, not a subject area: they say nothing about where a qualification leads.
+
+A link's lift is how many more people went from the subject into the group than chance would give:
+observed ÷ expected, with expected = people with the subject × people in the group ÷ people with a
+qualification recorded (the "interest" or lift of association rules, Brin, Motwani, Ullman and Tsur,
+1997). Links at or below chance (lift ≤ 1) are never described as links.
+
+Clusters come from scikit-learn's spectral co-clustering (Dhillon 2001). As the CFO research series did
+(RS01, seed 002), they are drawn per region where the region has MIN_PEOPLE_TO_CLUSTER or more people
+with a qualification recorded; a region with fewer is named as too small and the clusters are drawn
+over all regions instead."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import select
 
@@ -18,28 +31,90 @@ from marketplace.reports.scope import EMPLOYER, MENTORING, Filters, Scope
 from marketplace.reports.suppression import SUPPRESSED_TEXT, is_suppressed
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
 
-NO_QUALIFICATION = "none"
-SUBJECT_LABELS = {**QUALIFICATION_SUBJECTS, NO_QUALIFICATION: "No qualification recorded"}
 CLUSTER_NAMES = "ABCDE"
 MAX_CLUSTERS = 3
-# Below this, clusters would be drawn from a handful of people: noise, and too near to identifying them.
-MIN_PAIRS_TO_CLUSTER = 20
+# Below this many people with a qualification recorded, clusters would be drawn from a handful of
+# people: noise, and too near to identifying them.
+MIN_PEOPLE_TO_CLUSTER = 20
+PEOPLE = "People who started paid work"
+QUALIFIED = "With a qualification recorded"
+UNQUALIFIED = "No qualification recorded"
 
 
-def pairs(scope: Scope, filters: Filters) -> list[tuple[str, str, str]]:
-    """(subject code, occupation group code, region) for each person and subject among the job starts."""
+@dataclass(frozen=True)
+class Start:
+    """One person starting work in an occupation group, in a region."""
+    person: int
+    group: str
+    region: str
+
+
+def starts_with_subjects(scope: Scope, filters: Filters) -> tuple[list[Start], dict[int, frozenset[str]]]:
+    """The people's starts in the period (each person once per group and region) and each person's
+    qualification subject areas (empty when none is recorded)."""
     if scope.kind in (EMPLOYER, MENTORING):
         raise PermissionError("qualifications and occupations are for admins and providers")
-    starts = [fact for fact in load_starts(scope, filters) if fact.occupation_group in OCCUPATION_GROUPS]
-    people = {fact.participant_id for fact in starts}
+    starts = sorted({Start(fact.participant_id, fact.occupation_group, fact.region)
+                     for fact in load_starts(scope, filters) if fact.occupation_group in OCCUPATION_GROUPS},
+                    key=lambda start: (start.person, start.group, start.region))
+    people = {start.person for start in starts}
     qualifications = dict(db.session.execute(select(Participant.id, Participant.qualifications)
                                              .where(Participant.id.in_(people))).all()) if people else {}
-    found = []
-    for fact in starts:
-        subjects = {item.get("subject") for item in qualifications.get(fact.participant_id) or []
-                    if item.get("subject") in QUALIFICATION_SUBJECTS} or {NO_QUALIFICATION}
-        found += [(subject, fact.occupation_group, fact.region) for subject in sorted(subjects)]
-    return found
+    subjects = {person: frozenset(item.get("subject") for item in qualifications.get(person) or []
+                                  if item.get("subject") in QUALIFICATION_SUBJECTS) for person in people}
+    return starts, subjects
+
+
+@dataclass
+class Links:
+    """Who went from which subject area into which occupation group, among some starts."""
+    starts: list[Start]
+    subjects_of: dict[int, frozenset[str]]
+    people_in: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for start in self.starts:
+            for subject in self.subjects_of[start.person]:
+                self.people_in.setdefault((subject, start.group), set()).add(start.person)
+
+    @cached_property
+    def people(self) -> set[int]:
+        return {start.person for start in self.starts}
+
+    @cached_property
+    def qualified(self) -> set[int]:
+        return {person for person in self.people if self.subjects_of[person]}
+
+    @cached_property
+    def subjects(self) -> list[str]:
+        return [code for code in QUALIFICATION_SUBJECTS if any(s == code for s, _ in self.people_in)]
+
+    @cached_property
+    def groups(self) -> list[str]:
+        return [code for code in OCCUPATION_GROUPS if any(g == code for _, g in self.people_in)]
+
+    def count(self, subject: str, group: str) -> int:
+        return len(self.people_in.get((subject, group), ()))
+
+    def with_subjects(self, subjects) -> set[int]:
+        return {person for person in self.qualified if self.subjects_of[person] & set(subjects)}
+
+    def went_into(self, subjects, groups) -> set[int]:
+        return set().union(*(self.people_in.get((s, g), set()) for s in subjects for g in groups))
+
+    def lift(self, subject: str, group: str) -> float:
+        """Observed ÷ expected people for the link (0 when no one took it)."""
+        with_subject = len(self.with_subjects([subject]))
+        in_group = len(set().union(*(self.people_in.get((s, group), set()) for s in self.subjects)))
+        if not with_subject or not in_group:
+            return 0.0
+        return self.count(subject, group) * len(self.qualified) / (with_subject * in_group)
+
+    def strongest(self, subjects=None, groups=None) -> tuple[str, str] | None:
+        """The link with the highest lift above chance among those with enough people to publish."""
+        candidates = [(s, g) for s in (subjects or self.subjects) for g in (groups or self.groups)
+                      if self.count(s, g) and not is_suppressed(self.count(s, g)) and self.lift(s, g) > 1]
+        return max(candidates, key=lambda pair: (self.lift(*pair), self.count(*pair)), default=None)
 
 
 def co_cluster(matrix: list[list[int]], n_clusters: int) -> tuple[list[int], list[int]]:
@@ -53,16 +128,22 @@ def co_cluster(matrix: list[list[int]], n_clusters: int) -> tuple[list[int], lis
 
 
 def pathways_report(scope: Scope, filters: Filters) -> Report:
-    found = pairs(scope, filters)
-    subjects = [code for code in SUBJECT_LABELS if any(s == code for s, _, _ in found)]
-    groups = [code for code in OCCUPATION_GROUPS if any(g == code for _, g, _ in found)]
-    counts = {(s, g): 0 for s in subjects for g in groups}
-    for subject, group, _ in found:
-        counts[(subject, group)] += 1
-    matrix = [[counts[(s, g)] for g in groups] for s in subjects]
-    clusters, words = [], []
+    everywhere = Filters(filters.start, filters.end)
+    starts, subjects_of = starts_with_subjects(scope, everywhere)
+    chosen = [start for start in starts if filters.region in (None, start.region)]
+    selected = Links(chosen, subjects_of)
+    where, words = filters.region_label, []
+    drawn = selected
+    if filters.region is not None and len(selected.qualified) < MIN_PEOPLE_TO_CLUSTER:
+        drawn, where = Links(starts, subjects_of), "all regions"
+        words.append(f"{filters.region} has fewer than {MIN_PEOPLE_TO_CLUSTER} people with a qualification "
+                     "recorded among its job starts, too few to group on their own, so the heat map and clusters "
+                     "are for all regions.")
+    subjects, groups = drawn.subjects, drawn.groups
+    clusters = []
     n_clusters = min(MAX_CLUSTERS, len(subjects), len(groups))
-    if n_clusters >= 2 and len(found) >= MIN_PAIRS_TO_CLUSTER:
+    if n_clusters >= 2 and len(drawn.qualified) >= MIN_PEOPLE_TO_CLUSTER:
+        matrix = [[drawn.count(s, g) for g in groups] for s in subjects]
         row_labels, column_labels = co_cluster(matrix, n_clusters)
         row_order = sorted(range(len(subjects)), key=lambda i: (row_labels[i], i))
         column_order = sorted(range(len(groups)), key=lambda j: (column_labels[j], j))
@@ -75,77 +156,96 @@ def pathways_report(scope: Scope, filters: Filters) -> Report:
             columns = [j for j, value in enumerate(column_labels) if value == label]
             name = CLUSTER_NAMES[index]
             clusters.append({"name": name, "rows": rows, "columns": columns})
-            words.append(describe_cluster(name, [subjects[i] for i in rows], [groups[j] for j in columns], counts))
-    rows = [Row(SUBJECT_LABELS[s], {g: counts[(s, g)] for g in groups}) for s in subjects]
+            words.append(describe_cluster(name, [subjects[i] for i in rows], [groups[j] for j in columns], drawn))
+    else:
+        words.append(f"Too few people to group into clusters: it takes {MIN_PEOPLE_TO_CLUSTER} or more people with "
+                     "a qualification recorded.")
+    rows = [Row(QUALIFICATION_SUBJECTS[s], {g: drawn.count(s, g) for g in groups}) for s in subjects]
     columns = [Column(g, f"{g}: {OCCUPATION_GROUPS[g]}") for g in groups]
-    where = filters.region_label
     heat = Table("heatmap", f"Qualification subject areas and the occupations people started, {where}",
-                 "Qualification subject area", columns, rows,
+                 "Qualification subject area", columns, rows, additive=False,
                  chart=Chart("heatmap", (), extra={"clusters": clusters},
-                             description=f"Heat map of job starts, {where}: rows are qualification subject areas, "
-                                         "columns SOC 2020 occupation groups; darker cells are more people, and each "
-                                         "cell gives its number (<5 means fewer than 5); outlined, lettered blocks "
-                                         "are the co-clusters described in words below the chart."),
-                 note="Rows and columns are in cluster order. Occupation groups are SOC 2020 major groups.")
-    tables = [heat, region_table(found)]
+                             description=f"Heat map of people starting paid work, {where}: rows are qualification "
+                                         "subject areas, columns SOC 2020 occupation groups; darker cells are more "
+                                         "people, and each cell gives its number (fewer than 5 is shown as <5); "
+                                         "outlined, lettered blocks are the co-clusters described in words below "
+                                         "the chart."),
+                 note="Each cell counts people. Someone with qualifications in two subject areas is in both rows. "
+                      "Rows and columns are in cluster order. Occupation groups are SOC 2020 major groups.")
+    tables = [heat, region_table(chosen, subjects_of)]
     return Report("pathways", "Qualifications and occupations", "Which qualification subject areas led to which "
-                  "occupations, for people who started jobs in the period, grouped into clusters.", tables,
-                  words=words or [f"Too few job starts to group into clusters: it takes {MIN_PAIRS_TO_CLUSTER} or more "
-                                  "people-qualification pairs."],
+                  "occupations, for people who started paid work in the period, grouped into clusters.", tables,
+                  words=words,
                   notes=["Clusters come from scikit-learn's spectral co-clustering of the subject by occupation "
-                         "table: each groups subject areas with the occupations they most often led to."],
-                  facts=[("People-qualification pairs", len(found))],
-                  links=[(("facts", "People-qualification pairs"),
-                          tuple(("by-region", row.label, "pairs") for row in tables[1].rows))])
+                         "table: each groups subject areas with the occupations they most often led to.",
+                         "A link's lift is how many times more people took it than chance would give (people with "
+                         "the subject × people in the occupation group ÷ everyone with a qualification recorded). "
+                         "Only links above chance are named.",
+                         f"As in the CFO research series (RS01), clusters are drawn for a region that has "
+                         f"{MIN_PEOPLE_TO_CLUSTER} or more people with a qualification recorded, and for all "
+                         "regions otherwise."],
+                  facts=[(PEOPLE, len(selected.people)), (QUALIFIED, len(selected.qualified)),
+                         (UNQUALIFIED, len(selected.people) - len(selected.qualified))],
+                  links=[(("facts", PEOPLE), (("facts", QUALIFIED), ("facts", UNQUALIFIED))),
+                         (("facts", PEOPLE), tuple(("by-region", row.label, "people") for row in tables[1].rows)),
+                         (("facts", QUALIFIED), tuple(("by-region", row.label, "qualified")
+                                                      for row in tables[1].rows))])
 
 
-def describe_cluster(name: str, subjects: list[str], groups: list[str], counts: dict) -> str:
-    """The cluster in a sentence. "X of Y" is given only when X, Y and Y - X are all publishable, so the
-    words never reveal a count the table withholds."""
+def describe_cluster(name: str, subjects: list[str], groups: list[str], links: Links) -> str:
+    """The cluster in a sentence whose words match its numbers ("most" only above half). "X of Y" is
+    given only when X, Y and Y - X are all publishable, so the words never reveal a count the table
+    withholds; the strongest link is named only when it is above chance."""
     if not subjects or not groups:
-        side = _join([_lower(SUBJECT_LABELS[s]) for s in subjects] or [_lower(OCCUPATION_GROUPS[g]) for g in groups])
+        side = _join([_lower(QUALIFICATION_SUBJECTS[s]) for s in subjects]
+                     or [_lower(OCCUPATION_GROUPS[g]) for g in groups])
         return f"Cluster {name}: {side}, with no strong link on the other side."
-    inside = sum(counts[(s, g)] for s in subjects for g in groups)
-    all_groups = {group for _, group in counts}
-    from_subjects = sum(counts[(s, g)] for s in subjects for g in all_groups)
-    top = max(((s, g) for s in subjects for g in groups), key=lambda pair: counts[pair])
-    qualified = [s for s in subjects if s != NO_QUALIFICATION]
-    who = f"people with qualifications in {_join([_lower(SUBJECT_LABELS[s]) for s in qualified])}" if qualified else ""
-    if NO_QUALIFICATION in subjects:
-        who = f"{who}, and people with no qualification recorded," if who else "people with no qualification recorded"
-    text = f"Cluster {name}: {who} mostly went into {_join([_lower(OCCUPATION_GROUPS[g]) for g in groups])}"
-    if not any(is_suppressed(n) for n in (inside, from_subjects, from_subjects - inside)) and from_subjects:
+    who = f"people with qualifications in {_join([_lower(QUALIFICATION_SUBJECTS[s]) for s in subjects])}"
+    into = _join([_lower(OCCUPATION_GROUPS[g]) for g in groups])
+    inside = len(links.went_into(subjects, groups))
+    from_subjects = len(links.with_subjects(subjects))
+    if from_subjects and not any(is_suppressed(n) for n in (inside, from_subjects, from_subjects - inside)):
         share = round(100 * inside / from_subjects)
-        text += f" ({inside:,} of {from_subjects:,} starts from these subject areas, {share}%)"
-    elif is_suppressed(inside):
-        text += f" ({SUPPRESSED_TEXT} starts)"
-    elif inside:
-        text += f" ({inside:,} starts)"
-    if counts[top] and not is_suppressed(counts[top]):
-        text += (f". The strongest link is {_lower(SUBJECT_LABELS[top[0]])} to "
-                 f"{_lower(OCCUPATION_GROUPS[top[1]])} ({counts[top]:,} starts)")
-    return text + "."
+        how_many = "most" if 2 * inside > from_subjects else f"{share}%"
+        figures = f"{inside:,} of {from_subjects:,}" + (f", {share}%" if how_many == "most" else "")
+        text = f"Cluster {name}: of the {who}, {how_many} ({figures}) went into {into}"
+    else:
+        people = SUPPRESSED_TEXT if is_suppressed(inside) else f"{inside:,}"
+        text = f"Cluster {name}: {who} went into {into} ({people} people)"
+    top = links.strongest(subjects, groups)
+    if top is None:
+        return text + ". No link in it is stronger than chance with 5 or more people."
+    return text + (f". The strongest link is {_lower(QUALIFICATION_SUBJECTS[top[0]])} to "
+                   f"{_lower(OCCUPATION_GROUPS[top[1]])}: {links.count(*top):,} people, "
+                   f"{_times(links.lift(*top))} what chance would give.")
 
 
-def region_table(found) -> Table:
+def _times(lift: float) -> str:
+    return "twice" if round(lift, 1) == 2 else f"{lift:.1f} times"
+
+
+def region_table(starts: list[Start], subjects_of: dict[int, frozenset[str]]) -> Table:
+    """Per region, its people and its strongest link above chance, where it has enough people."""
     rows = []
     for region in REGIONS:
-        inside = [(s, g) for s, g, r in found if r == region]
-        if not inside:
+        here = Links([start for start in starts if start.region == region], subjects_of)
+        if not here.people:
             continue
-        tally: dict[tuple[str, str], int] = {}
-        for pair in inside:
-            tally[pair] = tally.get(pair, 0) + 1
-        (subject, group), top = max(tally.items(), key=lambda item: (item[1], item[0]))
-        link = (f"{SUBJECT_LABELS[subject]} to {OCCUPATION_GROUPS[group]} ({top:,})" if not is_suppressed(top)
-                else "No link with 5 or more people")
-        rows.append(Row(region, {"pairs": len(inside),
-                                 "qualified": sum(1 for s, _ in inside if s != NO_QUALIFICATION),
-                                 "link": link}, code=REGION_REPORT_CODES.get(region, "")))
+        if len(here.qualified) < MIN_PEOPLE_TO_CLUSTER:
+            link = f"Too few people to say (fewer than {MIN_PEOPLE_TO_CLUSTER} with a qualification recorded)"
+        elif (top := here.strongest()) is None:
+            link = "No link stronger than chance with 5 or more people"
+        else:
+            link = (f"{QUALIFICATION_SUBJECTS[top[0]]} to {OCCUPATION_GROUPS[top[1]]}: {here.count(*top):,} people, "
+                    f"{_times(here.lift(*top))} chance")
+        rows.append(Row(region, {"people": len(here.people), "qualified": len(here.qualified), "link": link},
+                        code=REGION_REPORT_CODES.get(region, "")))
     return Table("by-region", "Strongest link in each region", "Region", [
-        Column("pairs", "People-qualification pairs"), Column("qualified", "With a qualification recorded"),
-        Column("link", "Most common subject to occupation", "text")], rows, show_codes=True,
-        note="The CSV also gives the RS01 region codes; Wales has none (the CFO research series did not report on it).")
+        Column("people", PEOPLE), Column("qualified", QUALIFIED),
+        Column("link", "Strongest link above chance", "text")], rows, show_codes=True, additive=False,
+        note=f"A region's link is named when it has {MIN_PEOPLE_TO_CLUSTER} or more people with a qualification "
+             "recorded. Someone who started work in two regions counts in both. The CSV also gives the RS01 region codes; Wales has none "
+             "(the CFO research series did not report on it).")
 
 
 def _join(items: list[str]) -> str:

@@ -11,7 +11,7 @@ from marketplace.reports.distance import distance_report
 from marketplace.reports.funnel import funnel_report
 from marketplace.reports.guarantees import guarantees_report
 from marketplace.reports.outcomes import outcomes_report
-from marketplace.reports.pathways import co_cluster, pairs, pathways_report
+from marketplace.reports.pathways import co_cluster, pathways_report, starts_with_subjects
 from marketplace.reports.scope import EMPLOYER, PROVIDER, SERVICE, Filters, Scope
 from tests.reports.world import build
 
@@ -104,15 +104,89 @@ def test_distance_travelled_counts_only_latest_assessments_in_the_period(world):
 
 
 def test_qualifications_to_occupations_table(world):
-    found = pairs(Scope(SERVICE), YEAR)
-    assert sorted(found) == [("construction", "5", "North West")] * 7
+    starts, subjects = starts_with_subjects(Scope(SERVICE), YEAR)
+    assert {(start.group, start.region) for start in starts} == {("5", "North West")} and len(starts) == 7
+    assert set(subjects.values()) == {frozenset({"construction"})}
     report = pathways_report(Scope(SERVICE), YEAR)
     heat = report.table("heatmap")
     assert labels(heat) == ["Construction, planning and the built environment"]
     assert [c.key for c in heat.columns] == ["5"]
     assert texts(heat, "Construction, planning and the built environment") == {"5: Skilled trades occupations": "7"}
-    assert texts(report.table("by-region"), "North West")["Most common subject to occupation"] == \
-        "Construction, planning and the built environment to Skilled trades occupations (7)"
+    assert texts(report.table("by-region"), "North West") == {
+        "People who started paid work": "7", "With a qualification recorded": "7",
+        "Strongest link above chance": "Too few people to say (fewer than 20 with a qualification recorded)"}
+    assert dict(report.fact_texts) == {"People who started paid work": "7", "With a qualification recorded": "7",
+                                       "No qualification recorded": "0"}
+    assert report.words == ["Too few people to group into clusters: it takes 20 or more people with a "
+                            "qualification recorded."]
+
+
+def _links(groups_by_person: dict[int, tuple[tuple[str, ...], tuple[str, ...]]], region: str = "London"):
+    """Links from {person: (their subject areas, the occupation groups they started in)}."""
+    from marketplace.reports.pathways import Links, Start
+
+    starts = [Start(person, group, region) for person, (_, groups) in groups_by_person.items() for group in groups]
+    return Links(starts, {person: frozenset(subjects) for person, (subjects, _) in groups_by_person.items()})
+
+
+def test_links_count_people_leave_out_no_qualification_and_give_lift_over_chance():
+    people = {}
+    for n in range(15):
+        people[n] = (("construction",), ("5",))
+    for n in range(15, 20):
+        people[n] = (("construction",), ("9",))
+    for n in range(20, 25):
+        people[n] = (("digital",), ("5",))
+    for n in range(25, 40):
+        people[n] = (("digital",), ("2",))
+    people[40] = ((), ("9",))                       # no qualification recorded: not a subject area
+    people[41] = (("construction", "digital"), ("5", "5"))  # two subjects, one group: once in each row
+    links = _links(people)
+    assert links.subjects == ["construction", "digital"] and len(links.people) == 42 and len(links.qualified) == 41
+    assert links.count("construction", "5") == 16 and links.count("digital", "5") == 6
+    # 16 of the 21 with construction went into group 5; 21 of all 41 qualified people did: 16 / (21 × 21 / 41).
+    assert round(links.lift("construction", "5"), 3) == round(16 * 41 / (21 * 21), 3) == 1.488
+    assert links.lift("digital", "5") < 1 and links.lift("construction", "2") == 0
+    # The strongest link is the highest lift among those with 5 or more people and above chance.
+    assert links.strongest() == ("digital", "2")
+    assert links.strongest(["construction"], ["5", "9"]) == ("construction", "9")
+
+
+def test_cluster_words_say_most_only_above_half_and_withhold_what_the_table_withholds():
+    from marketplace.reports.pathways import describe_cluster
+
+    half = {n: (("construction",), ("5",) if n < 10 else ("9",)) for n in range(20)}
+    half.update({n: (("digital",), ("2",)) for n in range(20, 40)})
+    text = describe_cluster("A", ["construction"], ["5"], _links(half))
+    assert text.startswith("Cluster A: of the people with qualifications in construction, planning and the built "
+                           "environment, 50% (10 of 20) went into skilled trades occupations.")
+    assert "most" not in text
+    half[10] = (("construction",), ("5",))
+    text = describe_cluster("A", ["construction"], ["5"], _links(half))
+    assert "most (11 of 20, 55%) went into skilled trades occupations" in text
+    assert "The strongest link is construction, planning and the built environment to skilled trades occupations: " \
+           "11 people, twice what chance would give." in text  # 11 / (20 × 11 / 40)
+    # 23 of 26 would reveal that 3 (fewer than 5) went elsewhere: only the count inside is given.
+    small = {n: (("digital",), ("4",) if n < 23 else ("9",)) for n in range(26)}
+    small.update({n: (("construction",), ("5",)) for n in range(26, 40)})
+    text = describe_cluster("B", ["digital"], ["4"], _links(small))
+    assert "of 26" not in text and "(23 people)" in text and "most" not in text
+
+
+def test_a_region_with_enough_people_gets_its_own_clusters_and_a_small_one_is_drawn_nationally():
+    from marketplace.reports.pathways import Start, region_table
+
+    starts = [Start(n, "5" if n < 15 else "9", "North West") for n in range(25)]
+    starts += [Start(100 + n, "2", "London") for n in range(6)]
+    subjects = {n: frozenset({"construction"} if n < 12 or 15 <= n < 18 else {"digital"}) for n in range(25)}
+    subjects.update({100 + n: frozenset({"digital"}) for n in range(6)})
+    table = region_table(starts, subjects)
+    # Construction to skilled trades has more people (12, lift 12 × 25 / (15 × 15) = 1.33), but digital to
+    # elementary occupations is the stronger link (7, lift 7 × 25 / (10 × 10) = 1.75).
+    assert texts(table, "North West")["Strongest link above chance"] == \
+        "Digital technology (formerly ICT) to Elementary occupations: 7 people, 1.8 times chance"
+    assert texts(table, "London")["Strongest link above chance"] == \
+        "Too few people to say (fewer than 20 with a qualification recorded)"
 
 
 def test_co_clustering_finds_the_blocks():
@@ -181,19 +255,6 @@ def test_gate_coverage_reuses_the_gatemate_figures(world):
     row = texts(report.table("by-region"), "North West")
     assert row["Requested"] == "6" and row["Still waiting"] == "6" and row["Met (rate)"] == "no one yet"
     assert labels(report.table("by-prison")) == ["HMP Liverpool"]
-
-
-def test_cluster_words_withhold_what_the_table_withholds():
-    from marketplace.reports.pathways import describe_cluster
-
-    counts = {("digital", "4"): 20, ("digital", "9"): 3, ("none", "4"): 6, ("none", "9"): 0}
-    text = describe_cluster("A", ["digital", "none"], ["4"], counts)
-    assert text.startswith("Cluster A: people with qualifications in digital technology (formerly ICT), and people "
-                           "with no qualification recorded, mostly went into administrative and secretarial")
-    assert "of 29" not in text and "(26 starts)" in text  # 29 - 26 = 3 would reveal fewer than 5
-    counts[("digital", "9")] = 9
-    assert "(26 of 35 starts from these subject areas, 74%)" in describe_cluster("A", ["digital", "none"], ["4"],
-                                                                                 counts)
 
 
 def test_alliance_activity_per_member(world):
