@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import time
 
 import click
 from flask.cli import AppGroup
@@ -16,9 +18,12 @@ search_cli = AppGroup("search", help="Keep the search index in step with the dat
 @search_cli.command("sync")
 def sync_index() -> None:
     """Apply every index task not yet applied (and build the index first if there is none)."""
+    from marketplace.search import index as store
     from marketplace.search import sync
 
     write_intent()
+    for abandoned in store.remove_abandoned_builds_if_idle():
+        click.echo(f"Removed {abandoned.name}, left half-built by a rebuild that was killed.")
     if sync.ensure_index():
         click.echo("There was no index: built one from the database.")
     changed = sync.apply_pending(wait=60)
@@ -27,19 +32,41 @@ def sync_index() -> None:
 
 
 @search_cli.command("reindex")
-def reindex() -> None:
+@click.option("--processes", type=click.IntRange(min=1, max=64), default=None,
+              help="Processes to build with (default: one per core for a large index).")
+def reindex(processes: int | None) -> None:
     """Rebuild the whole index into a new directory and swap it in; searches go on meanwhile."""
     from marketplace.search import sync
 
     write_intent()
+    # Stopped with SIGTERM (systemd, a deploy script), the build unwinds and removes its half-built
+    # generation; a SIGKILLed one is removed by the next `search reindex` or `search sync`.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     total = sum(row["database"] for row in sync.status().values())
     if sys.stderr.isatty():
         with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
-            counts = sync.reindex(progress=lambda _name, done: bar.update(done))
+            counts = sync.reindex(progress=lambda _name, done: bar.update(done), processes=processes)
     else:
-        counts = sync.reindex()
+        counts = sync.reindex(progress=_LogProgress(total), processes=processes)
     for name, count in counts.items():
         click.echo(f"{name}: {count} documents")
+
+
+def _exit_on_sigterm(_signum, _frame) -> None:
+    raise SystemExit(128 + signal.SIGTERM)
+
+
+class _LogProgress:
+    """Progress on standard error when it is not a terminal (a log): a line every 10 seconds."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.last = total, 0, time.monotonic()
+
+    def __call__(self, name: str, done: int) -> None:
+        self.done += done
+        if time.monotonic() - self.last >= 10:
+            self.last = time.monotonic()
+            click.echo(f"Indexing {name}: {self.done:,} of {self.total:,} documents", err=True)
 
 
 @search_cli.command("status")

@@ -21,20 +21,24 @@ class Source:
     indexable: Callable  # a SQL criterion: the rows that belong in the index
     model: Callable[[], type]
     to_document: Callable[[object], dict]
+    # Loader options so that making a batch's documents asks nothing more of the database.
+    load_options: Callable[[], tuple] = tuple
 
     def documents(self, session: Session, ids: list[int]) -> dict[int, dict | None]:
         """The document for each id, or None when the record is gone or must leave the index."""
         model = self.model()
         found = {row.id: self.to_document(row) for row in session.scalars(
-            select(model).where(model.id.in_(ids), self.indexable()))}
+            select(model).where(model.id.in_(ids), self.indexable()).options(*self.load_options()))}
         return {record_id: found.get(record_id) for record_id in ids}
 
-    def all_documents(self, session: Session) -> Iterator[dict]:
+    def all_documents(self, session: Session, low: int | None = None, high: int | None = None) -> Iterator[dict]:
+        """Every record's document in id order, or those with ids from `low` to `high`, in batches."""
         model = self.model()
-        last = 0
+        last = low - 1 if low is not None else 0
+        upper = (model.id <= high,) if high is not None else ()
         while True:
-            rows = session.scalars(select(model).where(self.indexable(), model.id > last)
-                                   .order_by(model.id).limit(BATCH)).all()
+            rows = session.scalars(select(model).where(self.indexable(), model.id > last, *upper)
+                                   .options(*self.load_options()).order_by(model.id).limit(BATCH)).all()
             if not rows:
                 return
             for row in rows:
@@ -82,6 +86,14 @@ def _opportunity_model():
     from marketplace.opportunities.models import Opportunity
 
     return Opportunity
+
+
+def _opportunity_load_options() -> tuple:
+    from sqlalchemy.orm import joinedload
+
+    from marketplace.opportunities.models import Opportunity
+
+    return (joinedload(Opportunity.organisation),)
 
 
 def _opportunity_indexable():
@@ -143,7 +155,7 @@ def opportunity_document(opportunity) -> dict:
 
 SOURCES: dict[str, Source] = {
     "opportunity": Source("opportunities", "opportunity", _opportunity_indexable, _opportunity_model,
-                          opportunity_document),
+                          opportunity_document, _opportunity_load_options),
     "participant": Source("participants", "participant", _participant_indexable, _participant_model,
                           participant_document),
 }

@@ -29,6 +29,9 @@ from marketplace.search.schema import SCHEMA_VERSION, SCHEMAS
 
 CURRENT = "current"
 VERSION_FILE = "schema-version"
+# In a generation while it is being built; a generation still holding it once the rebuild lock is
+# free was abandoned by a build that was killed.
+BUILDING_FILE = "building"
 _local = threading.local()
 
 
@@ -57,12 +60,29 @@ def current_generation() -> Path | None:
 def new_generation() -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = root() / f"gen-{stamp}-{secrets.token_hex(3)}"
+    path.mkdir(parents=True)
+    (path / BUILDING_FILE).write_text(str(os.getpid()))
     for name, schema in SCHEMAS.items():
         (path / name).mkdir(parents=True)
         whoosh_index.create_in(str(path / name), schema())
         write_cursor(path / name, 0, 0)
     (path / VERSION_FILE).write_text(SCHEMA_VERSION)
     return path
+
+
+def finish_building(generation: Path) -> None:
+    (generation / BUILDING_FILE).unlink()
+
+
+def remove_abandoned_builds() -> list[Path]:
+    """Remove generations a killed build left half-built. Call with the rebuild lock held (so no
+    build is running). Returns what it removed."""
+    removed = []
+    for generation in root().glob("gen-*"):
+        if (generation / BUILDING_FILE).exists():
+            shutil.rmtree(generation, ignore_errors=True)
+            removed.append(generation)
+    return removed
 
 
 def make_current(generation: Path) -> None:
@@ -130,13 +150,39 @@ def searcher(name: str):
     return opened
 
 
+_held_locks: list = []
+
+
 @contextmanager
 def rebuild_lock():
     """Held while a new generation is built and swapped in."""
     with open(root() / ".rebuild.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
+        _held_locks.append(handle)
         try:
             yield
+        finally:
+            _held_locks.remove(handle)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def let_go_of_inherited_locks() -> None:
+    """In a process forked by a rebuild: close its copy of the rebuild lock's file (closing, not
+    unlocking, which would unlock the parent's too), so that the lock ends with the parent even if
+    this process outlives it."""
+    while _held_locks:
+        _held_locks.pop().close()
+
+
+def remove_abandoned_builds_if_idle() -> list[Path]:
+    """`remove_abandoned_builds`, unless a rebuild is running now (then it is left to finish)."""
+    with open(root() / ".rebuild.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return []
+        try:
+            return remove_abandoned_builds()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -48,7 +48,7 @@ def concepts_in(text: str, *, query: bool = False) -> list[str]:
 
 
 # Bump when a schema changes: an index built with another version is rebuilt on first use.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 # Whoosh columns have no "missing" for dates: this stands for "no start date given".
 NO_START_DATE = datetime(1900, 1, 1)
 
@@ -61,8 +61,19 @@ def coordinate_value(degrees: float, offset: int) -> int:
     return round((degrees + offset) * COORDINATE_SCALE)
 
 
+def _one_term_per_value(schema: Schema) -> Schema:
+    """Index each number and date as one term, not one per precision tier (Whoosh's default, for
+    range queries): filters, sorting and distances read the columns (search/arrays.py), the query
+    parser's field and range syntax is off, and the tiers were a third of an opportunity's postings,
+    written at every rebuild and every change (search/build.py)."""
+    for _name, field in schema.items():
+        if hasattr(field, "shift_step"):
+            field.shift_step = 0
+    return schema
+
+
 def opportunity_schema() -> Schema:
-    return Schema(
+    return _one_term_per_value(Schema(
         key=ID(unique=True, stored=True),
         id=NUMERIC(stored=True, numtype=int, bits=64),
         organisation_id=ID(stored=True),
@@ -99,12 +110,12 @@ def opportunity_schema() -> Schema:
         lon=STORED(),
         latitude=NUMERIC(numtype=int, bits=32, signed=False, sortable=True, default=0),
         longitude=NUMERIC(numtype=int, bits=32, signed=False, sortable=True, default=0),
-    )
+    ))
 
 
 def participant_schema() -> Schema:
     """Only what matching needs: no names, no dates of birth, no offence details."""
-    return Schema(
+    return _one_term_per_value(Schema(
         key=ID(unique=True, stored=True),
         id=NUMERIC(stored=True, numtype=int, bits=64),
         organisation_id=ID(stored=True),
@@ -113,7 +124,7 @@ def participant_schema() -> Schema:
         profile=TEXT(analyzer=TEXT_ANALYZER),
         interests=TEXT(analyzer=TEXT_ANALYZER, field_boost=2.0),
         concepts=KEYWORD(lowercase=True, scorable=True),
-    )
+    ))
 
 
 SCHEMAS = {"opportunities": opportunity_schema, "participants": participant_schema}

@@ -27,6 +27,7 @@ from whoosh.index import LockError
 from marketplace.core import clock
 from marketplace.core.db import reading_engine
 from marketplace.extensions import db
+from marketplace.search import build
 from marketplace.search import index as store
 from marketplace.search.documents import SOURCES, source_for_index
 from marketplace.search.models import IndexTask
@@ -112,46 +113,43 @@ def _writer_now(whoosh_index):
     return whoosh_index.writer(timeout=0.0)
 
 
-def reindex(progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+def reindex(progress: Callable[[str, int], None] | None = None, processes: int | None = None) -> dict[str, int]:
     """Build a fresh index of everything in the database in a new directory, swap it in, and catch
     up with whatever changed meanwhile. Searches go on using the old index until the swap. One
-    rebuild at a time per index directory (a file lock), so two cannot tidy away each other's work."""
+    rebuild at a time per index directory (a file lock), so two cannot tidy away each other's work.
+    `processes`: how many to build each index with (default: one per core for a large index, when
+    this process may fork; see `search/build.py`)."""
     with store.rebuild_lock():
-        return _reindex(progress)
+        store.remove_abandoned_builds()
+        return _reindex(progress, processes)
 
 
-def _reindex(progress) -> dict[str, int]:
+def _reindex(progress, processes: int | None = None) -> dict[str, int]:
     with Session(reading_engine()) as session:
         start = session.scalar(select(func.max(IndexTask.id))) or 0
         settled = session.scalar(select(func.max(IndexTask.id)).where(
             IndexTask.created_at <= clock.now() - RECHECK_MARGIN)) or 0
-        generation = store.new_generation()
-        try:
-            counts = _build(session, generation, start, settled, progress)
-        except BaseException:
-            # A failed build leaves nothing behind (a killed one is tidied by the next swap).
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
+    generation = store.new_generation()
+    try:
+        counts = _build(generation, start, settled, progress, processes)
+        store.finish_building(generation)
+    except BaseException:
+        # A failed or interrupted build leaves nothing behind; a killed one is removed by the next
+        # rebuild or `search sync` (store.remove_abandoned_builds).
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     store.make_current(generation)
     apply_pending(wait=30)
     return counts
 
 
-def _build(session, generation, start: int, settled: int, progress) -> dict[str, int]:
+def _build(generation, start: int, settled: int, progress, processes: int | None) -> dict[str, int]:
     counts: dict[str, int] = {}
     for name in SCHEMAS:
-        whoosh_index = store.open_index(name, generation)
-        writer = whoosh_index.writer(limitmb=128)
         counts[name] = 0
         for source in source_for_index(name):
-            for document in source.all_documents(session):
-                writer.add_document(**document)
-                counts[name] += 1
-                if progress and counts[name] % 100 == 0:
-                    progress(name, 100)
-        writer.commit()
-        if progress:
-            progress(name, counts[name] % 100)
+            counts[name] += build.build(generation / name, source, processes=processes,
+                                        progress=(lambda done, name=name: progress(name, done)) if progress else None)
         # Everything up to `start` is in the scan; later tasks (and any that commit late) are
         # applied by the catch-up after the swap.
         store.write_cursor(generation / name, start, settled)
@@ -165,6 +163,7 @@ def ensure_index() -> bool:
     with store.rebuild_lock():
         if store.current_generation() is not None:  # another process built it while we waited
             return False
+        store.remove_abandoned_builds()
         _reindex(None)
     return True
 
