@@ -145,7 +145,7 @@ class _World:
                       if rng.random() < chance]
         if participant.no_fixed_abode:
             priorities.append("nfa")
-        self._consent(participant, created)
+        consent_given_on = self._consent(participant, created)
         note = rng.choice(NOTES)
         signoff = bool(participant.mappa_level) or participant.rosh_level in ("high", "very_high")
         request = GatemateRequest(
@@ -154,7 +154,7 @@ class _World:
             window_end=end, release_status=ReleaseStatus.EXPECTED,
             destination_town=participant.release_town or self.fake.city(),
             destination_region=participant.release_region, needs=needs, priorities=priorities, note=note,
-            safety_arrangements=rng.choice(SAFETY) if signoff else "", consent_given_on=participant.consent.given_on,
+            safety_arrangements=rng.choice(SAFETY) if signoff else "", consent_given_on=consent_given_on,
             status=Status.SIGNOFF if signoff else Status.OPEN, created_at=created, updated_at=created)
         db.session.add(request)
         self._event(request, "request", participant.case_manager_id, created,
@@ -163,18 +163,25 @@ class _World:
         self.requests.append(request)
         return request
 
-    def _consent(self, participant, created: datetime) -> None:
-        """A request is made only with consent to share with mentors: recorded (if not already) when
-        the request is made, keeping what they said about employers."""
-        if participant.may_share_with_mentors():
-            return
+    def _consent(self, participant, created: datetime) -> date:
+        """A request is made only with consent to share with mentors, given on or before the day it is
+        made: recorded (if not already) then, keeping what they said about employers. Returns its date.
+        The participants' demo dates consent at random in the last 4 months, so a consent dated after the
+        request is moved back to the request's day (else the page reads "agreed on 6 December" for a
+        request made on 15 November)."""
+        asked = (created - timedelta(minutes=10)).date()
         current = participant.consent
+        if current is not None and current.given_on > asked:
+            current.given_on = asked
+        if participant.may_share_with_mentors():
+            return current.given_on
         at = created - timedelta(minutes=10)
         if current is not None and current.recorded_at is not None and current.recorded_at >= at:
             at = current.recorded_at + timedelta(minutes=1)
         db.session.add(ConsentRecord(participant=participant, employers=bool(current and current.employers),
-                                     mentors=True, given_on=at.date(), recorded_by_id=participant.case_manager_id,
+                                     mentors=True, given_on=asked, recorded_by_id=participant.case_manager_id,
                                      purpose="A Gatemate mentor meeting me at the gate", recorded_at=at))
+        return asked
 
     def _covering_coordinator(self, prison: str) -> User | None:
         for mentor_id, profile in self.profiles.items():

@@ -49,3 +49,14 @@ def test_the_demo_requests_are_the_same_for_the_same_seed(app):
     db.session.remove()
     empty_all_tables()
     assert requests_made() == first and len(first) > 20
+
+
+def test_each_demo_request_was_made_with_consent_given_on_or_before_that_day(app):
+    """The request page says when the person agreed to share with mentors: never after it was made."""
+    assert app.test_cli_runner().invoke(args=["seed", "demo", "--seed", "11"]).exit_code == 0
+    requests = db.session.scalars(select(GatemateRequest)).all()
+    assert len(requests) > 20
+    assert [r.id for r in requests if r.consent_given_on is None or r.consent_given_on > r.created_at.date()] == []
+    live = [r for r in requests if r.status in ("awaiting_signoff", "open", "accepted")]
+    assert live and all(r.participant.may_share_with_mentors() for r in live)
+    assert all(r.participant.consent.given_on <= r.created_at.date() for r in live)
