@@ -250,7 +250,7 @@ ROWS.update({
     ("referrals.correct", "POST"): expect(403, case_manager=302, employer=302, social_enterprise=404),
     ("referrals.message", "POST"): expect(403, case_manager=400, employer=400, social_enterprise=404),
     ("referrals.document", "GET"): expect(403, case_manager=200, employer=200, admin=200, social_enterprise=404),
-    ("referrals.guarantees", "GET"): expect(**ADMIN_ONLY, admin=200),
+    ("referrals.guarantees", "GET"): expect(403, admin=200, employer=200, social_enterprise=200),
 })
 
 # ----------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from marketplace.participants.export import EXPORT_SECTIONS
 from marketplace.participants.operations import ERASURE_HOOKS
 from marketplace.referrals import uploads
 from marketplace.referrals.models import (
+    BEFORE_INTERVIEW,
     DECLINE_REASONS,
     ENDED,
     HOLDS_PLACE,
@@ -637,3 +638,26 @@ def referrals_of(participant) -> list[Referral]:
     """One participant's referrals, newest first: for the person's own Virtual Campus page."""
     return list(db.session.scalars(select(Referral).where(Referral.participant_id == participant.id)
                                    .order_by(Referral.created_at.desc(), Referral.id.desc())))
+
+
+def guarantee_record(today, organisation_id: int | None = None) -> tuple[list[dict], list[Referral]]:
+    """Per employer (or only `organisation_id`'s): guaranteed-interview referrals sent, offered in time,
+    offered late, overdue now and still waiting in time; and the overdue referrals themselves."""
+    query = select(Referral).where(Referral.guaranteed.is_(True), Referral.submitted_at.is_not(None))
+    if organisation_id is not None:
+        query = query.where(Referral.employer_organisation_id == organisation_id)
+    rows = db.session.scalars(query).all()
+    record: dict[int, dict] = {}
+    for referral in rows:
+        entry = record.setdefault(referral.employer_organisation_id, {
+            "employer": referral.employer, "due": 0, "kept": 0, "late": 0, "overdue": 0, "waiting": 0})
+        entry["due"] += 1
+        offered = next((e.at.date() for e in referral.events if e.action == "offer_interview"), None)
+        if offered is not None:
+            entry["kept" if offered <= referral.guarantee_due_on else "late"] += 1
+        elif referral.guarantee_overdue(today):
+            entry["overdue"] += 1
+        elif referral.status in BEFORE_INTERVIEW:
+            entry["waiting"] += 1
+    ordered = sorted(record.values(), key=lambda e: (-e["overdue"], -e["late"], e["employer"].name))
+    return ordered, [referral for referral in rows if referral.guarantee_overdue(today)]

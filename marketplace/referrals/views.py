@@ -350,27 +350,12 @@ def document(referral_id: int, document_id: int):
 
 
 @bp.get("/guarantees")
-@role_required(Role.ADMIN)
+@role_required(Role.ADMIN, *EMPLOYING_ROLES)
 def guarantees():
-    """Each employer's record of keeping its guaranteed interviews."""
-    today = clock.today()
-    rows = db.session.scalars(select(Referral).where(Referral.guaranteed.is_(True),
-                                                     Referral.submitted_at.is_not(None))).all()
-    record: dict[int, dict] = {}
-    for referral in rows:
-        entry = record.setdefault(referral.employer_organisation_id, {
-            "employer": referral.employer, "due": 0, "kept": 0, "late": 0, "overdue": 0, "waiting": 0})
-        entry["due"] += 1
-        offered = next((e.at.date() for e in referral.events if e.action == "offer_interview"), None)
-        if offered is not None:
-            entry["kept" if offered <= referral.guarantee_due_on else "late"] += 1
-        elif referral.guarantee_overdue(today):
-            entry["overdue"] += 1
-        elif referral.status in BEFORE_INTERVIEW:
-            entry["waiting"] += 1
-    ordered = sorted(record.values(), key=lambda e: (-e["overdue"], -e["late"], e["employer"].name))
-    overdue = [r for r in rows if r.guarantee_overdue(today)]
-    return render_template("referrals/guarantees.html", record=ordered, overdue=overdue, today=today)
+    """Each employer's record of keeping its guaranteed interviews; an employer sees its own."""
+    own = current_user.organisation_id if current_user.role in EMPLOYING_ROLES else None
+    record, overdue = operations.guarantee_record(clock.today(), organisation_id=own)
+    return render_template("referrals/guarantees.html", record=record, overdue=overdue, own=own is not None)
 
 
 @home_panel

@@ -7,7 +7,7 @@ from marketplace.core import clock
 from marketplace.referrals.models import BEFORE_INTERVIEW, Referral
 from marketplace.reports.breakdowns import grouped, row_for
 from marketplace.reports.facts import load_referrals
-from marketplace.reports.scope import Filters, Scope
+from marketplace.reports.scope import EMPLOYER, Filters, Scope
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
 
 OUTCOMES = ("in_time", "late", "overdue", "not_due", "ended")
@@ -62,4 +62,6 @@ def guarantees_report(scope: Scope, filters: Filters) -> Report:
                          ("Overdue now", total["overdue"])],
                   links=[(("facts", "Due"), (("by-employer", "All", "due"),)),
                          (("facts", "Offered in time"), (("by-employer", "All", "in_time"),)),
-                         (("facts", "Overdue now"), (("by-employer", "All", "overdue"),))])
+                         (("facts", "Overdue now"), (("by-employer", "All", "overdue"),))],
+                  # An employer sees only its own referrals, whose people it has met: no count is hidden.
+                  exact=scope.kind == EMPLOYER)

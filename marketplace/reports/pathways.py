@@ -244,8 +244,8 @@ def region_table(starts: list[Start], subjects_of: dict[int, frozenset[str]]) ->
         Column("people", PEOPLE), Column("qualified", QUALIFIED),
         Column("link", "Strongest link above chance", "text")], rows, show_codes=True, additive=False,
         note=f"A region's link is named when it has {MIN_PEOPLE_TO_CLUSTER} or more people with a qualification "
-             "recorded. Someone who started work in two regions counts in both. The CSV also gives the RS01 region codes; Wales has none "
-             "(the CFO research series did not report on it).")
+             "recorded. Someone who started work in two regions counts in both. The CSV also gives the RS01 "
+             "region codes; Wales has none (the CFO research series did not report on it).")
 
 
 def _join(items: list[str]) -> str:

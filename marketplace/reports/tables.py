@@ -76,10 +76,14 @@ class Table:
     hidden_sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The total row is the sum of the other rows (False where rows overlap).
     additive: bool = True
+    # Every count shown as it is: for figures about the reader's own organisation only (Report.exact).
+    exact: bool = False
 
     def _hidden(self, row: Row, key: str) -> str:
         """The text for a rate or average resting on a withheld count ("" when none is withheld)."""
         keys = self.hidden_sums.get(key, (key,))
+        if self.exact:
+            return ""
         if any(k in row.withheld for k in keys):
             return WITHHELD_TEXT
         return SUPPRESSED_TEXT if any(is_suppressed(row.values.get(k)) for k in keys) else ""
@@ -87,6 +91,8 @@ class Table:
     def cell(self, row: Row, column: Column) -> Cell:
         value = row.values.get(column.key)
         if column.kind == "count":
+            if self.exact:
+                return Cell("" if value is None else f"{value:,}", value)
             if column.key in row.withheld:
                 return Cell(WITHHELD_TEXT, None, True)
             return Cell(count_text(value), None if is_suppressed(value) or value is None else value,
@@ -98,7 +104,7 @@ class Table:
             if denominator == 0:
                 return Cell("no one yet", None)
             hidden = next((text for text in (self._hidden(row, key) for key in column.of) if text), "")
-            if hidden or rate_suppressed(numerator, denominator):
+            if hidden or (not self.exact and rate_suppressed(numerator, denominator)):
                 return Cell(hidden or SUPPRESSED_TEXT, None, True)
             rate = 100 * numerator / denominator
             return Cell(f"{rate:.0f}%", rate)
@@ -107,7 +113,7 @@ class Table:
             if value is None:
                 return Cell("none", None)
             hidden = self._hidden(row, column.of[0]) if column.of else ""
-            if hidden or is_suppressed(people):
+            if hidden or (not self.exact and is_suppressed(people)):
                 return Cell(hidden or SUPPRESSED_TEXT, None, True)
             text = f"{value:.1f} days" if column.kind == "days" else f"{value:+.2f}"
             return Cell(text, value)
@@ -197,8 +203,15 @@ class Report:
     # total that is another's. Checked against the figures, so a link that does not hold is ignored.
     links: list[tuple[Ref, tuple[Ref, ...]]] = field(default_factory=list)
     withheld_facts: set[str] = field(default_factory=set)
+    # Figures about the reader's own organisation only (an employer's own guaranteed interviews): they
+    # know every person in them already, so nothing is withheld from them.
+    exact: bool = False
 
     def __post_init__(self):
+        if self.exact:
+            for table in self.tables:
+                table.exact = True
+            return
         self.protect()
 
     def table(self, key: str) -> Table | None:
@@ -206,7 +219,7 @@ class Report:
 
     @property
     def fact_texts(self) -> list[tuple[str, str]]:
-        return [(label, value if isinstance(value, str) else
+        return [(label, value if isinstance(value, str) else f"{value:,}" if self.exact else
                  WITHHELD_TEXT if label in self.withheld_facts else count_text(value))
                 for label, value in self.facts]
 

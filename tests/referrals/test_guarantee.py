@@ -112,3 +112,32 @@ def test_the_record_counts_kept_late_and_overdue(make_parties, client, login_as)
     row = page.split(opportunity.organisation.name, 1)[1].split("</tr>", 1)[0]
     numbers = [cell.split(">")[-1] for cell in row.split("</td>")[:-1]]
     assert numbers == ["3", "1", "1", "1", "0"]
+
+
+def test_an_employer_sees_its_own_record_exactly_and_no_one_elses(make_parties, client, login_as):
+    """Employers could not see their own record (admin only), and the guarantees report showed their
+    own small figures as "fewer than 5" to them, though they have met every person in them."""
+    from tests.helpers import sign_in_client
+
+    clock.fix(SUBMITTED)
+    ours = OpportunityFactory(kind="guaranteed_interview", minimum_requirements=["CSCS card"],
+                              closing_date=date(2027, 3, 1), places=5, title="Groundworker")
+    theirs = OpportunityFactory(kind="guaranteed_interview", minimum_requirements=["CSCS card"],
+                                closing_date=date(2027, 3, 1), places=5, title="Hidden elsewhere")
+    made = [make_parties("draft", opportunity=opportunity, submitted_at=None, requirements_confirmed=["CSCS card"])
+            for opportunity in (ours, ours, theirs)]
+    for parties in made:
+        operations.submit_referral(parties.referral, parties.case_manager)
+    db.session.commit()
+    clock.fix(datetime(2027, 1, 8, 12, 0, tzinfo=UTC))       # both of ours are overdue now
+    sign_in_client(client, made[0].employer)
+    page = client.get("/referrals/guarantees").get_data(as_text=True)
+    assert "Your organisation&#39;s record" in page or "Your organisation's record" in page
+    assert ours.organisation.name in page and theirs.organisation.name not in page
+    row = page.split(ours.organisation.name, 1)[1].split("</tr>", 1)[0]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[:-1]] == ["2", "0", "0", "2", "0"]
+    assert "Groundworker" in page and "Hidden elsewhere" not in page
+    report = client.get("/reports/guarantees?period_from=1&period_from=12&period_from=2026"
+                        "&period_to=31&period_to=1&period_to=2027").get_data(as_text=True)
+    assert "every count is shown as it is" in report and "fewer than 5" not in report
+    assert theirs.organisation.name not in report
