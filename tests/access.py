@@ -289,6 +289,9 @@ ROWS.update({
     ("payback.assess", "POST"): expect(403, payback_manager=400),
     ("payback.public_text", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.public_text", "POST"): expect(403, payback_manager=400),
+    # The world's project has one photo, marked public: managers see it on the nomination, anyone publicly.
+    ("payback.nomination_photo", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.project_photo", "GET"): expect(200, anonymous=200),
     ("payback.project", "GET"): expect(200, anonymous=200),
     ("payback.project", "POST"): expect(400, anonymous=400),
     ("payback.vote_sent", "GET"): expect(200, anonymous=200),
@@ -468,6 +471,16 @@ def build_payback(world: World) -> None:
     world.records["payback_project"] = PaybackProjectFactory(
         region=region, status="shortlisted", vote_opens_on=clock.today(),
         vote_closes_on=clock.today() + timedelta(days=14))
+    from marketplace.payback import photos
+    from marketplace.payback.models import PaybackPhoto
+    from tests.payback.records import jpeg
+
+    cleaned, width, height = photos.clean_image(jpeg())
+    photo = PaybackPhoto(stored_name=photos.store(cleaned), width=width, height=height, size=len(cleaned),
+                         public=True)
+    world.records["payback_project"].photos.append(photo)
+    db.session.flush()
+    world.records["payback_photo"] = photo
     from marketplace.payback.models import PaybackOrder
     from tests.factories import ParticipantFactory, UserFactory
 
@@ -519,6 +532,7 @@ URL_ARGUMENTS = {
     "project_id": lambda w: w.records["payback_project"].id,
     "campus_message_id": lambda w: w.records["campus_message"].id,
     "person_id": lambda w: w.records["payback_person"].id,
+    "photo_id": lambda w: w.records["payback_photo"].id,
     "funding_id": lambda w: w.records["funding_request"].id,
     "funding_step": lambda w: "withdraw",
 }

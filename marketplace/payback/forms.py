@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextArea, GovTextInput
+from flask_wtf.file import MultipleFileField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSelect, GovTextArea, GovTextInput
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -59,6 +60,9 @@ class NominationForm(Form):
                                   validators=[InputRequired("Say whether the place can be reached without steps")])
     rules = SelectMultipleField("Confirm the work meets the rules", widget=Checkboxes(), choices=choices(RULES),
                                 validators=[Optional()])
+    photos = MultipleFileField("Photos of the place (optional)", widget=GovFileInput(multiple=True),
+                               description="Up to 3 photos, JPEG or PNG, each smaller than 5 MB. Please avoid "
+                                           "people's faces and car number plates.")
     nominator_name = _text("Your name", 200, required="Enter your name")
     nominator_email = email_field("Your email address",
                                   hint="We email you a link to confirm the nomination, then tell you the outcome")
@@ -98,6 +102,11 @@ class PublicTextForm(Form):
                            "Say who the work will help, as the public will read it")
     checked = BooleanField("I have read all of it: it names nobody and gives nobody's contact details",
                            widget=GovCheckboxInput(), validators=[Optional()])
+    public_photos = SelectMultipleField(
+        "Photos the public may see", widget=Checkboxes(), coerce=record_id,
+        description="Only photos that show nobody's face, car number plate or house number",
+        validate_choice=False,  # the operation names the problem: a photo of another nomination
+        validators=[Optional()])
     submit = submit("Save the public text")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core import clock
@@ -103,6 +103,12 @@ class PaybackProject(db.Model):
 
     history: Mapped[list[ProjectEvent]] = relationship(
         back_populates="project", order_by="ProjectEvent.at", cascade="all, delete-orphan")
+    photos: Mapped[list[PaybackPhoto]] = relationship(
+        back_populates="project", order_by="PaybackPhoto.id", cascade="all, delete-orphan")
+
+    @property
+    def public_photos(self) -> list[PaybackPhoto]:
+        return [photo for photo in self.photos if photo.public] if self.is_public else []
 
     @property
     def status_label(self) -> str:
@@ -130,6 +136,25 @@ class PaybackProject(db.Model):
     def voting_open(self, today: date) -> bool:
         return (self.is_public and self.status == Status.SHORTLISTED and self.vote_opens_on is not None
                 and self.vote_closes_on is not None and self.vote_opens_on <= today <= self.vote_closes_on)
+
+
+class PaybackPhoto(db.Model):
+    """A photo sent with a nomination, as stored: decoded and written anew as a JPEG without metadata
+    (payback/photos.py). Payback managers of the region see every one; the public sees one only once a
+    payback manager has marked it public while writing the project's public text."""
+
+    __tablename__ = "payback_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("payback_projects.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size: Mapped[int] = mapped_column()
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    project: Mapped[PaybackProject] = relationship(back_populates="photos")
 
 
 class ProjectEvent(WorkflowHistory, db.Model):

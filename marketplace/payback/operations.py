@@ -27,6 +27,7 @@ from marketplace.core.roles import Role
 from marketplace.core.tokens import hash_token, new_token
 from marketplace.extensions import db
 from marketplace.participants.operations import POSTCODE, normalise_postcode
+from marketplace.payback import photos
 from marketplace.payback.forms import RULES
 from marketplace.payback.models import (
     ABSENT,
@@ -39,6 +40,7 @@ from marketplace.payback.models import (
     YES_NO_UNSURE,
     PaybackHours,
     PaybackOrder,
+    PaybackPhoto,
     PaybackProject,
     PaybackVote,
     Status,
@@ -91,17 +93,22 @@ def nomination_problems(details: NominationDetails) -> Problems:
     return problems
 
 
-def check_nomination(details: NominationDetails) -> None:
-    """Raise Refused with every problem of a nomination (writes nothing)."""
-    nomination_problems(details).raise_any()
+def check_nomination(details: NominationDetails, uploads=()) -> list[tuple[bytes, int, int]]:
+    """Raise Refused with every problem of a nomination and its photos (writes nothing); returns the
+    photos cleaned (payback/photos.py)."""
+    problems = nomination_problems(details)
+    cleaned = problems.kept(lambda: photos.check_photos(uploads), [])
+    problems.raise_any()
+    return cleaned
 
 
-def nominate(details: NominationDetails, address: str, *, robot: bool = False) -> PaybackProject | None:
-    """Record a public nomination and email the nominator a link to confirm it; it counts (and a
-    payback manager sees it) only once confirmed. Returns None, storing nothing, when the hidden
-    field was filled in (a robot); the page then reads as for anyone else."""
+def nominate(details: NominationDetails, address: str, *, robot: bool = False, uploads=()) -> PaybackProject | None:
+    """Record a public nomination (with up to 3 photos, images only, checked and stripped of their
+    metadata) and email the nominator a link to confirm it; it counts (and a payback manager sees it)
+    only once confirmed. Returns None, storing nothing, when the hidden field was filled in (a robot);
+    the page then reads as for anyone else."""
     key = address or "unknown"
-    check_nomination(details)
+    cleaned = check_nomination(details, uploads)
     # Check and count in one step (throttle.attempt), so nominations raced from several hosts
     # sharing Redis cannot pass the limit between a check and a count.
     if not throttle.attempt(NOMINATION_BUCKET, key, NOMINATIONS_PER_ADDRESS, THROTTLE_WINDOW):
@@ -121,7 +128,17 @@ def nominate(details: NominationDetails, address: str, *, robot: bool = False) -
         nominator_organisation=(details.nominator_organisation or "").strip(), confirm_token_hash=token_hash,
         created_at=clock.now(), scores={})
     db.session.add(project)
-    db.session.flush()
+    stored = []
+    try:
+        for data, width, height in cleaned:
+            stored.append(photos.store(data))
+            project.photos.append(PaybackPhoto(stored_name=stored[-1], width=width, height=height, size=len(data),
+                                               public=False, created_at=clock.now()))
+        db.session.flush()
+    except Exception:
+        for name in stored:
+            photos.remove(name)
+        raise
     record_event(project, "nominate", None)
     link = current_app.config["PUBLIC_URL"] + path_for("payback.confirm_nomination", token=token)
     queue_email(project.nominator_email, f"Confirm your Community Payback nomination {project.reference}",
@@ -229,6 +246,7 @@ class PublicText:
     description: str = ""
     benefit: str = ""
     checked: bool = False
+    public_photo_ids: tuple[int, ...] = ()
 
 
 def _public_fields(text: PublicText) -> dict[str, str]:
@@ -260,6 +278,8 @@ def public_text_problems(project: PaybackProject, manager: User, text: PublicTex
                            people=_people_named_in(texts, manager))
     problems.check(bool(text.checked), "Confirm you have read the public text and it names nobody and gives "
                                        "nobody's contact details", field="checked")
+    problems.check(set(text.public_photo_ids) <= {photo.id for photo in project.photos},
+                   "Choose photos sent with this nomination", field="public_photos")
     return problems
 
 
@@ -279,6 +299,8 @@ def write_public_text(project: PaybackProject, manager: User, text: PublicText) 
     project.public_description = texts["public_description"]
     project.public_benefit = texts["public_benefit"]
     project.public_text_at = clock.now()
+    for photo in project.photos:
+        photo.public = photo.id in set(text.public_photo_ids)
     record_audit("payback.public_text_written", project, actor=manager, detail=project.reference)
     return project
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from marketplace.core.operations import record_audit
 from marketplace.core.roles import Role, get_visible_or_404, role_required
 from marketplace.core.submissions import flash_form_errors, render_form, submit
 from marketplace.extensions import db
-from marketplace.payback import operations
+from marketplace.payback import operations, photos
 from marketplace.payback.forms import (
     AssessmentForm,
     ConfirmForm,
@@ -41,6 +41,7 @@ from marketplace.payback.models import (
     SKILLS,
     YES_NO_UNSURE,
     PaybackOrder,
+    PaybackPhoto,
     PaybackProject,
     Status,
     can_see_hours,
@@ -116,8 +117,9 @@ def nominate():
         for name in operations.NominationDetails.__dataclass_fields__
     }) if form.is_submitted() else None
     robot = bool((form.website.data or "").strip())
-    result = submit(form, lambda: operations.nominate(details, request.remote_addr or "", robot=robot),
-                    check=lambda: operations.check_nomination(details))
+    result = submit(form, lambda: operations.nominate(details, request.remote_addr or "", robot=robot,
+                                                      uploads=form.photos.data),
+                    check=lambda: operations.check_nomination(details, form.photos.data))
     if result is not None:
         return redirect(url_for(".nomination_sent"))
     return render_form("payback/nominate.html", form)
@@ -175,20 +177,54 @@ def public_text(project_id):
         flash(f"This nomination is {project.status_label.lower()}: its public text cannot be changed.", "error")
         return redirect(url_for(".nomination", project_id=project.id))
     form = PublicTextForm()
+    form.public_photos.choices = [(photo.id, f"Photo {number}") for number, photo in enumerate(project.photos, 1)]
     if not form.is_submitted():  # the first time, the nominator's words to work from
         form.public_title.data = project.public_title or project.title
         form.public_description.data = project.public_description or project.description
         form.public_benefit.data = project.public_benefit or project.benefit
+        form.public_photos.data = [photo.id for photo in project.photos if photo.public]
 
     def text():
         return operations.PublicText(title=form.public_title.data or "", description=form.public_description.data or "",
-                                     benefit=form.public_benefit.data or "", checked=bool(form.checked.data))
+                                     benefit=form.public_benefit.data or "", checked=bool(form.checked.data),
+                                     public_photo_ids=tuple(form.public_photos.data or ()))
 
     if submit(form, lambda: operations.write_public_text(project, current_user, text()),
               check=lambda: operations.check_public_text(project, current_user, text())) is not None:
         flash("Public text saved. Only this text is shown on the public pages.", "success")
         return redirect(url_for(".nomination", project_id=project.id))
     return render_form("payback/public_text.html", form, project=project)
+
+
+def _send_photo(photo: PaybackPhoto, cache: str):
+    path = photos.path_of(photo.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=photos.CONTENT_TYPE, download_name=f"photo-{photo.id}.jpg")
+    response.headers["Cache-Control"] = cache
+    return response
+
+
+@bp.get("/nominations/<int:project_id>/photos/<int:photo_id>")
+@role_required(Role.PAYBACK_MANAGER)
+def nomination_photo(project_id, photo_id):
+    """Every photo of a nomination, to the payback managers of its region (before any review)."""
+    project = get_visible_or_404(PaybackProject, record_id(project_id))
+    photo = db.session.get(PaybackPhoto, record_id(photo_id))
+    if photo is None or photo.project_id != project.id:
+        abort(404)
+    return _send_photo(photo, "private, no-store")
+
+
+@bp.get("/projects/<int:project_id>/photos/<int:photo_id>")
+def project_photo(project_id, photo_id):
+    """A photo the payback manager marked public, of a project on the public pages; nothing else.
+    Revalidated on each view, so a photo taken off the public pages goes at once."""
+    project = _public_project_or_404(project_id)
+    photo = db.session.get(PaybackPhoto, record_id(photo_id))
+    if photo is None or photo not in project.public_photos:
+        abort(404)
+    return _send_photo(photo, "no-cache")
 
 
 @bp.route("/nominations/<int:project_id>/assess", methods=["GET", "POST"])

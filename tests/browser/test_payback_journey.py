@@ -1,7 +1,7 @@
 """Community Payback from a resident's idea to a person's hours: a resident nominates a project and
 confirms it from their email, the payback manager writes the public text from the nominator's words
-(the nominator's name and phone number refused) and then scores and shortlists it; the public pages
-show only that text; two residents vote, it is
+(the nominator's name and phone number refused), chooses the photo sent with it for the public pages,
+and then scores and shortlists it; the public pages show only that text and photo; two residents vote, it is
 accepted, and a person on the caseload does hours on it (and ETE hours, within the share) that show on
 their record. Every page is checked with axe-core."""
 
@@ -20,6 +20,7 @@ from marketplace.payback.models import CRITERIA, PaybackOrder
 from tests.browser.conftest import fill_date, sign_in
 from tests.factories import ParticipantFactory, UserFactory
 from tests.helpers import TEST_PASSWORD
+from tests.payback.records import jpeg
 
 pytestmark = pytest.mark.browser
 LINK = re.compile(r"https?://[^/\s]+(/community-payback/\S+)")
@@ -45,7 +46,7 @@ def vote(tab, title: str, email: str) -> None:
     expect(tab.get_by_role("heading", name="Your vote is counted")).to_be_visible()
 
 
-def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page):
+def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page, tmp_path):
     today = clock.today()
     manager = UserFactory(role="payback_manager", full_name="Pat Payback")
     case_manager = UserFactory(role="case_manager", organisation=manager.organisation)
@@ -74,6 +75,9 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page)
     expect(summary).to_contain_text("Confirm the work meets every rule")
     expect(page.get_by_label("Project name")).to_have_value("Clear the canal towpath at Burscough")
     page.get_by_label("Postcode").fill("L40 5TH")
+    photo = tmp_path / "towpath.jpg"
+    photo.write_bytes(jpeg())
+    page.get_by_label("Photos of the place (optional)").set_input_files(str(photo))
     page.get_by_label("It will not take away work someone would be paid to do").check()
     page.get_by_label("Nobody will make a profit from it").check()
     page.get_by_role("button", name="Send nomination").click()
@@ -105,6 +109,8 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page)
     assessor.get_by_label("The work, as the public will read it").fill(
         "Cut back brambles and clear litter along the towpath between the two bridges.")
     assessor.get_by_label("Public title").fill("Clear the Burscough canal towpath")
+    expect(assessor.get_by_role("img", name="Photo 1 sent by the nominator")).to_be_visible()
+    assessor.get_by_label("Photo 1", exact=True).check()
     assessor.get_by_label("I have read all of it").check()
     assessor.get_by_role("button", name="Save the public text").click()
     expect(assessor.get_by_text("Public text saved")).to_be_visible()
@@ -129,6 +135,7 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page)
         expect(page.locator("main")).not_to_contain_text(words)
     page.get_by_role("link", name="Clear the Burscough canal towpath").click()
     expect(page.locator("main")).to_contain_text("between the two bridges")
+    expect(page.get_by_role("img", name="Photo 1 of the place where the work is needed")).to_be_visible()
     for words in ("Sam Resident", "Ring Sam", "07700", "Clear the canal towpath at Burscough"):
         expect(page.locator("main")).not_to_contain_text(words)
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+from PIL import Image
 from sqlalchemy import select
 
 from marketplace.core.models import OutboxMessage
 from marketplace.extensions import db
+
+GPS = 0x8825  # the EXIF GPS information block
 
 LINK = re.compile(r"https?://\S+(/community-payback/\S+)")
 
@@ -43,3 +47,15 @@ def emailed_path(to_address: str, subject_contains: str) -> str:
             assert match, f"no link in {message.body!r}"
             return match.group(1)
     raise AssertionError(f"no email to {to_address} about {subject_contains!r}")
+
+
+def jpeg(size=(640, 480), colour="green", *, gps=True) -> bytes:
+    """A phone-like photo: a JPEG whose EXIF says which phone took it and where."""
+    image = Image.new("RGB", size, colour)
+    exif = Image.Exif()
+    exif[0x010F] = "NominatorPhone"  # Make
+    if gps:
+        exif[GPS] = {1: "N", 2: (53.0, 48.0, 0.0), 3: "W", 4: (1.0, 32.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()

@@ -133,7 +133,7 @@ def test_public_pages_show_only_the_reviewed_text(client, candid, manager):
     client.post_form(path(candid), {**PUBLIC, "checked": "y"})
     client.post_form(path(candid, "assess"), {"decision": "shortlist", **SCORES, "vote_opens_on": ["1", "3", "2027"],
                                               "vote_closes_on": ["9", "3", "2027"]})
-    client.post("/sign-out")
+    client.post_form("/sign-out")
     pages = [client.get("/community-payback/").get_data(as_text=True),
              client.get(f"/community-payback/projects/{candid.id}").get_data(as_text=True)]
     for page in pages:

@@ -1,4 +1,5 @@
-"""Through the running site (gunicorn, 2 workers): what a nominator wrote never reaches a public page.
+"""Through the running site (gunicorn, 2 workers): what a nominator wrote (and the photos a payback
+manager did not choose) never reaches a public page.
 Before its public text is written a nomination is on no public page of any worker; the payback
 manager's attempt to publish the nominator's words is refused; once the checked text is saved and the
 project shortlisted, every worker's public pages (the list, the project, the vote pages) and the
@@ -11,8 +12,10 @@ from sqlalchemy import select
 from marketplace.core import clock
 from marketplace.core.models import OutboxMessage
 from marketplace.extensions import db
+from marketplace.payback import photos
+from marketplace.payback.models import PaybackPhoto
 from tests.factories import PaybackProjectFactory, UserFactory
-from tests.payback.records import emailed_path
+from tests.payback.records import emailed_path, jpeg
 
 NOMINATOR = {"nominator_name": "Janet Okonkwo", "nominator_email": "janet.ok@home.example",
              "nominator_phone": "07700 900123"}
@@ -44,8 +47,15 @@ def _assert_only_public_text(text: str, where: str) -> None:
 def test_the_nominators_words_never_reach_a_public_page_of_any_worker(served_site):
     manager = UserFactory(role="payback_manager")  # North West, like the factory's projects
     project = PaybackProjectFactory(**NOMINATOR, **ORIGINAL)
+    for colour in ("green", "red"):  # two photos sent with it; the manager will show only the first
+        cleaned, width, height = photos.clean_image(jpeg(colour=colour))
+        project.photos.append(PaybackPhoto(stored_name=photos.store(cleaned), width=width, height=height,
+                                           size=len(cleaned)))
     db.session.commit()
+    chosen, withheld = (photo.id for photo in project.photos)
     project_path = f"/community-payback/projects/{project.id}"
+    assert {page.status_code for page in served_site.every_worker(
+        None, f"{project_path}/photos/{chosen}").values()} == {404}
 
     # Confirmed and waiting: on no public page of any worker.
     for page in served_site.every_worker(None, "/community-payback/").values():
@@ -67,7 +77,8 @@ def test_the_nominators_words_never_reach_a_public_page_of_any_worker(served_sit
     assert refused.status_code == 400
     assert "the nominator&#39;s name" in refused.text and "the nominator&#39;s phone number" in refused.text
 
-    saved = served_site.post_form(staff, f"{nomination}/public-text", {**PUBLIC, "checked": "y"},
+    saved = served_site.post_form(staff, f"{nomination}/public-text", {**PUBLIC, "checked": "y",
+                                                                       "public_photos": [str(chosen)]},
                                   allow_redirects=False)
     assert saved.status_code == 302, saved.text[-1500:]
     shortlisted = served_site.post_form(staff, f"{nomination}/assess", shortlist, allow_redirects=False)
@@ -82,6 +93,12 @@ def test_the_nominators_words_never_reach_a_public_page_of_any_worker(served_sit
             _assert_only_public_text(page.text, path)
     for page in served_site.every_worker(None, project_path).values():
         assert PUBLIC["public_description"] in page.text and PUBLIC["public_benefit"] in page.text
+        assert f"photos/{chosen}" in page.text and f"photos/{withheld}" not in page.text
+    for photo_id, status in ((chosen, 200), (withheld, 404)):
+        served = served_site.every_worker(None, f"{project_path}/photos/{photo_id}")
+        assert {page.status_code for page in served.values()} == {status}
+    assert all(page.content.startswith(b"\xff\xd8") and b"NominatorPhone" not in page.content
+               for page in served_site.every_worker(None, f"{project_path}/photos/{chosen}").values())
 
     # A resident votes: the email and the vote pages name the project by its public title only.
     voter = served_site.session()
