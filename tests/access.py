@@ -79,7 +79,8 @@ ROWS: dict[tuple[str, str], dict[str, object]] = {
     ("admin.dashboard", "GET"): expect(**ADMIN_ONLY, admin=200),
     ("admin.registrations", "GET"): expect(**ADMIN_ONLY, admin=200),
     ("admin.registration", "GET"): expect(**ADMIN_ONLY, admin=200),
-    ("admin.approve", "POST"): expect(**ADMIN_ONLY, admin=302),
+    # An empty approval has ticked nothing it must confirm (what was checked): its errors, 400.
+    ("admin.approve", "POST"): expect(**ADMIN_ONLY, admin=400),
     ("admin.reject", "POST"): expect(**ADMIN_ONLY, admin=400),
     ("admin.users", "GET"): expect(**ADMIN_ONLY, admin=200),
     ("admin.user", "GET"): expect(**ADMIN_ONLY, admin=200),
@@ -389,7 +390,8 @@ def build_foundation(world: World) -> None:
     world.users[Role.FUNDING_MANAGER.value] = UserFactory(
         role=Role.FUNDING_MANAGER.value, organisation=world.users[Role.CASE_MANAGER.value].organisation,
         is_org_admin=False)
-    pending = OrganisationFactory(status=OrganisationStatus.PENDING.value)
+    pending = OrganisationFactory(status=OrganisationStatus.PENDING.value, register="companies_house",
+                                  register_number="01234567")
     UserFactory(role="employer", organisation=pending, status=UserStatus.PENDING.value)
     world.records["pending_organisation"] = pending
     world.records["other_user"] = UserFactory(role="case_manager")

@@ -4,7 +4,10 @@ approval, and one login per role. All names are fictional."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
+
+from faker import Faker
 
 from marketplace.accounts.models import (
     Organisation,
@@ -13,7 +16,9 @@ from marketplace.accounts.models import (
     User,
     UserStatus,
 )
+from marketplace.accounts.operations import approval_checks_needed
 from marketplace.accounts.passwords import hash_password
+from marketplace.accounts.registers import REGISTERS, Register
 from marketplace.core import clock
 from marketplace.core.roles import OrganisationKind, ProviderType, Role
 from marketplace.extensions import db
@@ -69,11 +74,21 @@ MENTORING_ORGANISATIONS = [
     ("Gatemate West and Wales", ("South West", "Wales")),
 ]
 
+# Waiting for approval, each with what the administrator will check: (name, kind, provider type, region,
+# register, number or how to check, what it does).
 PENDING_REGISTRATIONS = [
-    ("Lakeside Joinery Ltd", OrganisationKind.EMPLOYER, None, "North West"),
-    ("Hope Street Bakery CIC", OrganisationKind.SOCIAL_ENTERPRISE, None, "Yorkshire and the Humber"),
-    ("Threshold Employment Programme", OrganisationKind.PROVIDER, ProviderType.EMPLOYMENT_PROGRAMME, "London"),
-    ("Gatemate East Coast", OrganisationKind.MENTORING, None, "East of England"),
+    ("Lakeside Joinery Ltd", OrganisationKind.EMPLOYER, None, "North West", Register.COMPANIES_HOUSE, "09318274",
+     "Bespoke joinery and shopfitting; we take on two apprentices a year."),
+    ("Hope Street Bakery CIC", OrganisationKind.SOCIAL_ENTERPRISE, None, "Yorkshire and the Humber",
+     Register.COMPANIES_HOUSE, "13650482",
+     "A community bakery that trains people leaving prison in baking and retail."),
+    ("Threshold Employment Programme", OrganisationKind.PROVIDER, ProviderType.EMPLOYMENT_PROGRAMME, "London",
+     Register.CHARITY_ENGLAND_WALES, "1187342", "A charity's programme of one-to-one support into work after release."),
+    ("Gatemate East Coast", OrganisationKind.MENTORING, None, "East of England", Register.CHARITY_ENGLAND_WALES,
+     "1201957", "Volunteer mentors who meet people at the gate from HMP Norwich, Wayland and Hollesley Bay."),
+    ("Marsh Lane Window Cleaning", OrganisationKind.EMPLOYER, None, "East Midlands", Register.NONE,
+     "I am a sole trader. My VAT number is GB 284 6193 57, and Derby City Council's employment team knows us.",
+     "A window cleaning round in Derby, looking for a second pair of hands."),
 ]
 
 
@@ -83,7 +98,13 @@ def _slug(name: str) -> str:
 
 def seed(context) -> list[str]:
     rng, fake = context.rng, context.fake
+    # The register numbers and safeguarding leads draw from their own sources, so the rest of the demo
+    # world (drawn from context.rng and context.fake) stays the same for the same seed.
+    checks_rng = random.Random(f"registers-{context.seed}")
+    checks_fake = Faker("en_GB")
+    checks_fake.seed_instance(context.seed + 19)
     now = clock.now()
+    approved: list[Organisation] = []
     password_hash = hash_password(_password())
     used_emails: set[str] = set()
     admin_user = None
@@ -116,12 +137,11 @@ def seed(context) -> list[str]:
             created_at=now - timedelta(days=rng.randint(60, 500)),
         )
         db.session.add(org)
+        _what_to_check(org, provider_type, checks_rng, checks_fake)
         if status == OrganisationStatus.APPROVED:
             org.decided_at = org.created_at + timedelta(days=rng.randint(1, 4))
             org.decided_by_id = admin_user.id
-            db.session.add(OrganisationStatusChange(
-                organisation=org, action="approve", from_status="pending", to_status="approved",
-                actor_id=admin_user.id, at=org.decided_at))
+            approved.append(org)  # its history, with what was checked, once its people exist
         return org
 
     admin_user = person(None, Role.ADMIN, email="admin@fairchance.example", job_title="Service manager")
@@ -156,9 +176,12 @@ def seed(context) -> list[str]:
     for name, regions in MENTORING_ORGANISATIONS:
         mentoring.append(organisation(name, OrganisationKind.MENTORING, regions[0],
                                       description="Volunteers who meet people at the prison gate on release day."))
-    for name, kind, provider_type, region in PENDING_REGISTRATIONS:
+    for name, kind, provider_type, region, register, number, description in PENDING_REGISTRATIONS:
         org = organisation(name, kind, region, provider_type=provider_type, status=OrganisationStatus.PENDING,
-                           description="Registered recently and waiting for an administrator to check it.")
+                           description=description)
+        org.register = register.value
+        org.register_number = number if REGISTERS[register].has_number else ""
+        org.how_to_check = number if register == Register.NONE else ""
         db.session.flush()
         applicant = person(org, _default_role(kind), org_admin=True, job_title="Director")
         applicant.status = UserStatus.PENDING
@@ -195,6 +218,12 @@ def seed(context) -> list[str]:
         for _ in range(rng.randint(5, 8)):
             mentors.append(person(org, Role.MENTOR, job_title="Volunteer mentor"))
     db.session.flush()
+    for org in approved:
+        db.session.add(OrganisationStatusChange(
+            organisation=org, action="approve", from_status="pending", to_status="approved",
+            actor_id=admin_user.id, at=org.decided_at, checks=list(approval_checks_needed(org).values()),
+            note=_approval_note(org)))
+    db.session.flush()
 
     context.made.update(providers=providers, employers=employers, enterprises=enterprises,
                         mentoring=mentoring, case_managers=case_managers, mentors=mentors, admin=[admin_user])
@@ -204,6 +233,34 @@ def seed(context) -> list[str]:
         f"{len(mentoring)} mentoring organisations with {len(mentors) + 1} mentors",
         f"{len(PENDING_REGISTRATIONS)} registrations waiting for approval",
     ]
+
+
+def _what_to_check(org: Organisation, provider_type, rng: random.Random, fake: Faker) -> None:
+    """A realistic register entry and safeguarding lead: prisons and probation are public bodies;
+    employment programmes, employers and social enterprises (community interest companies) are on
+    Companies House; mentoring organisations are charities in England and Wales. The numbers have the
+    registers' shapes (accounts/registers.py) but are made up."""
+    if provider_type in (ProviderType.PRISON, ProviderType.PROBATION):
+        org.register = Register.PUBLIC_BODY.value
+    elif org.kind == OrganisationKind.MENTORING:
+        org.register = Register.CHARITY_ENGLAND_WALES.value
+        org.register_number = str(rng.randint(1100000, 1209999))
+    else:
+        org.register = Register.COMPANIES_HOUSE.value
+        org.register_number = f"{rng.randint(1000000, 15999999):08d}"
+    if org.needs_safeguarding_lead:
+        org.safeguarding_lead_name = fake.name()
+        domain = f"{_slug(org.name)[:30]}.example"
+        org.safeguarding_lead_email = f"{_slug(org.safeguarding_lead_name).replace('-', '.')}@{domain}"
+
+
+def _approval_note(org: Organisation) -> str:
+    if org.register == Register.PUBLIC_BODY:
+        return ("Listed on GOV.UK under HM Prison and Probation Service; called the switchboard to confirm "
+                "the applicant.")
+    if org.needs_safeguarding_lead:
+        return "Register entry matches; spoke to the safeguarding lead by phone and saw the safeguarding policy."
+    return "Register entry matches the name and address on the website."
 
 
 def _default_role(kind: OrganisationKind) -> Role:

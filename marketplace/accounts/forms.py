@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, Email, InputRequired, Length, Optional, ValidationError
 
+from marketplace.accounts.registers import REGISTERS, Register
 from marketplace.core.forms import Form, Radios, submit
 from marketplace.core.roles import KIND_LABELS, ProviderType
 from marketplace.reference import REGIONS, choices
@@ -56,6 +57,12 @@ class LoginForm(Form):
     submit = submit("Sign in")
 
 
+def _number_field(register: Register) -> StringField:
+    details = REGISTERS[register]
+    return StringField(details.number_label, description=details.hint, widget=GovTextInput(),
+                       validators=[Optional(), Length(max=40, message=details.wrong)])
+
+
 class RegistrationForm(Form):
     organisation_name = StringField(
         "Organisation name", widget=GovTextInput(),
@@ -79,6 +86,22 @@ class RegistrationForm(Form):
         "What does your organisation do? (optional)", widget=GovTextArea(),
         description="A sentence or two for the administrator who checks your registration.",
         validators=[Optional(), Length(max=2000, message="Description must be 2,000 characters or fewer")])
+    # Which register, the number there and the safeguarding lead are checked by the operation
+    # (operations.check_registration), which knows which of them this organisation needs.
+    register = RadioField(
+        "Which register is your organisation on?", widget=Radios(),
+        description="An administrator looks your organisation up there before approving it.",
+        choices=[(r.register.value, r.choice) for r in REGISTERS.values()], validate_choice=False)
+    company_number = _number_field(Register.COMPANIES_HOUSE)
+    charity_number = _number_field(Register.CHARITY_ENGLAND_WALES)
+    scottish_charity_number = _number_field(Register.CHARITY_SCOTLAND)
+    ni_charity_number = _number_field(Register.CHARITY_NORTHERN_IRELAND)
+    how_to_check = TextAreaField(
+        "How can we check your organisation is who it says?", widget=GovTextArea(),
+        description="For example your VAT number, a licence from your council, or a funder or partner who "
+        "knows your work, with how to reach them.")
+    safeguarding_lead_name = StringField("Safeguarding lead's full name", widget=GovTextInput())
+    safeguarding_lead_email = StringField("Safeguarding lead's email address", widget=GovTextInput())
     full_name = full_name_field()
     job_title = job_title_field()
     email = email_field("Your work email address")
@@ -141,3 +164,14 @@ class ConfirmForm(Form):
     """A button-only form: its CSRF token is what it carries."""
 
     submit = submit("Confirm")
+
+
+class ApprovalForm(Form):
+    """What the administrator checked before approving; the page words each box for the organisation
+    (operations.approval_checks_needed) and the operation says which are required."""
+
+    register_checked = BooleanField("The register shows this organisation", widget=GovCheckboxInput())
+    safeguarding_checked = BooleanField("The safeguarding lead confirmed their role", widget=GovCheckboxInput())
+    note = TextAreaField("What you checked", widget=GovTextArea(), validators=[
+        Optional(), Length(max=1000, message="The note must be 1,000 characters or fewer")])
+    submit = submit("Approve registration")

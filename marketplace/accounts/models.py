@@ -4,9 +4,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.accounts import registers
 from marketplace.core import clock
 from marketplace.core.db import UTCDateTime
 from marketplace.core.roles import OrganisationKind, ProviderType, Role
@@ -29,6 +30,8 @@ class UserStatus(StrEnum):
 
 class Organisation(db.Model):
     __tablename__ = "organisations"
+    # Columns the database fills in are read when first used, not RETURNed by every insert (see below).
+    __mapper_args__ = {"eager_defaults": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
@@ -44,6 +47,16 @@ class Organisation(db.Model):
     # use_alter: organisations and users refer to each other, so this key is added after both exist.
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL", use_alter=True))
     decision_reason: Mapped[str] = mapped_column(String(1000), default="")
+    # What an administrator can check before approving (accounts/registers.py): the public register the
+    # organisation is on and its number there, or how else to check it; and, for providers and mentoring
+    # organisations, who answers for safeguarding. Organisations created before these were asked have "".
+    # The database fills them in (server_default), so an insert that does not name them works against a
+    # schema from before they existed too (tests/core/test_migrations.py writes rows at older revisions).
+    register: Mapped[str] = mapped_column(String(30), server_default="")
+    register_number: Mapped[str] = mapped_column(String(20), server_default="")
+    how_to_check: Mapped[str] = mapped_column(String(1000), server_default="")
+    safeguarding_lead_name: Mapped[str] = mapped_column(String(200), server_default="")
+    safeguarding_lead_email: Mapped[str] = mapped_column(String(254), server_default="")
 
     users: Mapped[list[User]] = relationship(
         back_populates="organisation", foreign_keys="User.organisation_id", order_by="User.full_name"
@@ -67,6 +80,14 @@ class Organisation(db.Model):
     def is_approved(self) -> bool:
         return self.status == OrganisationStatus.APPROVED
 
+    @property
+    def needs_safeguarding_lead(self) -> bool:
+        return registers.needs_safeguarding_lead(self.kind)
+
+    @property
+    def register_info(self) -> registers.RegisterInfo | None:
+        return registers.info(self.register)
+
     def can_view(self, user) -> bool:
         return user.is_authenticated and (user.is_admin or user.organisation_id == self.id)
 
@@ -79,6 +100,10 @@ class OrganisationStatusChange(WorkflowHistory, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(String(1000), default="")
+    # On approval: each thing the administrator confirmed, in the words they confirmed it (with the
+    # number and names as they were then), and their note of what they looked at.
+    checks: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(String(1000), default="")
 
     organisation: Mapped[Organisation] = relationship(back_populates="history")
 

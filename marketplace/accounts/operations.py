@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from marketplace.accounts import sessions
+from marketplace.accounts import registers, sessions
 from marketplace.accounts.models import (
     Invitation,
     Organisation,
@@ -20,7 +21,7 @@ from marketplace.accounts.passwords import hash_password, password_problem, spen
 from marketplace.accounts.workflow import transition
 from marketplace.core import clock, throttle
 from marketplace.core.db import lock_for_update
-from marketplace.core.exceptions import Refused
+from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, queue_email, record_audit
 from marketplace.core.roles import ROLES_BY_KIND, OrganisationKind, ProviderType, Role
@@ -75,6 +76,56 @@ class Registration:
     job_title: str
     email: str
     password: str
+    register: str = ""
+    register_number: str = ""
+    how_to_check: str = ""
+    safeguarding_lead_name: str = ""
+    safeguarding_lead_email: str = ""
+
+
+def check_registration(details: Registration) -> None:
+    """Raise Refused with every problem of a registration at once (the form's own checks aside).
+
+    Safe to run on what a form could not read (None for a box left empty): it writes nothing, and is
+    what the registration form runs beside its field checks so every error shows together."""
+    problems = Problems()
+    kind = details.kind if details.kind in {k.value for k in OrganisationKind} else None
+    if kind == OrganisationKind.PROVIDER:
+        problems.check(details.provider_type in {p.value for p in ProviderType},
+                       "Select whether you are a prison, probation or an employment programme", field="provider_type")
+    problems.check(details.region in REGIONS, "Select the region your organisation works in", field="region")
+    register = registers.info(details.register)
+    if register is None:
+        problems.add("Select the register your organisation is on, or say that it is on none", field="register")
+    elif register.has_number:
+        problem = registers.number_problem(register.register,
+                                           registers.normalise(register.register, details.register_number))
+        problems.check(problem is None, problem or "", field=register.field)
+    elif register.register == registers.Register.NONE:
+        how = (details.how_to_check or "").strip()
+        problems.check(bool(how), "Say how we can check your organisation", field="how_to_check")
+        problems.check(len(how) <= 1000, "How we can check your organisation must be 1,000 characters or fewer",
+                       field="how_to_check")
+    if kind is not None and registers.needs_safeguarding_lead(kind):
+        name = (details.safeguarding_lead_name or "").strip()
+        email = (details.safeguarding_lead_email or "").strip()
+        if problems.check(bool(name), "Enter the name of your safeguarding lead", field="safeguarding_lead_name"):
+            problems.check(len(name) <= 200, "The safeguarding lead's name must be 200 characters or fewer",
+                           field="safeguarding_lead_name")
+        if problems.check(bool(email), "Enter your safeguarding lead's email address",
+                          field="safeguarding_lead_email"):
+            problems.check(len(email) <= 254 and EMAIL.match(email) is not None,
+                           "Enter the safeguarding lead's email address in the correct format, like "
+                           "name@example.org", field="safeguarding_lead_email")
+    if details.password:
+        problems.kept(lambda: check_password(details.password, email=normalise_email(details.email or ""),
+                                             full_name=details.full_name or ""))
+    problems.raise_any()
+
+
+# A working shape, not RFC 5322: something@something.something with no spaces (the form's own email
+# boxes use WTForms' Email validator; this one is checked only when the box is needed).
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def register_organisation(details: Registration) -> User | None:
@@ -83,14 +134,9 @@ def register_organisation(details: Registration) -> User | None:
     An email address that already has an account is not revealed: nothing is created, the caller
     shows the same "registration received" page, and the address's owner is emailed instead
     (returns None)."""
+    check_registration(details)
     kind = OrganisationKind(details.kind)
-    if kind == OrganisationKind.PROVIDER and details.provider_type not in {p.value for p in ProviderType}:
-        raise Refused("Select whether you are a prison, probation or an employment programme",
-                      field="provider_type")
-    if details.region not in REGIONS:
-        raise Refused("Select the region your organisation works in", field="region")
     email = normalise_email(details.email)
-    check_password(details.password, email=email, full_name=details.full_name)
     existing = find_user_by_email(email)
     if existing is not None:
         queue_email(existing.email, "Someone tried to register with your email address",
@@ -100,6 +146,8 @@ def register_organisation(details: Registration) -> User | None:
                     "nothing: no account was created.")
         record_audit("registration.email_in_use", existing, actor=None)
         return None
+    register = registers.Register(details.register)
+    lead_needed = registers.needs_safeguarding_lead(kind)
     organisation = Organisation(
         name=details.organisation_name.strip(),
         kind=kind.value,
@@ -108,6 +156,12 @@ def register_organisation(details: Registration) -> User | None:
         town=details.town.strip(),
         website=details.website.strip(),
         description=details.description.strip(),
+        register=register.value,
+        register_number=registers.normalise(register, details.register_number)
+        if registers.REGISTERS[register].has_number else "",
+        how_to_check=details.how_to_check.strip() if register == registers.Register.NONE else "",
+        safeguarding_lead_name=details.safeguarding_lead_name.strip() if lead_needed else "",
+        safeguarding_lead_email=details.safeguarding_lead_email.strip().lower() if lead_needed else "",
         status=OrganisationStatus.PENDING,
         created_at=clock.now(),
     )
@@ -143,10 +197,55 @@ def _active_admins() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role == Role.ADMIN, User.status == UserStatus.ACTIVE)))
 
 
-def approve_organisation(organisation_id: int, actor: User) -> Organisation:
-    """Approve a pending registration: its users become active and are told in the service and by email."""
+@dataclass
+class ApprovalChecks:
+    """What the administrator confirmed before approving: the register entry (or however else the
+    organisation is checked), the safeguarding lead where one is needed, and a note of what they did."""
+
+    register_checked: bool = False
+    safeguarding_checked: bool = False
+    note: str = ""
+
+
+def approval_checks_needed(organisation: Organisation) -> dict[str, str]:
+    """The things to confirm before approving this organisation, by form field: the sentence shown (and
+    stored when confirmed)."""
+    needed = {"register_checked": registers.register_check_label(organisation)}
+    if organisation.needs_safeguarding_lead:
+        needed["safeguarding_checked"] = registers.safeguarding_check_label(organisation) \
+            if organisation.safeguarding_lead_name else \
+            f"I found and confirmed who {organisation.name}'s safeguarding lead is (it registered without naming one)"
+    return needed
+
+
+def note_needed(organisation: Organisation) -> bool:
+    """Without a register number there is nothing set to look up: the note must say what was checked."""
+    info = organisation.register_info
+    return info is None or not info.has_number
+
+
+def approve_organisation(organisation_id: int, actor: User, checks: ApprovalChecks) -> Organisation:
+    """Approve a pending registration once the administrator has confirmed every check (all problems at
+    once otherwise): what they confirmed is stored with the approval, its users become active and are
+    told in the service and by email."""
     organisation = lock_for_update(Organisation, organisation_id)
-    transition(organisation, "approve", actor)
+    needed = approval_checks_needed(organisation)
+    note = (checks.note or "").strip()
+    if organisation.status == OrganisationStatus.PENDING:  # otherwise the workflow says why not
+        problems = Problems()
+        problems.check(checks.register_checked, _confirm_message(organisation), field="register_checked")
+        if "safeguarding_checked" in needed:
+            problems.check(checks.safeguarding_checked, "Confirm that you have checked who the safeguarding lead is",
+                           field="safeguarding_checked")
+        if note_needed(organisation):
+            problems.check(bool(note), "Say what you checked: this organisation has no register number to look up",
+                           field="note")
+        problems.check(len(note) <= 1000, "The note must be 1,000 characters or fewer", field="note")
+        problems.raise_any()
+    confirmed = [needed["register_checked"]]
+    if "safeguarding_checked" in needed:
+        confirmed.append(needed["safeguarding_checked"])
+    transition(organisation, "approve", actor, checks=confirmed, note=note)
     for user in organisation.users:
         if user.status == UserStatus.PENDING:
             user.status = UserStatus.ACTIVE
@@ -158,8 +257,20 @@ def approve_organisation(organisation_id: int, actor: User) -> Organisation:
                 email_body=f"Dear {user.full_name},\n\n{organisation.name} has been approved. "
                 "You can now sign in.",
             )
-    record_audit("organisation.approved", organisation, actor=actor)
+    checked = ["register"] + (["safeguarding lead"] if "safeguarding_checked" in needed else [])
+    record_audit("organisation.approved", organisation, actor=actor,
+                 detail=f"checked {organisation.register or 'no register'} {organisation.register_number}".strip()
+                 + "; " + ", ".join(checked) + (f"; note: {note}" if note else ""))
     return organisation
+
+
+def _confirm_message(organisation: Organisation) -> str:
+    info = organisation.register_info
+    if info is not None and info.has_number:
+        return f"Confirm that you have checked {organisation.register_number} on the register"
+    if organisation.register == registers.Register.PUBLIC_BODY:
+        return "Confirm that you have checked this is a public body and the email address is its own"
+    return "Confirm that you have checked who this organisation is"
 
 
 def reject_organisation(organisation_id: int, actor: User, reason: str) -> Organisation:

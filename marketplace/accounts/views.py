@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from marketplace.accounts import operations, sessions
+from marketplace.accounts import operations, registers, sessions
 from marketplace.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -79,16 +79,25 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = RegistrationForm()
-    registration = lambda: operations.register_organisation(operations.Registration(  # noqa: E731
-        organisation_name=form.organisation_name.data, kind=form.kind.data,
+    details = lambda: _registration(form)  # noqa: E731
+    if submit(form, lambda: operations.register_organisation(details()),
+              check=lambda: operations.check_registration(details())):
+        return redirect(url_for("accounts.registered"))
+    return render_form("accounts/register.html", form, registers=registers.REGISTERS)
+
+
+def _registration(form: RegistrationForm) -> operations.Registration:
+    register = registers.info(form.register.data)
+    number = getattr(form, register.field).data if register is not None and register.has_number else ""
+    return operations.Registration(
+        organisation_name=form.organisation_name.data or "", kind=form.kind.data,
         provider_type=form.provider_type.data, region=form.region.data, town=form.town.data or "",
         website=form.website.data or "", description=form.description.data or "",
-        full_name=form.full_name.data, job_title=form.job_title.data or "", email=form.email.data,
-        password=form.password.data,
-    ))
-    if submit(form, registration):
-        return redirect(url_for("accounts.registered"))
-    return render_form("accounts/register.html", form)
+        full_name=form.full_name.data or "", job_title=form.job_title.data or "", email=form.email.data or "",
+        password=form.password.data or "", register=form.register.data or "", register_number=number or "",
+        how_to_check=form.how_to_check.data or "", safeguarding_lead_name=form.safeguarding_lead_name.data or "",
+        safeguarding_lead_email=form.safeguarding_lead_email.data or "",
+    )
 
 
 @bp.get("/register/done")

@@ -20,9 +20,11 @@ REGISTRATION = Workflow(
 )
 
 
-def transition(organisation: Organisation, action: str, actor, reason: str = "") -> OrganisationStatusChange:
-    """Apply one step of the registration workflow and record it, or raise NotAllowed."""
-    change = REGISTRATION.apply(organisation, action, actor, reason=reason)
+def transition(organisation: Organisation, action: str, actor, reason: str = "", *,
+               checks: list[str] | None = None, note: str = "") -> OrganisationStatusChange:
+    """Apply one step of the registration workflow and record it (with what the administrator checked,
+    for an approval), or raise NotAllowed."""
+    change = REGISTRATION.apply(organisation, action, actor, reason=reason, checks=list(checks or []), note=note)
     organisation.decided_at = change.at
     organisation.decided_by_id = actor.id
     organisation.decision_reason = reason

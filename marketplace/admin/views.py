@@ -7,7 +7,8 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from marketplace.accounts import operations as account_operations
-from marketplace.accounts.forms import ConfirmForm, ReasonForm
+from marketplace.accounts import registers
+from marketplace.accounts.forms import ApprovalForm, ConfirmForm, ReasonForm
 from marketplace.accounts.models import Organisation, OrganisationStatus, User, UserSession, UserStatus
 from marketplace.accounts.workflow import REGISTRATION
 from marketplace.admin.forms import AuditSearchForm, UserSearchForm
@@ -63,21 +64,31 @@ def registrations():
 @role_required(Role.ADMIN)
 def registration(organisation_id: int):
     organisation = get_visible_or_404(Organisation, organisation_id)
-    return render_template("admin/registration.html", organisation=organisation, workflow=REGISTRATION,
-                           approve_form=ConfirmForm(), reject_form=ReasonForm())
+    return render_template("admin/registration.html", **_review(organisation))
+
+
+def _review(organisation: Organisation, *, approve_form=None, reject_form=None) -> dict:
+    """What the review page shows: the organisation, where to check it, and the two decisions."""
+    return dict(organisation=organisation, workflow=REGISTRATION, where_to_check=registers.where_to_check(organisation),
+                checks_needed=account_operations.approval_checks_needed(organisation),
+                note_needed=account_operations.note_needed(organisation),
+                applicant_domain=registers.applicant_domain,
+                approve_form=approve_form or ApprovalForm(), reject_form=reject_form or ReasonForm())
 
 
 @bp.post("/registrations/<int:organisation_id>/approve")
 @role_required(Role.ADMIN)
 def approve(organisation_id: int):
     organisation = get_visible_or_404(Organisation, organisation_id)
-    form = ConfirmForm()
+    form = ApprovalForm()
     actor = current_user._get_current_object()
-    if submit(form, lambda: account_operations.approve_organisation(organisation.id, actor)):
+    checks = account_operations.ApprovalChecks(register_checked=bool(form.register_checked.data),
+                                               safeguarding_checked=bool(form.safeguarding_checked.data),
+                                               note=form.note.data or "")
+    if submit(form, lambda: account_operations.approve_organisation(organisation.id, actor, checks)):
         flash(f"{organisation.name} approved. Its users have been told.", "success")
         return redirect(url_for("admin.registrations"))
-    flash_form_errors(form)
-    return redirect(url_for("admin.registration", organisation_id=organisation_id))
+    return render_form("admin/registration.html", form, **_review(organisation, approve_form=form))
 
 
 @bp.post("/registrations/<int:organisation_id>/reject")
@@ -89,8 +100,7 @@ def reject(organisation_id: int):
             organisation.id, current_user._get_current_object(), form.reason.data)):
         flash(f"{organisation.name} not approved. Its users have been told why.", "success")
         return redirect(url_for("admin.registrations"))
-    return render_form("admin/registration.html", form, organisation=organisation, workflow=REGISTRATION,
-                       approve_form=ConfirmForm(), reject_form=form)
+    return render_form("admin/registration.html", form, **_review(organisation, reject_form=form))
 
 
 @bp.get("/users")

@@ -15,7 +15,8 @@ GOOD = {
     "organisation_name": "Harbour Kitchens Ltd", "kind": "employer", "region": "North West",
     "town": "Preston", "website": "https://www.harbour.example", "description": "Restaurants",
     "full_name": "Dana Whitfield", "job_title": "Head of people", "email": "Dana@Harbour.example",
-    "password": "violet-harbour-engine-92", "confirm": "y",
+    "password": "violet-harbour-engine-92", "confirm": "y", "register": "companies_house",
+    "company_number": "01234567",
 }
 
 
@@ -45,14 +46,16 @@ def test_registration_creates_a_pending_organisation_and_administrator(client):
 
 
 def test_provider_must_say_which_service(client):
-    response = register(client, kind="provider")
+    response = register(client, kind="provider", safeguarding_lead_name="Sam Reid",
+                        safeguarding_lead_email="sam@harbour.example")
     assert response.status_code == 400
     assert b"Select whether you are a prison, probation or an employment programme" in response.data
     assert count(Organisation) == 0
 
 
 def test_provider_registration_records_its_type(client):
-    assert register(client, kind="provider", provider_type="prison").status_code == 302
+    assert register(client, kind="provider", provider_type="prison", register="public_body",
+                    safeguarding_lead_name="Sam Reid", safeguarding_lead_email="sam@harbour.example").status_code == 302
     assert db.session.scalar(select(Organisation.provider_type)) == "prison"
 
 
@@ -111,7 +114,8 @@ def test_admin_approves_and_the_user_is_told_and_can_sign_in(app, client):
     admin_client, admin = _admin_client(app)
     queue = admin_client.get("/admin/registrations")
     assert b"Harbour Kitchens Ltd" in queue.data
-    response = admin_client.post_form(f"/admin/registrations/{organisation.id}/approve")
+    response = admin_client.post_form(f"/admin/registrations/{organisation.id}/approve",
+                                      {"register_checked": "y", "note": "Checked the register"})
     assert response.status_code == 302
     db.session.refresh(organisation)
     assert organisation.status == "approved"
@@ -123,6 +127,9 @@ def test_admin_approves_and_the_user_is_told_and_can_sign_in(app, client):
     assert "Your registration has been approved" in subjects
     history = db.session.scalars(select(OrganisationStatusChange)).all()
     assert [(h.from_status, h.to_status, h.actor_id) for h in history] == [("pending", "approved", admin.id)]
+    assert history[0].checks == ["Companies House shows company 01234567 as Harbour Kitchens Ltd, and it is "
+                                 "active (not dissolved)"]
+    assert history[0].note == "Checked the register"
     assert count(AuditEvent, AuditEvent.action == "organisation.approved") == 1
     signed_in = client.post_form("/sign-in", {"email": GOOD["email"], "password": GOOD["password"]})
     assert location(signed_in) == "/home"

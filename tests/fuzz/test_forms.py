@@ -138,6 +138,18 @@ def _signoff_gate_request(world: World) -> None:
     db.session.commit()
 
 
+def _pending_organisation(world: World) -> None:
+    """A new registration waiting for approval (an approval uses one up), on a register, with a lead."""
+    from tests.factories import OrganisationFactory, UserFactory
+
+    pending = OrganisationFactory(status="pending", kind="mentoring", register="companies_house",
+                                  register_number="01234567", safeguarding_lead_name="Ruth Okafor",
+                                  safeguarding_lead_email="ruth@example.org")
+    UserFactory(role="coordinator", organisation=pending, status="pending", is_org_admin=True)
+    world.records["pending_organisation"] = pending
+    db.session.commit()
+
+
 def _fresh_referral(status: str = "submitted"):
     def renew(world: World) -> None:
         from tests.factories import ReferralFactory
@@ -207,6 +219,12 @@ TARGETS = [
     Target("change password", "employer", lambda w: "/account/password", lambda: _forms("accounts").ChangePasswordForm),
     Target("invite", "employer", lambda w: "/organisation/invite", lambda: _forms("accounts").InviteForm,
            _tables("accounts.Invitation")),
+    Target("approve registration", "admin",
+           lambda w: f"/admin/registrations/{w.records['pending_organisation'].id}/approve",
+           lambda: _forms("accounts").ApprovalForm,
+           _tables("accounts.Organisation", "accounts.OrganisationStatusChange", "accounts.User"),
+           lambda w: [f"/admin/registrations/{w.records['pending_organisation'].id}"],
+           prepare=lambda w: _pending_organisation(w), renew=lambda w: _pending_organisation(w)),
     Target("reject registration", "admin",
            lambda w: f"/admin/registrations/{w.records['pending_organisation'].id}/reject",
            lambda: _forms("accounts").ReasonForm),

@@ -32,7 +32,8 @@ def test_two_admins_approving_at_once_make_one_decision(app):
             write_intent()
             barrier.wait(timeout=10)
             try:
-                operations.approve_organisation(organisation_id, db.session.get(User, admin_id))
+                operations.approve_organisation(organisation_id, db.session.get(User, admin_id),
+                                                operations.ApprovalChecks(register_checked=True, note="Checked"))
                 db.session.commit()
                 return "approved"
             except NotAllowed:
