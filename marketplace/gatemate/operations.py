@@ -52,7 +52,7 @@ from marketplace.gatemate.models import (
 from marketplace.gatemate.workflow import record_event, transition
 from marketplace.participants.export import EXPORT_SECTIONS
 from marketplace.participants.models import Participant
-from marketplace.participants.operations import CONSENT_HOOKS, record_release
+from marketplace.participants.operations import CONSENT_HOOKS, record_not_released, record_release
 from marketplace.reference import PRISONS, REGIONS
 
 MIN_NOTICE_DAYS = 3
@@ -383,8 +383,9 @@ def update_release(request_id: int, update: ReleaseUpdate, actor: User) -> Gatem
     notification, email and text message: mentors often wait at the gate for a release that has moved.
 
     Release day is one truth: "released" updates the person's record (in the community, released on
-    the day, confirmed); "not released" closes the gate meeting (the mentor is stood down). Delayed
-    and not released can be said from the day before."""
+    the day, confirmed); "not released" closes the gate meeting (the mentor is stood down) and the
+    record's release date is no longer confirmed. Delayed and not released can be said from the day
+    before."""
     request = _locked(request_id)
     _check_case_manager(request.organisation_id, actor)
     today = clock.today()
@@ -432,6 +433,8 @@ def update_release(request_id: int, update: ReleaseUpdate, actor: User) -> Gatem
         record_release(request.participant, update.release_date, actor)
     if update.release_status == ReleaseStatus.NOT_RELEASED:
         _close_not_released(request, actor)
+        if not request.participant.is_closed:
+            record_not_released(request.participant, update.release_date, actor)
     if holder is not None:
         text = f"Release day update for {_brief_name(request)} at {request.prison}: {summary}"
         if update.release_status == ReleaseStatus.NOT_RELEASED:

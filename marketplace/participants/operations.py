@@ -382,6 +382,17 @@ def record_release(participant: Participant, released_on: date, actor: User, *,
     return participant
 
 
+def record_not_released(participant: Participant, due_on: date, actor: User) -> Participant:
+    """Not released on the day the record says (from Gatemate's release day): they are still in custody
+    and that date no longer holds, so it stops being "confirmed" until the case manager sets the new one."""
+    _ensure_open(participant)
+    if participant.location == Location.CUSTODY and participant.release_date == due_on:
+        participant.release_date_confirmed = False
+        _changed(participant)
+        record_audit("participant.not_released", participant, actor=actor, detail=due_on.isoformat())
+    return participant
+
+
 def close_case(participant: Participant, reason: str, note: str, actor: User) -> Participant:
     """Close the case; the record becomes read-only and is erased after the retention period."""
     _ensure_open(participant)

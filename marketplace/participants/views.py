@@ -80,13 +80,15 @@ def caseload_query(user, form: CaseloadFilterForm):
     if status != "all":
         query = query.where(Participant.status == status)
     window = form.window.data or "12w"
-    releasing = (Participant.location == Location.CUSTODY) & (Participant.release_date >= today)
+    # Still in custody is still to be released, even when the date has gone by (not released on the day,
+    # or nobody has recorded it yet): they stay at the top of the list, not under "released".
+    releasing = Participant.location == Location.CUSTODY
     if window == "12w":
         query = query.where(releasing, Participant.release_date <= today + timedelta(weeks=12))
     elif window == "6m":
         query = query.where(releasing, Participant.release_date <= today + timedelta(days=183))
     elif window == "released":
-        query = query.where(or_(Participant.location == Location.COMMUNITY, Participant.release_date < today))
+        query = query.where(Participant.location == Location.COMMUNITY)
     if form.region.data:
         query = query.where(Participant.release_region == form.region.data)
     if form.readiness.data:

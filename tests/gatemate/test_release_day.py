@@ -3,8 +3,11 @@ person's record. Mentor availability is live: a mentor who can no longer go give
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 import pytest
 
+from marketplace.core import clock
 from marketplace.extensions import db
 from marketplace.gatemate.models import RequestEvent, profile_of
 from tests.factories import ParticipantFactory, UserFactory
@@ -82,6 +85,24 @@ def test_not_released_closes_a_request_still_waiting_for_a_mentor(client, person
                             release_form(request, release_status="not_released")).status_code == 302
     assert (request.status, request.cancel_reason) == ("cancelled", "not_released")
     assert [event.action for event in request.events][-2:] == ["update_release", "not_released"]
+
+
+def test_not_released_leaves_the_record_in_custody_with_the_date_no_longer_confirmed(client, manager, person,
+                                                                                      make_request):
+    """The record never says "released" for someone who was not: before, the day after a "not released"
+    it read "6 December 2026 (released)" from the date alone."""
+    request = make_request(person, release_date=days(0))
+    assert "(confirmed, today)" in client.get(f"/participants/{person.id}").data.decode()
+    assert client.post_form(f"/gatemate/requests/{request.id}/release",
+                            release_form(request, release_status="not_released")).status_code == 302
+    assert (person.location, person.prison, person.release_date_confirmed) == ("custody", "HMP Buckley Hall", False)
+    assert "(provisional, today)" in client.get(f"/participants/{person.id}").data.decode()
+
+    clock.fix(datetime.combine(days(1), time(9), tzinfo=UTC))
+    sign_in_client(client, manager)  # a day on, the case manager signs in again
+    for path in (f"/participants/{person.id}", "/participants/"):
+        page = client.get(path).data.decode()
+        assert "(date passed, not recorded as released)" in page and "(released)" not in page
 
 
 # Mentor availability ------------------------------------------------------------------------------------------

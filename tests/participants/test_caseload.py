@@ -31,6 +31,18 @@ def test_default_view_shows_open_cases_releasing_within_12_weeks_soonest_first(c
     assert names(client.get("/participants/?window=6m&sort=release_desc").data) == ["Far C", "Later B", "Soon A"]
 
 
+def test_someone_still_in_custody_after_their_release_date_stays_among_those_to_be_released(client, login_as):
+    """Not released on the day (or not yet recorded): the record says custody, so the list must too."""
+    manager = login_as("case_manager")
+    today = clock.today()
+    ParticipantFactory(case_manager=manager, first_name="Kept", last_name="In", release_date=today - timedelta(days=1))
+    ParticipantFactory(case_manager=manager, first_name="Soon", last_name="A", release_date=today + timedelta(days=3))
+    page = client.get("/participants/").data.decode()
+    assert names(page.encode()) == ["Kept In", "Soon A"]
+    assert "(date passed, not recorded as released)" in page and "(released)" not in page
+    assert names(client.get("/participants/?window=released").data) == []
+
+
 def test_filters_by_region_readiness_and_text(client, login_as):
     manager = login_as("case_manager")
     ParticipantFactory(case_manager=manager, first_name="North", last_name="West", readiness="ready")
