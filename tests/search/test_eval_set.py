@@ -95,3 +95,28 @@ def test_the_index_never_rules_out_an_opportunity_the_hard_filters_allow(app):
                 checked += 1
                 assert allowed[docnum[offer.id]], (person.participant_number, offer.reference)
     assert checked
+
+
+def test_profiles_typed_in_a_hurry_are_still_matched_safely_and_better_than_bm25(app):
+    """The hurried set: the same people in shorthand, slang and typos, judged as their clean twins.
+    bench/relevance.py prints its nDCG@10 beside the clean set's."""
+    from tests.search.eval import load_hurried_set
+
+    eval_set, hurried_set = load_eval_set(), load_hurried_set()
+    assert set(hurried_set["twin"].values()) == set(eval_set["judgments"])
+    load_into_database(eval_set, hurried_set)
+    today = clock.today()
+    matcher_scores, baseline_scores = [], []
+    for participant in db.session.scalars(select(Participant).where(Participant.participant_number.like("H%"))):
+        twin = hurried_set["twin"][participant.participant_number]
+        seeker = Seeker.from_participant(participant)
+        assert seeker.sectors == []  # no sector was picked from the list
+        ranked = [m.offer.reference for m in match_seeker(seeker, today, limit=50)]
+        ruled_out = set(ranked) & set(eval_set["ineligible"][twin])
+        assert not ruled_out, f"{participant.participant_number} was matched to ineligible {sorted(ruled_out)}"
+        matcher_scores.append(ndcg_at(ranked, eval_set["judgments"][twin]))
+        baseline_scores.append(ndcg_at(baseline_ranking(seeker), eval_set["judgments"][twin]))
+    assert len(matcher_scores) == 40
+    matcher = sum(matcher_scores) / len(matcher_scores)
+    baseline = sum(baseline_scores) / len(baseline_scores)
+    assert matcher >= baseline + 0.15, (matcher, baseline)

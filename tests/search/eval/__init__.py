@@ -15,15 +15,22 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 EVAL_FILE = Path(__file__).with_name("eval_set.json")
+HURRIED_FILE = Path(__file__).with_name("hurried_set.json")
 
 
 def load_eval_set() -> dict:
     return json.loads(EVAL_FILE.read_text())
 
 
-def load_into_database(eval_set: dict) -> None:
+def load_hurried_set() -> dict:
+    """The same people as profiles typed in a hurry, each judged as their clean twin (build.py)."""
+    return json.loads(HURRIED_FILE.read_text())
+
+
+def load_into_database(eval_set: dict, hurried_set: dict | None = None) -> None:
     """Create the set's opportunities (for one level 3 member) and participants (for one case
-    manager) through the service's own operations, then build the index."""
+    manager), and the hurried set's participants if given, through the service's own operations,
+    then build the index."""
     from marketplace.core import clock
     from marketplace.extensions import db
     from marketplace.opportunities import operations as opportunity_operations
@@ -38,7 +45,7 @@ def load_into_database(eval_set: dict) -> None:
     manager = UserFactory(role="case_manager")
     for record in eval_set["opportunities"]:
         opportunity_operations.create_opportunity(employer, opportunity_records.parse(record), None, publish=True)
-    for record in eval_set["participants"]:
+    for record in [*eval_set["participants"], *(hurried_set["participants"] if hurried_set else [])]:
         details, restrictions = participant_records.parse(record)
         participant_operations.create_participant(details, manager, restrictions)
     db.session.commit()

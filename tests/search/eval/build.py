@@ -1,4 +1,5 @@
-"""Make `eval_set.json`: run `python -m tests.search.eval.build` from the project root.
+"""Make `eval_set.json` and `hurried_set.json`: run `python -m tests.search.eval.build` from the
+project root.
 
 The rubric, written down before looking at what the matcher returns:
 
@@ -15,6 +16,15 @@ Eligible, graded by what a case manager would call a good fit:
   2  in a sector they want;
   1  it asks for a skill they have, or it is a course in the subject of a qualification they hold;
   0  none of these.
+
+The hurried set (`hurried_set.json`) is the same 40 people as a case manager types them in a hurry:
+the facts chosen from lists stay (where they are, release date and area, travel distance, offence
+categories, qualifications), but what they want is written the way people write it: no sector
+picked, the job they want in trade shorthand or slang ("KP", "FLT counterbalance", "pick n pack",
+"HGV1 C+E", "SIA badge, door work", "tech support"), sometimes misspelt ("warehose", "cleanr"), as a
+sentence in the goals box rather than a list, and a skill or two with the odd typo. Each hurried
+person is judged exactly as their clean twin (same wants, same eligibility), so the two nDCG@10
+figures say how much is lost to the way a profile is written.
 """
 
 from __future__ import annotations
@@ -25,7 +35,7 @@ from datetime import date, timedelta
 
 from bench import data
 from marketplace.search.geography import coordinates, miles_between
-from tests.search.eval import EVAL_FILE
+from tests.search.eval import EVAL_FILE, HURRIED_FILE
 
 TODAY = date(2026, 11, 25)
 REGIONS = ("North West", "Yorkshire and the Humber", "London")
@@ -89,9 +99,65 @@ def build(seed: int = 11) -> dict:
             "opportunities": opportunities, "judgments": judgments, "ineligible": ineligible}
 
 
+# How each job the clean set wants is written in a hurry: case managers' shorthand and slang, and
+# misspellings a quick typist makes. Written by hand from the job titles in bench/data.py.
+HURRIED_JOBS = {
+    "kitchen porter": "KP", "commis chef": "comis chef", "line cook": "cook on the grill",
+    "barista trainee": "barrista", "kitchen assistant": "kitchen asst", "cscs labourer": "CSCS card, labouring",
+    "groundworker": "groundworks", "trainee plasterer": "plastering", "painter and decorator": "painter/decorator",
+    "bricklayer's labourer": "brickie's labourer", "warehouse operative": "warehose work",
+    "forklift driver (counterbalance)": "FLT counterbalance", "reach truck driver": "reach truck",
+    "order picker": "pick n pack", "goods in operative": "goods in", "recycling operative": "recyling",
+    "bike refurbishment trainee": "fixing bikes", "furniture restorer": "doing up furniture",
+    "commercial cleaner": "cleanr", "housekeeping assistant": "housekeeping in hotels",
+    "caretaker": "caretaking, handyman", "welder fabricator": "MIG welding", "production operative": "factory work",
+    "cnc machine operator trainee": "CNC", "customer assistant": "shop work, tills",
+    "stock replenishment assistant": "shelf stacking nights", "hgv class 2 driver": "HGV2 cat C",
+    "van delivery driver": "multi drop van", "hgv class 1 driver": "HGV1 C+E",
+    "grounds maintenance operative": "gardening, grounds", "market garden assistant": "growing veg",
+    "call centre adviser": "call centre", "it support trainee": "tech support", "data entry clerk": "data entry",
+    "peer support worker": "peer mentor", "security officer": "SIA badge, door work",
+    "leisure centre assistant": "leisure centre", "print finishing assistant": "print finishing",
+}
+GOAL_SENTENCES = ["wants {job}", "keen on {job} if poss", "{job} - done it before", "anything {job}",
+                  "says {job} is what they want", "{job}"]
+
+
+def misspelt(rng: random.Random, text: str) -> str:
+    """Two neighbouring letters swapped in one longer word, as a quick typist does."""
+    words = text.split(" ")
+    long = [n for n, word in enumerate(words) if len(word) >= 5 and word.isalpha()]
+    if not long:
+        return text
+    n = rng.choice(long)
+    word = words[n]
+    at = rng.randrange(1, len(word) - 2)
+    words[n] = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    return " ".join(words)
+
+
+def hurried(clean: dict, seed: int = 15) -> dict:
+    """The clean set's people as profiles typed in a hurry (see the module's docstring)."""
+    rng = random.Random(seed)
+    people, twins = [], {}
+    for person in clean["participants"]:
+        jobs = [i for i in person["interests"] if i not in data.JOBS]
+        wanted = HURRIED_JOBS[jobs[0]]
+        goal = rng.choice(GOAL_SENTENCES).format(job=wanted)
+        skills = [misspelt(rng, skill) if rng.random() < 0.4 else skill for skill in person["skills"][:2]]
+        number = "H" + person["participant_number"][1:]
+        twins[number] = person["participant_number"]
+        people.append({**person, "participant_number": number, "first_name": "Hurried",
+                       "interests": [wanted] if rng.random() < 0.5 else [], "goals": goal, "skills": skills,
+                       "work_history": ""})
+    return {"note": "Profiles typed in a hurry; each is judged as its clean twin (build.py).",
+            "participants": people, "twin": twins}
+
+
 if __name__ == "__main__":
     made = build()
     EVAL_FILE.write_text(json.dumps(made, indent=1, sort_keys=True))
+    HURRIED_FILE.write_text(json.dumps(hurried(made), indent=1, sort_keys=True))
     graded = [g for judged in made["judgments"].values() for g in judged.values()]
     print(f"wrote {EVAL_FILE}: {len(made['participants'])} participants, {len(made['opportunities'])} "
           f"opportunities, {len(graded)} eligible pairs graded "
