@@ -788,10 +788,14 @@ def availability_problem(request: GatemateRequest, mentor: User, profile: Mentor
 def return_unavailable_mentors_requests(mentor: User, actor: User | None) -> int:
     """Put back on the board every request `mentor` holds but can no longer go to. The request is
     open again (and back on the 'no mentor' escalations); the mentor's coordinators and the case
-    manager are told, and the mentor too while their account is active. Returns how many."""
+    manager are told, and the mentor too while their account is active. Returns how many.
+
+    A release day gone by stays with its mentor: nobody else can go to it now, and it waits for them
+    to record how it went (or for `ask_for_outcome`)."""
     profile = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor.id))
     held = db.session.scalars(select(GatemateRequest).where(
-        GatemateRequest.mentor_id == mentor.id, GatemateRequest.status == Status.ACCEPTED)
+        GatemateRequest.mentor_id == mentor.id, GatemateRequest.status == Status.ACCEPTED,
+        GatemateRequest.release_date >= clock.today())
         .order_by(GatemateRequest.id).with_for_update()).all()
     returned = 0
     for request in held:

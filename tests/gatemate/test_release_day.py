@@ -134,15 +134,19 @@ def test_disabling_a_mentor_puts_their_requests_back_and_on_the_escalation(clien
     assert count(RequestEvent, RequestEvent.request_id == request.id, RequestEvent.action == "flag_coordinators") == 1
 
 
+def _paused_until(day) -> dict:
+    """The mentor profile form as a coordinator sends it, pausing the mentor up to and including `day`."""
+    return {"regions": [], "prisons_north_west": ["HMP Buckley Hall"], "weekdays": ["0", "1", "2", "3", "4", "5", "6"],
+            "dbs_checked_on": _date(days(-100)), "dbs_expires_on": _date(days(600)), "help_with": ["housing"],
+            "languages": "", "capacity": "2", "unavailable_until": _date(day), "mobile": "07700 900 123"}
+
+
 def test_pausing_a_mentor_returns_requests_in_the_pause(client, manager, person, make_mentor, make_request):
     mentor, coordinator, request = _held(person, make_mentor, make_request)
     sign_in_client(client, coordinator)
     page = client.get(f"/gatemate/mentors/{mentor.id}/profile").data.decode()
     assert "Unavailable until" in page
-    form = {"regions": [], "prisons_north_west": ["HMP Buckley Hall"], "weekdays": ["0", "1", "2", "3", "4", "5", "6"],
-            "dbs_checked_on": _date(days(-100)), "dbs_expires_on": _date(days(600)), "help_with": ["housing"],
-            "languages": "", "capacity": "2", "unavailable_until": _date(days(7)), "mobile": "07700 900 123"}
-    response = client.post_form(f"/gatemate/mentors/{mentor.id}/profile", form)
+    response = client.post_form(f"/gatemate/mentors/{mentor.id}/profile", _paused_until(days(7)))
     assert response.status_code == 302
     _back_on_the_board(request, mentor, coordinator, manager, "unavailable until")
     assert profile_of(mentor).mobile == "07700900123" and profile_of(mentor).unavailable_until == days(7)
@@ -151,6 +155,24 @@ def test_pausing_a_mentor_returns_requests_in_the_pause(client, manager, person,
     assert client.post_form(f"/gatemate/requests/{request.id}/accept").status_code == 302
     assert request.status == "open" and "unavailable until" in client.get(
         f"/gatemate/requests/{request.id}").data.decode()
+
+
+def test_a_release_day_gone_by_stays_with_its_mentor_to_record_how_it_went(client, manager, person, make_mentor,
+                                                                          make_request):
+    """Pausing (or disabling, or a lapsed DBS check) gives back the meetings still to come. Before, a
+    meeting from yesterday went back to "waiting for a mentor" too: the case manager was told the mentor
+    "can no longer go" to a release that had happened, and the mentor could no longer say how it went."""
+    mentor, coordinator, request = _held(person, make_mentor, make_request)
+    yesterday = make_request(ParticipantFactory(case_manager=manager, prison="HMP Buckley Hall"),
+                             status="accepted", mentor_id=mentor.id, release_date=days(-1))
+    db.session.commit()
+    sign_in_client(client, coordinator)
+    assert client.post_form(f"/gatemate/mentors/{mentor.id}/profile", _paused_until(days(7))).status_code == 302
+    _back_on_the_board(request, mentor, coordinator, manager, "unavailable until")
+    assert (yesterday.status, yesterday.mentor_id) == ("accepted", mentor.id)
+    assert not [text for text in told(manager) if yesterday.participant.full_name in text]
+    sign_in_client(client, mentor)
+    assert "Record how release day went" in client.get(f"/gatemate/requests/{yesterday.id}").data.decode()
 
 
 def test_a_lapsed_dbs_check_returns_requests_and_renewals_are_reminded(app, manager, person, make_mentor,
