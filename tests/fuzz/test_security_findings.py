@@ -10,7 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from marketplace.core.forms import Form, WholeNumberField
@@ -121,3 +121,46 @@ def test_the_access_log_is_json_that_no_path_can_break_or_forge(capsys):
 def test_token_segments_are_kept_out_of_logs_but_ordinary_paths_are_not():
     assert loggable_path("/opportunities/12/edit") == "/opportunities/12/edit"
     assert loggable_path("/payback/confirm/" + "a1B-" * 11) == "/payback/confirm/[token]"
+
+
+# Finding 8 (who gets in): before, an approval asked for nothing, so any admin's click opened people's
+# records to an organisation nobody had checked.
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(register=st.sampled_from(["companies_house", "charity_england_wales", "charity_scotland",
+                                 "charity_northern_ireland", "public_body", "none", ""]),
+       kind=st.sampled_from(["employer", "social_enterprise", "provider", "mentoring"]),
+       register_checked=st.booleans(), safeguarding_checked=st.booleans(),
+       note=st.sampled_from(["", "   ", "Rang them", "x" * 1001]))
+def test_no_organisation_is_approved_unless_what_was_checked_is_recorded(
+        app, register, kind, register_checked, safeguarding_checked, note):
+    from marketplace.accounts import operations
+    from marketplace.core.exceptions import Refused
+    from marketplace.extensions import db
+    from tests.factories import OrganisationFactory, UserFactory
+
+    organisation = OrganisationFactory(status="pending", kind=kind, register=register, register_number="01234567",
+                                       safeguarding_lead_name="Ruth Okafor", safeguarding_lead_email="r@x.example")
+    admin = UserFactory(role="admin")
+    needs_lead = kind in ("provider", "mentoring")
+    needs_note = register not in ("companies_house", "charity_england_wales", "charity_scotland",
+                                  "charity_northern_ireland")
+    allowed = (register_checked and (safeguarding_checked or not needs_lead)
+               and (note.strip() or not needs_note) and len(note.strip()) <= 1000)
+    try:
+        operations.approve_organisation(organisation.id, admin, operations.ApprovalChecks(
+            register_checked=register_checked, safeguarding_checked=safeguarding_checked, note=note))
+        approved = True
+    except Refused:
+        approved = False
+    try:
+        assert approved == bool(allowed)
+        if approved:
+            change = organisation.history[-1]
+            assert change.to_status == "approved" and len(change.checks) == (2 if needs_lead else 1)
+            assert change.note == note.strip()
+        else:
+            assert organisation.status == "pending" and not organisation.history
+    finally:
+        db.session.rollback()
