@@ -355,6 +355,11 @@ ROWS.update({
     ("funding.pay", "POST"): expect(403, funding_manager=302),
     ("funding.step", "GET"): expect(403, case_manager=200, funding_manager=302),
     ("funding.step", "POST"): expect(403, case_manager=302, funding_manager=302),
+    # Evidence: the case manager adds it while the request waits (an empty post lists its errors); a
+    # funding manager only an invoice or receipt once approved, so the world's waiting one sends them back.
+    ("funding.add_evidence", "GET"): expect(403, case_manager=200, funding_manager=302),
+    ("funding.add_evidence", "POST"): expect(403, case_manager=400, funding_manager=302),
+    ("funding.evidence", "GET"): expect(403, case_manager=200, funding_manager=200, admin=200),
     ("funding.budgets", "GET"): expect(403, funding_manager=200),
     ("funding.set_budget", "GET"): expect(403, funding_manager=200),
     ("funding.set_budget", "POST"): expect(403, funding_manager=400),
@@ -451,12 +456,13 @@ def build_referrals(world: World) -> None:
 
 
 def build_funding(world: World) -> None:
-    from tests.factories import FundingBudgetFactory, FundingRequestFactory
+    from tests.factories import FundingBudgetFactory, FundingRequestFactory, funding_document
 
     FundingBudgetFactory(organisation=world.users["case_manager"].organisation, purpose="equipment")
     world.records["funding_request"] = FundingRequestFactory(
         participant=world.records["participant"], referral=world.records["referral"],
         requested_by=world.users["case_manager"])
+    world.records["funding_document"] = funding_document(world.records["funding_request"])
 
 
 def build_disclosure(world: World) -> None:
@@ -537,6 +543,7 @@ URL_ARGUMENTS = {
     "photo_id": lambda w: w.records["payback_photo"].id,
     "funding_id": lambda w: w.records["funding_request"].id,
     "funding_step": lambda w: "withdraw",
+    "evidence_id": lambda w: w.records["funding_document"].id,
 }
 
 

@@ -529,3 +529,18 @@ class FundingRequestFactory(Base):
     status = "submitted"
     created_at = factory.LazyFunction(clock.now)
     updated_at = factory.LazyFunction(clock.now)
+
+
+def funding_document(request, kind: str = "quote", content: bytes = b"%PDF-1.4 a test quote"):
+    """A real file in the funding upload folder, attached to a funding request as evidence."""
+    from marketplace.funding.models import FundingDocument
+    from marketplace.funding.operations import EVIDENCE
+
+    stored = f"{new_token()[1][:32]}.pdf"
+    (EVIDENCE.upload_dir() / stored).write_bytes(content)
+    document = FundingDocument(request=request, kind=kind, filename=f"{kind}.pdf", stored_name=stored,
+                               content_type="application/pdf", size=len(content), uploaded_at=clock.now(),
+                               uploaded_by_id=request.requested_by_id)
+    db.session.add(document)
+    db.session.flush()
+    return document

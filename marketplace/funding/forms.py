@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextArea, GovTextInput
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm, record_id
 from marketplace.core.forms import submit as button
-from marketplace.funding.models import DECLINE_REASONS, OTHER_SOURCES, PAYMENT_METHODS, PURPOSE_LABELS
+from marketplace.funding.models import (
+    DECLINE_REASONS,
+    EVIDENCE_KINDS,
+    OTHER_SOURCES,
+    PAYMENT_METHODS,
+    PURPOSE_LABELS,
+)
 from marketplace.funding.money import NotAnAmount, parse_pounds
 
 
@@ -38,6 +45,18 @@ def pounds_field(label: str, description: str = "") -> PoundsField:
     return PoundsField(label, description=description, validators=[Length(max=20)])
 
 
+def evidence_field(label: str) -> FileField:
+    return FileField(label, widget=GovFileInput(),
+                     description="A quote, job offer letter or invoice: PDF or Word, smaller than 5 MB")
+
+
+class EvidenceForm(Form):
+    kind = RadioField("What is the evidence?", widget=Radios(), validators=[Optional()], validate_choice=False)
+    evidence = evidence_field("File")
+    evidence_held = HiddenField()
+    submit = button("Add the evidence")
+
+
 class AskForm(Form):
     purpose = RadioField("What is the money for?", widget=Radios(), choices=list(PURPOSE_LABELS.items()),
                          validators=[Optional()], validate_choice=False)
@@ -56,6 +75,12 @@ class AskForm(Form):
                                         choices=list(OTHER_SOURCES.items()), validators=[Optional()])
     other_sources_note = TextAreaField("What they said (optional)", widget=GovTextArea(),
                                        validators=[Optional(), Length(max=3000)])
+    evidence = evidence_field("Evidence (optional)")
+    evidence_kind = RadioField("What is the evidence?", widget=Radios(), validators=[Optional()],
+                               validate_choice=False,
+                               choices=[(kind, label) for kind, label in EVIDENCE_KINDS.items() if kind != "receipt"])
+    # A file chosen on an earlier showing of the form, kept server-side (core/uploads.py): its token.
+    evidence_held = HiddenField()
     submit = button("Send the request")
 
 

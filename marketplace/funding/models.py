@@ -79,6 +79,19 @@ DECLINE_REASONS = {
     "other": "Other",
 }
 
+# Evidence a request can carry. A case manager adds what backs the request before it is decided; a
+# funding manager adds the invoice or receipt once it is approved (what they pay against).
+EVIDENCE_KINDS = {
+    "quote": "Quote or price",
+    "offer_letter": "Job offer letter",
+    "course_details": "Course details",
+    "plan": "Business plan",
+    "invoice": "Invoice",
+    "receipt": "Receipt",
+    "other": "Other evidence",
+}
+PAYMENT_EVIDENCE = ("invoice", "receipt")
+
 PAYMENT_METHODS = {
     "supplier_invoice": "Invoice paid to the supplier",
     "voucher": "Voucher",
@@ -176,6 +189,9 @@ class FundingRequest(db.Model):
     requested_by = relationship("User", foreign_keys=[requested_by_id])
     last_edited_by = relationship("User", foreign_keys=[last_edited_by_id])
     first_approver = relationship("User", foreign_keys=[first_approver_id])
+    documents: Mapped[list[FundingDocument]] = relationship(
+        back_populates="request", cascade="all, delete-orphan",
+        order_by="(FundingDocument.uploaded_at, FundingDocument.id)")
     events: Mapped[list[FundingEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="(FundingEvent.at, FundingEvent.id)")
 
@@ -222,3 +238,28 @@ class FundingEvent(WorkflowHistory, db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     request: Mapped[FundingRequest] = relationship(back_populates="events")
+
+
+class FundingDocument(db.Model):
+    """Evidence for a request (a quote, an offer letter, an invoice). The file lives outside the web
+    root under a random name (core/uploads.py); only the provider's case managers and funding
+    managers, and admins, can download it, and each download is in the audit log."""
+
+    __tablename__ = "funding_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("funding_requests.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    filename: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    request: Mapped[FundingRequest] = relationship(back_populates="documents")
+    uploaded_by = relationship("User")
+
+    @property
+    def kind_label(self) -> str:
+        return EVIDENCE_KINDS.get(self.kind, self.kind)

@@ -18,15 +18,20 @@ from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
+from marketplace.core.reminders import reminder_job
 from marketplace.core.roles import Role
+from marketplace.core.uploads import Held, Shelf
 from marketplace.extensions import db
 from marketplace.funding.models import (
     COMMITTED,
     DECLINE_REASONS,
+    EVIDENCE_KINDS,
     OTHER_SOURCES,
+    PAYMENT_EVIDENCE,
     PAYMENT_METHODS,
     PURPOSE_LABELS,
     FundingBudget,
+    FundingDocument,
     FundingRequest,
     Purpose,
     Status,
@@ -35,9 +40,12 @@ from marketplace.funding.models import (
 )
 from marketplace.funding.money import MAX_PENCE, pounds
 from marketplace.funding.workflow import transition
+from marketplace.participants.operations import ERASURE_HOOKS
 
 MAX_TEXT = 3000
 REPEAT_DAYS = 30
+# Quotes, offer letters and invoices: the upload rules every feature shares, on a shelf of funding's own.
+EVIDENCE = Shelf("funding", {"evidence": "evidence"})
 
 
 class OverBudget(Refused):
@@ -56,7 +64,10 @@ class Ask:
     referral_id: int | None = None
     other_sources: list[str] = field(default_factory=list)
     other_sources_note: str = ""
-    # (field, message) for amounts typed in a form that are not amounts.
+    # Evidence chosen on the form (held server-side until the request is made), and what it is.
+    evidence: Held | None = None
+    evidence_kind: str = ""
+    # (field, message) for what a form could not read: amounts that are not amounts, refused files.
     typing_problems: list = field(default_factory=list)
 
 
@@ -108,6 +119,8 @@ def check_ask(participant, actor, ask: Ask) -> None:
     elif purpose_known:
         problems.check(ask.purpose == Purpose.SELF_EMPLOYMENT,
                        "Choose the job, interview or course the money unlocks", field="referral")
+    if ask.evidence is not None:
+        problems.check(ask.evidence_kind in ASKING_EVIDENCE, "Choose what the evidence is", field="evidence_kind")
     if purpose_known and amount_given:
         year = financial_year(clock.today())
         budget = budget_for(participant.organisation_id, ask.purpose, year)
@@ -138,6 +151,8 @@ def ask_for_funding(participant, actor, ask: Ask) -> FundingRequest:
 
     FUNDING.record(request, "ask", actor, amount_pence=request.amount_pence)
     record_audit("funding.requested", request, actor=actor, detail=f"{request.purpose} {request.amount_pence}p")
+    if ask.evidence is not None:
+        _attach(request, actor, ask.evidence_kind, ask.evidence)
     _tell_funding_managers(request, f"{actor.full_name} asks for {pounds(request.amount_pence)}: "
                                     f"{request.purpose_label.lower()}")
     db.session.flush()
@@ -159,6 +174,93 @@ def _tell_funding_managers(request: FundingRequest, text: str, *, except_id: int
 def _tell_case_manager(request: FundingRequest, text: str) -> None:
     if request.requested_by is not None:
         notify(request.requested_by, text, path_for("funding.show", funding_id=request.id))
+
+
+# Evidence --------------------------------------------------------------------------------------------
+# What backs a request is added by the case manager while it waits (never once a funding manager has
+# given an approval: what was approved is what was seen); a funding manager adds what they pay
+# against (the invoice, the receipt) once it is approved.
+ASKING_EVIDENCE = tuple(kind for kind in EVIDENCE_KINDS if kind != "receipt")
+CASE_MANAGER_ADDS_WHILE = (Status.SUBMITTED, Status.MORE_INFORMATION)
+FUNDING_MANAGER_ADDS_WHILE = (Status.APPROVED, Status.PAID)
+
+
+def evidence_kinds_for(request: FundingRequest, user) -> tuple[str, ...]:
+    """The kinds of evidence `user` may add to the request now (none: they may not add any)."""
+    side = request.side_of(user)
+    if side == "case_manager" and request.status in CASE_MANAGER_ADDS_WHILE:
+        return ASKING_EVIDENCE
+    if side == "funding_manager" and request.status in FUNDING_MANAGER_ADDS_WHILE:
+        return PAYMENT_EVIDENCE
+    return ()
+
+
+def check_evidence(request: FundingRequest, actor, kind: str, evidence: Held | None,
+                   problems: Problems | None = None) -> None:
+    """Every problem with adding evidence, at once (with any `problems` found reading the file)."""
+    kinds = evidence_kinds_for(request, actor)
+    if not kinds:
+        raise Refused("Evidence can be added by the case manager while the request waits for a decision, "
+                      "and an invoice or receipt by a funding manager once it is approved")
+    problems = problems if problems is not None else Problems()
+    problems.check(kind in kinds, "Choose what the evidence is", field="kind")
+    if not any(name == "evidence" for name, _ in problems.items):
+        problems.check(evidence is not None, "Choose the file to upload", field="evidence")
+    problems.raise_any()
+
+
+def add_evidence(request: FundingRequest, actor, kind: str, evidence: Held | None) -> FundingDocument:
+    """Attach a quote, offer letter, invoice or receipt (a file held from the form) to a request."""
+    check_evidence(request, actor, kind, evidence)
+    request = lock_for_update(FundingRequest, request.id)
+    check_evidence(request, actor, kind, evidence)  # again, now that no one else can move it on
+    return _attach(request, actor, kind, evidence)
+
+
+def _attach(request: FundingRequest, actor, kind: str, evidence: Held) -> FundingDocument:
+    details = EVIDENCE.claim(evidence)
+    try:
+        document = FundingDocument(request=request, kind=kind, uploaded_by_id=actor.id, uploaded_at=clock.now(),
+                                   **details)
+        db.session.add(document)
+        db.session.flush()
+        from marketplace.funding.workflow import FUNDING
+
+        FUNDING.record(request, "add_evidence", actor, note=f"{EVIDENCE_KINDS[kind]}: {document.filename}")
+        record_audit("funding.evidence_added", request, actor=actor, detail=f"{kind} document {document.id}")
+    except Exception:
+        EVIDENCE.give_back(details["stored_name"])
+        raise
+    return document
+
+
+def evidence_file(request: FundingRequest, document_id: int, actor):
+    """The stored file of one piece of a request's evidence, with an audit row for whoever opens it;
+    None if it is not this request's or its file is gone."""
+    document = db.session.get(FundingDocument, document_id)
+    if document is None or document.request_id != request.id:
+        return None, None
+    path = EVIDENCE.path_of(document.stored_name)
+    if not path.is_file():
+        return None, None
+    record_audit("funding.evidence_downloaded", request, actor=actor, detail=f"{document.kind} document {document.id}")
+    return document, path
+
+
+@reminder_job("held funding evidence past its time")
+def remove_lapsed_evidence() -> int:
+    """Files chosen on a funding form that was never sent: removed once their tokens have lapsed."""
+    return EVIDENCE.remove_lapsed_held()
+
+
+def erase_funding_of(participant) -> None:
+    """On erasure of a participant: remove their funding requests' files (the rows go with the record)."""
+    for request in db.session.scalars(select(FundingRequest).where(FundingRequest.participant_id == participant.id)):
+        for document in request.documents:
+            EVIDENCE.remove(document.stored_name)
+
+
+ERASURE_HOOKS.append(erase_funding_of)
 
 
 # Deciding --------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,9 +15,18 @@ from marketplace.core.roles import Role, get_visible_or_404, role_required
 from marketplace.core.submissions import render_form, submit
 from marketplace.extensions import db
 from marketplace.funding import operations, report
-from marketplace.funding.forms import AskForm, BudgetForm, DecisionForm, ListFilterForm, NoteForm, PaymentForm
+from marketplace.funding.forms import (
+    AskForm,
+    BudgetForm,
+    DecisionForm,
+    EvidenceForm,
+    ListFilterForm,
+    NoteForm,
+    PaymentForm,
+)
 from marketplace.funding.models import (
     DECLINE_REASONS,
+    EVIDENCE_KINDS,
     OTHER_SOURCES,
     PAYMENT_METHODS,
     FundingBudget,
@@ -28,7 +37,7 @@ from marketplace.funding.models import (
 )
 from marketplace.funding.money import as_typed, pounds
 from marketplace.funding.prompt import funding_prompt
-from marketplace.funding.workflow import ACTION_LABELS, allowed_actions, why_not
+from marketplace.funding.workflow import ACTION_LABELS, EVENT_LABELS, allowed_actions, why_not
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 
@@ -55,6 +64,18 @@ def _actor():
 
 def _typing_problems(form, names) -> list[tuple[str, str]]:
     return [(name, problem) for name in names if (problem := getattr(form, name).problem)]
+
+
+def _hold_evidence(form, purpose: str):
+    """The evidence file of a posted form, held server-side so a form that comes back keeps it (the
+    token goes back in the form), and the problems reading it."""
+    if not form.is_submitted():
+        return None, []
+    held, problems = operations.EVIDENCE.hold_files(current_user.id, purpose, {
+        "evidence": (form.evidence.data, form.evidence_held.data)})
+    kept = held.get("evidence")
+    form.evidence_held.data = kept.token if kept else ""
+    return kept, problems.items
 
 
 @bp.get("/")
@@ -86,6 +107,7 @@ def new():
                       f"({referral.label.lower()})") for referral in referrals]
     if not form.is_submitted() and referrals:
         form.referral.data = referrals[0].id
+    evidence, file_problems = _hold_evidence(form, f"funding:{participant.id}")
 
     def ask():
         return operations.Ask(
@@ -93,7 +115,8 @@ def new():
             amount_pence=form.amount.pence, supplier=form.supplier.data or "",
             referral_id=form.referral.data if isinstance(form.referral.data, int) else None,
             other_sources=form.other_sources.data or [], other_sources_note=form.other_sources_note.data or "",
-            typing_problems=_typing_problems(form, ["amount"]))
+            evidence=evidence, evidence_kind=form.evidence_kind.data or "",
+            typing_problems=_typing_problems(form, ["amount"]) + file_problems)
 
     made = submit(form, lambda: operations.ask_for_funding(participant, _actor(), ask()),
                   check=lambda: operations.check_ask(participant, _actor(), ask()))
@@ -103,7 +126,8 @@ def new():
     year = financial_year(clock.today())
     budgets = db.session.scalars(select(FundingBudget).where(
         FundingBudget.organisation_id == participant.organisation_id, FundingBudget.year == year)).all()
-    return render_form("funding/new.html", form, participant=participant, budgets=budgets, year=year_label(year))
+    return render_form("funding/new.html", form, participant=participant, budgets=budgets, year=year_label(year),
+                       held=evidence)
 
 
 @bp.get("/<int:funding_id>")
@@ -115,8 +139,55 @@ def show(funding_id: int):
     db.session.commit()
     return render_template(
         "funding/show.html", funding=funding, side=funding.side_of(current_user),
-        actions=allowed_actions(funding, current_user), action_labels=ACTION_LABELS, flags=operations.flags(funding),
-        other_sources=OTHER_SOURCES, decline_reasons=DECLINE_REASONS, payment_methods=PAYMENT_METHODS)
+        actions=allowed_actions(funding, current_user), action_labels=ACTION_LABELS, event_labels=EVENT_LABELS,
+        flags=operations.flags(funding), other_sources=OTHER_SOURCES, decline_reasons=DECLINE_REASONS,
+        payment_methods=PAYMENT_METHODS, can_add_evidence=bool(operations.evidence_kinds_for(funding, current_user)))
+
+
+@bp.route("/<int:funding_id>/evidence/new", methods=["GET", "POST"])
+@role_required(*PROVIDER_PEOPLE)
+def add_evidence(funding_id: int):
+    funding = get_visible_or_404(FundingRequest, funding_id)
+    kinds = operations.evidence_kinds_for(funding, current_user)
+    if not kinds:
+        flash("You cannot add evidence to this request now: the case manager adds it while the request waits "
+              "for a decision, a funding manager adds the invoice or receipt once it is approved.", "error")
+        return redirect(url_for("funding.show", funding_id=funding.id))
+    form = EvidenceForm()
+    form.kind.choices = [(kind, EVIDENCE_KINDS[kind]) for kind in kinds]
+    evidence, file_problems = _hold_evidence(form, f"funding-evidence:{funding.id}")
+
+    def check():
+        from marketplace.core.exceptions import Problems
+
+        problems = Problems()
+        for name, message in file_problems:
+            problems.add(message, field=name)
+        operations.check_evidence(funding, _actor(), form.kind.data or "", evidence, problems)
+
+    def add():
+        check()
+        return operations.add_evidence(funding, _actor(), form.kind.data or "", evidence)
+
+    done = submit(form, add, check=check)
+    if done:
+        flash(f"Evidence added: {done.filename}.", "success")
+        return redirect(url_for("funding.show", funding_id=funding.id, _anchor="evidence"))
+    return render_form("funding/add_evidence.html", form, funding=funding, held=evidence)
+
+
+@bp.get("/<int:funding_id>/evidence/<int:evidence_id>")
+@role_required(*PROVIDER_PEOPLE, Role.ADMIN)
+@writes_to_database
+def evidence(funding_id: int, evidence_id: int):
+    funding = get_visible_or_404(FundingRequest, funding_id)
+    document, path = operations.evidence_file(funding, evidence_id, _actor())
+    if document is None:
+        abort(404)
+    db.session.commit()
+    response = send_file(path, mimetype=document.content_type, as_attachment=True, download_name=document.filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<int:funding_id>/decide", methods=["GET", "POST"])
@@ -140,7 +211,8 @@ def decide(funding_id: int):
         flash(f"Decision recorded: {done.label.lower()}.", "success")
         return redirect(url_for("funding.show", funding_id=funding.id))
     budget = operations.budget_for(funding.organisation_id, funding.purpose, financial_year(clock.today()))
-    return render_form("funding/decide.html", form, funding=funding, budget=budget, flags=operations.flags(funding))
+    return render_form("funding/decide.html", form, funding=funding, budget=budget, flags=operations.flags(funding),
+                       evidence_kinds=EVIDENCE_KINDS)
 
 
 def _why_not(funding) -> str:

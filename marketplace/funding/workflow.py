@@ -43,6 +43,9 @@ ACTION_LABELS = {
     "mark_paid": "Record the payment",
     "cancel": "Cancel the approval",
 }
+# History rows written without a step of the table (FUNDING.record).
+EVENT_LABELS = {**ACTION_LABELS, "ask": "Asked for funding", "add_evidence": "Evidence added",
+                "edit": "Request changed"}
 
 # The decisions a funding manager makes on the decision page.
 DECISIONS = ("approve", "part_approve", "decline", "ask_information")

@@ -171,24 +171,7 @@ def hold_documents(owner, participant, opportunity, chosen: dict) -> tuple[dict[
     `chosen` maps each file field to (a new upload or None, the token of a file held before). A new
     file replaces the held one; a refused new file is a problem on its field (and the one held
     before, if any, stays). Returns the files now held and the problems found."""
-    purpose = f"referral:{participant.id}:{opportunity.id}"
-    held: dict[str, uploads.Held] = {}
-    problems = Problems()
-    for name, (upload, token) in chosen.items():
-        if upload is not None and getattr(upload, "filename", ""):
-            try:
-                held[name] = uploads.hold(upload, name, owner.id, purpose)
-                continue
-            except Refused as refusal:
-                problems.collect(refusal)
-        if token:
-            kept = uploads.held(token, name, owner.id, purpose)
-            if kept is not None:
-                held[name] = kept
-            elif not problems.items or problems.items[-1][0] != name:
-                problems.add(f"The {uploads.LABELS[name]} you chose earlier is no longer held (files are kept for "
-                             f"{int(uploads.HOLD_FOR.total_seconds() // 3600)} hours): choose it again", field=name)
-    return held, problems
+    return uploads.REFERRALS.hold_files(owner.id, f"referral:{participant.id}:{opportunity.id}", chosen)
 
 
 @dataclass

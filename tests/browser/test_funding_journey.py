@@ -1,11 +1,13 @@
 """Discretionary funding end to end, in two browsers: a case manager asks for £85 of boots for a person
 with a job offer (an empty form first lists every problem), a funding manager who did not ask approves
-it, records the payment to the supplier, and the report shows the spend and the cost per job start.
+it (the quote sent with the request on the decision page), records the payment to the supplier with its
+invoice, and the report shows the spend and the cost per job start.
 axe-core checks every page opened."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -13,6 +15,7 @@ from playwright.sync_api import expect
 from marketplace.core import clock
 from marketplace.extensions import db
 from tests.browser.conftest import sign_in
+from tests.documents import pdf
 from tests.factories import (
     FundingBudgetFactory,
     FundingRequestFactory,
@@ -23,6 +26,8 @@ from tests.factories import (
 from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
+QUOTE = pdf("Site Boots Ltd: safety boots, £85")
+INVOICE = pdf("Site Boots Ltd invoice INV-2041")
 
 
 def test_ask_approve_pay_and_report(page, new_page):
@@ -51,11 +56,16 @@ def test_ask_approve_pay_and_report(page, new_page):
     # With the job offer accepted, the page names the funds that fit.
     expect(page.locator("#funding-prompt")).to_contain_text("Work equipment and clothing: up to £250.00 a request")
     page.get_by_role("link", name="Ask for funding for Robin").click()
+    # The quote is chosen before the first (empty) send: the form comes back with it held.
+    page.get_by_label("Evidence (optional)").set_input_files(
+        files=[{"name": "boots-quote.pdf", "mimeType": "application/pdf", "buffer": QUOTE}])
     page.get_by_role("button", name="Send the request").click()
     summary = page.locator(".govuk-error-summary")
     for problem in ("Choose what the money is for", "Enter the amount in pounds and pence",
                     "Enter who will be paid", "Say which other sources of money you checked first"):
         expect(summary).to_contain_text(problem)
+    expect(page.locator("#evidence-held")).to_have_text("boots-quote.pdf uploaded")
+    page.get_by_label("Quote or price").check()
     page.get_by_label("Work equipment and clothing").check()
     page.get_by_label("What will it buy").fill("Safety boots for a CSCS labouring job")
     page.get_by_label("Amount (£)").fill("85")
@@ -71,6 +81,10 @@ def test_ask_approve_pay_and_report(page, new_page):
     funder_page.get_by_role("link", name="Funding requests").click()
     funder_page.get_by_role("link", name="Robin Okafor").click()
     funder_page.get_by_role("link", name="Decide").click()
+    # The quote is on the decision page; opening it is a download (and a row in the audit log).
+    with funder_page.expect_download() as download:
+        funder_page.get_by_role("link", name="boots-quote.pdf").click()
+    assert Path(download.value.path()).read_bytes() == QUOTE
     funder_page.get_by_label("Approve what was asked for").check()
     funder_page.get_by_role("button", name="Confirm the decision").click()
     expect(funder_page.get_by_text("Decision recorded: approved, not yet paid.")).to_be_visible()
@@ -79,6 +93,16 @@ def test_ask_approve_pay_and_report(page, new_page):
     funder_page.get_by_label("Invoice or voucher number").fill("INV-2041")
     funder_page.get_by_role("button", name="Record the payment").click()
     expect(funder_page.get_by_text("Payment of £85.00 recorded.")).to_be_visible()
+    # The supplier's invoice goes with the payment.
+    funder_page.get_by_role("link", name="Add evidence").click()
+    funder_page.get_by_label("Invoice").check()
+    funder_page.get_by_label("File").set_input_files(
+        files=[{"name": "INV-2041.pdf", "mimeType": "application/pdf", "buffer": INVOICE}])
+    funder_page.get_by_role("button", name="Add the evidence").click()
+    expect(funder_page.get_by_text("Evidence added: INV-2041.pdf.")).to_be_visible()
+    evidence = funder_page.get_by_role("table", name="Evidence for this request")
+    expect(evidence).to_contain_text("Quote or price")
+    expect(evidence).to_contain_text("INV-2041.pdf")
 
     # The report: £500 earlier + £85 now, over five job starts in paid work.
     funder_page.get_by_role("link", name="Funding report").click()
@@ -89,4 +113,5 @@ def test_ask_approve_pay_and_report(page, new_page):
 
     # The case manager sees it paid.
     page.reload()
-    expect(page.get_by_text("INV-2041")).to_be_visible()
+    expect(page.get_by_text("Invoice paid to the supplier, INV-2041")).to_be_visible()
+    expect(page.get_by_role("link", name="INV-2041.pdf")).to_be_visible()  # and its invoice

@@ -35,3 +35,38 @@ def test_an_approval_and_payment_show_in_every_worker(served_site, provider):
         assert '<span class="govuk-heading-l govuk-!-margin-bottom-0" id="paid-total">£85.00</span>' in page.text
     assert db.session.get(FundingRequest, request.id).status == "paid"
     assert db.session.get(FundingBudget, provider.budget.id).committed_pence == 8500
+
+
+def test_evidence_held_by_one_worker_is_used_by_another_and_every_worker_serves_it(served_site, provider):
+    """A quote chosen on a form that came back is held on disk, so whichever worker answers the next
+    post attaches it; then each worker serves the download to the funding manager, and each download
+    is in the audit log."""
+    import re
+
+    from sqlalchemy import func, select
+
+    from marketplace.core.models import AuditEvent
+    from marketplace.funding.models import FundingDocument
+    from tests.documents import pdf
+
+    quote = pdf("Site Boots Ltd quote")
+    referral = provider.referral()
+    db.session.commit()
+    browser = served_site.signed_in(provider.case_manager)
+    path = f"/funding/new?participant={referral.participant_id}"
+    answers = {"purpose": "equipment", "description": "Safety boots", "supplier": "Site Boots Ltd",
+               "referral": str(referral.id), "other_sources": ["employer"], "evidence_kind": "quote"}
+    first = served_site.post_form(browser, path, answers, files={"evidence": ("quote.pdf", quote, "application/pdf")})
+    assert first.status_code == 400 and "quote.pdf uploaded" in first.text
+    token = re.search(r'name="evidence_held" type="hidden" value="([^"]+)"', first.text).group(1)
+    sent = served_site.post_form(browser, path, {**answers, "amount": "85", "evidence_held": token})
+    assert sent.status_code == 200 and "Request sent" in sent.text, sent.text[-1500:]
+    request = db.session.scalars(select(FundingRequest)).one()
+    document = db.session.scalars(select(FundingDocument)).one()
+
+    funder = served_site.signed_in(provider.manager)
+    downloads = served_site.every_worker(funder, f"/funding/{request.id}/evidence/{document.id}")
+    assert len(downloads) == served_site.workers
+    assert all(answer.status_code == 200 and answer.content == quote for answer in downloads.values())
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "funding.evidence_downloaded")) >= served_site.workers
