@@ -293,6 +293,9 @@ ROWS.update({
     # The world's project has one photo, marked public: managers see it on the nomination, anyone publicly.
     ("payback.nomination_photo", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.project_photo", "GET"): expect(200, anonymous=200),
+    # The world's project is shortlisted, not accepted: there is no start to schedule yet (sent back to it).
+    ("payback.schedule", "GET"): expect(403, payback_manager=302),
+    ("payback.schedule", "POST"): expect(403, payback_manager=302),
     ("payback.project", "GET"): expect(200, anonymous=200),
     ("payback.project", "POST"): expect(400, anonymous=400),
     ("payback.vote_sent", "GET"): expect(200, anonymous=200),

@@ -150,10 +150,16 @@ def _project(rng, fake, title, town, postcode, region, description, benefit, sta
         if stage == "shortlisted":
             project.vote_opens_on, project.vote_closes_on = today - timedelta(days=3), today + timedelta(days=11)
         project.decided_at = decided
+        if stage == "accepted":  # the nominator has been told when the work starts
+            project.work_starts_on = today + timedelta(days=rng.randint(-20, 20))
         project.history.append(ProjectEvent(action={"shortlisted": "shortlist", "accepted": "accept",
                                                     "declined": "decline"}[stage],
                                             from_status="submitted" if stage == "declined" else "reviewed",
                                             to_status=stage, at=decided,
                                             actor_id=manager.id if manager else None,
                                             reason=project.decision_reason))
+        if project.work_starts_on:
+            project.history.append(ProjectEvent(action="schedule", from_status=stage, to_status=stage,
+                                                at=decided + timedelta(days=1),
+                                                actor_id=manager.id if manager else None))
     return project

@@ -140,6 +140,15 @@ class AssessmentForm(Form):
                 if getattr(self, f"score_{name}").data}
 
 
+class ScheduleForm(Form):
+    starts_on = GovDateField("Date the work starts", required=True, called="The date the work starts",
+                             description="For example, 3 5 2027")
+    note = TextAreaField("Note to the nominator (optional)", widget=GovTextArea(),
+                         description="Sent with the date: for example, what the group will do first",
+                         validators=[Optional(), Length(max=1000, message="The note must be 1000 characters or fewer")])
+    submit = submit("Save and tell the nominator")
+
+
 class OrderForm(Form):
     hours_ordered = WholeNumberField("Hours of unpaid work ordered",
                                      message="Enter the hours as a whole number, like 120",

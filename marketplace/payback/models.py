@@ -100,6 +100,8 @@ class PaybackProject(db.Model):
     public_description: Mapped[str | None] = mapped_column(Text)
     public_benefit: Mapped[str | None] = mapped_column(Text)
     public_text_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the work of an accepted project starts, as the nominator is told (history action "schedule").
+    work_starts_on: Mapped[date | None] = mapped_column(Date)
 
     history: Mapped[list[ProjectEvent]] = relationship(
         back_populates="project", order_by="ProjectEvent.at", cascade="all, delete-orphan")

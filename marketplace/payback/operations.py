@@ -305,6 +305,74 @@ def write_public_text(project: PaybackProject, manager: User, text: PublicText) 
     return project
 
 
+def vote_rivals(project: PaybackProject) -> list[tuple[PaybackProject, int]]:
+    """The other projects of the same public vote (the region's projects shortlisted with the same
+    closing day), with their votes, the most voted first."""
+    if project.vote_closes_on is None:
+        return []
+    others = db.session.scalars(select(PaybackProject).where(
+        PaybackProject.region == project.region, PaybackProject.vote_closes_on == project.vote_closes_on,
+        PaybackProject.id != project.id, PaybackProject.status.in_([Status.SHORTLISTED, Status.ACCEPTED]))).all()
+    votes = vote_counts([project.id] + [other.id for other in others])
+    return sorted(((other, votes.get(other.id, 0)) for other in others), key=lambda pair: (-pair[1], pair[0].id))
+
+
+@dataclass
+class Schedule:
+    starts_on: date | None = None
+    note: str = ""
+
+
+def schedule_problems(project: PaybackProject, schedule: Schedule) -> Problems:
+    """The winner of a public vote goes first: a project from a vote cannot be scheduled before the
+    vote closes, while a project with more votes waits for a decision, or to start before one."""
+    problems = Problems()
+    today = clock.today()
+    starts_on = schedule.starts_on
+    if starts_on is not None:
+        problems.check(starts_on >= today, "Work cannot start in the past", field="starts_on")
+    if project.vote_closes_on is not None and project.vote_closes_on >= today:
+        problems.add(f"The public vote closes on {govuk_date(project.vote_closes_on)}. Schedule the work once it "
+                     "has closed, so the project with the most votes goes first")
+        return problems
+    own = vote_counts([project.id]).get(project.id, 0)
+    for rival, votes in vote_rivals(project):
+        if votes <= own:
+            continue
+        name = rival.public_title or rival.title
+        if rival.status == Status.SHORTLISTED:
+            problems.add(f"'{name}' had more votes ({votes} to {own}): accept or decline it first")
+        elif rival.work_starts_on is None:
+            problems.add(f"'{name}' had more votes ({votes} to {own}): schedule its work first")
+        elif starts_on is not None and starts_on < rival.work_starts_on:
+            problems.add(f"'{name}' had more votes ({votes} to {own}) and starts on "
+                         f"{govuk_date(rival.work_starts_on)}: this project cannot start before it", field="starts_on")
+    return problems
+
+
+def check_schedule(project: PaybackProject, schedule: Schedule) -> None:
+    schedule_problems(project, schedule).raise_any()
+
+
+def schedule_work(project: PaybackProject, manager: User, schedule: Schedule) -> PaybackProject:
+    """Set (or move) the day an accepted project's work starts, and tell the nominator whether and
+    when it can start: the promise of gov.uk's nomination form."""
+    check_schedule(project, schedule)
+    note = (schedule.note or "").strip()
+    moved = project.work_starts_on is not None
+    transition(project, "schedule", manager, note=note)
+    project.work_starts_on = schedule.starts_on
+    text = (f"Dear {project.nominator_name},\n\nThe work you nominated, '{project.title}', can go ahead. "
+            f"{'It will now start' if moved else 'It will start'} on {govuk_date(project.work_starts_on)}, done by "
+            "people on community orders under a supervisor.")
+    if note:
+        text += f"\n\n{note}"
+    subject = f"Community Payback {project.reference}: work starts {govuk_date(project.work_starts_on)}"
+    queue_email(project.nominator_email, subject, f"{text}\n\nReference: {project.reference}")
+    record_audit("payback.scheduled", project, actor=manager, detail=str(project.work_starts_on))
+    return project
+
+
 def _outcome_email(project: PaybackProject) -> str:
     opening = f"Dear {project.nominator_name},\n\n"
     if project.status == Status.SHORTLISTED:

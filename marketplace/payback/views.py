@@ -28,6 +28,7 @@ from marketplace.payback.forms import (
     NominationForm,
     OrderForm,
     PublicTextForm,
+    ScheduleForm,
     SuggestForm,
     VoteForm,
 )
@@ -165,7 +166,9 @@ def nomination(project_id):
     db.session.commit()
     return render_template("payback/nomination.html", project=project, criteria=CRITERIA,
                            reasons=DECLINE_REASONS, answers=YES_NO_UNSURE, action_labels=ACTION_LABELS,
-                           can_assess=bool(set(PROJECT.available(project, current_user)) - {"review_public_text"}),
+                           can_assess=bool(set(PROJECT.available(project, current_user))
+                                           - {"review_public_text", "schedule"}),
+                           can_schedule="schedule" in PROJECT.available(project, current_user),
                            can_write_public_text="review_public_text" in PROJECT.available(project, current_user))
 
 
@@ -231,7 +234,8 @@ def project_photo(project_id, photo_id):
 @role_required(Role.PAYBACK_MANAGER)
 def assess(project_id):
     project = get_visible_or_404(PaybackProject, record_id(project_id))
-    decisions = [action for action in PROJECT.available(project, current_user) if action != "review_public_text"]
+    decisions = [action for action in PROJECT.available(project, current_user)
+                 if action not in ("review_public_text", "schedule")]
     if not decisions:
         flash(f"This nomination is {project.status_label.lower()}: there is nothing to decide.", "error")
         return redirect(url_for(".nomination", project_id=project.id))
@@ -254,6 +258,27 @@ def assess(project_id):
     form.decision.choices = [(value, label) for value, label in form.decision.choices if value in decisions]
     return render_form("payback/assess.html", form, project=project,
                        needs_public_text=project.public_text_at is None)
+
+
+@bp.route("/nominations/<int:project_id>/schedule", methods=["GET", "POST"])
+@role_required(Role.PAYBACK_MANAGER)
+def schedule(project_id):
+    project = get_visible_or_404(PaybackProject, record_id(project_id))
+    if "schedule" not in PROJECT.available(project, current_user):
+        flash(f"This nomination is {project.status_label.lower()}: only accepted projects are scheduled.", "error")
+        return redirect(url_for(".nomination", project_id=project.id))
+    form = ScheduleForm(data={"starts_on": project.work_starts_on})
+
+    def details():
+        return operations.Schedule(starts_on=form.starts_on.data, note=form.note.data or "")
+
+    if submit(form, lambda: operations.schedule_work(project, current_user, details()),
+              check=lambda: operations.check_schedule(project, details())) is not None:
+        flash("Start date saved. The nominator has been emailed.", "success")
+        return redirect(url_for(".nomination", project_id=project.id))
+    votes = operations.vote_counts([project.id]).get(project.id, 0)
+    return render_form("payback/schedule.html", form, project=project, votes=votes,
+                       rivals=operations.vote_rivals(project))
 
 
 # ----------------------------------------------------------------------------------------------------

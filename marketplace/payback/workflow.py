@@ -7,6 +7,7 @@
         │  └──accept──▶ accepted            └──decline──▶ declined
         └──decline──▶ declined
     reviewed, shortlisted, accepted ──review_public_text──▶ (the same stage: the text corrected)
+    accepted ──schedule──▶ accepted (the day work starts set or moved; the nominator is told)
 
 The nominator has no account, so `confirm` is taken by SYSTEM on their behalf when their link is
 used. A payback manager may move only projects of their own organisation's region (the guard).
@@ -55,6 +56,7 @@ PROJECT = Workflow(
         (S.SHORTLISTED, "accept"): (S.ACCEPTED, MANAGERS),
         (S.SHORTLISTED, "decline"): (S.DECLINED, MANAGERS),
         (S.ACCEPTED, "review_public_text"): (S.ACCEPTED, MANAGERS),
+        (S.ACCEPTED, "schedule"): (S.ACCEPTED, MANAGERS),
     },
     labels=STATUS_LABELS,
     history=ProjectEvent,
@@ -67,6 +69,7 @@ ACTION_LABELS = {
     "nominate": "Nominated",
     "confirm": "Confirmed by the nominator",
     "review_public_text": "Public text written and checked",
+    "schedule": "Start of work set",
     "shortlist": "Shortlisted for the public vote",
     "accept": "Accepted",
     "decline": "Declined",

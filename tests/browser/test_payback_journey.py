@@ -1,19 +1,22 @@
 """Community Payback from a resident's idea to a person's hours: a resident nominates a project and
 confirms it from their email, the payback manager writes the public text from the nominator's words
 (the nominator's name and phone number refused), chooses the photo sent with it for the public pages,
-and then scores and shortlists it; the public pages show only that text and photo; two residents vote, it is
-accepted, and a person on the caseload does hours on it (and ETE hours, within the share) that show on
-their record. Every page is checked with axe-core."""
+and then scores and shortlists it; the public pages show only that text and photo; two residents vote;
+it is accepted and, once the vote has closed, scheduled (the nominator told when work starts); and a
+person on the caseload does hours on it (and ETE hours, within the share) that show on their record.
+Every page is checked with axe-core."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from marketplace.core import clock
+from marketplace.core.filters import govuk_date
 from marketplace.core.models import OutboxMessage
 from marketplace.extensions import db
 from marketplace.payback.models import CRITERIA, PaybackOrder
@@ -145,6 +148,24 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     assessor.get_by_label("Accept it: it will be delivered").check()
     assessor.get_by_role("button", name="Save decision").click()
     expect(assessor.get_by_text("Decision saved: accepted")).to_be_visible()
+
+    # The next morning, the vote closed, the work is scheduled and the nominator hears when it starts.
+    clock.fix(datetime.combine(today + timedelta(days=1), time(9, 0), tzinfo=UTC))
+    starts = today + timedelta(days=8)
+    sign_in(assessor, manager_email, TEST_PASSWORD)  # a day on, the session has ended
+    assessor.get_by_role("link", name="Nominations").click()
+    assessor.get_by_role("link", name="Clear the canal towpath at Burscough").click()
+    assessor.get_by_role("link", name="Schedule the work").click()
+    fill_date(assessor, "Date the work starts", starts)
+    assessor.get_by_role("button", name="Save and tell the nominator").click()
+    expect(assessor.get_by_text("Start date saved")).to_be_visible()
+    db.session.commit()
+    told = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == "sam@resident.example",
+                                                         OutboxMessage.subject.contains("work starts")))
+    assert told is not None and govuk_date(starts) in told.body
+    page.goto("/community-payback/")
+    expect(page.get_by_role("row", name=re.compile("Clear the Burscough canal towpath"))).to_contain_text(
+        f"Work starts {govuk_date(starts)}")
 
     # A person on the caseload gets an order, works on the project and does ETE hours, capped.
     assessor.get_by_role("link", name="People").click()

@@ -344,6 +344,14 @@ def _fresh_payback_project(world: World) -> None:
     db.session.commit()
 
 
+def _accepted_payback_project(world: World) -> None:
+    from tests.factories import PaybackProjectFactory
+
+    world.records["payback_accepted"] = PaybackProjectFactory(
+        region=world.users["payback_manager"].organisation.region, status="accepted")
+    db.session.commit()
+
+
 TARGETS += [
     Target("payback nomination", None, lambda w: "/community-payback/nominate",
            lambda: _forms("payback").NominationForm,
@@ -359,6 +367,11 @@ TARGETS += [
            lambda w: [f"/community-payback/nominations/{w.records['payback_project'].id}",
                       f"/community-payback/projects/{w.records['payback_project'].id}"],
            renew=_fresh_payback_project),
+    Target("payback schedule", "payback_manager",
+           lambda w: f"/community-payback/nominations/{w.records['payback_accepted'].id}/schedule",
+           lambda: _forms("payback").ScheduleForm, _tables("payback.PaybackProject", "payback.ProjectEvent"),
+           lambda w: [f"/community-payback/nominations/{w.records['payback_accepted'].id}"],
+           prepare=_accepted_payback_project, renew=_accepted_payback_project),
     Target("payback order", "payback_manager", lambda w: _payback_person(w, "/order"),
            lambda: _forms("payback").OrderForm, _tables("payback.PaybackOrder"), lambda w: [_payback_person(w, "")]),
     Target("payback hours", "payback_manager", lambda w: _payback_person(w, "/hours"),
