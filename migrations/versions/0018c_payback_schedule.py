@@ -1,7 +1,7 @@
 """Community Payback: the day an accepted project's work starts
 
 Revision ID: 0018c_payback_schedule
-Revises: 0018b_payback_photos
+Revises: 0022_funding_evidence
 Create Date: 2026-12-06 23:00:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0018c_payback_schedule'
-down_revision = '0018b_payback_photos'
+down_revision = '0022_funding_evidence'
 branch_labels = None
 depends_on = None
 
