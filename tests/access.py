@@ -105,6 +105,7 @@ ROWS.update({
     ("participants.new", "POST"): expect(403, case_manager=400),
     ("participants.show", "GET"): expect(**PARTICIPANT_RECORD),
     ("participants.export", "GET"): expect(**PARTICIPANT_RECORD),
+    ("participants.export_readable", "GET"): expect(**PARTICIPANT_RECORD),
     **{(f"participants.{name}", "GET"): expect(**PARTICIPANT_RECORD)
        for name in ("edit", "restrictions", "readiness", "assess", "consent", "close")},
     **{(f"participants.{name}", "POST"): expect(**PARTICIPANT_FORM_POST)

@@ -522,3 +522,15 @@ def say_interested(access: CampusAccess, opportunity_id: int) -> CampusInterest:
         notify(checker, f"{participant.full_name} is interested in {match.offer.title}", link)
     record_audit("campus.interested", participant, actor=access.user, detail=f"opportunity {opportunity_id}")
     return interest
+
+
+def _export_words() -> None:
+    from marketplace.campus.models import MESSAGE_STATUS_LABELS
+    from marketplace.participants.export import EXPORT_WORDS
+
+    EXPORT_WORDS["virtual_campus"] = {
+        "status": {str(code): words for code, words in MESSAGE_STATUS_LABELS.items()},
+        "return_reason": RETURN_REASONS, "reason": END_REASONS}
+
+
+_export_words()

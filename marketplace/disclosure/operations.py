@@ -431,8 +431,13 @@ def erase_disclosure_of(participant) -> None:
 
 
 def _register() -> None:
-    from marketplace.participants.export import EXPORT_SECTIONS
+    from marketplace.disclosure.models import KIND_LABELS, SENTENCE_LABELS
+    from marketplace.participants.export import EXPORT_SECTIONS, EXPORT_WORDS
     from marketplace.participants.operations import ERASURE_HOOKS
+
+    EXPORT_WORDS["disclosure"] = {"kind": {str(code): words for code, words in KIND_LABELS.items()},
+                                  "type": SENTENCE_LABELS, "offence_category": OFFENCE_CATEGORIES,
+                                  "check_level": CHECK_LEVELS}
 
     if subject_access_section not in EXPORT_SECTIONS:
         EXPORT_SECTIONS.append(subject_access_section)

@@ -991,3 +991,16 @@ def subject_access_section(participant: Participant) -> tuple[str, list[dict]]:
 
 
 EXPORT_SECTIONS.append(subject_access_section)
+
+
+def _export_words() -> None:
+    from marketplace.gatemate.models import CANCEL_REASON_LABELS, STATUS_LABELS
+    from marketplace.participants.export import EXPORT_WORDS
+
+    EXPORT_WORDS["gatemate_requests"] = {
+        "status": STATUS_LABELS, "release_status": RELEASE_STATUS_LABELS, "needs": {**HELP_WITH, **DAY_NEEDS},
+        "needs_met": {**HELP_WITH, **DAY_NEEDS}, "priorities": PRIORITIES, "went_to": WENT_TO,
+        "not_met_reason": NOT_MET_REASONS, "cancel_reason": CANCEL_REASON_LABELS}
+
+
+_export_words()

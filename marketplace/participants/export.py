@@ -7,11 +7,45 @@ from sqlalchemy import select
 from marketplace.core import clock
 from marketplace.core.models import AuditEvent
 from marketplace.extensions import db
-from marketplace.participants.models import Participant
+from marketplace.participants.models import (
+    CLOSURE_REASONS,
+    RATINGS,
+    READINESS_LABELS,
+    READINESS_TASKS,
+    TASK_STATES,
+    Participant,
+)
+from marketplace.reference import (
+    MAPPA_CATEGORIES,
+    MAPPA_LEVELS,
+    OFFENCE_CATEGORIES,
+    PATHWAYS,
+    QUALIFICATION_LEVELS,
+    QUALIFICATION_SUBJECTS,
+    ROSH_LEVELS,
+)
 
 # Other features add what they hold about a participant (referrals, gate requests, ...): each entry
 # is a function taking the participant and returning (section name, JSON-ready value).
 EXPORT_SECTIONS: list = []
+# What the codes in each section mean, for the readable export (participants/readable.py):
+# section name -> {field: {code: words}}; a field's words also name the keys of a dict under it.
+EXPORT_WORDS: dict[str, dict[str, dict[str, str]]] = {
+    "participant": {
+        "location": {"custody": "In custody", "community": "In the community"},
+        "status": {"active": "Open", "closed": "Closed"},
+        "readiness": {str(code): words for code, words in READINESS_LABELS.items()},
+        "readiness_tasks": {**READINESS_TASKS, **TASK_STATES},
+        "offence_categories": OFFENCE_CATEGORIES,
+        "mappa_category": MAPPA_CATEGORIES,
+        "mappa_level": MAPPA_LEVELS,
+        "rosh_level": ROSH_LEVELS,
+        "closed_reason": CLOSURE_REASONS,
+        "subject": QUALIFICATION_SUBJECTS,
+        "level": QUALIFICATION_LEVELS,
+    },
+    "needs_assessments": {"ratings": {**PATHWAYS, **RATINGS}},
+}
 
 
 def _date(value):

@@ -34,6 +34,7 @@ from marketplace.participants.models import (
     Participant,
     distance_travelled,
 )
+from marketplace.participants.readable import readable
 from marketplace.reference import (
     MAPPA_CATEGORIES,
     MAPPA_LEVELS,
@@ -292,6 +293,21 @@ def export(participant_id: int):
     filename = f"subject-access-{participant.participant_number}-{clock.today().isoformat()}.json"
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/<int:participant_id>/export/readable")
+@role_required(*VIEWERS)
+@writes_to_database
+def export_readable(participant_id: int):
+    """Subject access: the same record as the JSON file, in words, as a page the person can read and print."""
+    participant = get_visible_or_404(Participant, participant_id)
+    from marketplace.core.operations import record_audit
+
+    record_audit("participant.exported", participant, actor=_actor(), detail="readable page")
+    db.session.commit()
+    record = subject_access_export(participant)
+    return render_template("participants/export.html", participant=participant, sections=readable(record),
+                           exported_at=clock.now())
 
 
 @home_panel

@@ -644,3 +644,15 @@ def guarantee_record(today, organisation_id: int | None = None) -> tuple[list[di
             entry["waiting"] += 1
     ordered = sorted(record.values(), key=lambda e: (-e["overdue"], -e["late"], e["employer"].name))
     return ordered, [referral for referral in rows if referral.guarantee_overdue(today)]
+
+
+def _export_words() -> None:
+    from marketplace.participants.export import EXPORT_WORDS
+    from marketplace.referrals.models import STATUS_LABELS
+
+    statuses = {str(code): words for code, words in STATUS_LABELS.items()}
+    EXPORT_WORDS["referrals"] = {"status": statuses, "to": statuses, "parts": SNAPSHOT_PARTS,
+                                 "reason": {**DECLINE_REASONS, **WITHDRAW_REASONS, **LEFT_JOB_REASONS}}
+
+
+_export_words()

@@ -72,3 +72,9 @@ def test_add_assess_twice_see_distance_travelled_and_export(page):
     assert exported["participant"]["participant_number"] == "A4321ZX"
     assert len(exported["needs_assessments"]) == 2
     assert any(entry["action"] == "participant.viewed" for entry in exported["access_log"])
+
+    page.get_by_role("link", name=re.compile("Everything held, to read and print")).click()
+    expect(page.get_by_role("heading", name="Everything held about Robin Okafor")).to_be_visible()
+    expect(page.get_by_role("heading", name="Needs assessments")).to_be_visible()
+    expect(page.get_by_role("button", name="Print this page")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Catering and hospitality")

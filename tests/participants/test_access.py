@@ -104,3 +104,29 @@ def test_subject_access_export_holds_everything_including_who_viewed(client, log
     actions = [entry["action"] for entry in record["access_log"]]
     assert "participant.viewed" in actions and "participant.exported" in actions
     assert all(entry["who"] == manager.email for entry in record["access_log"])
+
+
+def test_the_readable_export_is_the_same_record_in_words_and_is_audited(client, login_as):
+    """The subject access export was raw JSON with internal codes; the person gets it as a page with
+    every field and code in words and every date as a person says it."""
+    import re
+    from datetime import date
+
+    from tests.factories import OpportunityFactory, ReferralFactory
+
+    manager = login_as("case_manager")
+    person = ParticipantFactory(case_manager=manager, offence_categories=["fraud"], readiness="support_needed",
+                                date_of_birth=date(1987, 5, 2), readiness_tasks={"bank_account": "in_progress"})
+    NeedsAssessmentFactory(participant=person)
+    ReferralFactory(participant=person, opportunity=OpportunityFactory(title="Warehouse operative"))
+    db.session.commit()
+    page = client.get(f"/participants/{person.id}/export/readable")
+    assert page.status_code == 200
+    main = page.get_data(as_text=True).split('<main', 1)[1].split("</main>", 1)[0]
+    text = re.sub(r"<[^>]+>", " ", main)
+    assert "2 May 1987" in text and "Support needed" in text and "Fraud" in text and "Warehouse operative" in text
+    assert "Bank account" in text and "In progress" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "a date left as the computer writes it"
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), "a code left unread"
+    exported = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "participant.exported")).all()
+    assert [(event.actor_id, event.detail) for event in exported] == [(manager.id, "readable page")]
