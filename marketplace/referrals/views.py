@@ -57,7 +57,7 @@ STEP_FIELDS = {
     "left_job": ["reason_code", "note"],
     "start": ["start_date", "note"],
     "agree_start": ["start_date", "note"],
-    "make_offer": ["note"],
+    "make_offer": ["offer_start_date", "offer_hours", "offer_pay", "offer_pay_period", "note"],
     "reject": ["note"],
     "no_show": ["note"],  # ends the referral: a page of its own, so one stray click cannot record it
 }
@@ -272,7 +272,9 @@ def step(referral_id: int, action: str):
     details = lambda: operations.StepDetails(  # noqa: E731
         reason_code=form.reason_code.data or "", note=form.note.data or "", interview_date=form.interview_date.data,
         interview_time=form.interview_time.data or "", interview_place=form.interview_place.data or "",
-        interview_bring=form.interview_bring.data or "", start_date=form.start_date.data)
+        interview_bring=form.interview_bring.data or "", start_date=form.start_date.data,
+        offer_start_date=form.offer_start_date.data, offer_hours=form.offer_hours.data, offer_pay=form.offer_pay.data,
+        offer_pay_period=form.offer_pay_period.data or "")
     if action == "submit":
         done = submit(form, lambda: operations.submit_referral(referral, _actor()))
     else:
@@ -293,9 +295,25 @@ def step(referral_id: int, action: str):
     if action not in allowed_actions(referral, current_user):
         flash("That step is not available now.", "error")
         return redirect(url_for("referrals.show", referral_id=referral.id))
+    if not form.is_submitted():
+        _prefill(form, action, referral)
     return render_form("referrals/step.html", form, referral=referral, action=action,
                        action_label=ACTION_LABELS[action], fields=STEP_FIELDS.get(action, []),
                        final=action in FINAL_STEPS)
+
+
+def _prefill(form: StepForm, action: str, referral: Referral) -> None:
+    """Start from what is known: an offer from the opportunity's advertised hours and pay, the job start
+    from the start date offered."""
+    opportunity = referral.opportunity
+    if action == "make_offer":
+        form.offer_hours.data = opportunity.hours_per_week.normalize() if opportunity.hours_per_week else None
+        form.offer_pay.data = opportunity.pay_from
+        form.offer_pay_period.data = opportunity.pay_period or None
+        if opportunity.start_date is not None and opportunity.start_date >= clock.today():
+            form.offer_start_date.data = opportunity.start_date
+    elif action == "start" and referral.offer_start_date is not None:
+        form.start_date.data = referral.offer_start_date
 
 
 @bp.route("/<int:referral_id>/correct", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ operation that applies it, and every other (state, action, role) is refused ther
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -31,7 +32,9 @@ def details_for(action: str) -> operations.StepDetails:
     return operations.StepDetails(
         reason_code="other", note="A note for the timeline", interview_date=clock.today() + timedelta(days=3),
         interview_time="10:30", interview_place="Unit 4, Warrington", interview_bring="Photo ID",
-        start_date=clock.today() + timedelta(days=7) if action == "agree_start" else clock.today())
+        start_date=clock.today() + timedelta(days=7) if action == "agree_start" else clock.today(),
+        offer_start_date=clock.today() + timedelta(days=14), offer_hours=Decimal("37.5"), offer_pay=Decimal("13.50"),
+        offer_pay_period="hour")
 
 
 def in_state(make_parties, state: str):
