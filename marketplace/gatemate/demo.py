@@ -130,10 +130,13 @@ class _World:
             self.profiles[mentor.id] = profile
         return list(self.profiles.values())
 
-    def _mentor_for(self, prison: str, release: date, exclude: int | None = None) -> User | None:
-        able = [m for m in self.mentors if m.id in self.profiles and m.id != exclude
+    def _able_mentors(self, prison: str, release: date, exclude: int | None = None) -> list[User]:
+        return [m for m in self.mentors if m.id in self.profiles and m.id != exclude
                 and self.profiles[m.id].covers(prison) and self.profiles[m.id].dbs_expires_on >= release
                 and m.email != DEMO_MENTOR]
+
+    def _mentor_for(self, prison: str, release: date, exclude: int | None = None) -> User | None:
+        able = self._able_mentors(prison, release, exclude)
         return self.rng.choice(able) if able else None
 
     # Requests ---------------------------------------------------------------------------------------------------
@@ -247,18 +250,28 @@ class _World:
         demo_mentor = next((m for m in self.mentors if m.email == DEMO_MENTOR), None)
         people = self._custody(DEMO_CASE_MANAGER, "North West")
         scenarios = ["yesterday", "today", "moved", "two_days", "six_days", "handed_back", "open"]
-        for scenario, person in zip(scenarios, people, strict=False):
+        for scenario in scenarios:
+            if not people:
+                break
+            person = people[0]
+            if scenario == "handed_back":
+                # Handed back by another mentor: someone whose prison another mentor covers, if any does.
+                person = next((p for p in people if self._able_mentors(p.prison, p.release_date)), person)
+            people.remove(person)
             if scenario in ("yesterday", "today", "two_days", "six_days"):
                 # Bring the release nearer, so release day and escalation can be seen in the demo.
                 person.release_date = self.today + timedelta(days={"yesterday": -1, "today": 0, "two_days": 2,
                                                                    "six_days": 6}[scenario])
             release = person.release_date
-            request = self._request(person, release, person.prison, self._created_before(release, 8, 20))
+            # Made at least 3 days ago, so that what follows (up to 2 days later) has already happened.
+            created = min(self._created_before(release, 8, 20), self.now - timedelta(days=3))
+            request = self._request(person, release, person.prison, created)
             self._sign_off(request, request.created_at + timedelta(hours=1))
             if scenario in ("yesterday", "today", "moved") and demo_mentor is not None:
                 self._accept(request, demo_mentor, request.created_at + timedelta(hours=self.rng.randint(2, 30)))
             if scenario == "today" and request.mentor_id:
-                self._event(request, "update_release", person.case_manager_id, _at(self.today, 8, 10),
+                self._event(request, "update_release", person.case_manager_id,
+                            min(_at(self.today, 8, 10), self.now - timedelta(minutes=20)),
                             note=f"Status: Delayed. Now expected 11am to 1pm (was {request.window}). Message: "
                                  "The prison says the discharge paperwork is late.")
                 request.window_start, request.window_end = time(11, 0), time(13, 0)
@@ -298,6 +311,12 @@ class _World:
                     wait = timedelta(hours=self.rng.randint(1, 72))
                     self._accept(request, mentor, min(request.created_at + wait, self.now - timedelta(minutes=30)))
                     self.held[mentor.id] = self.held.get(mentor.id, 0) + 1
+        # Every state is in the demo whatever the draw gave (other features' demo data move it): a
+        # coordinator has declined one request, and others still wait for a sign-off.
+        waiting = [request for request in self.requests if request.status == Status.SIGNOFF]
+        if len(waiting) > 1 and not any(request.status == Status.DECLINED for request in self.requests):
+            self._sign_off(waiting[-1], min(waiting[-1].created_at + timedelta(hours=4), self.now - timedelta(hours=1)),
+                           decline=True)
 
     def make_past(self) -> None:
         """Releases of the last year, for the coverage report: people now in the community."""

@@ -51,9 +51,14 @@ def test_the_demo_requests_are_the_same_for_the_same_seed(app):
     assert requests_made() == first and len(first) > 20
 
 
-def test_each_demo_request_was_made_with_consent_given_on_or_before_that_day(app):
-    """The request page says when the person agreed to share with mentors: never after it was made."""
+def test_each_demo_request_was_made_with_consent_given_before_and_its_history_has_happened(app):
+    """The request page says when the person agreed to share with mentors: never after it was made. And
+    nothing on it is dated in the future (the demo mentor's moved release read "Updated 8 December" on 6
+    December, and hid a release-day message the case manager had just sent)."""
     assert app.test_cli_runner().invoke(args=["seed", "demo", "--seed", "11"]).exit_code == 0
+    now = clock.now()
+    assert db.session.scalars(select(RequestEvent).where(RequestEvent.at > now)).all() == []
+    assert db.session.scalars(select(GatemateRequest).where(GatemateRequest.created_at > now)).all() == []
     requests = db.session.scalars(select(GatemateRequest)).all()
     assert len(requests) > 20
     assert [r.id for r in requests if r.consent_given_on is None or r.consent_given_on > r.created_at.date()] == []
