@@ -104,7 +104,9 @@ class SendMessageForm(Form):
 
 class ReturnMessageForm(Form):
     reason = RadioField("Why is it not being sent?", widget=Radios(),
-                        choices=list(RETURN_REASONS.items()),
+                        # The checker's own words for "other"; the person reads RETURN_REASONS.
+                        choices=[(code, "Another reason (say what in the note)" if code == "other" else words)
+                                 for code, words in RETURN_REASONS.items()],
                         validators=[InputRequired("Select why the message is not being sent")])
     note = TextAreaField("A note for them (optional)", widget=GovTextArea(),
                          description="They will read this. Say what to change so they can write again.",

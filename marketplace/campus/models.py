@@ -143,6 +143,15 @@ MESSAGE_STATUS_LABELS = {
     MessageStatus.RETURNED: "Not sent: returned to you",
 }
 
+# What the case manager reads on the check pages: the same states from the checker's side
+# ("your case manager" would be the person's words, not theirs).
+MESSAGE_STATUS_STAFF_LABELS = {
+    MessageStatus.DRAFTED: "Draft: not sent for checking yet",
+    MessageStatus.AWAITING_CHECK: "Waiting for you to check it",
+    MessageStatus.SENT: "Checked and sent to the employer",
+    MessageStatus.RETURNED: "Returned to the person: not sent",
+}
+
 # Why a case manager returns a message, in words the person reads.
 RETURN_REASONS = {
     "offence_detail": "It shares details of an offence that the law does not ask you to share",
@@ -180,6 +189,10 @@ class CampusMessage(db.Model):
     @property
     def label(self) -> str:
         return MESSAGE_STATUS_LABELS.get(MessageStatus(self.status), self.status)
+
+    @property
+    def staff_label(self) -> str:
+        return MESSAGE_STATUS_STAFF_LABELS.get(MessageStatus(self.status), self.status)
 
     @property
     def return_reason_label(self) -> str:

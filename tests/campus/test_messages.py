@@ -178,3 +178,33 @@ def test_a_case_manager_can_turn_messages_off_and_it_holds_for_a_new_slip(client
     assert staff.post_form(path, {"setting": "allowed"}).status_code == 302
     db.session.refresh(access)
     assert access.messages_stopped == ""
+
+
+def test_a_returned_message_reads_as_three_paragraphs_with_the_words_escaped(client, app, world):
+    """The person sees why, what their case manager said and what to do next as three paragraphs;
+    no markup shows as text, and what anyone typed is escaped, never trusted as HTML."""
+    message = operations.write_message(world["access"], world["referral"], "<b>Hi</b> & hello")
+    db.session.commit()
+    staff = app.test_client()
+    sign_in_client(staff, world["case_manager"])
+    assert staff.post_form(f"/campus/checks/{message.id}/return",
+                           {"reason": "other", "note": "Say <i>when</i> you can start & no more"}).status_code == 302
+    sign_in_client(client, world["person"])
+    page = client.get("/campus/messages").get_data(as_text=True)
+    assert "&lt;p class" not in page and "<p class='govuk-body'>" not in page
+    assert '<p class="govuk-body">Why it was not sent: Another reason (your case manager explains below)</p>' in page
+    assert ('<p class="govuk-body">Your case manager says: Say &lt;i&gt;when&lt;/i&gt; you can start &amp; no more</p>'
+            in page)
+    assert '<p class="govuk-body">You can write a new message.</p>' in page
+    assert "<i>when</i>" not in page and "<b>Hi</b>" not in page
+
+
+def test_the_case_manager_reads_the_state_in_their_own_words(client, world):
+    message = operations.write_message(world["access"], world["referral"], "Hello")
+    db.session.commit()
+    sign_in_client(client, world["case_manager"])
+    waiting = client.get(f"/campus/checks/{message.id}").get_data(as_text=True)
+    assert "Waiting for you to check it" in waiting and "your case manager" not in waiting
+    client.post_form(f"/campus/checks/{message.id}/return", {"reason": "unsafe", "note": ""})
+    returned = client.get(f"/campus/checks/{message.id}").get_data(as_text=True)
+    assert "Returned to the person: not sent" in returned and "returned to you" not in returned

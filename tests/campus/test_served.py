@@ -41,3 +41,37 @@ def test_a_person_started_through_one_worker_is_served_by_every_worker_until_acc
     assert ended.status_code == 200 and "access has ended" in ended.text
     for page in served_site.every_worker(person, "/campus/home").values():
         assert "Sign in to the Virtual Campus" in page.text and "Warehouse operative" not in page.text
+
+
+def test_a_returned_message_and_its_check_page_read_in_words_on_every_worker(served_site):
+    from sqlalchemy import select
+
+    from marketplace.campus import operations
+    from marketplace.campus.models import CampusAccess
+    from tests.factories import campus_person
+    from tests.helpers import TEST_PASSWORD
+
+    manager = UserFactory(role="case_manager")
+    participant = ParticipantFactory(case_manager=manager, first_name="Ayo")
+    referral = ReferralFactory(participant=participant, opportunity=OpportunityFactory(title="Groundworker"))
+    campus_person(participant)
+    db.session.commit()
+    access = db.session.scalar(select(CampusAccess).where(CampusAccess.participant_id == participant.id))
+    message = operations.write_message(access, referral, "Hello")
+    db.session.commit()
+
+    staff = served_site.signed_in(manager)
+    for page in served_site.every_worker(staff, f"/campus/checks/{message.id}").values():
+        assert "Waiting for you to check it" in page.text and "Waiting for your case manager" not in page.text
+    served_site.post_form(staff, f"/campus/checks/{message.id}/return", {"reason": "other", "note": "Tell <them> more"})
+    for page in served_site.every_worker(staff, f"/campus/checks/{message.id}").values():
+        assert "Returned to the person: not sent" in page.text and "returned to you" not in page.text
+
+    person = served_site.session()
+    signed = served_site.post_form(person, "/campus/sign-in", {
+        "participant_number": participant.participant_number, "passphrase": TEST_PASSWORD,
+        **_born(participant)})
+    assert signed.status_code == 200, signed.text[:500]
+    for page in served_site.every_worker(person, "/campus/messages").values():
+        assert "&lt;p class" not in page.text
+        assert "<p class=\"govuk-body\">Your case manager says: Tell &lt;them&gt; more</p>" in page.text
