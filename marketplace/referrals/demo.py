@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import UTC, datetime, time, timedelta
-from decimal import Decimal
 
 from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
 from marketplace.core.calendar import add_working_days
-from marketplace.core.filters import govuk_date
 from marketplace.core.roles import EMPLOYING_ROLES, Role
 from marketplace.extensions import db
-from marketplace.reference import minimum_wage_on
+from marketplace.reference import QUALIFICATION_SUBJECTS
 from marketplace.referrals import uploads
 from marketplace.referrals.models import (
     HOLDS_PLACE,
@@ -28,7 +26,7 @@ from marketplace.referrals.models import (
     ReferralMessage,
     Status,
 )
-from marketplace.referrals.operations import GUARANTEE_WORKING_DAYS, Sharing, _snapshot, describe_offer
+from marketplace.referrals.operations import GUARANTEE_WORKING_DAYS, Sharing, _snapshot
 from marketplace.referrals.workflow import TRANSITIONS
 from marketplace.search.matching import Offer, Seeker, barriers
 
@@ -76,7 +74,14 @@ PLAN = [
     (S.OFFER_DECLINED, None, {}),
     (S.NO_SHOW, None, {}),
     (S.LEFT_JOB, 17, {}),
+    # A course, volunteering or an unpaid placement: its own outcomes after the start.
+    (S.STARTED, 2, {"not_paid": True}),
+    (S.COMPLETED, 8, {"not_paid": True}),
+    (S.QUALIFICATION_GAINED, 10, {"not_paid": True}),
+    (S.MOVED_INTO_WORK, 16, {"not_paid": True}),
 ]
+# After the start, how long each outcome of a course took.
+OUTCOME_WEEKS = {"complete": 4, "gain_qualification": 5, "move_into_work": 9}
 THREAD = [
     ("provider", "Thanks for looking at this. They are keen and can start at short notice."),
     ("employer", "Thanks. Could they do early shifts, starting at 7am?"),
@@ -182,16 +187,17 @@ class _Maker:
                 at = datetime.combine(start_date + timedelta(weeks=26, days=2), time(10, 0), UTC)
             elif action == "left_job":
                 at = datetime.combine(start_date + timedelta(weeks=15), time(15, 0), UTC)
+            elif action in OUTCOME_WEEKS:
+                at = datetime.combine(start_date + timedelta(weeks=OUTCOME_WEEKS[action]), time(14, 0), UTC)
             elif index:
                 at = at + timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 5))
                 if start_date is not None:
                     at = min(at, datetime.combine(start_date - timedelta(days=len(path) - index), time(11), UTC))
             at = min(at, self.now - timedelta(minutes=5 * (len(path) - index)))
             actor = case_manager if Role.CASE_MANAGER in roles else employer_user
-            event = ReferralEvent(referral=referral, action=action, from_status=state, to_status=to,
-                                  actor_id=actor.id if actor else None, at=at,
-                                  reason_code=REASONS.get(action, ""), note=NOTES.get(action, ""))
-            db.session.add(event)
+            db.session.add(ReferralEvent(referral=referral, action=action, from_status=state, to_status=to,
+                                         actor_id=actor.id if actor else None, at=at,
+                                         reason_code=REASONS.get(action, ""), note=NOTES.get(action, "")))
             if action == "submit":
                 referral.submitted_at = at
                 if guaranteed:
@@ -204,17 +210,17 @@ class _Maker:
                 referral.interview_bring = "Photo ID, your CV and proof of your National Insurance number"
             elif action == "record_interview":
                 referral.interviewed_at = at
-            elif action == "make_offer":
-                # The offer as an employer makes it: the advertised hours and pay, a start a fortnight on.
-                referral.offer_start_date = start_date or (at + timedelta(days=14)).date()
-                referral.offer_hours_per_week = opportunity.hours_per_week or Decimal("37.5")
-                referral.offer_pay = opportunity.pay_from or minimum_wage_on(at.date())
-                referral.offer_pay_period = opportunity.pay_period if opportunity.pay_from else "hour"
-                event.detail = describe_offer(referral.offer_start_date, referral.offer_hours_per_week,
-                                              referral.offer_pay, referral.offer_pay_period)
             elif action in ("start", "agree_start"):
                 referral.start_date = start_date
-                event.detail = f"{'Starts' if action == 'agree_start' else 'Started'} {govuk_date(start_date)}"
+            elif action == "complete":
+                referral.completed_on = at.date()
+            elif action == "gain_qualification":
+                subject = QUALIFICATION_SUBJECTS.get(opportunity.qualification_subject or "", "Employability skills")
+                referral.qualification_title = f"Certificate in {subject.split(' (')[0]}"
+                referral.qualification_level = opportunity.qualification_level or "1"
+                referral.qualification_on = at.date()
+            elif action == "move_into_work":
+                referral.moved_into_work_on = at.date()  # work found elsewhere
             if action in REASONS:
                 referral.reason_code = REASONS[action]
             elif action == "reject":
@@ -265,6 +271,10 @@ def seed(context) -> list[str]:
         elif target in (S.SUBMITTED, S.ACKNOWLEDGED, S.INTERVIEW_OFFERED, S.INTERVIEW_BOOKED, S.INTERVIEWED,
                         S.OFFER_MADE, S.OFFER_ACCEPTED, S.DRAFT):
             choices = [o for o in choices if o.status == "open"] or choices
+        if extra.get("not_paid"):
+            choices = [o for o in choices if not o.is_paid_work] or [
+                o for o in context.made["opportunities"] if not o.is_paid_work and o.status in listed
+                and maker.staff(o.organisation) is not None]
         if target in HOLDS_PLACE:
             choices = [o for o in choices if o.places_left > 0] or choices
         if "decline" in _path_to(target):  # a guaranteed interview cannot be declined before interviewing

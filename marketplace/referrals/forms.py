@@ -7,8 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm
 from marketplace.core.forms import submit as button
-from marketplace.opportunities.forms import AmountField
-from marketplace.opportunities.models import PAY_PERIODS
+from marketplace.reference import QUALIFICATION_LEVELS
 from marketplace.referrals.models import DECLINE_REASONS, LEFT_JOB_REASONS, SNAPSHOT_PARTS, WITHDRAW_REASONS
 
 
@@ -65,17 +64,23 @@ class StepForm(Form):
                                       max=300, message="Where the interview is must be 300 characters or fewer")])
     interview_bring = TextAreaField("What to bring (optional)", widget=GovTextArea(),
                                     validators=[Optional(), Length(max=500)])
-    # A job offer: the start date offered, hours and pay (checked against the National Minimum Wage).
-    offer_start_date = GovDateField("Start date offered", called="The start date")
-    offer_hours = AmountField("Hours per week", message="Enter the hours per week as a number, like 37.5",
-                              validators=[Optional()])
-    offer_pay = AmountField("Pay", message="Enter the pay as an amount, like 12.71", validators=[Optional()],
-                            description="Before tax, in pounds")
-    offer_pay_period = RadioField("Paid", widget=Radios(), validators=[Optional()], validate_choice=False,
-                                  choices=[(code, f"By the {code}") for code in PAY_PERIODS])
     start_date = GovDateField("Date they start work", called="The start date",
                               description="The day they started, or the day agreed if it is still to come: it then "
                               "shows as 'start agreed' and becomes 'started work' on that day")
+    # The outcomes of a course, volunteering or unpaid placement.
+    completed_on = GovDateField("Date they completed it", called="The date they completed it")
+    qualification_title = StringField("Title of the qualification", widget=GovTextInput(),
+                                      description="As it is on the certificate, for example Level 2 Certificate in "
+                                      "Construction Skills", validators=[Optional(), Length(
+                                          max=200, message="The title must be 200 characters or fewer")])
+    qualification_level = RadioField("Level", widget=Radios(), choices=list(QUALIFICATION_LEVELS.items()),
+                                     validators=[Optional()], validate_choice=False)
+    qualification_on = GovDateField("Date it was awarded", called="The date it was awarded")
+    work = RadioField("Which work did they move into?", widget=Radios(), validators=[Optional()],
+                      validate_choice=False)
+    moved_on = GovDateField("Date they started work", called="The date they started work",
+                            description="Only for work found outside this service: a job through this service "
+                            "has its own start date")
     submit = button("Confirm")
 
 

@@ -5,10 +5,9 @@ referral was made."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core import clock
@@ -37,6 +36,11 @@ class Status(StrEnum):
     OFFER_DECLINED = "offer_declined"
     NO_SHOW = "no_show"
     LEFT_JOB = "left_job"
+    # Training, volunteering and unpaid placements (not paid work) have outcomes of their own after
+    # the start, in place of the 13- and 26-week job checks.
+    COMPLETED = "completed"
+    QUALIFICATION_GAINED = "qualification_gained"
+    MOVED_INTO_WORK = "moved_into_work"
 
 
 STATUS_LABELS = {
@@ -58,17 +62,25 @@ STATUS_LABELS = {
     Status.OFFER_DECLINED: "Offer declined",
     Status.NO_SHOW: "Did not attend",
     Status.LEFT_JOB: "Left the job",
+    Status.COMPLETED: "Completed",
+    Status.QUALIFICATION_GAINED: "Qualification gained",
+    Status.MOVED_INTO_WORK: "Moved into work",
 }
+# For a course, volunteering or an unpaid placement, the same states in its own words.
+NOT_PAID_LABELS = {Status.STARTED: "Started", Status.LEFT_JOB: "Left before the end"}
 
 # Where a referral can end; everything else is still moving.
 ENDED = frozenset({Status.DECLINED, Status.WITHDRAWN, Status.UNSUCCESSFUL, Status.OFFER_DECLINED, Status.NO_SHOW,
-                   Status.LEFT_JOB, Status.SUSTAINED_26})
+                   Status.LEFT_JOB, Status.SUSTAINED_26, Status.MOVED_INTO_WORK})
 # Still before an interview: a guaranteed interview cannot be declined here.
 BEFORE_INTERVIEW = frozenset({Status.SUBMITTED, Status.ACKNOWLEDGED})
 # A place is held from the accepted offer on.
 HOLDS_PLACE = frozenset({Status.OFFER_ACCEPTED, Status.START_AGREED,
                          Status.STARTED, Status.SUSTAINED_13, Status.SUSTAINED_26,
-                         Status.LEFT_JOB})
+                         Status.LEFT_JOB, Status.COMPLETED, Status.QUALIFICATION_GAINED,
+                         Status.MOVED_INTO_WORK})
+# After the start of something that is not paid work: its own outcomes, not the job checks.
+NOT_PAID_OUTCOMES = frozenset({Status.COMPLETED, Status.QUALIFICATION_GAINED, Status.MOVED_INTO_WORK})
 
 DECLINE_REASONS = {
     "essential_criteria": "Does not meet the essential criteria",
@@ -129,13 +141,17 @@ class Referral(db.Model):
     interview_bring: Mapped[str] = mapped_column(String(500), default="")
     interviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     start_date: Mapped[date | None] = mapped_column(Date, index=True)
-    # The job offer as the employer made it (make_offer): the start date offered, the hours and the pay.
-    # The start itself is start_date, recorded when it is agreed or happens.
-    offer_start_date: Mapped[date | None] = mapped_column(Date)
-    offer_hours_per_week: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
-    offer_pay: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
-    offer_pay_period: Mapped[str] = mapped_column(String(10), default="", server_default="")
     reason_code: Mapped[str] = mapped_column(String(30), default="")
+    # Outcomes of a course, volunteering or unpaid placement (never of paid work): when it was
+    # completed, the qualification gained (title, level as in reference.QUALIFICATION_LEVELS, date
+    # awarded), and when the person moved into work, with the referral to the paid work they started
+    # when it came through this service.
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    qualification_title: Mapped[str] = mapped_column(String(200), default="")
+    qualification_level: Mapped[str] = mapped_column(String(10), default="")
+    qualification_on: Mapped[date | None] = mapped_column(Date)
+    moved_into_work_on: Mapped[date | None] = mapped_column(Date)
+    work_referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id", ondelete="SET NULL"))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -145,6 +161,7 @@ class Referral(db.Model):
     case_manager = relationship("User", foreign_keys=[case_manager_id])
     provider = relationship("Organisation", foreign_keys=[provider_organisation_id])
     employer = relationship("Organisation", foreign_keys=[employer_organisation_id])
+    work_referral = relationship("Referral", remote_side=[id], foreign_keys=[work_referral_id])
     events: Mapped[list[ReferralEvent]] = relationship(
         back_populates="referral", cascade="all, delete-orphan", order_by="(ReferralEvent.at, ReferralEvent.id)")
     messages: Mapped[list[ReferralMessage]] = relationship(
@@ -173,7 +190,18 @@ class Referral(db.Model):
     # Facts ----------------------------------------------------------------------------------------
     @property
     def label(self) -> str:
-        return STATUS_LABELS.get(Status(self.status), self.status)
+        status = Status(self.status)
+        if status in NOT_PAID_LABELS and self.opportunity is not None and not self.opportunity.is_paid_work:
+            return NOT_PAID_LABELS[status]
+        return STATUS_LABELS.get(status, self.status)
+
+    @property
+    def qualification_text(self) -> str:
+        """The qualification gained, as a person reads it: "Certificate in Construction Skills (Level 2)"."""
+        from marketplace.reference import QUALIFICATION_LEVELS
+
+        level = QUALIFICATION_LEVELS.get(self.qualification_level, "")
+        return f"{self.qualification_title} ({level})" if level else self.qualification_title
 
     @property
     def is_open(self) -> bool:
@@ -182,23 +210,6 @@ class Referral(db.Model):
     @property
     def shared_name(self) -> str:
         return self.snapshot.get("name", "") if self.snapshot else ""
-
-    @property
-    def has_offer_details(self) -> bool:
-        return self.offer_start_date is not None or self.offer_hours_per_week is not None or self.offer_pay is not None
-
-    @property
-    def offer_hours_text(self) -> str:
-        hours = self.offer_hours_per_week
-        return "" if hours is None else f"{hours.normalize() if hours % 1 else int(hours)} hours a week"
-
-    @property
-    def offer_pay_text(self) -> str:
-        from marketplace.opportunities.models import PAY_PERIODS, money
-
-        if self.offer_pay is None:
-            return ""
-        return f"{money(self.offer_pay)} {PAY_PERIODS.get(self.offer_pay_period, '')}".strip()
 
     def guarantee_overdue(self, today: date | None = None) -> bool:
         today = today or clock.today()
@@ -215,9 +226,6 @@ class ReferralEvent(WorkflowHistory, db.Model):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
     reason_code: Mapped[str] = mapped_column(String(30), default="")
     note: Mapped[str] = mapped_column(Text, default="")
-    # What the step recorded, in words, for the timeline: the interview's time and place, the offer's
-    # start date, hours and pay, the start date entered.
-    detail: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     referral: Mapped[Referral] = relationship(back_populates="events")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from marketplace.core import clock
 from marketplace.core.calendar import add_working_days
 from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Problems, Refused
-from marketplace.core.filters import govuk_date, govuk_datetime
+from marketplace.core.filters import govuk_date
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.reminders import reminder_job, send_once
@@ -273,64 +272,75 @@ class StepDetails:
     interview_place: str = ""
     interview_bring: str = ""
     start_date: date | None = None
-    offer_start_date: date | None = None
-    offer_hours: Decimal | None = None
-    offer_pay: Decimal | None = None
-    offer_pay_period: str = ""
+    # The outcomes of a course, volunteering or unpaid placement (see workflow.NOT_PAID_STEPS).
+    completed_on: date | None = None
+    qualification_title: str = ""
+    qualification_level: str = ""
+    qualification_on: date | None = None
+    work: str = ""  # the id of the person's paid referral they started, or "elsewhere"
+    moved_on: date | None = None  # for work found elsewhere
 
 
-MAX_OFFER_AHEAD = timedelta(days=365)
+WORK_ELSEWHERE = "elsewhere"
+STARTED_PAID = (Status.STARTED, Status.SUSTAINED_13, Status.SUSTAINED_26, Status.LEFT_JOB)
 
 
-def describe_offer(start: date | None, hours: Decimal | None, pay: Decimal | None, period: str) -> str:
-    """A job offer in words, as the timeline and the referral page say it: "Starting 1 June 2027 · 37.5
-    hours a week · £12.71 an hour"."""
-    from marketplace.opportunities.models import PAY_PERIODS, money
+def paid_starts_of(referral: Referral) -> list[Referral]:
+    """The person's referrals to paid work that they started, on or after this one's start: the jobs
+    a course, volunteering or unpaid placement may have led to."""
+    from marketplace.opportunities.models import Opportunity
 
-    parts = []
-    if start is not None:
-        parts.append(f"Starting {govuk_date(start)}")
-    if hours is not None:
-        parts.append(f"{hours.normalize() if hours % 1 else int(hours)} hours a week")
-    if pay is not None:
-        parts.append(f"{money(pay)} {PAY_PERIODS.get(period, '')}".strip())
-    return " · ".join(parts)
+    if referral.start_date is None:
+        return []
+    return list(db.session.scalars(
+        select(Referral).join(Opportunity, Opportunity.id == Referral.opportunity_id)
+        .where(Referral.participant_id == referral.participant_id, Referral.id != referral.id,
+               Referral.status.in_([str(s) for s in STARTED_PAID]), Opportunity.is_paid_work,
+               Referral.start_date >= referral.start_date)
+        .order_by(Referral.start_date, Referral.id)))
 
 
-def _check_offer(details: StepDetails, referral: Referral | None, problems: Problems) -> None:
-    """A job offer names its start date, hours and pay, all checked at once; paid work must pay at least
-    the National Minimum Wage in force on the start date (unless the placement is training)."""
-    from marketplace.opportunities.models import PAY_PERIODS, money
-    from marketplace.opportunities.operations import MAX_HOURS, MAX_PAY, hourly_pay
-    from marketplace.reference import minimum_wage_on
+def work_choices(referral: Referral) -> list[tuple[str, str]]:
+    """The answers to "which work did they move into?": each paid job they started through this
+    service since, then work found elsewhere."""
+    return [(str(job.id), f"{job.opportunity.title} at {job.employer.name}, started {govuk_date(job.start_date)}")
+            for job in paid_starts_of(referral)] + [(WORK_ELSEWHERE, "Work found outside this service")]
+
+
+def _check_outcome(action: str, details: StepDetails, referral: Referral | None, problems: Problems) -> Referral | None:
+    """The date (and qualification, and work) of a course's, volunteering's or unpaid placement's
+    outcome: on or after the start, never in the future. Returns the paid referral moved into, if any."""
+    from marketplace.reference import QUALIFICATION_LEVELS
 
     today = clock.today()
-    opportunity = referral.opportunity if referral is not None else None
-    paid = opportunity is None or bool(opportunity.is_paid_work)
-    start = details.offer_start_date
-    if problems.check(start is not None, "Enter the date they would start", field="offer_start_date"):
-        problems.check(start >= today, "The start date must be today or later", field="offer_start_date")
-        problems.check(start <= today + MAX_OFFER_AHEAD, "The start date must be within the next year",
-                       field="offer_start_date")
-    hours, pay, period = details.offer_hours, details.offer_pay, details.offer_pay_period or ""
-    hours_ok = problems.check(hours is not None or not paid, "Enter the hours per week", field="offer_hours") and (
-        hours is None or problems.check(Decimal("0") < hours <= MAX_HOURS,
-                                        f"Hours per week must be more than 0 and no more than {MAX_HOURS}",
-                                        field="offer_hours"))
-    pay_ok = problems.check(pay is not None or not paid, "Enter the pay", field="offer_pay") and (
-        pay is None or problems.check(Decimal("0") < pay < MAX_PAY, "Enter the pay as an amount, like 12.71",
-                                      field="offer_pay"))
-    period_ok = problems.check(period in PAY_PERIODS or (pay is None and not period),
-                               "Select whether the pay is by the hour, day, week, month or year",
-                               field="offer_pay_period")
-    if not (paid and hours_ok and pay_ok and period_ok and pay is not None):
-        return
-    hourly = hourly_pay(pay, period, hours)
-    minimum = minimum_wage_on(start if start is not None and start >= today else today,
-                              apprenticeship=opportunity is not None and opportunity.contract_type == "apprenticeship")
-    if hourly is not None and hourly < minimum and not (opportunity is not None and opportunity.is_training):
-        problems.add(f"Pay of {money(hourly)} an hour is below the National Minimum Wage of {money(minimum)} an hour",
-                     field="offer_pay")
+    started = referral.start_date if referral is not None else None
+
+    def in_time(day: date | None, field: str, missing: str, called: str) -> None:
+        if problems.check(day is not None, missing, field=field):
+            problems.check(day <= today, f"{called} must be today or in the past", field=field)
+            if started is not None:
+                problems.check(day >= started, f"{called} must be on or after the day they started "
+                               f"({govuk_date(started)})", field=field)
+
+    if action == "complete":
+        in_time(details.completed_on, "completed_on", "Enter the date they completed it", "The date they completed it")
+    if action == "gain_qualification":
+        title = (details.qualification_title or "").strip()
+        problems.check(bool(title), "Enter the qualification's title", field="qualification_title")
+        problems.check(len(title) <= 200, "The title must be 200 characters or fewer", field="qualification_title")
+        problems.check(details.qualification_level in QUALIFICATION_LEVELS, "Select the qualification's level",
+                       field="qualification_level")
+        in_time(details.qualification_on, "qualification_on", "Enter the date it was awarded",
+                "The date it was awarded")
+    job = None
+    if action == "move_into_work":
+        choices = dict(work_choices(referral)) if referral is not None else {WORK_ELSEWHERE: ""}
+        if problems.check(details.work in choices, "Select the work they moved into", field="work"):
+            if details.work == WORK_ELSEWHERE:
+                in_time(details.moved_on, "moved_on", "Enter the date they started work", "The date they started work")
+            else:
+                job = db.session.get(Referral, int(details.work))
+    return job
 
 
 def _interview_moment(day: date, at: str) -> datetime:
@@ -379,8 +389,6 @@ def check_step(action: str, details: StepDetails, referral: Referral | None = No
         moment = problems.kept(lambda: _interview_moment(day or today, details.interview_time or ""))
         if moment is not None and day is not None and day == today and moment < clock.now():
             problems.add("The interview time must be later than now", field="interview_time")
-    if action == "make_offer":
-        _check_offer(details, referral, problems)
     if action in ("start", "agree_start") and problems.check(details.start_date is not None,
                                                              "Enter the date they start or started work",
                                                              field="start_date"):
@@ -390,6 +398,7 @@ def check_step(action: str, details: StepDetails, referral: Referral | None = No
         problems.check(offered is None or details.start_date >= offered,
                        f"The start date must be on or after the day the job was offered ({govuk_date(offered)})",
                        field="start_date")
+    _check_outcome(action, details, referral, problems)
     problems.raise_any()
     return note, reason, moment
 
@@ -411,24 +420,25 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
     if action == "accept_offer":
         # Takes one of the opportunity's places, or refuses when none is left (race-safe).
         take_place(referral.opportunity_id)
-    event = transition(referral, action, actor, reason_code=reason, note=note)
+    transition(referral, action, actor, reason_code=reason, note=note)
     if action == "offer_interview":
         referral.interview_at = moment
         referral.interview_place = details.interview_place.strip()[:300]
         referral.interview_bring = (details.interview_bring or "").strip()[:500]
-        event.detail = f"Interview {govuk_datetime(moment)}, {referral.interview_place}"[:300]
     elif action == "record_interview":
         referral.interviewed_at = clock.now()
-    elif action == "make_offer":
-        referral.offer_start_date = details.offer_start_date
-        referral.offer_hours_per_week = details.offer_hours
-        referral.offer_pay = details.offer_pay
-        referral.offer_pay_period = details.offer_pay_period if details.offer_pay is not None else ""
-        event.detail = describe_offer(referral.offer_start_date, referral.offer_hours_per_week, referral.offer_pay,
-                                      referral.offer_pay_period)
     elif action in ("start", "agree_start"):
         referral.start_date = details.start_date
-        event.detail = f"{'Starts' if action == 'agree_start' else 'Started'} {govuk_date(details.start_date)}"
+    elif action == "complete":
+        referral.completed_on = details.completed_on
+    elif action == "gain_qualification":
+        referral.qualification_title = details.qualification_title.strip()
+        referral.qualification_level = details.qualification_level
+        referral.qualification_on = details.qualification_on
+    elif action == "move_into_work":
+        job = _check_outcome(action, details, referral, Problems())
+        referral.work_referral_id = job.id if job is not None else None
+        referral.moved_into_work_on = job.start_date if job is not None else details.moved_on
     if action == "withdraw" and held_place:
         release_place(referral.opportunity_id)
     record_audit(f"referral.{action}", referral, actor=actor, detail=reason)
@@ -461,11 +471,14 @@ def correct_last_step(referral: Referral, actor, reason: str) -> Referral:
         referral.interviewed_at = None
     elif action in ("start", "agree_start") and before == Status.OFFER_ACCEPTED:
         referral.start_date = None
-    elif action == "make_offer":
-        referral.offer_start_date = referral.offer_hours_per_week = referral.offer_pay = None
-        referral.offer_pay_period = ""
     if action in ("reject", "left_job"):
         referral.reason_code = ""
+    elif action == "complete":
+        referral.completed_on = None
+    elif action == "gain_qualification":
+        referral.qualification_title, referral.qualification_level, referral.qualification_on = "", "", None
+    elif action == "move_into_work":
+        referral.work_referral_id, referral.moved_into_work_on = None, None
     record_audit("referral.corrected", referral, actor=actor, detail=action)
     _tell_next(referral, f"{referral.shared_name} — {referral.opportunity.title}: a step was corrected, "
                f"now {referral.label.lower()}", actor)
@@ -508,19 +521,22 @@ def _provider_users(referral: Referral) -> list[User]:
         User.role == Role.CASE_MANAGER, User.is_org_admin.is_(True))))
 
 
-def next_roles(status: str) -> set:
+def next_roles(status: str, paid_work: bool | None = None) -> set:
     """Who must act next on a referral in `status`: the roles of its onward steps. Withdrawing (always
-    open to the case manager) and changing an interview already offered are not what is awaited."""
-    from marketplace.referrals.workflow import REFERRALS
+    open to the case manager) and changing an interview already offered are not what is awaited; nor,
+    when `paid_work` is known, the steps of the other kind (job checks or a course's outcomes)."""
+    from marketplace.referrals.workflow import NOT_PAID_STEPS, REFERRALS
 
+    other_kind = set() if paid_work is None else NOT_PAID_STEPS if paid_work else {"sustain_13", "sustain_26"}
     return {role for (state, action), step in REFERRALS.table.items()
-            if state == status and action != "withdraw" and step.to != state for role in step.roles}
+            if state == status and action != "withdraw" and step.to != state and action not in other_kind
+            for role in step.roles}
 
 
 def _tell_next(referral: Referral, text: str, actor=None) -> None:
     """Tell whoever must act next, in the service and by email; when the referral ends, both sides.
     The person who took the step is not told about it."""
-    roles = next_roles(referral.status)
+    roles = next_roles(referral.status, referral.opportunity.is_paid_work)
     recipients: list[User] = []
     if roles & EMPLOYING_ROLES or (referral.status in ENDED and referral.submitted_at is not None):
         recipients += _employer_users(referral)

@@ -57,8 +57,11 @@ STEP_FIELDS = {
     "left_job": ["reason_code", "note"],
     "start": ["start_date", "note"],
     "agree_start": ["start_date", "note"],
-    "make_offer": ["offer_start_date", "offer_hours", "offer_pay", "offer_pay_period", "note"],
+    "make_offer": ["note"],
     "reject": ["note"],
+    "complete": ["completed_on", "note"],
+    "gain_qualification": ["qualification_title", "qualification_level", "qualification_on", "note"],
+    "move_into_work": ["work", "moved_on", "note"],
     "no_show": ["note"],  # ends the referral: a page of its own, so one stray click cannot record it
 }
 # Steps after which the referral is over: their page says so before the button.
@@ -82,6 +85,9 @@ DONE_MESSAGES = {
     "sustain_26": "Recorded that they are still in work at 26 weeks.",
     "left_job": "Recorded that they left the job.",
     "withdraw": "Referral withdrawn. The employer has been told.",
+    "complete": "Recorded that they completed it.",
+    "gain_qualification": "Qualification recorded.",
+    "move_into_work": "Recorded that they moved into work.",
 }
 
 
@@ -269,12 +275,14 @@ def step(referral_id: int, action: str):
         abort(404)
     form = StepForm()
     form.reason_code.choices = list(REASONS_BY_ACTION.get(action, {}).items())
+    form.work.choices = operations.work_choices(referral) if action == "move_into_work" else []
     details = lambda: operations.StepDetails(  # noqa: E731
         reason_code=form.reason_code.data or "", note=form.note.data or "", interview_date=form.interview_date.data,
         interview_time=form.interview_time.data or "", interview_place=form.interview_place.data or "",
         interview_bring=form.interview_bring.data or "", start_date=form.start_date.data,
-        offer_start_date=form.offer_start_date.data, offer_hours=form.offer_hours.data, offer_pay=form.offer_pay.data,
-        offer_pay_period=form.offer_pay_period.data or "")
+        completed_on=form.completed_on.data, qualification_title=form.qualification_title.data or "",
+        qualification_level=form.qualification_level.data or "", qualification_on=form.qualification_on.data,
+        work=form.work.data or "", moved_on=form.moved_on.data)
     if action == "submit":
         done = submit(form, lambda: operations.submit_referral(referral, _actor()))
     else:
@@ -295,25 +303,9 @@ def step(referral_id: int, action: str):
     if action not in allowed_actions(referral, current_user):
         flash("That step is not available now.", "error")
         return redirect(url_for("referrals.show", referral_id=referral.id))
-    if not form.is_submitted():
-        _prefill(form, action, referral)
     return render_form("referrals/step.html", form, referral=referral, action=action,
                        action_label=ACTION_LABELS[action], fields=STEP_FIELDS.get(action, []),
                        final=action in FINAL_STEPS)
-
-
-def _prefill(form: StepForm, action: str, referral: Referral) -> None:
-    """Start from what is known: an offer from the opportunity's advertised hours and pay, the job start
-    from the start date offered."""
-    opportunity = referral.opportunity
-    if action == "make_offer":
-        form.offer_hours.data = opportunity.hours_per_week.normalize() if opportunity.hours_per_week else None
-        form.offer_pay.data = opportunity.pay_from
-        form.offer_pay_period.data = opportunity.pay_period or None
-        if opportunity.start_date is not None and opportunity.start_date >= clock.today():
-            form.offer_start_date.data = opportunity.start_date
-    elif action == "start" and referral.offer_start_date is not None:
-        form.start_date.data = referral.offer_start_date
 
 
 @bp.route("/<int:referral_id>/correct", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from marketplace.core import clock
-from marketplace.core.filters import govuk_datetime
+from marketplace.core.filters import govuk_date, govuk_datetime
 from marketplace.core.roles import Role
 from marketplace.core.workflow import SYSTEM, NotAllowed, Workflow
 from marketplace.referrals.models import BEFORE_INTERVIEW, STATUS_LABELS, ReferralEvent, Status
@@ -47,6 +47,14 @@ TRANSITIONS = {
     (S.SUSTAINED_13, "sustain_26"): (S.SUSTAINED_26, CASE_MANAGER),
     (S.STARTED, "left_job"): (S.LEFT_JOB, CASE_MANAGER),
     (S.SUSTAINED_13, "left_job"): (S.LEFT_JOB, CASE_MANAGER),
+    # A course, volunteering or an unpaid placement (not paid work) has its own outcomes after the
+    # start: completed (the organisation running it knows first, the case manager may record it too),
+    # a qualification gained from it, and moving into work (the case manager, who sees the job).
+    (S.STARTED, "complete"): (S.COMPLETED, CASE_MANAGER | EMPLOYER),
+    (S.COMPLETED, "gain_qualification"): (S.QUALIFICATION_GAINED, CASE_MANAGER | EMPLOYER),
+    (S.STARTED, "move_into_work"): (S.MOVED_INTO_WORK, CASE_MANAGER),
+    (S.COMPLETED, "move_into_work"): (S.MOVED_INTO_WORK, CASE_MANAGER),
+    (S.QUALIFICATION_GAINED, "move_into_work"): (S.MOVED_INTO_WORK, CASE_MANAGER),
     **{(state, "withdraw"): (S.WITHDRAWN, CASE_MANAGER)
        for state in (S.SUBMITTED, S.ACKNOWLEDGED, S.INTERVIEW_OFFERED, S.INTERVIEW_BOOKED, S.INTERVIEWED,
                      S.OFFER_MADE, S.OFFER_ACCEPTED, S.START_AGREED)},
@@ -70,6 +78,9 @@ ACTION_LABELS = {
     "sustain_13": "Still in work at 13 weeks",
     "sustain_26": "Still in work at 26 weeks",
     "left_job": "Record that they left the job",
+    "complete": "Record that they completed it",
+    "gain_qualification": "Record a qualification gained",
+    "move_into_work": "Record that they moved into work",
     "withdraw": "Withdraw",
     "correct": "Correct a step",
 }
@@ -82,6 +93,9 @@ def _parties_only(referral, actor) -> None:
         raise NotAllowed("Only the case manager's and the employer's organisations can move this referral on.")
 
 
+NOT_PAID_STEPS = frozenset({"complete", "gain_qualification", "move_into_work"})
+
+
 def _check_extra_rules(referral, action: str, actor) -> None:
     today = clock.today()
     if action == "decline" and referral.guaranteed and referral.status in BEFORE_INTERVIEW:
@@ -90,6 +104,12 @@ def _check_extra_rules(referral, action: str, actor) -> None:
     if action in ("sustain_13", "sustain_26") and not referral.opportunity.is_paid_work:
         raise NotAllowed("The 13- and 26-week checks are for paid work; a training course, volunteering or an unpaid "
                          "placement is not a job.")
+    if action in NOT_PAID_STEPS and referral.opportunity.is_paid_work:
+        raise NotAllowed("Completed, qualification gained and moved into work are the outcomes of a training "
+                         "course, volunteering or an unpaid placement; paid work has the 13- and 26-week checks.")
+    if action in NOT_PAID_STEPS and (referral.start_date is None or today < referral.start_date):
+        raise NotAllowed("This can be recorded once they have started"
+                         + (f", on {govuk_date(referral.start_date)}." if referral.start_date else "."))
     if action in ("record_interview", "no_show") and referral.interview_at is not None \
             and clock.now() < referral.interview_at:
         raise NotAllowed(f"The interview is on {govuk_datetime(referral.interview_at)}. You can record whether it "
@@ -109,7 +129,8 @@ REFERRALS = Workflow("referral", TRANSITIONS, labels=STATUS_LABELS, history=Refe
 # Steps their author may correct soon after (a wrong click, the wrong referral): the referral goes
 # back to where it was and the correction, with its reason, stays on the timeline.
 CORRECTABLE = frozenset({"record_interview", "no_show", "make_offer", "reject", "accept_offer", "decline_offer",
-                         "start", "agree_start", "sustain_13", "sustain_26", "left_job"})
+                         "start", "agree_start", "sustain_13", "sustain_26", "left_job",
+                         *NOT_PAID_STEPS})
 CORRECTION_WINDOW = timedelta(hours=24)
 
 

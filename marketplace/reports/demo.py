@@ -10,6 +10,7 @@ month or so later, so the history leaves almost no overdue guarantee on today's 
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import inspect
@@ -71,6 +72,9 @@ def seed(context) -> list[str]:
 class _History:
     def __init__(self, context):
         self.rng, self.fake = context.rng, context.fake
+        # The outcomes of courses and volunteering draw from their own stream, so adding them left every
+        # other figure of the demo as it was.
+        self.outcome_rng = random.Random(repr(context.rng.getstate()[1][:8]))
         self.now = clock.now()
         self.today = self.now.date()
         self.begin = self.today - timedelta(days=round(MONTHS * 30.4))
@@ -272,7 +276,8 @@ class _History:
         if not step("start", manager, (referral.start_date - referral.status_changed_at.date()).days):
             return True
         if not referral.opportunity.is_paid_work:
-            return True  # a course, volunteering or an unpaid placement: no 13- or 26-week job checks
+            # A course, volunteering or an unpaid placement: its own outcomes, no 13- or 26-week job checks.
+            return self._course_outcomes(referral, step, manager)
         if rng.random() < 0.25:
             return step("left_job", manager, rng.randint(10, 85), rng.choice(["resigned", "dismissed",
                                                                                "contract_ended", "recalled"]))
@@ -281,6 +286,27 @@ class _History:
         if rng.random() < 0.2:
             return step("left_job", manager, rng.randint(5, 80), rng.choice(["resigned", "contract_ended"]))
         step("sustain_26", manager, 91 + rng.randint(0, 10))
+        return True
+
+    def _course_outcomes(self, referral, step, manager) -> bool:
+        """Most complete; most of those on a course gain its qualification; some move into work (found
+        elsewhere: the demo does not link them to a job referral)."""
+        rng = self.outcome_rng
+        opportunity = referral.opportunity
+        if rng.random() < 0.15:
+            return step("left_job", manager, rng.randint(5, 40), "other")
+        if not step("complete", manager, rng.randint(20, 100)):
+            return True
+        referral.completed_on = referral.status_changed_at.date()
+        if opportunity.kind == "training" and rng.random() < 0.7:
+            if not step("gain_qualification", manager, rng.randint(7, 40)):
+                return True
+            subject = opportunity.qualification_subject or "life_work"
+            referral.qualification_title = f"Certificate in {TITLES.get(subject, 'Employability Skills')}"
+            referral.qualification_level = opportunity.qualification_level or rng.choice(["1", "2"])
+            referral.qualification_on = referral.status_changed_at.date()
+        if rng.random() < 0.4 and step("move_into_work", manager, rng.randint(14, 120)):
+            referral.moved_into_work_on = referral.status_changed_at.date()
         return True
 
 

@@ -15,7 +15,7 @@ from marketplace.alliance.models import AllianceMembership, MembershipStatus
 from marketplace.core import clock
 from marketplace.extensions import db
 from marketplace.opportunities.models import Opportunity
-from marketplace.referrals.models import Referral, ReferralEvent, Status
+from marketplace.referrals.models import NOT_PAID_OUTCOMES, Referral, ReferralEvent, Status
 from marketplace.reports.scope import Filters, Scope, referral_conditions
 
 S = Status
@@ -54,6 +54,10 @@ class ReferralFact:
     provider_id: int
     provider: str
     paid_work: bool = True  # Opportunity.is_paid_work: only these starts are job starts
+    # A course's, volunteering's or unpaid placement's own outcomes (cleared if a step is corrected).
+    completed_on: date | None = None
+    qualification_on: date | None = None
+    moved_into_work_on: date | None = None
     level: str = NOT_A_MEMBER
     events: list[Event] = field(default_factory=list)
 
@@ -61,7 +65,8 @@ class ReferralFact:
     def furthest(self) -> int:
         """The rank of the furthest main-line stage the referral reached."""
         ranks = [RANK[event.to_status] for event in self.events if event.to_status in RANK]
-        ranks.append(RANK.get(self.status, 0))
+        # A course's outcomes come after its start, which they imply.
+        ranks.append(RANK[S.STARTED.value] if self.status in NOT_PAID_OUTCOMES else RANK.get(self.status, 0))
         return max(ranks)
 
     def reached(self, status: Status) -> bool:
@@ -93,7 +98,8 @@ def load_referrals(scope: Scope, filters: Filters, *, anchor=None, moment: bool 
         select(Referral.id, Referral.participant_id, Referral.status, Referral.reason_code, Referral.submitted_at,
                Referral.start_date, Referral.guaranteed, Referral.guarantee_due_on, Opportunity.region,
                Opportunity.sector, Opportunity.kind, Opportunity.occupation_group, employer.id, employer.name,
-               provider.id, provider.name, Opportunity.is_paid_work)
+               provider.id, provider.name, Opportunity.is_paid_work, Referral.completed_on,
+               Referral.qualification_on, Referral.moved_into_work_on)
         .join(Opportunity, Opportunity.id == Referral.opportunity_id)
         .join(employer, employer.id == Referral.employer_organisation_id)
         .join(provider, provider.id == Referral.provider_organisation_id)

@@ -18,10 +18,12 @@ from marketplace.reports.breakdowns import DIMENSIONS, grouped, row_for
 from marketplace.reports.facts import MAIN_LINE, load_referrals
 from marketplace.reports.scope import Filters, Scope
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
+from marketplace.reports.training import training_table
 
 REASONS = {Status.DECLINED: DECLINE_REASONS, Status.UNSUCCESSFUL: DECLINE_REASONS,
            Status.WITHDRAWN: WITHDRAW_REASONS, Status.LEFT_JOB: LEFT_JOB_REASONS}
-ENDINGS_ORDER = [Status.SUSTAINED_26, Status.LEFT_JOB, Status.DECLINED, Status.UNSUCCESSFUL, Status.NO_SHOW,
+ENDINGS_ORDER = [Status.SUSTAINED_26, Status.MOVED_INTO_WORK, Status.LEFT_JOB,
+                 Status.DECLINED, Status.UNSUCCESSFUL, Status.NO_SHOW,
                  Status.OFFER_DECLINED, Status.WITHDRAWN]
 
 
@@ -124,7 +126,9 @@ def funnel_report(scope: Scope, filters: Filters) -> Report:
                   note="Reasons are the coded reasons chosen when the referral ended.")
     open_now = sum(1 for fact in facts if fact.status not in ENDED)
     dimensions = ("region", "sector", "kind", "level")
-    tables = [stages, ended] + [breakdown_table(facts, dimension) for dimension in dimensions]
+    training = training_table(facts, "Counted: referrals submitted in the period that started a course, "
+                              "volunteering or an unpaid placement.")
+    tables = [stages, ended] + [breakdown_table(facts, dimension) for dimension in dimensions] + [training]
     started = stage_rows[MAIN_LINE.index(Status.STARTED)].values["reached"]
     submitted_fact, started_fact = ("facts", "Referrals submitted"), ("facts", "Started work")
     links = [(submitted_fact, (("stages", STATUS_LABELS[Status.SUBMITTED], "reached"),)),

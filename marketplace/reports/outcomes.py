@@ -14,6 +14,7 @@ from marketplace.reports.facts import load_referrals
 from marketplace.reports.funnel import DIMENSION_NOTES
 from marketplace.reports.scope import Filters, Scope
 from marketplace.reports.tables import Chart, Column, Report, Row, Table
+from marketplace.reports.training import load_training_starts, training_table
 
 STARTED_STATUSES = (Status.STARTED, Status.SUSTAINED_13, Status.SUSTAINED_26, Status.LEFT_JOB)
 
@@ -67,6 +68,9 @@ def outcomes_report(scope: Scope, filters: Filters) -> Report:
     links = [(("facts", label), ((table.key, "All", key),)) for key, label in headline.items() for table in tables]
     links += [((tables[0].key, "All", column.key), ((table.key, "All", column.key),))
               for table in tables[1:] for column in COLUMNS if column.kind == "count"]
+    tables.append(training_table(load_training_starts(scope, filters), "Counted: people who started a course, "
+                                 "volunteering or an unpaid placement in the period (by start date)."))
     return Report("outcomes", "Job outcomes", "People who started paid work in the period, and how many were still in "
-                  "work 13 and 26 weeks later. Rates count only people whose 13 or 26 weeks have passed.", tables,
+                  "work 13 and 26 weeks later. Rates count only people whose 13 or 26 weeks have passed. Courses, "
+                  "volunteering and unpaid placements have outcomes of their own, in the last table.", tables,
                   facts=[(label, total[key]) for key, label in headline.items()], links=links)

@@ -20,7 +20,7 @@ from tests.helpers import sign_in_client
 def test_demo_referrals(app, client):
     result = app.test_cli_runner().invoke(args=["seed", "demo", "--seed", "2026"])
     assert result.exit_code == 0, result.output
-    assert "referrals in 18 of 18 states" in result.output
+    assert "referrals in 21 of 21 states" in result.output
     referrals = db.session.scalars(select(Referral)).all()
     manager = db.session.scalar(select(User).where(User.email == "case.manager@fairchance.example"))
     employer = db.session.scalar(select(User).where(User.email == "employer@fairchance.example"))
@@ -45,6 +45,15 @@ def test_demo_referrals(app, client):
     assert sum(len(r.messages) for r in demo) >= 6
     assert any(r.status == "started" and r.start_date <= today - timedelta(weeks=13) for r in demo)  # check due
     assert any(r.status == "sustained_13" and r.start_date <= today - timedelta(weeks=26) for r in demo)
+    # A course's outcomes: on something that is not paid work, dated between its start and today.
+    outcomes = [r for r in demo if r.status in ("completed", "qualification_gained", "moved_into_work")]
+    assert {r.status for r in outcomes} == {"completed", "qualification_gained", "moved_into_work"}
+    for referral in outcomes:
+        assert not referral.opportunity.is_paid_work
+        dates = [d for d in (referral.completed_on, referral.qualification_on, referral.moved_into_work_on) if d]
+        assert dates and all(referral.start_date <= d <= today for d in dates)
+    gained = next(r for r in outcomes if r.status == "qualification_gained")
+    assert gained.qualification_title.startswith("Certificate in ") and gained.qualification_on <= today
 
     sign_in_client(client, employer)
     inbox = client.get("/referrals/inbox?view=all").get_data(as_text=True)

@@ -83,13 +83,13 @@ STEPS = [(str(state), action, str(to), sorted(str(r) for r in roles)[0])
 
 @pytest.mark.parametrize(("state", "action", "to", "role"), STEPS, ids=[f"{s}-{a}" for s, a, _t, _r in STEPS])
 def test_after_each_step_whoever_acts_next_is_told(make_parties, state, action, to, role):
-    parties = in_state(make_parties, state)
+    parties = in_state(make_parties, state, action)
     actor = parties.actor(role)
     colleague = UserFactory(role="employer", organisation=parties.employer.organisation)
     before = {u.id: len(told(u)) for u in (parties.case_manager, parties.employer, colleague)}
     take(parties, action, actor)
     db.session.commit()
-    next_roles = operations.next_roles(to)
+    next_roles = operations.next_roles(to, parties.referral.opportunity.is_paid_work)
     ended = to in ENDED
     employer_told = bool(next_roles & EMPLOYING_ROLES) or ended
     provider_told = Role.CASE_MANAGER in next_roles or ended
@@ -107,7 +107,10 @@ def test_who_acts_next_follows_the_journey():
     assert operations.next_roles("interview_offered") == {Role.CASE_MANAGER}
     assert operations.next_roles("interview_booked") == {Role.EMPLOYER, Role.SOCIAL_ENTERPRISE}
     assert operations.next_roles("offer_made") == {Role.CASE_MANAGER}
-    assert operations.next_roles("started") == {Role.CASE_MANAGER}
+    assert operations.next_roles("started", paid_work=True) == {Role.CASE_MANAGER}
+    # A course's organisation records its completion; a job's employer has nothing to do after the start.
+    assert operations.next_roles("started", paid_work=False) == {Role.CASE_MANAGER, Role.EMPLOYER,
+                                                                 Role.SOCIAL_ENTERPRISE}
     assert operations.next_roles("sustained_26") == set()
 
 

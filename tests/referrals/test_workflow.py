@@ -4,7 +4,6 @@ operation that applies it, and every other (state, action, role) is refused ther
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -14,8 +13,8 @@ from marketplace.core.roles import Role
 from marketplace.core.workflow import SYSTEM, NotAllowed
 from marketplace.extensions import db
 from marketplace.referrals import operations
-from marketplace.referrals.models import HOLDS_PLACE, Referral, ReferralEvent, Status
-from marketplace.referrals.workflow import REFERRALS, TRANSITIONS, allowed_actions
+from marketplace.referrals.models import HOLDS_PLACE, NOT_PAID_OUTCOMES, Referral, ReferralEvent, Status
+from marketplace.referrals.workflow import NOT_PAID_STEPS, REFERRALS, TRANSITIONS, allowed_actions
 from tests.factories import OpportunityFactory, UserFactory
 
 ROLES = [role.value for role in Role]
@@ -33,17 +32,20 @@ def details_for(action: str) -> operations.StepDetails:
         reason_code="other", note="A note for the timeline", interview_date=clock.today() + timedelta(days=3),
         interview_time="10:30", interview_place="Unit 4, Warrington", interview_bring="Photo ID",
         start_date=clock.today() + timedelta(days=7) if action == "agree_start" else clock.today(),
-        offer_start_date=clock.today() + timedelta(days=14), offer_hours=Decimal("37.5"), offer_pay=Decimal("13.50"),
-        offer_pay_period="hour")
+        completed_on=clock.today(), qualification_title="Certificate in Construction Skills", qualification_level="2",
+        qualification_on=clock.today(), work="elsewhere", moved_on=clock.today())
 
 
-def in_state(make_parties, state: str):
-    # A start long enough ago that the 13- and 26-week checks are due; a vacancy with places left;
-    # a held place for the states that hold one (so giving it back is possible).
-    opportunity = OpportunityFactory(places=3, places_taken=1 if state in HOLDS_PLACE else 0)
+def in_state(make_parties, state: str, action: str = ""):
+    # A start long enough ago that the 13- and 26-week checks are due; a vacancy with places left (a
+    # training course for the outcomes that are not paid work's); a held place for the states that
+    # hold one (so giving it back is possible).
+    not_paid = action in NOT_PAID_STEPS or state in NOT_PAID_OUTCOMES
+    opportunity = OpportunityFactory(places=3, places_taken=1 if state in HOLDS_PLACE else 0,
+                                     **({"kind": "training"} if not_paid else {}))
     return make_parties(state, opportunity=opportunity,
                         start_date=clock.today() - timedelta(weeks=27) if state in (
-                            "started", "sustained_13", "sustained_26", "left_job") else None)
+                            "started", "sustained_13", "sustained_26", "left_job", *NOT_PAID_OUTCOMES) else None)
 
 
 def take(parties, action: str, actor):
@@ -67,7 +69,7 @@ def test_the_table_covers_the_issue_path_and_ends():
 @pytest.mark.parametrize(("state", "action", "to", "role"), ALLOWED,
                          ids=[f"{s}-{a}-{r}" for s, a, _t, r in ALLOWED])
 def test_every_row_is_allowed_for_its_roles(make_parties, state, action, to, role):
-    parties = in_state(make_parties, state)
+    parties = in_state(make_parties, state, action)
     actor = parties.actor(role)
     assert action in allowed_actions(parties.referral, actor)
     take(parties, action, actor)
@@ -82,7 +84,7 @@ def test_every_row_is_allowed_for_its_roles(make_parties, state, action, to, rol
 @pytest.mark.parametrize(("state", "action", "role"), FORBIDDEN_ROLE,
                          ids=[f"{s}-{a}-{r}" for s, a, r in FORBIDDEN_ROLE])
 def test_every_row_is_refused_to_other_roles(make_parties, state, action, role):
-    parties = in_state(make_parties, state)
+    parties = in_state(make_parties, state, action)
     actor = parties.actor(role)
     # The parties in the wrong role for this step, and every other role: refused, nothing written.
     assert action not in allowed_actions(parties.referral, actor)
@@ -95,7 +97,7 @@ def test_every_row_is_refused_to_other_roles(make_parties, state, action, role):
 
 @pytest.mark.parametrize(("state", "action"), FORBIDDEN_STEP, ids=[f"{s}-{a}" for s, a in FORBIDDEN_STEP])
 def test_every_step_not_in_the_table_is_refused(make_parties, state, action):
-    parties = in_state(make_parties, state)
+    parties = in_state(make_parties, state, action)
     for actor in (parties.case_manager, parties.employer):
         with pytest.raises(NotAllowed):
             take(parties, action, actor)

@@ -8,6 +8,7 @@ import csv
 import io
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -104,12 +105,15 @@ def test_the_issue_s_subtractions_no_longer_work():
     assert texts["rate"] in (SMALL, WITHHELD)
 
 
-def test_every_report_on_the_hand_worked_world_holds(app):
+@pytest.mark.parametrize("courses", [False, True], ids=["jobs", "with-training-and-volunteering"])
+def test_every_report_on_the_hand_worked_world_holds(app, courses):
     from marketplace.reports.catalogue import CATALOGUE
     from marketplace.reports.scope import SERVICE, Filters, Scope
-    from tests.reports.world import build
+    from tests.reports.world import add_training_and_volunteering, build
 
-    build()
+    world = build()
+    if courses:
+        add_training_and_volunteering(world)
     for key, entry in CATALOGUE.items():
         report = entry.build(Scope(SERVICE), Filters(date(2026, 1, 1), date(2026, 8, 31)))
         small_ones_are_shown_small(report)

@@ -132,3 +132,71 @@ def build() -> World:
     db.session.commit()
     clock.fix(TODAY)
     return w
+
+
+def add_training_and_volunteering(w: World) -> World:
+    """Outcomes of things that are not paid work, each step through the referral operations (so each
+    date is checked against the start and today):
+
+    A construction skills course at Ardent Build (North West): 8 referrals submitted 5 Jan, all started
+    on 2 Feb. 1 left on 20 Feb; the other 7 completed on 27 Mar; 6 of them gained a Level 2 qualification
+    on 10 Apr; 5 moved into work: 4 into work found elsewhere on 1 May, and 1 through this service, into
+    a vacancy at Bright Retail (London) that they started on 1 June.
+    Volunteering at Civic Care (North West): 6 referrals submitted 2 Mar, all started on 16 Mar; 2
+    completed on 1 Jun; 1 of those moved into work found elsewhere on 1 Jul.
+    """
+    from marketplace.referrals.operations import StepDetails, take_step
+
+    w.course = OpportunityFactory(organisation=w.a, kind="training", qualification_subject="construction",
+                                  sector="Construction", occupation_group="5", region="North West", places=10)
+    w.volunteering = OpportunityFactory(organisation=w.c, kind="volunteering", sector="Health and social care",
+                                        region="North West", places=10)
+    db.session.flush()
+
+    def started(job, employer_user, submitted: date, start: date):
+        clock.fix(at(submitted))
+        person = ParticipantFactory(case_manager=w.case_manager, location="community", prison=None,
+                                    release_date=submitted - timedelta(days=30))
+        made = ReferralFactory(participant=person, opportunity=job, status="draft", submitted_at=None)
+        db.session.flush()
+        transition(made, "submit", w.case_manager)
+        made.submitted_at = clock.now()
+        for action, actor in (("offer_interview", employer_user), ("book_interview", w.case_manager),
+                              ("record_interview", employer_user), ("make_offer", employer_user),
+                              ("accept_offer", w.case_manager)):
+            transition(made, action, actor)
+        clock.fix(at(start, 11))
+        take_step(made, "start", w.case_manager, StepDetails(start_date=start))
+        return made
+
+    def outcome(made, action, day, **details):
+        clock.fix(at(day, 12))
+        take_step(made, action, w.case_manager, StepDetails(**details))
+
+    w.course_referrals = [started(w.course, w.a_user, date(2026, 1, 5), date(2026, 2, 2)) for _ in range(8)]
+    outcome(w.course_referrals[0], "left_job", date(2026, 2, 20), reason_code="other", note="Moved away")
+    for made in w.course_referrals[1:]:
+        outcome(made, "complete", date(2026, 3, 27), completed_on=date(2026, 3, 27))
+    for made in w.course_referrals[1:7]:
+        outcome(made, "gain_qualification", date(2026, 4, 10), qualification_title="Certificate in Construction "
+                "Skills", qualification_level="2", qualification_on=date(2026, 4, 10))
+    for made in w.course_referrals[1:5]:
+        outcome(made, "move_into_work", date(2026, 5, 1), work="elsewhere", moved_on=date(2026, 5, 1))
+    # The sixth, with a qualification, starts a vacancy at Bright Retail through this service.
+    clock.fix(at(date(2026, 5, 4)))
+    w.job_after_course = ReferralFactory(participant=w.course_referrals[5].participant, opportunity=w.job_b,
+                                         status="offer_accepted", submitted_at=clock.now())
+    db.session.flush()
+    clock.fix(at(date(2026, 6, 1), 11))
+    take_step(w.job_after_course, "start", w.case_manager, StepDetails(start_date=date(2026, 6, 1)))
+    outcome(w.course_referrals[5], "move_into_work", date(2026, 6, 2), work=str(w.job_after_course.id))
+
+    w.volunteering_referrals = [started(w.volunteering, w.c_user, date(2026, 3, 2), date(2026, 3, 16))
+                                for _ in range(6)]
+    for made in w.volunteering_referrals[:2]:
+        outcome(made, "complete", date(2026, 6, 1), completed_on=date(2026, 6, 1))
+    outcome(w.volunteering_referrals[0], "move_into_work", date(2026, 7, 1), work="elsewhere",
+            moved_on=date(2026, 7, 1))
+    db.session.commit()
+    clock.fix(TODAY)
+    return w
