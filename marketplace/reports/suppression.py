@@ -154,21 +154,76 @@ def _components(equations: Sequence[Equation], withheld: set) -> list[tuple[list
 
 
 def feasible_ranges(values: dict, equations: Sequence[Equation], withheld: set, primary: set,
-                    cells: set | None = None) -> dict[Hashable, tuple[float, float]]:
+                    cells: set | None = None, settled=None) -> dict[Hashable, tuple[float, float]]:
     """For each withheld cell (or each of `cells`), the least and greatest value it could have given
     everything published: the equations, what is shown, "fewer than 5" meaning 1 to 4, and counts
-    never being negative."""
+    never being negative.
+
+    With `settled(cell, low, high)`, a cell whose values already seen in feasible solutions (the true
+    figures, and every solution a linear programme returned) settle the question gets that seen range
+    instead, without programmes of its own: by convexity every value between two feasible ones is
+    feasible too, so a seen range can only be narrower than the true one, never wider."""
     ranges = {}
     for group, group_equations in _components(equations, withheld):
         wanted = [cell for cell in group if cells is None or cell in cells]
         if wanted:
-            ranges.update(_group_ranges(values, group_equations, group, primary, wanted))
+            ranges.update(_group_ranges(values, group_equations, group, primary, wanted, settled))
     return ranges
 
 
-def _group_ranges(values: dict, equations: list[Equation], group: list, primary: set, wanted: list) -> dict:
-    from scipy.optimize import linprog
+class _Programme:
+    """One group's linear programme, kept in one HiGHS instance between solves: only the objective
+    changes (least or greatest value of one cell), so each solve starts from the last one's basis.
+    A fresh scipy.optimize.linprog per cell rebuilt and re-checked the whole model each time: three
+    quarters of the coverage report's first view went on that (620 to 850 programmes a view).
 
+    HiGHS is the solver linprog(method="highs") runs; this reaches the copy scipy ships (its
+    `_highspy._core`, the same API as the `highspy` package, which prints a banner on stdout and would
+    break the JSON log lines). scipy is pinned in constraints.txt, and tests/reports/test_suppression.py
+    checks every answer against linprog itself on random tables, so a change there cannot pass quietly."""
+
+    def __init__(self, rows: list[list[float]], rhs: list[float], bounds: list[tuple]):
+        import numpy as np
+        from scipy.optimize._highspy import _core
+
+        self._core, self._np = _core, np
+        self.size = len(bounds)
+        self.highs = _core._Highs()
+        self.highs.setOptionValue("output_flag", False)
+        infinity = _core.kHighsInf
+        self.highs.addVars(self.size, np.array([float(low) for low, _ in bounds]),
+                           np.array([infinity if high is None else float(high) for _, high in bounds]))
+        starts, columns, coefficients = [], [], []
+        for row in rows:
+            starts.append(len(columns))
+            for j, coefficient in enumerate(row):
+                if coefficient:
+                    columns.append(j)
+                    coefficients.append(coefficient)
+        self.highs.addRows(len(rows), np.array(rhs, dtype=float), np.array(rhs, dtype=float), len(columns),
+                           np.array(starts, dtype=np.int32), np.array(columns, dtype=np.int32),
+                           np.array(coefficients, dtype=float))
+        self.everything = np.arange(self.size, dtype=np.int32)
+
+    def extreme(self, i: int, sign: float) -> tuple[str, float, list[float]]:
+        """Minimise sign × x[i]: ("solved", the least/greatest x[i], the solution), ("unbounded", ...)
+        or ("failed", ...)."""
+        cost = self._np.zeros(self.size)
+        cost[i] = sign
+        self.highs.changeColsCost(self.size, self.everything, cost)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        statuses = self._core.HighsModelStatus
+        if status == statuses.kOptimal:
+            return "solved", sign * self.highs.getInfo().objective_function_value, \
+                list(self.highs.getSolution().col_value)
+        if status in (statuses.kUnbounded, statuses.kUnboundedOrInfeasible):  # the true figures are feasible
+            return "unbounded", 0.0, []
+        return "failed", 0.0, []
+
+
+def _group_ranges(values: dict, equations: list[Equation], group: list, primary: set, wanted: list,
+                  settled=None) -> dict:
     unknown = sorted(group, key=str)
     index = {cell: i for i, cell in enumerate(unknown)}
     rows, rhs = [], []
@@ -183,25 +238,36 @@ def _group_ranges(values: dict, equations: list[Equation], group: list, primary:
         rows.append(row)
         rhs.append(-constant)
     bounds = [(1, THRESHOLD - 1) if cell in primary else (0, None) for cell in unknown]
+    programme = _Programme(rows, rhs, bounds) if rows else None
+    # The least and greatest value each cell takes in the feasible solutions seen so far; the true
+    # figures are one such solution.
+    seen_low = [float(values[cell]) for cell in unknown]
+    seen_high = list(seen_low)
     ranges = {}
     for cell in wanted:
         i = index[cell]
-        if not rows:
+        if programme is None:
             low, high = bounds[i][0], bounds[i][1] if bounds[i][1] is not None else float("inf")
             ranges[cell] = (float(low), float(high))
             continue
         found = []
         for sign in (1.0, -1.0):
-            objective = [0.0] * len(unknown)
-            objective[i] = sign
-            result = linprog(objective, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
-            if result.status == 3:  # unbounded
-                found.append(float("-inf") if sign > 0 else float("inf"))
-            elif result.status != 0:  # not solved: take the worst case, that the reader can pin it down
-                found.append(float(values[cell]))
-            else:
-                found.append(sign * result.fun)
-        ranges[cell] = (found[0], found[1])
+            if settled is not None and settled(cell, seen_low[i], seen_high[i]):
+                break
+            outcome, value, solution = programme.extreme(i, sign)
+            if outcome == "unbounded":
+                value = float("-inf") if sign > 0 else float("inf")
+            elif outcome == "failed":  # not solved: take the worst case, that the reader can pin it down
+                value = float(values[cell])
+            for j, seen in enumerate(solution):
+                seen_low[j], seen_high[j] = min(seen_low[j], seen), max(seen_high[j], seen)
+            if outcome != "failed":
+                seen_low[i], seen_high[i] = min(seen_low[i], value), max(seen_high[i], value)
+            found.append(value)
+        if settled is not None and settled(cell, seen_low[i], seen_high[i]):
+            ranges[cell] = (seen_low[i], seen_high[i])
+        else:
+            ranges[cell] = (found[0], found[1])
     return ranges
 
 
@@ -209,11 +275,17 @@ def audit(values: dict, equations: Sequence[Equation], withheld: set, primary: s
           skip: set = frozenset()) -> list[Hashable]:
     """Withheld cells (other than those in `skip`) a reader could narrow down too far."""
     failing = []
-    ranges = feasible_ranges(values, equations, withheld, primary, cells=withheld - skip)
+    ranges = feasible_ranges(values, equations, withheld, primary, cells=withheld - skip,
+                             settled=lambda cell, low, high: not _too_narrow(cell in primary, low, high))
     for cell, (low, high) in ranges.items():
-        if cell in primary:
-            if low > 1 + _EPSILON or high < THRESHOLD - 1 - _EPSILON:
-                failing.append(cell)
-        elif high - low < PROTECTION_WIDTH - _EPSILON:
+        if _too_narrow(cell in primary, low, high):
             failing.append(cell)
     return failing
+
+
+def _too_narrow(small: bool, low: float, high: float) -> bool:
+    """A small count must be able to be anything from 1 to 4; another withheld count must be able to
+    take at least PROTECTION_WIDTH + 1 values."""
+    if small:
+        return low > 1 + _EPSILON or high < THRESHOLD - 1 - _EPSILON
+    return high - low < PROTECTION_WIDTH - _EPSILON

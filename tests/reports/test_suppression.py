@@ -172,3 +172,69 @@ def test_a_page_viewed_again_over_the_same_figures_reuses_the_answer_and_new_fig
     assert suppression._protect_remembered.cache_info().hits == 1
     changed = suppression.protect({"total": 20, "a": 10, "b": 10}, equations)
     assert changed == set() and suppression._protect_remembered.cache_info().misses == 2
+
+
+def _linprog_ranges(values, equations, withheld, primary):
+    """Each withheld cell's least and greatest value, one fresh scipy linprog per bound: the plain way
+    suppression.py once did it, kept here to check the quicker one against."""
+    from scipy.optimize import linprog
+
+    unknown = sorted(withheld, key=str)
+    index = {cell: i for i, cell in enumerate(unknown)}
+    rows, rhs = [], []
+    for eq in equations:
+        if not any(c in index for c in (eq.total, *eq.parts)):
+            continue
+        row, constant = [0.0] * len(unknown), 0.0
+        for c, sign in ((eq.total, 1.0), *((p, -1.0) for p in eq.parts)):
+            if c in index:
+                row[index[c]] += sign
+            else:
+                constant += sign * values[c]
+        rows.append(row)
+        rhs.append(-constant)
+    bounds = [(1, 4) if cell in primary else (0, None) for cell in unknown]
+    ranges = {}
+    for cell, i in index.items():
+        found = []
+        for sign in (1.0, -1.0):
+            if not rows:
+                found.append(bounds[i][0] if sign > 0 else (bounds[i][1] or float("inf")))
+                continue
+            objective = [0.0] * len(unknown)
+            objective[i] = sign
+            result = linprog(objective, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+            found.append(sign * result.fun if result.status == 0 else
+                         (float("-inf") if sign > 0 else float("inf")))
+        ranges[cell] = tuple(found)
+    return ranges
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 5).flatmap(lambda rows: st.integers(2, 4).flatmap(
+    lambda cols: st.tuples(st.lists(st.lists(COUNTS, min_size=cols, max_size=cols), min_size=rows, max_size=rows),
+                           st.sets(st.tuples(st.integers(0, rows - 1), st.integers(0, cols - 1)), max_size=6)))))
+def test_the_kept_programme_finds_the_same_ranges_and_failures_as_linprog(table):
+    """suppression.py keeps one HiGHS programme per group and skips a cell whose seen solutions
+    already settle it; every range it computes, and every cell its audit fails, must be linprog's."""
+    from marketplace.reports.suppression import Equation, _too_narrow, audit, feasible_ranges, is_suppressed
+
+    matrix, extra = table
+    values = {(i, j): v for i, row in enumerate(matrix) for j, v in enumerate(row)}
+    values.update({(i, "all"): sum(row) for i, row in enumerate(matrix)})
+    values.update({("all", j): sum(row[j] for row in matrix) for j in range(len(matrix[0]))})
+    values[("all", "all")] = sum(map(sum, matrix))
+    columns = [*range(len(matrix[0])), "all"]
+    equations = [Equation((i, "all"), tuple((i, j) for j in range(len(matrix[0])))) for i in range(len(matrix))]
+    equations += [Equation(("all", j), tuple((i, j) for i in range(len(matrix)))) for j in columns]
+    primary = {cell for cell, value in values.items() if is_suppressed(value)}
+    withheld = primary | set(extra)
+    if not withheld:
+        return
+    expected = _linprog_ranges(values, equations, withheld, primary)
+    found = feasible_ranges(values, equations, withheld, primary)
+    assert found.keys() == expected.keys()
+    for cell, (low, high) in expected.items():
+        assert found[cell][0] == pytest.approx(low, abs=1e-6) and found[cell][1] == pytest.approx(high, abs=1e-6)
+    failing = {cell for cell, (low, high) in expected.items() if _too_narrow(cell in primary, low, high)}
+    assert set(audit(values, equations, withheld, primary)) == failing
