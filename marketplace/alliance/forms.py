@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from marketplace.alliance import levels
@@ -67,7 +67,9 @@ class ApplicationForm(Form):
     statement = _area("Tell us more (optional)", 3000,
                       description="For example, which prisons or areas you work with and how many places you "
                       "expect to offer in a year")
-    submit = submit("Send application")
+    send = submit("Send application")
+    submit = submit("Continue")  # to "Check your application"; only "Send application" there sends it
+    change = HiddenField()  # the answer a "Change" button on the check page goes back to
 
 
 class OfferForm(Form):

@@ -195,35 +195,46 @@ def memberships_of(organisation_id: int) -> list[AllianceMembership]:
         .order_by(AllianceMembership.applied_at.desc(), AllianceMembership.id.desc())))
 
 
+def check_application(organisation: Organisation, level: int | None, pledges: list[str], statement: str,
+                      actor: User) -> tuple[list[str], str]:
+    """Every rule an application must meet, checked all at once: returns the pledges (in the list's
+    order) and the statement, or raises Refused naming each problem. Writes nothing, so the check page
+    and a form whose fields fail run it too."""
+    _ensure_member_admin(organisation, actor)
+    problems = Problems()
+    problems.check(profile_of(organisation) is not None, "Fill in your organisation's profile before you apply: the "
+                   "administrators and the public directory use it")
+    level_known = problems.check(level in levels.LEVELS, "Select the level you are applying for", field="level")
+    waiting = pending_application(organisation.id)
+    problems.check(waiting is None, f"Your application for level {waiting.level if waiting else ''} is waiting for a "
+                   "decision. Withdraw it first if you want to apply for a different level")
+    current = membership_in_force(organisation.id)
+    if level_known and current is not None and level <= current.level:
+        problems.add(f"Your organisation is already a level {current.level} member. Choose a higher level to move up",
+                     field="level")
+    chosen = list(dict.fromkeys(pledges or []))
+    if level_known:
+        allowed = levels.pledges_up_to(level)
+        if any(pledge not in allowed for pledge in chosen):
+            problems.add(f"Choose activities from level {level} or below", field="pledges")
+        elif not any(levels.PLEDGES[pledge][0] == level for pledge in chosen):
+            problems.add(f"Choose at least one level {level} activity that your organisation will do", field="pledges")
+    statement = problems.kept(lambda: _text(statement, "statement", "what your organisation will do", 3000), "")
+    problems.raise_any()
+    return [code for code in levels.PLEDGES if code in chosen], statement
+
+
 def apply_to_join(organisation: Organisation, level: int, pledges: list[str], statement: str,
                   actor: User) -> AllianceMembership:
     """Apply to join the alliance at `level`, or, for a member, to move up to a higher level. The
     pledged activities must belong to that level or below, at least one of them to the level itself."""
     _ensure_member_admin(organisation, actor)
     organisation = lock_for_update(Organisation, organisation.id)
-    if profile_of(organisation) is None:
-        raise Refused("Fill in your organisation's profile before you apply: the administrators and the public "
-                      "directory use it")
-    if level not in levels.LEVELS:
-        raise Refused("Select the level you are applying for", field="level")
-    waiting = pending_application(organisation.id)
-    if waiting is not None:
-        raise Refused(f"Your application for level {waiting.level} is waiting for a decision. Withdraw it first "
-                      "if you want to apply for a different level")
+    chosen, statement = check_application(organisation, level, pledges, statement, actor)
     current = membership_in_force(organisation.id)
-    if current is not None and level <= current.level:
-        raise Refused(f"Your organisation is already a level {current.level} member. Choose a higher level to "
-                      "move up", field="level")
-    allowed = levels.pledges_up_to(level)
-    chosen = list(dict.fromkeys(pledges or []))
-    if any(pledge not in allowed for pledge in chosen):
-        raise Refused(f"Choose activities from level {level} or below", field="pledges")
-    if not any(levels.PLEDGES[pledge][0] == level for pledge in chosen):
-        raise Refused(f"Choose at least one level {level} activity that your organisation will do", field="pledges")
-    statement = _text(statement, "statement", "what your organisation will do", 3000)
     membership = AllianceMembership(
         organisation_id=organisation.id, level=level, status=MembershipStatus.APPLIED,
-        pledges=[code for code in levels.PLEDGES if code in chosen], statement=statement,
+        pledges=chosen, statement=statement,
         upgrade_of_id=current.id if current else None, applied_by_id=actor.id, applied_at=clock.now(),
     )
     db.session.add(membership)

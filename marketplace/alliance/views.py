@@ -181,13 +181,22 @@ def apply():
     if not form.level.choices:
         flash("Your organisation is already at the highest level of the alliance.", "info")
         return redirect(url_for("alliance.membership"))
-    if submit(form, lambda: operations.apply_to_join(organisation, form.level.data, form.pledges.data or [],
-                                                     form.statement.data or "", _actor())):
-        flash("Your application has been sent. An administrator will decide it, usually within five working days, "
-              "and we will email you.", "success")
-        return redirect(url_for("alliance.membership"))
-    return render_form("alliance/apply.html", form, organisation=organisation, in_force=in_force,
-                       profile=operations.profile_of(organisation))
+    answers = lambda: (organisation, form.level.data, form.pledges.data or [], form.statement.data or "",  # noqa: E731
+                       _actor())
+    check = lambda: operations.check_application(*answers())  # noqa: E731
+    page = dict(organisation=organisation, in_force=in_force, profile=operations.profile_of(organisation))
+    if form.is_submitted() and form.change.data:  # back from the check page, every answer kept
+        return render_template("alliance/apply.html", form=form, **page)
+    if form.send.data:  # "Send application" on the check page
+        if submit(form, lambda: operations.apply_to_join(*answers()), check=check):
+            flash("Your application has been sent. An administrator will decide it, usually within five working "
+                  "days, and we will email you.", "success")
+            return redirect(url_for("alliance.membership"))
+    elif checked := submit(form, check, check=check):  # "Continue": the check page, nothing written
+        pledges, statement = checked
+        return render_template("alliance/check.html", form=form, level_label=dict(form.level.choices)[form.level.data],
+                               pledges=[levels.PLEDGES[code][1] for code in pledges], statement=statement, **page)
+    return render_form("alliance/apply.html", form, **page)
 
 
 @bp.post("/membership/<int:membership_id>/withdraw")

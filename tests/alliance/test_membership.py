@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -20,7 +21,7 @@ from tests.factories import (
     UserFactory,
     member_organisation,
 )
-from tests.helpers import location
+from tests.helpers import error_summary, hidden_inputs, location
 
 PROFILE = {
     "what_it_does": "Warehousing for retailers", "sectors": ["Logistics and warehousing", "Retail"],
@@ -98,8 +99,12 @@ def test_applying_needs_a_profile(client, login_as):
 def test_an_employer_applies_and_admins_are_told(client, login_as):
     admin = UserFactory(role="admin")
     user = login_as("employer", organisation=member_organisation(None))
-    response = client.post_form("/alliance/apply", {"level": "2", "pledges": ["mock_interviews", "paid_placements"],
-                                                    "statement": "Placements at our Warrington site"})
+    answers = {"level": "2", "pledges": ["mock_interviews", "paid_placements"],
+               "statement": "Placements at our Warrington site"}
+    check = client.post_form("/alliance/apply", {**answers, "submit": "Continue"})
+    assert check.status_code == 200 and "Check your application before sending it" in check.data.decode()
+    assert count(AllianceMembership) == 0  # nothing is sent from the form itself
+    response = client.post_form("/alliance/apply", {**hidden_inputs(check.data), "send": "Send application"})
     assert response.status_code == 302
     membership = db.session.scalar(select(AllianceMembership))
     assert (membership.level, membership.status, membership.applied_by_id) == (2, "applied", user.id)
@@ -120,6 +125,33 @@ def test_application_mistakes_are_named(client, login_as, data, message):
     login_as("employer", organisation=member_organisation(None))
     response = client.post_form("/alliance/apply", data)
     assert response.status_code == 400 and message in response.data.decode()
+    assert count(AllianceMembership) == 0
+
+
+def test_the_check_page_shows_the_application_and_change_keeps_every_answer(client, login_as):
+    login_as("employer", organisation=member_organisation(None))
+    answers = {"level": "2", "pledges": ["mock_interviews", "paid_placements"], "statement": "Warrington\r\nand Wigan"}
+    page = client.post_form("/alliance/apply", {**answers, "submit": "Continue"}).data.decode()
+    shown = page.split('id="application"')[1].split("</dl>")[0]
+    assert "Level 2: training and work placements" in shown
+    assert "Give staff time for mock interviews and interview training" in shown
+    assert "Offer paid work placements" in shown
+    assert "Warrington" in shown and 'name="change" value="pledges"' in shown
+    back = client.post_form("/alliance/apply", {**hidden_inputs(page), "change": "pledges"})
+    form = back.data.decode()
+    assert back.status_code == 200 and "govuk-error-summary" not in form
+    assert re.search(r'value="paid_placements"[^>]*checked', form) and re.search(r'value="2"[^>]*checked', form)
+    assert re.search(r">Warrington\r?\nand Wigan</textarea>", form)
+    assert count(AllianceMembership) == 0
+
+
+def test_every_application_mistake_is_listed_at_once(client, login_as):
+    login_as("employer", organisation=member_organisation(None))
+    response = client.post_form("/alliance/apply", {"level": "1", "pledges": ["recruit_prison"],
+                                                    "statement": "x" * 3001, "submit": "Continue"})
+    assert response.status_code == 400
+    errors = error_summary(response.data)
+    assert set(errors.values()) == {"#pledges", "#statement"}, errors
     assert count(AllianceMembership) == 0
 
 
