@@ -50,9 +50,13 @@ def days_from(value: date | None, today: date) -> str:
     return f"in {plural(days, 'day')}" if days > 0 else f"{plural(-days, 'day')} ago"
 
 
+def plural_word(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The word alone, for where the number is set apart (a big figure in its own <span>)."""
+    return singular if count == 1 else (plural_form or singular + "s")
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count:,} {word}"
+    return f"{count:,} {plural_word(count, singular, plural_form)}"
 
 
 def add_weeks(value: date, weeks: int) -> date:
@@ -61,6 +65,7 @@ def add_weeks(value: date, weeks: int) -> date:
 
 def register(app: Flask) -> None:
     app.add_template_filter(add_weeks, "add_weeks")
+    app.add_template_filter(plural_word, "plural_word")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(govuk_time, "govuk_time")
