@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marketplace.accounts.models import User, UserStatus
 from marketplace.accounts.operations import DISABLE_HOOKS
@@ -21,6 +21,7 @@ from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.filters import govuk_date
 from marketplace.core.links import path_for
+from marketplace.core.models import Notification
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.reminders import reminder_job, send_once
 from marketplace.core.roles import Role
@@ -484,6 +485,7 @@ def end_for_withdrawn_consent(participant: Participant, consent, actor: User) ->
     the person's name."""
     if consent.mentors:
         return
+    _withhold_from_mentoring_notifications(participant)
     active = db.session.scalars(select(GatemateRequest).where(
         GatemateRequest.participant_id == participant.id, GatemateRequest.status.in_(ACTIVE_STATUSES))
         .order_by(GatemateRequest.id).with_for_update()).all()
@@ -501,6 +503,22 @@ def end_for_withdrawn_consent(participant: Participant, consent, actor: User) ->
                    email_subject="Gatemate: a request has ended")
             if person.role == Role.MENTOR:
                 texts.send(person, text)
+
+
+WITHHELD_NOTICE = "Details withheld: the person's consent to share details with mentors has been withdrawn."
+
+
+def _withhold_from_mentoring_notifications(participant: Participant) -> None:
+    """What mentors and coordinators were told about the person's requests (their name, release-day
+    messages) is replaced in the service's notifications as well: they read them there, beside the
+    request pages that now hide it. (Emails and texts already sent cannot be called back.)"""
+    links = [path_for("gatemate.show", request_id=request_id) for request_id in db.session.scalars(
+        select(GatemateRequest.id).where(GatemateRequest.participant_id == participant.id))]
+    if links:
+        mentoring = select(User.id).where(User.role.in_([Role.MENTOR, Role.COORDINATOR]))
+        db.session.execute(update(Notification).where(Notification.link.in_(links),
+                                                      Notification.user_id.in_(mentoring))
+                           .values(text=WITHHELD_NOTICE).execution_options(synchronize_session=False))
 
 
 CONSENT_HOOKS.append(end_for_withdrawn_consent)

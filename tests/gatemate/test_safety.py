@@ -92,6 +92,10 @@ def test_withdrawn_consent_ends_the_request_and_hides_everything_from_the_mentor
     sign_in_client(client, mentor)
     _assert_nothing_personal(client.get(f"/gatemate/requests/{request.id}").data.decode())
     assert "Sam O." not in client.get("/gatemate/requests?show=all").data.decode()
+    # Nor in what the service told them before: the release-day message read "for Sam O.: <message>".
+    notices = client.get("/notifications").data.decode()
+    assert MESSAGE not in notices and "Sam O." not in notices
+    assert "has ended" in notices and "Details withheld" in notices
 
 
 def test_consent_withdrawn_on_the_record_hides_the_request_on_every_worker(served_site, make_mentor, make_request):
