@@ -297,6 +297,14 @@ ROWS.update({
     # The world's project is shortlisted, not accepted: there is no start to schedule yet (sent back to it).
     ("payback.schedule", "GET"): expect(403, payback_manager=302),
     ("payback.schedule", "POST"): expect(403, payback_manager=302),
+    # Sessions belong to accepted projects (the world's shortlisted one sends the manager back to it);
+    # the world's session is on an accepted project, today, with the world's person on an order allocated.
+    # An empty allocation or attendance post is the page again with its errors.
+    ("payback.sessions", "GET"): expect(403, payback_manager=302),
+    ("payback.sessions", "POST"): expect(403, payback_manager=302),
+    ("payback.work_session", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.allocate", "POST"): expect(403, payback_manager=400),
+    ("payback.attendance", "POST"): expect(403, payback_manager=400),
     ("payback.project", "GET"): expect(200, anonymous=200),
     ("payback.project", "POST"): expect(400, anonymous=400),
     ("payback.vote_sent", "GET"): expect(200, anonymous=200),
@@ -502,6 +510,19 @@ def build_payback(world: World) -> None:
     db.session.add(PaybackOrder(participant_id=on_order.id, hours_ordered=120, made_on=clock.today(),
                                 recorded_by_id=manager.id))
     world.records["payback_person"] = on_order
+    from datetime import time
+
+    from marketplace.payback.models import PaybackAllocation, PaybackSession
+
+    accepted = PaybackProjectFactory(region=region, status="accepted")
+    session = PaybackSession(project=accepted, day=clock.today(), starts_at=time(9), ends_at=time(15),
+                             place="The gate", supervisor_id=manager.id, capacity=4, places_taken=1)
+    db.session.add(session)
+    db.session.flush()
+    allocation = PaybackAllocation(session_id=session.id, participant_id=on_order.id, allocated_by_id=manager.id)
+    db.session.add(allocation)
+    db.session.flush()
+    world.records["payback_session"], world.records["payback_allocation"] = session, allocation
 
 
 def build_campus(world: World) -> None:
@@ -545,6 +566,8 @@ URL_ARGUMENTS = {
     "campus_message_id": lambda w: w.records["campus_message"].id,
     "person_id": lambda w: w.records["payback_person"].id,
     "photo_id": lambda w: w.records["payback_photo"].id,
+    "session_id": lambda w: w.records["payback_session"].id,
+    "allocation_id": lambda w: w.records["payback_allocation"].id,
     "funding_id": lambda w: w.records["funding_request"].id,
     "funding_step": lambda w: "withdraw",
     "evidence_id": lambda w: w.records["funding_document"].id,

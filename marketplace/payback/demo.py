@@ -6,13 +6,21 @@ on the demo case manager's provider's caseload who are in the community."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
 from marketplace.core.roles import Role
 from marketplace.extensions import db
-from marketplace.payback.models import CRITERIA, PaybackHours, PaybackOrder, PaybackProject, PaybackVote, ProjectEvent
+from marketplace.payback.models import (
+    CRITERIA,
+    PaybackHours,
+    PaybackOrder,
+    PaybackProject,
+    PaybackSession,
+    PaybackVote,
+    ProjectEvent,
+)
 from marketplace.payback.operations import REFERENCE_LETTERS, voter_hash
 
 PAYBACK_MANAGER_EMAIL = "payback.manager@fairchance.example"
@@ -84,6 +92,12 @@ def seed(context) -> list[str]:
             votes += 1
 
     accepted = [project for project in made if project.status == "accepted"]
+    for project in accepted:  # the next supervised session of each, with room for a group
+        day = max(today, project.work_starts_on or today) + timedelta(days=rng.randint(1, 6))
+        db.session.add(PaybackSession(project_id=project.id, day=day, starts_at=time(9, 0), ends_at=time(15, 0),
+                                      place=f"At the site in {project.town}", supervisor_id=manager.id,
+                                      capacity=rng.choice([4, 6, 8]), places_taken=0, created_by_id=manager.id,
+                                      created_at=now))
     people = [p for p in context.made.get("participants", [])
               if p.organisation_id == provider.id and p.location == "community" and p.status == "active"][:5]
     hours = 0

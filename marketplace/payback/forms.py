@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+from datetime import time
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf.file import MultipleFileField
@@ -149,6 +151,48 @@ class ScheduleForm(Form):
     submit = submit("Save and tell the nominator")
 
 
+class TimeOfDayField(StringField):
+    """A time as people type it on the 24-hour clock: 9:30, 09:30 or 9.30."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", text)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError(f"Enter {self.label.text.lower()} on the 24-hour clock, like 09:30")
+        self.data = time(int(match[1]), int(match[2]))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:%H:%M}"
+
+
+class SessionForm(Form):
+    day = GovDateField("Day", required=True, called="The day", description="For example, 3 5 2027")
+    starts_at = TimeOfDayField("Start time", widget=GovTextInput(), description="24-hour clock, like 09:00",
+                               validators=[InputRequired("Enter the start time")])
+    ends_at = TimeOfDayField("End time", widget=GovTextInput(), description="24-hour clock, like 15:30",
+                             validators=[InputRequired("Enter the end time")])
+    place = _text("Where to meet", 200, required="Say where the group meets",
+                  hint="For example, 'The towpath gate on Mill Lane'")
+    supervisor_id = SelectField("Supervisor", widget=GovSelect(), coerce=lambda v: record_id(v) if v else None,
+                                validate_choice=False,  # the rule names the problem
+                                validators=[InputRequired("Choose the supervisor")])
+    capacity = WholeNumberField("Places", message="Enter the places as a whole number, like 6",
+                                widget=GovTextInput(), description="How many people the supervisor can take, up to 12",
+                                validators=[InputRequired("Enter how many places there are")])
+    submit = submit("Add the session")
+
+
+class AllocateForm(Form):
+    participant_id = SelectField("Person", widget=GovSelect(), coerce=lambda v: record_id(v) if v else None,
+                                 validate_choice=False, validators=[InputRequired("Choose a person")])
+    submit = submit("Allocate to this session")
+
+
 class OrderForm(Form):
     hours_ordered = WholeNumberField("Hours of unpaid work ordered",
                                      message="Enter the hours as a whole number, like 120",
@@ -204,3 +248,13 @@ class HoursForm(Form):
 
 class SuggestForm(Form):
     submit = submit("Suggest to the case manager")
+
+
+class AttendanceForm(Form):
+    outcome = RadioField("What happened", widget=Radios(), choices=choices(OUTCOMES),
+                         validators=[InputRequired("Choose what happened")])
+    minutes = HoursField("Hours credited", widget=GovTextInput(), description="0 for an absence",
+                         validators=[InputRequired("Enter the hours credited")])
+    skills = SelectMultipleField("Skills practised", widget=Checkboxes(), choices=choices(SKILLS),
+                                 validators=[Optional()])
+    submit = submit("Record attendance")

@@ -10,10 +10,10 @@ list of voters cannot be read back.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core import clock
@@ -287,3 +287,67 @@ class PaybackHours(db.Model):
 
     project: Mapped[PaybackProject | None] = relationship()
     recorded_by = relationship("User")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Work sessions: an accepted project's supervised days, and the people allocated to each
+
+MAX_GROUP = 12  # people one supervisor can oversee on a session
+
+
+class PaybackSession(db.Model):
+    """One supervised session of work on an accepted project: the day, the times, where to meet, the
+    supervisor and how many people it can take. `places_taken` rises only through one conditional
+    UPDATE (operations.allocate) and the database refuses to let it pass `capacity`."""
+
+    __tablename__ = "payback_sessions"
+    __table_args__ = (
+        CheckConstraint("places_taken >= 0 AND places_taken <= capacity", name="within_capacity"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("payback_projects.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    starts_at: Mapped[time] = mapped_column(Time)
+    ends_at: Mapped[time] = mapped_column(Time)
+    place: Mapped[str] = mapped_column(String(200))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    capacity: Mapped[int] = mapped_column()
+    places_taken: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    project: Mapped[PaybackProject] = relationship()
+    supervisor = relationship("User", foreign_keys=[supervisor_id])
+    allocations: Mapped[list[PaybackAllocation]] = relationship(
+        back_populates="session", order_by="PaybackAllocation.id", cascade="all, delete-orphan")
+
+    @property
+    def places_left(self) -> int:
+        return self.capacity - self.places_taken
+
+    @property
+    def minutes(self) -> int:
+        return (self.ends_at.hour * 60 + self.ends_at.minute) - (self.starts_at.hour * 60 + self.starts_at.minute)
+
+    def can_view(self, user) -> bool:
+        return self.project.can_view(user)
+
+
+class PaybackAllocation(db.Model):
+    """A person on an order allocated to a session; `hours_id` is the attendance recorded for it."""
+
+    __tablename__ = "payback_allocations"
+    __table_args__ = (UniqueConstraint("session_id", "participant_id", name="uq_payback_allocations_session_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("payback_sessions.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    hours_id: Mapped[int | None] = mapped_column(ForeignKey("payback_hours.id", ondelete="SET NULL"))
+    allocated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    session: Mapped[PaybackSession] = relationship(back_populates="allocations")
+    participant = relationship("Participant")
+    hours: Mapped[PaybackHours | None] = relationship()

@@ -11,10 +11,11 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Organisation, User, UserStatus
 from marketplace.core import clock, throttle
@@ -34,14 +35,17 @@ from marketplace.payback.models import (
     CRITERIA,
     DECLINE_REASONS,
     ETE_CAP_PERCENT,
+    MAX_GROUP,
     OUTCOMES,
     SCORES,
     SKILLS,
     YES_NO_UNSURE,
+    PaybackAllocation,
     PaybackHours,
     PaybackOrder,
     PaybackPhoto,
     PaybackProject,
+    PaybackSession,
     PaybackVote,
     Status,
 )
@@ -668,3 +672,128 @@ def hours_delivered_by_region() -> dict[str, int]:
         .join(PaybackHours, PaybackHours.project_id == PaybackProject.id)
         .where(PaybackHours.kind == "work").group_by(PaybackProject.region))
     return {region: int(minutes or 0) for region, minutes in rows}
+
+
+# ----------------------------------------------------------------------------------------------------
+# Work sessions: supervised days on an accepted project, with room for so many people
+
+@dataclass
+class SessionDetails:
+    day: date | None = None
+    starts_at: time | None = None
+    ends_at: time | None = None
+    place: str = ""
+    supervisor_id: int | None = None
+    capacity: int | None = None
+
+
+def supervisors_for(manager: User) -> list[User]:
+    """Who may supervise a session: the active payback managers of the manager's own provider."""
+    return list(db.session.scalars(select(User).where(
+        User.organisation_id == manager.organisation_id, User.role == Role.PAYBACK_MANAGER,
+        User.status == UserStatus.ACTIVE).order_by(User.full_name)))
+
+
+def session_problems(project: PaybackProject, manager: User, details: SessionDetails) -> Problems:
+    problems = Problems()
+    problems.check(project.status == Status.ACCEPTED, "Only an accepted project has work sessions")
+    if details.day is not None and problems.check(details.day >= clock.today(), "The session cannot be in the past",
+                                                  field="day"):
+        problems.check(project.work_starts_on is None or details.day >= project.work_starts_on,
+                       f"The work starts on {govuk_date(project.work_starts_on)}: the session cannot be before then",
+                       field="day")
+    if details.starts_at is not None and details.ends_at is not None:
+        minutes = (details.ends_at.hour * 60 + details.ends_at.minute) - (
+            details.starts_at.hour * 60 + details.starts_at.minute)
+        if problems.check(minutes > 0, "The session must end after it starts", field="ends_at"):
+            problems.check(minutes <= MAX_DAY_MINUTES, "A session can be 10 hours at most", field="ends_at")
+    if details.capacity is not None:
+        problems.check(1 <= details.capacity <= MAX_GROUP,
+                       f"A session takes from 1 to {MAX_GROUP} people: one supervisor's group", field="capacity")
+    if details.supervisor_id is not None:
+        problems.check(details.supervisor_id in {user.id for user in supervisors_for(manager)},
+                       "Choose a supervisor from your organisation", field="supervisor_id")
+    return problems
+
+
+def check_session(project: PaybackProject, manager: User, details: SessionDetails) -> None:
+    session_problems(project, manager, details).raise_any()
+
+
+def add_session(project: PaybackProject, manager: User, details: SessionDetails) -> PaybackSession:
+    """A supervised session of work on an accepted project: day, times, where to meet, the supervisor
+    and how many people it takes."""
+    check_session(project, manager, details)
+    session = PaybackSession(project_id=project.id, day=details.day, starts_at=details.starts_at,
+                             ends_at=details.ends_at, place=details.place.strip()[:200],
+                             supervisor_id=details.supervisor_id, capacity=details.capacity, places_taken=0,
+                             created_by_id=manager.id, created_at=clock.now())
+    db.session.add(session)
+    db.session.flush()
+    record_event(project, "add_session", manager, note=f"{govuk_date(session.day)}, {session.capacity} places")
+    record_audit("payback.session_added", project, actor=manager, detail=f"session {session.id}")
+    return session
+
+
+def allocatable_people(session: PaybackSession, manager: User) -> list:
+    """People on the manager's provider's caseload, in the community, with unpaid work hours left on
+    their order, not already on this session."""
+    from marketplace.participants.models import CaseStatus, Participant
+
+    taken = {allocation.participant_id for allocation in session.allocations}
+    rows = db.session.execute(
+        select(Participant, PaybackOrder).join(PaybackOrder, PaybackOrder.participant_id == Participant.id)
+        .where(Participant.organisation_id == manager.organisation_id, Participant.status == CaseStatus.ACTIVE,
+               Participant.location == "community")
+        .order_by(Participant.last_name, Participant.first_name)).all()
+    return [person for person, order in rows if person.id not in taken and order.minutes_left > 0]
+
+
+def allocate(session: PaybackSession, manager: User, participant_id: int | None) -> PaybackAllocation:
+    """Put a person on an order on a session. The place is taken with one conditional UPDATE of the
+    session row (places_taken < capacity), backed by the table's CHECK, so allocations at the same
+    moment never fill a session past its capacity; the person's case manager is told."""
+    if session.day < clock.today():
+        raise Refused("This session has already happened")
+    people = {person.id: person for person in allocatable_people(session, manager)}
+    person = people.get(participant_id)
+    if person is None:
+        raise Refused("Choose someone on your caseload with unpaid work hours left", field="participant_id")
+    try:
+        with db.session.begin_nested():
+            taken = db.session.execute(
+                update(PaybackSession)
+                .where(PaybackSession.id == session.id, PaybackSession.places_taken < PaybackSession.capacity)
+                .values(places_taken=PaybackSession.places_taken + 1)
+                .execution_options(synchronize_session=False))
+            if taken.rowcount != 1:
+                raise Refused(f"The session is full: its {session.capacity} places are taken")
+            allocation = PaybackAllocation(session_id=session.id, participant_id=person.id,
+                                           allocated_by_id=manager.id, created_at=clock.now())
+            db.session.add(allocation)
+            db.session.flush()
+    except IntegrityError:  # the same person allocated a moment ago by someone else
+        raise Refused(f"{person.full_name} is already on this session", field="participant_id") from None
+    db.session.expire(session)
+    if person.case_manager is not None:
+        notify(person.case_manager, f"{person.full_name} is on Community Payback on {govuk_date(session.day)}, "
+                                    f"{session.starts_at:%H:%M} to {session.ends_at:%H:%M}, at {session.place}",
+               path_for("participants.show", participant_id=person.id))
+    record_audit("payback.allocated", person, actor=manager, detail=f"session {session.id}")
+    return allocation
+
+
+def record_attendance(allocation: PaybackAllocation, manager: User, outcome: str, minutes: int | None,
+                      skills: tuple[str, ...] = ()) -> PaybackHours:
+    """The supervisor's record of one person on one session: the outcome code and the hours, credited
+    to their order through record_hours (its cap on hours and its lock apply)."""
+    session = allocation.session
+    if session.day > clock.today():
+        raise Refused(f"Attendance is recorded on or after the day of the session ({govuk_date(session.day)})")
+    if allocation.hours_id is not None:
+        raise Refused("Attendance on this session is already recorded")
+    row = record_hours(allocation.participant, manager, HoursDetails(
+        kind="work", worked_on=session.day, minutes=minutes, outcome=outcome, project_id=session.project_id,
+        skills=tuple(skills)))
+    allocation.hours_id = row.id
+    return row

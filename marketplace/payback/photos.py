@@ -1,5 +1,5 @@
 """Photos a nominator sends with a Community Payback nomination: images only, checked by what the
-file contains, under the service's upload rules (referrals/uploads.py: a plain file name, at most
+file contains, under the service's upload rules (core/uploads.py: a plain file name, at most
 5 MB, checked by content and never by name, stored outside the web root under a random name).
 
 An image is more than its pixels. A phone photo carries where it was taken (GPS) and often the phone's
@@ -23,7 +23,7 @@ from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from marketplace.core.exceptions import Refused
-from marketplace.referrals.uploads import MAX_BYTES
+from marketplace.core.uploads import MAX_BYTES
 
 ACCEPTED_FORMATS = {"JPEG", "PNG"}
 MAX_PHOTOS = 3

@@ -21,7 +21,9 @@ from marketplace.core.submissions import flash_form_errors, render_form, submit
 from marketplace.extensions import db
 from marketplace.payback import operations, photos
 from marketplace.payback.forms import (
+    AllocateForm,
     AssessmentForm,
+    AttendanceForm,
     ConfirmForm,
     ConfirmVoteForm,
     HoursForm,
@@ -29,6 +31,7 @@ from marketplace.payback.forms import (
     OrderForm,
     PublicTextForm,
     ScheduleForm,
+    SessionForm,
     SuggestForm,
     VoteForm,
 )
@@ -41,9 +44,11 @@ from marketplace.payback.models import (
     PUBLIC_STATUSES,
     SKILLS,
     YES_NO_UNSURE,
+    PaybackAllocation,
     PaybackOrder,
     PaybackPhoto,
     PaybackProject,
+    PaybackSession,
     Status,
     can_see_hours,
 )
@@ -169,6 +174,7 @@ def nomination(project_id):
                            can_assess=bool(set(PROJECT.available(project, current_user))
                                            - {"review_public_text", "schedule"}),
                            can_schedule="schedule" in PROJECT.available(project, current_user),
+                           can_add_sessions=project.status == Status.ACCEPTED,
                            can_write_public_text="review_public_text" in PROJECT.available(project, current_user))
 
 
@@ -279,6 +285,97 @@ def schedule(project_id):
     votes = operations.vote_counts([project.id]).get(project.id, 0)
     return render_form("payback/schedule.html", form, project=project, votes=votes,
                        rivals=operations.vote_rivals(project))
+
+
+@bp.route("/nominations/<int:project_id>/sessions", methods=["GET", "POST"])
+@role_required(Role.PAYBACK_MANAGER)
+def sessions(project_id):
+    """An accepted project's work sessions, and the form to add one."""
+    project = get_visible_or_404(PaybackProject, record_id(project_id))
+    if project.status != Status.ACCEPTED:
+        flash(f"This nomination is {project.status_label.lower()}: only accepted projects have work sessions.",
+              "error")
+        return redirect(url_for(".nomination", project_id=project.id))
+    form = SessionForm()
+    form.supervisor_id.choices = [("", "Choose a supervisor")] + [
+        (str(user.id), user.full_name) for user in operations.supervisors_for(current_user)]
+
+    def details():
+        return operations.SessionDetails(day=form.day.data, starts_at=form.starts_at.data, ends_at=form.ends_at.data,
+                                         place=form.place.data or "", supervisor_id=form.supervisor_id.data,
+                                         capacity=form.capacity.data)
+
+    if (added := submit(form, lambda: operations.add_session(project, current_user, details()),
+                        check=lambda: operations.check_session(project, current_user, details()))) is not None:
+        flash("Session added. Allocate people to it.", "success")
+        return redirect(url_for(".work_session", session_id=added.id))
+    listed = db.session.scalars(select(PaybackSession).where(PaybackSession.project_id == project.id)
+                                .order_by(PaybackSession.day, PaybackSession.starts_at)).all()
+    return render_form("payback/sessions.html", form, project=project, sessions=listed)
+
+
+def _session_or_404(session_id: int) -> PaybackSession:
+    session = db.session.get(PaybackSession, record_id(session_id))
+    if session is None or not session.can_view(current_user):
+        abort(404)
+    return session
+
+
+def _render_session(session: PaybackSession, allocate_form=None, failed: tuple[int, AttendanceForm] | None = None):
+    # Each person named on the page is a view of them, in the audit log.
+    for allocation in session.allocations:
+        record_audit("payback.person_viewed", allocation.participant, detail=f"session {session.id}")
+    db.session.commit()
+    allocate_form = allocate_form or AllocateForm()
+    allocate_form.participant_id.choices = [("", "Choose a person")] + [
+        (str(person.id), person.full_name) for person in operations.allocatable_people(session, current_user)]
+    forms = {}
+    for allocation in session.allocations:
+        if failed and failed[0] == allocation.id:
+            forms[allocation.id] = failed[1]
+        elif allocation.hours_id is None:
+            forms[allocation.id] = AttendanceForm(formdata=None, prefix=f"a{allocation.id}",
+                                                  data={"minutes": session.minutes})
+    # The form that was posted and refused, for the error summary at the top of the page.
+    posted = failed[1] if failed else (allocate_form if allocate_form.errors else None)
+    return render_template("payback/session.html", session=session, allocate_form=allocate_form,
+                           attendance_forms=forms, outcomes=OUTCOMES, skills=SKILLS, today=clock.today(),
+                           form=posted), 400 if posted else 200
+
+
+@bp.get("/sessions/<int:session_id>")
+@role_required(Role.PAYBACK_MANAGER)
+@writes_to_database
+def work_session(session_id):
+    return _render_session(_session_or_404(session_id))
+
+
+@bp.post("/sessions/<int:session_id>/allocate")
+@role_required(Role.PAYBACK_MANAGER)
+@writes_to_database
+def allocate(session_id):
+    session = _session_or_404(session_id)
+    form = AllocateForm()
+    if submit(form, lambda: operations.allocate(session, current_user, form.participant_id.data)) is not None:
+        flash("Allocated. Their case manager has been told.", "success")
+        return redirect(url_for(".work_session", session_id=session.id))
+    return _render_session(_session_or_404(session_id), allocate_form=form)
+
+
+@bp.post("/sessions/<int:session_id>/attendance/<int:allocation_id>")
+@role_required(Role.PAYBACK_MANAGER)
+@writes_to_database
+def attendance(session_id, allocation_id):
+    session = _session_or_404(session_id)
+    allocation = db.session.get(PaybackAllocation, record_id(allocation_id))
+    if allocation is None or allocation.session_id != session.id:
+        abort(404)
+    form = AttendanceForm(prefix=f"a{allocation.id}")
+    if submit(form, lambda: operations.record_attendance(allocation, current_user, form.outcome.data or "",
+                                                         form.minutes.data, tuple(form.skills.data or ()))) is not None:
+        flash(f"Attendance recorded for {allocation.participant.full_name}", "success")
+        return redirect(url_for(".work_session", session_id=session.id))
+    return _render_session(_session_or_404(session_id), failed=(allocation.id, form))
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ ACTION_LABELS = {
     "confirm": "Confirmed by the nominator",
     "review_public_text": "Public text written and checked",
     "schedule": "Start of work set",
+    "add_session": "Work session added",
     "shortlist": "Shortlisted for the public vote",
     "accept": "Accepted",
     "decline": "Declined",

@@ -3,8 +3,9 @@ confirms it from their email, the payback manager writes the public text from th
 (the nominator's name and phone number refused), chooses the photo sent with it for the public pages,
 and then scores and shortlists it; the public pages show only that text and photo; two residents vote;
 it is accepted and, once the vote has closed, scheduled (the nominator told when work starts); and a
-person on the caseload does hours on it (and ETE hours, within the share) that show on their record.
-Every page is checked with axe-core."""
+person on the caseload does hours on it (and ETE hours, within the share) that show on their record;
+on the day work starts, a session with two places is added, the person allocated and their attendance
+recorded. Every page is checked with axe-core."""
 
 from __future__ import annotations
 
@@ -213,3 +214,32 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     db.session.commit()
     order = db.session.scalar(select(PaybackOrder).where(PaybackOrder.participant_id == person_id))
     assert (order.minutes_done, order.ete_minutes) == (16 * 60, 10 * 60)
+
+    # The day work starts: a session with two places, Robin allocated, then their attendance recorded.
+    clock.fix(datetime.combine(starts, time(8, 0), tzinfo=UTC))
+    sign_in(assessor, manager_email, TEST_PASSWORD)
+    assessor.get_by_role("link", name="Nominations").click()
+    assessor.get_by_role("link", name="Clear the canal towpath at Burscough").click()
+    assessor.get_by_role("link", name="Work sessions").click()
+    fill_date(assessor, "Day", starts)
+    assessor.get_by_label("Start time").fill("9:00")
+    assessor.get_by_label("End time").fill("3pm")
+    assessor.get_by_label("Where to meet").fill("The towpath gate by the swing bridge")
+    assessor.get_by_label("Supervisor").select_option(label="Pat Payback")
+    assessor.get_by_label("Places").fill("2")
+    assessor.get_by_role("button", name="Add the session").click()
+    expect(assessor.locator(".govuk-error-summary")).to_contain_text("Enter end time on the 24-hour clock")
+    assessor.get_by_label("End time").fill("15:00")
+    assessor.get_by_role("button", name="Add the session").click()
+    expect(assessor.get_by_text("Session added")).to_be_visible()
+    assessor.get_by_label("Person").select_option(label="Robin Okafor")
+    assessor.get_by_role("button", name="Allocate to this session").click()
+    expect(assessor.get_by_text("1 taken of 2 (1 left)")).to_be_visible()
+    assessor.get_by_role("group", name="What happened: Robin Okafor").get_by_label("Attended: acceptable").check()
+    expect(assessor.get_by_label("Hours credited: Robin Okafor")).to_have_value("6")
+    assessor.get_by_role("button", name="Record attendance for Robin Okafor").click()
+    expect(assessor.get_by_text("Attended: acceptable: 6 hours credited")).to_be_visible()
+    db.session.commit()
+    order = db.session.scalar(select(PaybackOrder).where(PaybackOrder.participant_id == person_id))
+    db.session.refresh(order)
+    assert order.minutes_done == 22 * 60
