@@ -1,7 +1,7 @@
 """Community Payback: work sessions with capacity, and the people allocated to them
 
 Revision ID: 0018d_payback_sessions
-Revises: 0018c_payback_schedule
+Revises: 0021_training_outcomes
 Create Date: 2026-12-06 23:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
 revision = '0018d_payback_sessions'
-down_revision = '0018c_payback_schedule'
+down_revision = '0021_training_outcomes'
 branch_labels = None
 depends_on = None
 
