@@ -367,6 +367,9 @@ ROWS.update({
     ("funding.pay", "POST"): expect(403, funding_manager=302),
     ("funding.step", "GET"): expect(403, case_manager=200, funding_manager=302),
     ("funding.step", "POST"): expect(403, case_manager=302, funding_manager=302),
+    # The case manager changes a request until it is decided (an empty post lists its errors).
+    ("funding.edit", "GET"): expect(403, case_manager=200),
+    ("funding.edit", "POST"): expect(403, case_manager=400),
     # Evidence: the case manager adds it while the request waits (an empty post lists its errors); a
     # funding manager only an invoice or receipt once approved, so the world's waiting one sends them back.
     ("funding.add_evidence", "GET"): expect(403, case_manager=200, funding_manager=302),

@@ -57,7 +57,9 @@ class EvidenceForm(Form):
     submit = button("Add the evidence")
 
 
-class AskForm(Form):
+class RequestFields(Form):
+    """What a request says: asked once (AskForm), changed until it is decided (EditForm)."""
+
     purpose = RadioField("What is the money for?", widget=Radios(), choices=list(PURPOSE_LABELS.items()),
                          validators=[Optional()], validate_choice=False)
     description = TextAreaField("What will it buy, and how does it help them into work?", widget=GovTextArea(),
@@ -75,6 +77,9 @@ class AskForm(Form):
                                         choices=list(OTHER_SOURCES.items()), validators=[Optional()])
     other_sources_note = TextAreaField("What they said (optional)", widget=GovTextArea(),
                                        validators=[Optional(), Length(max=3000)])
+
+
+class AskForm(RequestFields):
     evidence = evidence_field("Evidence (optional)")
     evidence_kind = RadioField("What is the evidence?", widget=Radios(), validators=[Optional()],
                                validate_choice=False,
@@ -82,6 +87,10 @@ class AskForm(Form):
     # A file chosen on an earlier showing of the form, kept server-side (core/uploads.py): its token.
     evidence_held = HiddenField()
     submit = button("Send the request")
+
+
+class EditForm(RequestFields):
+    submit = button("Save the changes")
 
 
 class DecisionForm(Form):

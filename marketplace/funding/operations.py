@@ -159,6 +159,75 @@ def ask_for_funding(participant, actor, ask: Ask) -> FundingRequest:
     return request
 
 
+# Changing a request ----------------------------------------------------------------------------------
+# A case manager may change what they asked for until a funding manager gives an approval (a first
+# approval included: what was approved is what was seen). The one who changes it becomes its "last
+# edited by", whom the workflow's four-eyes rule stops from approving it.
+EDITABLE = (Status.SUBMITTED, Status.MORE_INFORMATION)
+
+
+def can_edit(request: FundingRequest, user) -> bool:
+    return request.side_of(user) == "case_manager" and request.status in EDITABLE
+
+
+def _changes(request: FundingRequest, ask: Ask) -> list[str]:
+    """What an edit changes, in words for the history: 'amount £58.00 to £85.00'."""
+    changes = []
+    if ask.purpose != request.purpose:
+        changes.append(f"purpose {request.purpose_label.lower()} to {PURPOSE_LABELS[Purpose(ask.purpose)].lower()}")
+    if ask.amount_pence != request.amount_pence:
+        changes.append(f"amount {pounds(request.amount_pence)} to {pounds(ask.amount_pence)}")
+    if ask.description.strip() != request.description:
+        changes.append("what it will buy")
+    if ask.supplier.strip() != request.supplier:
+        changes.append(f"who will be paid {request.supplier} to {ask.supplier.strip()}")
+    if (ask.referral_id or None) != request.referral_id:
+        changes.append("the job it unlocks")
+    if [s for s in OTHER_SOURCES if s in ask.other_sources] != list(request.other_sources or []) or \
+            ask.other_sources_note.strip() != request.other_sources_note:
+        changes.append("what was checked first")
+    return changes
+
+
+def check_edit(request: FundingRequest, actor, ask: Ask) -> None:
+    """Every problem with a change to a request, at once."""
+    if not can_edit(request, actor):
+        raise Refused("Only a case manager of the provider can change a request, and only until it is approved "
+                      "or declined")
+    problems = Problems()
+    problems.kept(lambda: check_ask(request.participant, actor, ask))
+    if not problems:
+        problems.check(bool(_changes(request, ask)), "Nothing was changed: change an answer, or go back to the "
+                       "request")
+    problems.raise_any()
+
+
+def edit_request(request: FundingRequest, actor, ask: Ask) -> FundingRequest:
+    """A case manager changes a request that waits for a decision; the history says what changed and
+    who changed it, and the funding managers are told."""
+    check_edit(request, actor, ask)
+    request = lock_for_update(FundingRequest, request.id)
+    check_edit(request, actor, ask)  # again, now that no decision can slip in between
+    changes = _changes(request, ask)
+    request.purpose = ask.purpose
+    request.description = ask.description.strip()
+    request.amount_pence = ask.amount_pence
+    request.supplier = ask.supplier.strip()
+    request.referral_id = ask.referral_id or None
+    request.other_sources = [source for source in OTHER_SOURCES if source in ask.other_sources]
+    request.other_sources_note = ask.other_sources_note.strip()
+    request.last_edited_by_id = actor.id
+    request.updated_at = clock.now()
+    from marketplace.funding.workflow import FUNDING
+
+    FUNDING.record(request, "edit", actor, amount_pence=request.amount_pence,
+                   note=("Changed " + "; ".join(changes) + ".")[:MAX_TEXT])
+    record_audit("funding.edited", request, actor=actor, detail="; ".join(changes)[:200])
+    _tell_funding_managers(request, f"{actor.full_name} changed the request for "
+                                    f"{request.participant.full_name}: {'; '.join(changes)}")
+    return request
+
+
 def _tell_funding_managers(request: FundingRequest, text: str, *, except_id: int | None = None) -> None:
     from marketplace.accounts.models import User, UserStatus
 

@@ -19,6 +19,7 @@ from marketplace.funding.forms import (
     AskForm,
     BudgetForm,
     DecisionForm,
+    EditForm,
     EvidenceForm,
     ListFilterForm,
     NoteForm,
@@ -94,6 +95,25 @@ def index():
     return render_template("funding/index.html", filters=form, page=page, view=view)
 
 
+def _offer_referrals(form, participant) -> list:
+    """The person's referrals the request can be tied to, offered in the form's list."""
+    referrals = operations.linkable_referrals(participant)
+    form.referral.choices = [(0, "None: self-employment")] + [
+        (referral.id, f"{referral.opportunity.title} at {referral.opportunity.organisation.name} "
+                      f"({referral.label.lower()})") for referral in referrals]
+    return referrals
+
+
+def _ask_of(form, **more) -> operations.Ask:
+    """What the request form says, as the operations read it."""
+    more.setdefault("typing_problems", _typing_problems(form, ["amount"]))
+    return operations.Ask(
+        purpose=form.purpose.data or "", description=form.description.data or "",
+        amount_pence=form.amount.pence, supplier=form.supplier.data or "",
+        referral_id=form.referral.data if isinstance(form.referral.data, int) else None,
+        other_sources=form.other_sources.data or [], other_sources_note=form.other_sources_note.data or "", **more)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.CASE_MANAGER)
 def new():
@@ -101,22 +121,14 @@ def new():
 
     participant = get_visible_or_404(Participant, request.args.get("participant", type=record_id) or 0)
     form = AskForm()
-    referrals = operations.linkable_referrals(participant)
-    form.referral.choices = [(0, "None: self-employment")] + [
-        (referral.id, f"{referral.opportunity.title} at {referral.opportunity.organisation.name} "
-                      f"({referral.label.lower()})") for referral in referrals]
+    referrals = _offer_referrals(form, participant)
     if not form.is_submitted() and referrals:
         form.referral.data = referrals[0].id
     evidence, file_problems = _hold_evidence(form, f"funding:{participant.id}")
 
     def ask():
-        return operations.Ask(
-            purpose=form.purpose.data or "", description=form.description.data or "",
-            amount_pence=form.amount.pence, supplier=form.supplier.data or "",
-            referral_id=form.referral.data if isinstance(form.referral.data, int) else None,
-            other_sources=form.other_sources.data or [], other_sources_note=form.other_sources_note.data or "",
-            evidence=evidence, evidence_kind=form.evidence_kind.data or "",
-            typing_problems=_typing_problems(form, ["amount"]) + file_problems)
+        return _ask_of(form, evidence=evidence, evidence_kind=form.evidence_kind.data or "",
+                       typing_problems=_typing_problems(form, ["amount"]) + file_problems)
 
     made = submit(form, lambda: operations.ask_for_funding(participant, _actor(), ask()),
                   check=lambda: operations.check_ask(participant, _actor(), ask()))
@@ -141,7 +153,35 @@ def show(funding_id: int):
         "funding/show.html", funding=funding, side=funding.side_of(current_user),
         actions=allowed_actions(funding, current_user), action_labels=ACTION_LABELS, event_labels=EVENT_LABELS,
         flags=operations.flags(funding), other_sources=OTHER_SOURCES, decline_reasons=DECLINE_REASONS,
-        payment_methods=PAYMENT_METHODS, can_add_evidence=bool(operations.evidence_kinds_for(funding, current_user)))
+        payment_methods=PAYMENT_METHODS, can_add_evidence=bool(operations.evidence_kinds_for(funding, current_user)),
+        can_edit=operations.can_edit(funding, current_user))
+
+
+@bp.route("/<int:funding_id>/edit", methods=["GET", "POST"])
+@role_required(Role.CASE_MANAGER)
+def edit(funding_id: int):
+    """Change a request before it is decided; whoever changes it cannot approve it (four eyes)."""
+    funding = get_visible_or_404(FundingRequest, funding_id)
+    if not operations.can_edit(funding, current_user):
+        flash("This request can no longer be changed: it has been approved, declined or withdrawn.", "error")
+        return redirect(url_for("funding.show", funding_id=funding.id))
+    form = EditForm()
+    _offer_referrals(form, funding.participant)
+    if not form.is_submitted():
+        form.purpose.data = funding.purpose
+        form.description.data = funding.description
+        form.amount.data = as_typed(funding.amount_pence)
+        form.supplier.data = funding.supplier
+        form.referral.data = funding.referral_id or 0
+        form.other_sources.data = list(funding.other_sources or [])
+        form.other_sources_note.data = funding.other_sources_note
+
+    done = submit(form, lambda: operations.edit_request(funding, _actor(), _ask_of(form)),
+                  check=lambda: operations.check_edit(funding, _actor(), _ask_of(form)))
+    if done:
+        flash("Request changed. The funding managers have been told.", "success")
+        return redirect(url_for("funding.show", funding_id=funding.id))
+    return render_form("funding/edit.html", form, funding=funding)
 
 
 @bp.route("/<int:funding_id>/evidence/new", methods=["GET", "POST"])

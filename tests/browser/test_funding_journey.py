@@ -1,5 +1,6 @@
 """Discretionary funding end to end, in two browsers: a case manager asks for £85 of boots for a person
-with a job offer (an empty form first lists every problem), a funding manager who did not ask approves
+with a job offer (an empty form first lists every problem; a mistyped amount is changed before anyone
+decides), a funding manager who did not ask approves
 it (the quote sent with the request on the decision page), records the payment to the supplier with its
 invoice, and the report shows the spend and the cost per job start.
 axe-core checks every page opened."""
@@ -68,11 +69,23 @@ def test_ask_approve_pay_and_report(page, new_page):
     page.get_by_label("Quote or price").check()
     page.get_by_label("Work equipment and clothing").check()
     page.get_by_label("What will it buy").fill("Safety boots for a CSCS labouring job")
-    page.get_by_label("Amount (£)").fill("85")
+    page.get_by_label("Amount (£)").fill("58")  # a slip, put right below before anyone decides
     page.get_by_label("Who will be paid").fill("Site Boots Ltd")
     page.get_by_label("The employer").check()
     page.get_by_role("button", name="Send the request").click()
-    expect(page.get_by_text("Request sent: £85.00 for Robin Okafor.")).to_be_visible()
+    expect(page.get_by_text("Request sent: £58.00 for Robin Okafor.")).to_be_visible()
+    page.get_by_role("link", name="Change the request").click()
+    page.get_by_label("Amount (£)").fill("")
+    page.get_by_label("Who will be paid").fill("")
+    page.get_by_role("button", name="Save the changes").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter the amount in pounds and pence")
+    expect(summary).to_contain_text("Enter who will be paid")
+    page.get_by_label("Amount (£)").fill("85")
+    page.get_by_label("Who will be paid").fill("Site Boots Ltd")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.get_by_text("Request changed.")).to_be_visible()
+    expect(page.get_by_text("Changed amount £58.00 to £85.00.")).to_be_visible()
     expect(page.get_by_role("link", name="Decide")).to_have_count(0)  # case managers do not decide
 
     # The funding manager decides and pays.

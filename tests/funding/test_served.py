@@ -70,3 +70,19 @@ def test_evidence_held_by_one_worker_is_used_by_another_and_every_worker_serves_
     assert all(answer.status_code == 200 and answer.content == quote for answer in downloads.values())
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "funding.evidence_downloaded")) >= served_site.workers
+
+
+def test_a_change_to_a_request_is_what_every_worker_then_serves(served_site, provider):
+    request = provider.request()
+    db.session.commit()
+    browser = served_site.signed_in(provider.case_manager)
+    served_site.warm_every_worker(browser, f"/funding/{request.id}")
+    answer = served_site.post_form(browser, f"/funding/{request.id}/edit", {
+        "purpose": "equipment", "description": "Safety boots and a hi-vis jacket", "amount": "97.25",
+        "supplier": "Site Boots Ltd", "referral": str(request.referral_id), "other_sources": ["employer"]})
+    assert answer.status_code == 200 and "Request changed" in answer.text, answer.text[-1500:]
+    for page in served_site.every_worker(browser, f"/funding/{request.id}").values():
+        assert "£97.25" in page.text and "hi-vis jacket" in page.text and "Last changed by" in page.text
+    funder = served_site.signed_in(provider.manager)
+    for page in served_site.every_worker(funder, f"/funding/{request.id}/decide").values():
+        assert "£97.25" in page.text
