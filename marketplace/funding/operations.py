@@ -30,6 +30,7 @@ from marketplace.funding.models import (
     PAYMENT_EVIDENCE,
     PAYMENT_METHODS,
     PURPOSE_LABELS,
+    STATUS_LABELS,
     FundingBudget,
     FundingDocument,
     FundingRequest,
@@ -40,6 +41,7 @@ from marketplace.funding.models import (
 )
 from marketplace.funding.money import MAX_PENCE, pounds
 from marketplace.funding.workflow import transition
+from marketplace.participants.export import EXPORT_SECTIONS
 from marketplace.participants.operations import ERASURE_HOOKS
 
 MAX_TEXT = 3000
@@ -605,3 +607,60 @@ def flags(request: FundingRequest) -> list[str]:
         if others:
             found.append(f"{request.supplier} was paid for {others + 1} people on the same day.")
     return found
+
+
+# Subject access --------------------------------------------------------------------------------------
+def subject_access_section(participant) -> tuple[str, list]:
+    """The person's funding requests for a subject access export: what was asked for them and why, what
+    was decided and paid, each step with who took it, the evidence held, and who opened each request.
+    Amounts are in pounds as a person reads them."""
+    from marketplace.core.models import AuditEvent
+    from marketplace.funding.workflow import EVENT_LABELS
+
+    requests = db.session.scalars(select(FundingRequest).where(FundingRequest.participant_id == participant.id)
+                                  .order_by(FundingRequest.created_at, FundingRequest.id)).all()
+    section = []
+    for request in requests:
+        opened = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.subject_type == "funding_requests", AuditEvent.subject_id == str(request.id))
+            .order_by(AuditEvent.at, AuditEvent.id)).all()
+        paid = request.status == Status.PAID
+        section.append({
+            "purpose": request.purpose, "what_it_buys": request.description,
+            "amount_asked": pounds(request.amount_pence),
+            "amount_approved": pounds(request.approved_pence) if request.approved_pence is not None else None,
+            "to_be_paid_to": request.supplier, "provider": request.organisation.name, "status": request.status,
+            "job_it_unlocks": request.referral.opportunity.title if request.referral else None,
+            "other_sources_checked": list(request.other_sources or []),
+            "other_sources_note": request.other_sources_note or None,
+            "asked_by": request.requested_by.full_name if request.requested_by else None,
+            "asked_at": request.created_at.isoformat(),
+            "decided_at": request.decided_at.isoformat() if request.decided_at else None,
+            "reason_declined": request.reason_code or None,
+            "paid_on": request.paid_on.isoformat() if paid and request.paid_on else None,
+            "paid_how": request.payment_method or None, "payment_reference": request.payment_reference or None,
+            "why_paid_to_you": request.cash_reason or None,
+            "evidence": [{"kind": d.kind, "filename": d.filename, "added_at": d.uploaded_at.isoformat()}
+                         for d in request.documents],
+            "steps": [{"at": e.at.isoformat(), "step": EVENT_LABELS.get(e.action, e.action), "to": e.to_status,
+                       "by": e.actor.full_name if e.actor else None,
+                       "amount": pounds(e.amount_pence) if e.amount_pence is not None else None,
+                       "reason": e.reason_code or None, "note": e.note or None} for e in request.events],
+            "access_log": [{"at": v.at.isoformat(), "who": v.actor_email, "action": v.action} for v in opened],
+        })
+    return "funding_requests", section
+
+
+def _export_words() -> None:
+    from marketplace.participants.export import EXPORT_WORDS
+
+    statuses = {str(code): words for code, words in STATUS_LABELS.items()}
+    EXPORT_WORDS["funding_requests"] = {
+        "status": statuses, "to": statuses, "purpose": {str(p): w for p, w in PURPOSE_LABELS.items()},
+        "other_sources_checked": OTHER_SOURCES, "reason_declined": DECLINE_REASONS, "reason": DECLINE_REASONS,
+        "paid_how": PAYMENT_METHODS, "kind": EVIDENCE_KINDS,
+        "action": {"funding.viewed": "Opened the request", "funding.evidence_downloaded": "Downloaded evidence"}}
+
+
+EXPORT_SECTIONS.append(subject_access_section)
+_export_words()

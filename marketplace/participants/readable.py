@@ -39,6 +39,9 @@ FIELD_WORDS = {
     "specified": "Specified offence",
 }
 
+# Values shown exactly as stored, never read as a code ("quote.pdf" is a file name, not "Quote pdf").
+AS_WRITTEN = {"filename"}
+
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*")
 # A code: one lower-case word, or several joined by _ or . ("draft", "support_needed", "referral.viewed").
@@ -98,8 +101,8 @@ def _node(value, fields: dict[str, dict[str, str]], codes: dict[str, str]):
     if isinstance(value, dict):
         if not value:
             return Text(NOT_RECORDED)
-        return Rows([(field_words(key, codes), _node(item, fields, fields.get(key, codes)))
-                     for key, item in value.items()])
+        return Rows([(field_words(key, codes), Text(str(item)) if key in AS_WRITTEN and item else
+                      _node(item, fields, fields.get(key, codes))) for key, item in value.items()])
     if isinstance(value, list):
         if not value:
             return Text("None")

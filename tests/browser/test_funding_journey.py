@@ -128,3 +128,9 @@ def test_ask_approve_pay_and_report(page, new_page):
     page.reload()
     expect(page.get_by_text("Invoice paid to the supplier, INV-2041")).to_be_visible()
     expect(page.get_by_role("link", name="INV-2041.pdf")).to_be_visible()  # and its invoice
+
+    # The person's subject access export says it too, in words.
+    page.goto(f"/participants/{person_id}/export/readable")
+    expect(page.locator("main")).to_contain_text("Funding requests")
+    expect(page.locator("main")).to_contain_text("Invoice paid to the supplier")
+    expect(page.locator("main")).to_contain_text("boots-quote.pdf")

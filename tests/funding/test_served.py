@@ -86,3 +86,13 @@ def test_a_change_to_a_request_is_what_every_worker_then_serves(served_site, pro
     funder = served_site.signed_in(provider.manager)
     for page in served_site.every_worker(funder, f"/funding/{request.id}/decide").values():
         assert "£97.25" in page.text
+
+
+def test_every_worker_puts_the_funding_in_the_subject_access_export(served_site, provider):
+    request = provider.request()
+    db.session.commit()
+    browser = served_site.signed_in(provider.case_manager)
+    path = f"/participants/{request.participant_id}/export/readable"
+    for page in served_site.every_worker(browser, path).values():
+        assert page.status_code == 200 and "Funding requests" in page.text and "£85.00" in page.text
+        assert "Waiting for a decision" in page.text
