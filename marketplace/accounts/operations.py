@@ -139,6 +139,8 @@ def register_organisation(details: Registration) -> User | None:
     email = normalise_email(details.email)
     existing = find_user_by_email(email)
     if existing is not None:
+        # As long as hashing the password for a new account, so the time taken does not tell either.
+        spend_equal_time(details.password)
         queue_email(existing.email, "Someone tried to register with your email address",
                     f"Dear {existing.full_name},\n\nSomeone tried to register an organisation with Fair Chance "
                     "Work using this email address, which already has an account. If it was you, sign in "

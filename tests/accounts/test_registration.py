@@ -164,3 +164,23 @@ def test_a_decided_registration_cannot_be_decided_again(app):
     assert b"You cannot reject when the registration is approved" in response.data
     db.session.refresh(organisation)
     assert organisation.status == "approved"
+
+
+def test_an_address_in_use_costs_the_same_password_hashing_as_a_new_one(client, monkeypatch):
+    """The same page either way is not enough if the answer comes 25 times sooner: a new address's
+    password is hashed (scrypt), so the path for an address in use hashes too (issue 19, finding 6).
+    Counted in scrypt calls, not timed."""
+    import hashlib
+
+    from marketplace.accounts.passwords import spend_equal_time
+
+    UserFactory(email="dana@harbour.example", role="employer")
+    db.session.commit()
+    spend_equal_time("warm the decoy hash")  # made once per process
+    calls = []
+    scrypt = hashlib.scrypt
+    monkeypatch.setattr(hashlib, "scrypt", lambda *args, **kwargs: calls.append(1) or scrypt(*args, **kwargs))
+    register(client, email="someone.new@harbour.example")
+    new_address = len(calls)
+    register(client)
+    assert new_address == 1 and len(calls) - new_address == 1
