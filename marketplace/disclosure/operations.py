@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.core import clock
-from marketplace.core.exceptions import Refused
+from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.operations import record_audit
 from marketplace.disclosure import contract, rules
 from marketplace.disclosure.models import (
@@ -187,24 +187,36 @@ def _document(details: ConvictionDetails) -> dict:
 
 
 def check_conviction(participant, details: ConvictionDetails, today: date | None = None) -> rules.Conviction:
-    """Refuse a conviction the rules cannot judge, naming the form field; else the rules' conviction."""
+    """Refuse a conviction the rules cannot judge, naming every problem at once, each on its form
+    field (the contract reports them all); else the rules' conviction. Writes nothing, so the form
+    runs it even when its own fields fail (submit's check=)."""
     today = today or clock.today()
-    if details.kind not in {k.value for k in rules.Kind}:
-        raise Refused("Select conviction or caution", field="kind")
-    if details.offence_category not in OFFENCE_CATEGORIES:
-        raise Refused("Select the offence category", field="offence_category")
-    if details.convicted_on is None:
-        raise Refused("Enter the date of the conviction or caution", field="convicted_on")
-    if len(details.sentences) > MAX_SENTENCES:
-        raise Refused(f"Enter at most {MAX_SENTENCES} sentences", field="sentence_1_type")
+    problems = Problems()
+    problems.check(details.kind in {k.value for k in rules.Kind}, "Select conviction or caution", field="kind")
+    problems.check(details.offence_category in OFFENCE_CATEGORIES, "Select the offence category",
+                   field="offence_category")
+    problems.check(details.convicted_on is not None, "Enter the date of the conviction or caution",
+                   field="convicted_on")
+    if not problems.check(len(details.sentences) <= MAX_SENTENCES, f"Enter at most {MAX_SENTENCES} sentences",
+                          field="sentence_1_type"):
+        problems.raise_any()
+    named = {field for field, _message in problems.items}
     document = {"date_of_birth": participant.date_of_birth.isoformat(), "convictions": [_document(details)]}
     try:
         request = contract.read_request(document, today)
     except contract.InvalidRequest as invalid:
-        path, _, message = invalid.problems[0].partition(": ")
-        plain = ("Enter the extension period of the extended sentence in months"
-                 if path.endswith("extension_months") and "is required" in message else _plain(message))
-        raise Refused(plain, field=_form_field(path)) from None
+        for problem in invalid.problems:
+            path, _, message = problem.partition(": ")
+            field = _form_field(path)
+            if field in named:  # already said in the form's words (a missing kind or date)
+                continue
+            plain = ("Enter the extension period of the extended sentence in months"
+                     if path.endswith("extension_months") and "is required" in message else _plain(message))
+            if (field, plain) not in problems.items:
+                problems.add(plain, field=field)
+        problems.raise_any()
+        raise Refused("The conviction cannot be judged as entered.") from None  # every problem was a duplicate
+    problems.raise_any()
     return request.convictions[0]
 
 

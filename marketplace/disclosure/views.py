@@ -74,7 +74,9 @@ def _conviction_page(participant: Participant, conviction: ConvictionRecord | No
     form = ConvictionForm()
     if conviction is not None and not form.is_submitted():
         form.fill_from(conviction)
-    if submit(form, lambda: save(form.details())):
+    # The rules run beside the form's own checks, so every mistake shows in one go (submit's check=).
+    if submit(form, lambda: save(form.details()),
+              check=lambda: operations.check_conviction(participant, form.details())):
         flash("Conviction saved.", "success")
         return redirect(url_for("disclosure.record", participant_id=participant.id))
     return render_form("disclosure/conviction_form.html", form, participant=participant, conviction=conviction)

@@ -13,7 +13,7 @@ from marketplace.disclosure.models import ConvictionRecord
 from marketplace.extensions import db
 from tests.disclosure.records import conviction, spent_fine, unspent_custody
 from tests.factories import ParticipantFactory, UserFactory
-from tests.helpers import location
+from tests.helpers import error_summary, location
 
 
 def _date(prefix: str, day) -> dict:
@@ -53,6 +53,30 @@ def test_an_empty_form_lists_every_missing_answer(client, person):
     assert "Select conviction or caution" in page
     assert "Enter the date of the conviction or caution" in page
     assert "Select the offence category" in page
+
+
+def test_several_mistakes_are_listed_at_once_and_what_was_typed_is_kept(client, person):
+    """A form field that cannot be read (a length of "eighteen"), rules the contract finds (custody with no
+    length, a date in the future, an extension period on a fine) and one missing answer, in one post."""
+    tomorrow = clock.today() + timedelta(days=1)
+    response = client.post_form(f"/disclosure/participants/{person.id}/convictions/new", {
+        "kind": "conviction", **_date("convicted_on", tomorrow), "offence_category": "",
+        "sentence_1_type": "custody", "sentence_1_length": "eighteen", "sentence_2_type": "fine",
+        "sentence_2_extension": "12", "schedule_18": "y"})
+    assert response.status_code == 400
+    assert error_summary(response.data) == {
+        "The date must be today or in the past": "#convicted_on-day",
+        "Select the offence category": "#offence_category",
+        "Enter the length as a whole number of months, like 18": "#sentence_1_length",
+        "Leave this empty for this kind of sentence": "#sentence_2_extension",
+    }
+    page = response.data.decode()
+    assert 'value="eighteen"' in page and 'value="12"' in page
+    assert f'value="{tomorrow.year}"' in page
+    assert 'value="custody" selected' in page and 'value="fine" selected' in page
+    assert 'name="schedule_18" type="checkbox" value="y" checked' in page or "checked" in page.split(
+        'name="schedule_18"')[1][:120]
+    assert db.session.scalar(select(ConvictionRecord.id)) is None
 
 
 def test_a_conviction_before_the_tenth_birthday_is_refused(client, person):
