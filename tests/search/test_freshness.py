@@ -207,3 +207,44 @@ def test_four_edits_at_once_through_the_site_are_all_searchable_in_every_worker(
         time.sleep(0.1)
     assert all(listed == wanted for listed in found.values()), found
     assert sync.status()["opportunities"]["pending"] == 0
+
+
+def test_every_worker_s_matches_for_a_person_follow_a_retitle_and_an_archive(served_site):
+    """The matching page ("Find opportunities" for a person) from every worker, not only /search/."""
+    from datetime import timedelta
+
+    def offered(page: str) -> list[str]:
+        return re.findall(r'href="/opportunities/\d+\?participant=\d+">([^<]+)</a>', page)
+
+    from marketplace.core import clock
+    from tests.factories import ConsentRecordFactory
+
+    employer = UserFactory(role="employer", organisation=member_organisation(3))
+    manager = UserFactory(role="case_manager")
+    person = ParticipantFactory(case_manager=manager, location="community", prison=None,
+                                release_date=clock.today() - timedelta(days=20), release_town="Manchester",
+                                travel_miles=15, interests=["Catering and hospitality", "chef"],
+                                skills=["food preparation"])
+    ConsentRecordFactory(participant=person)
+    kept = OpportunityFactory(organisation=employer.organisation, title="Commis chef", town="Salford",
+                              sector="Catering and hospitality", description="Prep and cooking on the line.")
+    changing = OpportunityFactory(organisation=employer.organisation, title="Line chef", town="Manchester",
+                                  sector="Catering and hospitality", description="Cooking on the grill.")
+    db.session.commit()
+    sync.reindex()
+    changing_id, path = changing.id, f"/search/participants/{person.id}"
+    assert kept.id != changing_id
+    browser = served_site.signed_in(manager)
+    posting = served_site.signed_in(employer)
+    for pid, page in served_site.every_worker(browser, path).items():
+        assert sorted(offered(page.text)) == ["Commis chef", "Line chef"], pid
+
+    retitle(changing_id, "Grill chef", employer)
+    for pid, page in served_site.every_worker(browser, path).items():
+        assert sorted(offered(page.text)) == ["Commis chef", "Grill chef"], pid
+
+    for action in ("close", "archive"):
+        assert served_site.post_form(posting, f"/opportunities/{changing_id}/{action}",
+                                     allow_redirects=False).status_code == 302
+    for pid, page in served_site.every_worker(browser, path).items():
+        assert offered(page.text) == ["Commis chef"], pid
