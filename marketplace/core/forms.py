@@ -4,13 +4,15 @@ error summary's links."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovRadioInput, GovSubmitInput
 from wtforms import DateField, Field, IntegerField, SubmitField
 from wtforms.validators import StopValidation
+
+from marketplace.core.postcodes import REAL_POSTCODE, is_real_postcode
 
 # PostgreSQL cannot store a NUL character in text, and no person types one: a value carrying one is
 # refused with an error on its field, before any query sees it (SQLite would have stored it silently).
@@ -26,6 +28,51 @@ WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() would also ta
 
 def ascii_whole_number(text: str) -> bool:
     return WHOLE_NUMBER.fullmatch(text) is not None
+
+
+# The GOV.UK date input pattern: accept a month written as a word or an abbreviation ("May",
+# "sept", "Dec.") as well as its number. Any 3 or more letters that begin a month's name count.
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+
+
+def month_number(text: str) -> int | None:
+    """1-12 for "5", "05", "May", "may", "Sept" or "September"; None for anything else."""
+    text = text.strip().lower().rstrip(".")
+    if WHOLE_NUMBER.fullmatch(text) and not text.startswith("-"):
+        return int(text) if len(text) <= 2 else None
+    if len(text) < 3 or not text.isascii() or not text.isalpha():
+        return None
+    found = [number for number, name in enumerate(MONTH_NAMES, 1) if name.startswith(text)]
+    return found[0] if len(found) == 1 else None
+
+
+TIME_OF_DAY = re.compile(r"(?P<hour>[0-9]{1,2})(?:[:.](?P<minute>[0-9]{2}))?(?P<half>am|pm)?")
+TIME_WORDS = {"midday": time(12), "noon": time(12), "12noon": time(12), "midnight": time(0),
+              "12midnight": time(0)}
+
+
+def time_of_day(text: str) -> time | None:
+    """A time as people write it: "14:00", "2pm", "2:30pm", "2.30 p.m.", "9am", "midday", "noon".
+
+    A bare hour ("2") is refused: it is as likely to mean 2pm as 2am (GOV.UK's guidance on times
+    asks services to accept what people write, but not to guess)."""
+    text = re.sub(r"\s+", "", text.strip().lower()).replace("a.m.", "am").replace("p.m.", "pm").rstrip(".")
+    if text in TIME_WORDS:
+        return TIME_WORDS[text]
+    match = TIME_OF_DAY.fullmatch(text)
+    if match is None:
+        return None
+    hour, minute, half = int(match["hour"]), int(match["minute"] or 0), match["half"]
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match["minute"] is None:
+        return None
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
 
 
 def record_id(value) -> int:
@@ -141,18 +188,29 @@ class GovDateField(DateField):
         missing = [part for part, value in (("day", day), ("month", month), ("year", year)) if not value]
         if missing:
             raise ValueError(f"{self.error_name} must include a {' and a '.join(missing)}")
-        if not all(WHOLE_NUMBER.fullmatch(part) and not part.startswith("-") for part in (day, month, year)):
+        month_as_number = month_number(month)
+        if month_as_number is None or not all(WHOLE_NUMBER.fullmatch(part) and not part.startswith("-")
+                                              for part in (day, year)):
             raise ValueError(f"{self.error_name} must be a real date")
         if len(year) != 4:
             raise ValueError("Year must include 4 numbers")
         try:
-            self.data = date(int(year), int(month), int(day))
+            self.data = date(int(year), month_as_number, int(day))
         except (ValueError, OverflowError):  # OverflowError: a month or day of 2147483648
             raise ValueError(f"{self.error_name} must be a real date") from None
 
     def pre_validate(self, form):
         if self.required and self.data is None and not self.process_errors:
             raise StopValidation(f"Enter {self.error_name[0].lower()}{self.error_name[1:]}")
+
+
+class RealPostcode:
+    """The one postcode check for every postcode box: "NOTAPOSTCODE" is not a real postcode, which
+    says more than that it is too long (the same check the operations make, core/postcodes.py)."""
+
+    def __call__(self, form, field):
+        if (field.data or "").strip() and not is_real_postcode(field.data):
+            raise StopValidation(REAL_POSTCODE)
 
 
 class WholeNumberField(IntegerField):

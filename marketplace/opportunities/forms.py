@@ -7,7 +7,16 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovT
 from wtforms import BooleanField, Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm, WholeNumberField, submit
+from marketplace.core.forms import (
+    Checkboxes,
+    Form,
+    GovDateField,
+    Radios,
+    RealPostcode,
+    SearchForm,
+    WholeNumberField,
+    submit,
+)
 from marketplace.disclosure.models import CHECK_LEVELS
 from marketplace.opportunities.models import (
     CONTRACT_TYPES,
@@ -86,7 +95,7 @@ class OpportunityForm(Form):
                         description="Your own job or course reference. The import uses it to find this again.")
 
     town = _text("Town or city (optional)", 100)
-    postcode = _text("Postcode (optional)", 10)
+    postcode = StringField("Postcode (optional)", widget=GovTextInput(), validators=[Optional(), RealPostcode()])
     region = _select("Region", REGIONS, "Choose a region")
     national = _flag("Open to people anywhere in England and Wales")
     remote = _flag("Can be done remotely")

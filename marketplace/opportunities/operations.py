@@ -19,6 +19,7 @@ from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
+from marketplace.core.postcodes import POSTCODE, REAL_POSTCODE, normalise_postcode
 from marketplace.core.reminders import reminder_job
 from marketplace.core.roles import EMPLOYING_ROLES
 from marketplace.disclosure.models import CHECK_LEVELS
@@ -36,7 +37,6 @@ from marketplace.opportunities.models import (
     money,
 )
 from marketplace.opportunities.workflow import transition
-from marketplace.participants.operations import POSTCODE, normalise_postcode
 from marketplace.reference import (
     OCCUPATION_GROUPS,
     QUALIFICATION_LEVELS,
@@ -246,7 +246,7 @@ def check_details(details: OpportunityDetails, organisation: Organisation,
                    field="region")
     town = problems.kept(lambda: _text(details.town, "town", "the town", 100), "")
     postcode = normalise_postcode(details.postcode or "")
-    problems.check(not postcode or bool(POSTCODE.match(postcode)), "Enter a real postcode, like LS1 4DY",
+    problems.check(not postcode or bool(POSTCODE.match(postcode)), REAL_POSTCODE,
                    field="postcode")
     hours = details.hours_per_week
     if hours is not None and not problems.check(Decimal("0") < hours <= MAX_HOURS,

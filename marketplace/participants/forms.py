@@ -19,6 +19,7 @@ from marketplace.core.forms import (
     Form,
     GovDateField,
     Radios,
+    RealPostcode,
     SearchForm,
     WholeNumberField,
     record_id,
@@ -80,8 +81,7 @@ class ParticipantForm(Form):
     release_town = StringField("Town or city (optional)", widget=GovTextInput(),
                                validators=[Optional(), Length(max=100)])
     release_postcode = StringField("Postcode (optional)", widget=GovTextInput(),
-                                   validators=[Optional(),
-                                               Length(max=10, message="Enter a real postcode, like M1 1AE")])
+                                   validators=[Optional(), RealPostcode()])
     no_fixed_abode = BooleanField("No fixed abode", widget=GovCheckboxInput())
     travel_miles = WholeNumberField(
         "How far can they travel to work, in miles? (optional)", widget=GovTextInput(),

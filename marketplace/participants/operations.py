@@ -15,6 +15,7 @@ from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
 from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.operations import record_audit
+from marketplace.core.postcodes import POSTCODE, REAL_POSTCODE, normalise_postcode  # noqa: F401 - used by others
 from marketplace.core.roles import Role
 from marketplace.extensions import db
 from marketplace.participants.models import (
@@ -42,19 +43,10 @@ from marketplace.reference import (
 )
 
 # UK postcode format, from the government data standards catalogue (BS 7666 pattern).
-POSTCODE = re.compile(
-    r"^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|([A-HK-Y][0-9]([0-9ABEHMNPRV-Y])?)|[0-9][A-HJKPS-UW])"
-    r" ?[0-9][ABD-HJLNP-UW-Z]{2})$"
-)
 PARTICIPANT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/-]{0,19}$")
 MAX_TRAVEL_MILES = 300
 MAX_LIST_ITEMS = 50
 MAX_ITEM_LENGTH = 100
-
-
-def normalise_postcode(postcode: str) -> str:
-    compact = re.sub(r"\s+", "", postcode or "").upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
 @dataclass
@@ -164,7 +156,7 @@ def check_details(details: Details, organisation_id: int, participant: Participa
     if details.no_fixed_abode:
         postcode = ""
     else:
-        problems.check(not postcode or bool(POSTCODE.match(postcode)), "Enter a real postcode, like M1 1AE",
+        problems.check(not postcode or bool(POSTCODE.match(postcode)), REAL_POSTCODE,
                        field="release_postcode")
     town = (details.release_town or "").strip()
     problems.check(len(town) <= 100, "Town must be 100 characters or fewer", field="release_town")

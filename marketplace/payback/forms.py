@@ -10,7 +10,16 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.validators import InputRequired, Length, Optional
 
 from marketplace.accounts.forms import email_field
-from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, WholeNumberField, record_id, submit
+from marketplace.core.forms import (
+    Checkboxes,
+    Form,
+    GovDateField,
+    Radios,
+    RealPostcode,
+    WholeNumberField,
+    record_id,
+    submit,
+)
 from marketplace.payback.models import (
     CRITERIA,
     DECLINE_REASONS,
@@ -52,8 +61,9 @@ class NominationForm(Form):
                         hint="Say what needs doing and roughly how big the job is. Do not name anyone.")
     benefit = _area("Who will it help", 2000, "Say who the work will help")
     town = _text("Town or city", 100, required="Enter the town or city")
-    postcode = _text("Postcode", 10, required="Enter the postcode of the place",
-                     hint="The region is worked out from it, for example LS5 3AA")
+    postcode = StringField("Postcode", description="The region is worked out from it, for example LS5 3AA",
+                           widget=GovTextInput(),
+                           validators=[InputRequired("Enter the postcode of the place"), RealPostcode()])
     toilets_nearby = RadioField("Are there toilets and handwashing nearby?", widget=Radios(),
                                 choices=choices(YES_NO_UNSURE),
                                 validators=[InputRequired("Say whether there are toilets nearby")])

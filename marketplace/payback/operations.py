@@ -24,10 +24,10 @@ from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.filters import govuk_date
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, queue_email, record_audit
+from marketplace.core.postcodes import POSTCODE, REAL_POSTCODE, normalise_postcode
 from marketplace.core.roles import Role
 from marketplace.core.tokens import hash_token, new_token
 from marketplace.extensions import db
-from marketplace.participants.operations import POSTCODE, normalise_postcode
 from marketplace.payback import photos
 from marketplace.payback.forms import RULES
 from marketplace.payback.models import (
@@ -85,7 +85,7 @@ def nomination_problems(details: NominationDetails) -> Problems:
                        "Enter a postcode in England or Wales: Community Payback here covers those two nations",
                        field="postcode")
     elif postcode:
-        problems.add("Enter a real postcode, like LS5 3AA", field="postcode")
+        problems.add(REAL_POSTCODE, field="postcode")
     missing = [label for key, label in RULES.items() if key not in (details.rules or ())]
     if missing:
         problems.add("Confirm the work meets every rule: " + "; ".join(label.lower() for label in missing),

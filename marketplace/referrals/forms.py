@@ -57,7 +57,7 @@ class StepForm(Form):
     note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(
         max=3000, message="The note must be 3,000 characters or fewer")])
     interview_date = GovDateField("Interview date", called="The interview date")
-    interview_time = StringField("Time", widget=GovTextInput(), description="For example 10:30 or 14:00",
+    interview_time = StringField("Time", widget=GovTextInput(), description="For example 10:30, 2pm or 14:00",
                                  validators=[Optional()])
     interview_place = StringField("Where, or the link to join", widget=GovTextInput(),
                                   validators=[Optional(), Length(

@@ -4,7 +4,7 @@ of the workflow, messages, and the reminders that keep referrals moving."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from marketplace.core.calendar import add_working_days
 from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.filters import govuk_date
+from marketplace.core.forms import time_of_day
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.reminders import reminder_job, send_once
@@ -344,12 +345,10 @@ def _check_outcome(action: str, details: StepDetails, referral: Referral | None,
 
 
 def _interview_moment(day: date, at: str) -> datetime:
-    try:
-        hour, minute = (int(part) for part in at.strip().replace(".", ":").split(":"))
-        local = datetime.combine(day, time(hour, minute), LONDON)
-    except ValueError:
-        raise Refused("Enter the time like 10:30 or 14:00", field="interview_time") from None
-    return local.astimezone(UTC)
+    at_time = time_of_day(at)
+    if at_time is None:
+        raise Refused("Enter the time like 10:30, 2pm or 14:00", field="interview_time")
+    return datetime.combine(day, at_time, LONDON).astimezone(UTC)
 
 
 def step_for_date(action: str, start_date: date | None) -> str:

@@ -17,3 +17,29 @@ def test_a_social_enterprise_home_says_1_interview_coming_up_on_every_worker(ser
     browser = served_site.signed_in(employer)
     for page in served_site.every_worker(browser, "/home").values():
         assert "1</span> interview coming up" in page.text and "1</span> interviews" not in page.text
+
+
+def test_2pm_and_a_month_in_words_are_taken_and_a_false_postcode_is_named_on_the_running_site(served_site):
+    from zoneinfo import ZoneInfo
+
+    from marketplace.referrals.models import Referral
+    from tests.payback.records import good_nomination
+
+    opportunity = OpportunityFactory()
+    referral = ReferralFactory(opportunity=opportunity, status="acknowledged")
+    employer = UserFactory(role="employer", organisation=opportunity.organisation)
+    db.session.commit()
+    browser = served_site.signed_in(employer)
+    day = clock.today() + timedelta(days=40)
+    answer = served_site.post_form(browser, f"/referrals/{referral.id}/steps/offer_interview", {
+        "interview_date": [str(day.day), day.strftime("%b"), str(day.year)], "interview_time": "2.30pm",
+        "interview_place": "The depot"})
+    assert answer.status_code == 200 and "Enter the time" not in answer.text and "real date" not in answer.text
+    db.session.expire_all()
+    moment = db.session.get(Referral, referral.id).interview_at.astimezone(ZoneInfo("Europe/London"))
+    assert (moment.date(), moment.hour, moment.minute) == (day, 14, 30)
+
+    public = served_site.session()
+    page = served_site.post_form(public, "/community-payback/nominate", good_nomination(postcode="NOTAPOSTCODE"))
+    assert page.status_code == 400 and "Enter a real postcode, like M1 1AE" in page.text
+    assert "10 characters" not in page.text

@@ -67,7 +67,7 @@ MESSAGES = [
     ({"description": " "}, "Enter a description"),
     ({"sector": "Piracy"}, "Select a sector from the list"),
     ({"region": ""}, "Select a region: one of the 9 English regions or Wales"),
-    ({"postcode": "NOWHERE"}, "Enter a real postcode, like LS1 4DY"),
+    ({"postcode": "NOWHERE"}, "Enter a real postcode, like M1 1AE"),
     ({"kind": ""}, "Select what kind of opportunity this is"),
     ({"kind": "apprenticeship"}, "Select what kind of opportunity this is"),
     ({"kind": "guaranteed_interview"}, "Add at least one minimum requirement"),

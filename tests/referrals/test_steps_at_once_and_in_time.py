@@ -27,7 +27,7 @@ def test_the_interview_form_lists_every_error_at_once(make_parties, client):
     assert response.status_code == 400
     assert error_summary(response.data) == {
         "The interview date must be today or later": "#interview_date-day",
-        "Enter the time like 10:30 or 14:00": "#interview_time",
+        "Enter the time like 10:30, 2pm or 14:00": "#interview_time",
         "Enter where the interview is, or the link to join it": "#interview_place",
         "The note must be 3,000 characters or fewer": "#note",
     }
