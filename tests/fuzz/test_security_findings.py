@@ -164,3 +164,57 @@ def test_no_organisation_is_approved_unless_what_was_checked_is_recorded(
             assert organisation.status == "pending" and not organisation.history
     finally:
         db.session.rollback()
+
+
+# Finding 2: a used reset link left the others working, and a link from before a password change still
+# worked after it. Over any order of asking for links, changing the password and using links, only the
+# newest link asked for since the password last changed works, and only once.
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=st.lists(st.one_of(st.just(("ask",)), st.just(("change",)),
+                                st.tuples(st.just("use"), st.integers(min_value=0, max_value=5))),
+                      min_size=1, max_size=8))
+def test_only_the_newest_reset_link_since_the_last_password_change_works_once(app, steps):
+    import re
+
+    from sqlalchemy import select
+
+    from marketplace.accounts import operations
+    from marketplace.accounts.operations import RESET_EMAILS_PER_HOUR
+    from marketplace.core.exceptions import Refused
+    from marketplace.core.models import OutboxMessage
+    from marketplace.extensions import db
+    from tests.factories import UserFactory
+    from tests.helpers import TEST_PASSWORD
+
+    with app.test_request_context():
+        user = UserFactory(role="employer")
+        password, links, asked = TEST_PASSWORD, [], 0
+        live = None  # the one link that should work, if any
+        try:
+            for number, step in enumerate(steps):
+                new_password = f"violet-harbour-engine-{number}{len(steps)}q"
+                if step[0] == "ask":
+                    asked += 1
+                    operations.request_password_reset(user.email)
+                    if asked <= RESET_EMAILS_PER_HOUR:  # beyond that no email goes, and nothing changes
+                        body = db.session.scalars(select(OutboxMessage.body).order_by(OutboxMessage.id.desc())).first()
+                        links.append(re.search(r"/password-reset/([A-Za-z0-9_-]+)", body).group(1))
+                        live = links[-1]
+                elif step[0] == "change":
+                    operations.change_password(user, password, new_password)
+                    password, live = new_password, None
+                elif links:
+                    token = links[step[1] % len(links)]
+                    try:
+                        operations.reset_password(token, new_password)
+                        worked = True
+                    except Refused:
+                        worked = False
+                    assert worked == (token == live), (steps, number)
+                    if worked:
+                        password, live = new_password, None
+                db.session.flush()
+        finally:
+            db.session.rollback()
