@@ -858,21 +858,24 @@ def return_lapsed_mentors_requests() -> int:
 
 @reminder_job("gatemate: DBS renewal reminders 30 and 7 days before")
 def remind_dbs_renewal() -> int:
-    """30 and 7 days before a mentor's DBS renewal date, the mentor and their coordinators are told once."""
+    """30 and 7 days before a mentor's DBS renewal date, the mentor and their coordinators are told once.
+    Each reminder is due from that day on, not only on it: a day the command did not run (or a renewal
+    date entered 20 days ahead) still gets the 30-day reminder, and the 7-day one follows."""
     sent = 0
     today = clock.today()
-    for days_before in (30, 7):
-        due = today + timedelta(days=days_before)
-        for profile in active_profiles():
-            if profile.dbs_expires_on != due:
-                continue
-            mentor = profile.user
-            text = (f"{mentor.full_name}'s DBS check is due for renewal by {govuk_date(profile.dbs_expires_on)}, in "
-                    f"{days_before} days. Without a new check recorded they cannot take requests for releases after "
-                    "that day, and the ones they hold go back to the board.")
-            sent += send_once(f"gatemate:dbs-renewal:{profile.id}:{profile.dbs_expires_on.isoformat()}:{days_before}",
-                              [mentor, *coordinators_of([mentor.organisation_id])], text,
-                              path_for("gatemate.my_profile"), email_subject="Gatemate: DBS check due for renewal")
+    for profile in active_profiles():
+        left = (profile.dbs_expires_on - today).days
+        if not 0 <= left <= 30:
+            continue
+        days_before = 7 if left <= 7 else 30
+        mentor = profile.user
+        when = "today" if left == 0 else ("tomorrow" if left == 1 else f"in {left} days")
+        text = (f"{mentor.full_name}'s DBS check is due for renewal by {govuk_date(profile.dbs_expires_on)}, {when}. "
+                "Without a new check recorded they cannot take requests for releases after that day, and the "
+                "ones they hold go back to the board.")
+        sent += send_once(f"gatemate:dbs-renewal:{profile.id}:{profile.dbs_expires_on.isoformat()}:{days_before}",
+                          [mentor, *coordinators_of([mentor.organisation_id])], text,
+                          path_for("gatemate.my_profile"), email_subject="Gatemate: DBS check due for renewal")
     return sent
 
 # Things that fall due by date (run by `flask reminders send`) ----------------------------------------------

@@ -194,5 +194,29 @@ def test_a_lapsed_dbs_check_returns_requests_and_renewals_are_reminded(app, mana
     assert request.events[-1].action == "flag_coordinators"
 
 
+def test_dbs_renewal_reminders_come_30_and_7_days_before_even_after_a_missed_day(app, make_mentor):
+    """Before, each reminder went only on exactly the 30th and 7th day before: a day without `reminders
+    send` (or a renewal date entered 25 days ahead) meant no reminder at all."""
+    mentor = make_mentor(prisons=["HMP Buckley Hall"], dbs_expires_on=days(25))
+    coordinator = UserFactory(role="coordinator", organisation=mentor.organisation)
+    db.session.commit()
+    ten_days_on, five_days_before = days(10), days(20)
+
+    def renewals(user) -> list[str]:
+        return [text for text in told(user) if "due for renewal" in text]
+
+    send_reminders(app)
+    assert [len(renewals(mentor)), len(renewals(coordinator))] == [1, 1]
+    assert "in 25 days" in renewals(mentor)[0]
+    clock.fix(datetime.combine(ten_days_on, time(9), tzinfo=UTC))
+    send_reminders(app)
+    assert len(renewals(mentor)) == 1  # the 30-day reminder once
+    clock.fix(datetime.combine(five_days_before, time(9), tzinfo=UTC))  # the 7-day one is due
+    send_reminders(app)
+    send_reminders(app)
+    assert [len(renewals(mentor)), len(renewals(coordinator))] == [2, 2]
+    assert "in 5 days" in renewals(mentor)[-1]
+
+
 def _date(day) -> list[str]:
     return [str(day.day), str(day.month), str(day.year)]
