@@ -106,6 +106,20 @@ QUALIFICATION_LEVELS: dict[str, str] = {
     "8": "Level 8",
 }
 
+
+
+def qualification_words(qualification: dict | str) -> str:
+    """A qualification as a person reads it: "Food Safety and Hygiene (Retail and commercial
+    enterprise, Level 2)". Referral snapshots hold these words; one written before they did (or by
+    an older demo history) holds the participant's dict, which reads the same through here."""
+    if isinstance(qualification, str):
+        return qualification
+    title = str(qualification.get("title") or "").strip()
+    about = ", ".join(filter(None, [QUALIFICATION_SUBJECTS.get(qualification.get("subject"), ""),
+                                    QUALIFICATION_LEVELS.get(str(qualification.get("level") or ""), "")]))
+    return f"{title} ({about})" if title and about else title or about
+
+
 # Offence categories an employer may exclude, and that a participant's record may hold.
 OFFENCE_CATEGORIES: dict[str, str] = {
     "arson": "Arson",

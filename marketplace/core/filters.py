@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, g
 
+from marketplace.reference import qualification_words
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -66,6 +68,7 @@ def add_weeks(value: date, weeks: int) -> date:
 def register(app: Flask) -> None:
     app.add_template_filter(add_weeks, "add_weeks")
     app.add_template_filter(plural_word, "plural_word")
+    app.add_template_filter(qualification_words, "qualification_words")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(govuk_time, "govuk_time")

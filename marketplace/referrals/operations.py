@@ -64,16 +64,13 @@ class Sharing:
 
 def _snapshot(participant, sharing: Sharing, opportunity=None) -> dict:
     from marketplace.participants.models import READINESS_LABELS, Readiness
-    from marketplace.reference import QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS
+    from marketplace.reference import qualification_words
 
     snapshot: dict = {"name": sharing.name.strip(), "parts": [p for p in SNAPSHOT_PARTS if p in sharing.parts]}
     if "skills" in sharing.parts:
         snapshot["skills"] = list(participant.skills or [])
     if "qualifications" in sharing.parts:
-        snapshot["qualifications"] = [
-            " ".join(filter(None, [q.get("title"), f"({QUALIFICATION_SUBJECTS.get(q.get('subject'), '')}, "
-                                                   f"{QUALIFICATION_LEVELS.get(q.get('level'), '')})"]))
-            for q in participant.qualifications or []]
+        snapshot["qualifications"] = [qualification_words(q) for q in participant.qualifications or []]
     if "readiness" in sharing.parts:
         snapshot["readiness"] = READINESS_LABELS.get(Readiness(participant.readiness), "")
     # Line ends as one kind: what the check page carries back is then the very text it showed.

@@ -21,7 +21,7 @@ from marketplace.core.roles import Role
 from marketplace.extensions import db
 from marketplace.opportunities.models import Opportunity
 from marketplace.participants.models import CaseStatus, Location, NeedsAssessment, Participant
-from marketplace.reference import PATHWAYS, QUALIFICATION_SUBJECTS, TOWNS_BY_REGION
+from marketplace.reference import PATHWAYS, QUALIFICATION_SUBJECTS, TOWNS_BY_REGION, qualification_words
 from marketplace.referrals.models import HOLDS_PLACE, Referral, Status
 from marketplace.referrals.workflow import transition
 
@@ -211,7 +211,9 @@ class _History:
                             employer_organisation_id=opportunity.organisation_id, case_manager_id=manager.id,
                             status=Status.DRAFT, snapshot={"name": f"{person.first_name} {person.last_name}",
                                                            "parts": ["qualifications"],
-                                                           "qualifications": person.qualifications},
+                                                           # In words, as a real referral's snapshot holds them.
+                                                           "qualifications": [qualification_words(q) for q in
+                                                                              person.qualifications]},
                             consent_confirmed_at=at, guaranteed=opportunity.kind == "guaranteed_interview",
                             created_at=at, updated_at=at, status_changed_at=at)
         db.session.add(referral)

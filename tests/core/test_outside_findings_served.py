@@ -43,3 +43,15 @@ def test_2pm_and_a_month_in_words_are_taken_and_a_false_postcode_is_named_on_the
     page = served_site.post_form(public, "/community-payback/nominate", good_nomination(postcode="NOTAPOSTCODE"))
     assert page.status_code == 400 and "Enter a real postcode, like M1 1AE" in page.text
     assert "10 characters" not in page.text
+
+
+def test_an_old_snapshot_of_qualifications_reads_in_words_on_every_worker(served_site):
+    food = {"subject": "retail_commercial", "level": "2", "title": "Food Safety and Hygiene"}
+    opportunity = OpportunityFactory()
+    referral = ReferralFactory(opportunity=opportunity, snapshot={
+        "name": "Sam", "parts": ["qualifications"], "qualifications": [food]})
+    db.session.commit()
+    browser = served_site.signed_in(referral.participant.case_manager)
+    for page in served_site.every_worker(browser, f"/referrals/{referral.id}").values():
+        assert "Food Safety and Hygiene (Retail and commercial enterprise, Level 2)" in page.text
+        assert "retail_commercial" not in page.text
