@@ -199,12 +199,13 @@ def restore_command(backup_file, yes: bool) -> None:
 
 def register(app: Flask) -> None:
     from marketplace.alliance.cli import organisations_cli
+    from marketplace.funding.cli import funding_cli
     from marketplace.opportunities.cli import opportunities_cli
     from marketplace.participants.cli import participants_cli, retention_cli
     from marketplace.search.cli import match_command, search_cli
 
     for group in (users_cli, seed_cli, mail_cli, maintenance_cli, reminders_cli, participants_cli, retention_cli,
-                  search_cli, disclosure_cli, organisations_cli, opportunities_cli):
+                  search_cli, disclosure_cli, organisations_cli, opportunities_cli, funding_cli):
         app.cli.add_command(group)
     app.cli.add_command(match_command)
     app.cli.add_command(backup_command)

@@ -375,7 +375,10 @@ ROWS.update({
     ("funding.add_evidence", "GET"): expect(403, case_manager=200, funding_manager=302),
     ("funding.add_evidence", "POST"): expect(403, case_manager=400, funding_manager=302),
     ("funding.evidence", "GET"): expect(403, case_manager=200, funding_manager=200, admin=200),
-    ("funding.budgets", "GET"): expect(403, funding_manager=200),
+    ("funding.budgets", "GET"): expect(403, funding_manager=200, admin=200),
+    # Budgets from a file: an empty post says to choose one (400).
+    ("funding.import_budgets", "GET"): expect(403, funding_manager=200, admin=200),
+    ("funding.import_budgets", "POST"): expect(403, funding_manager=400, admin=400),
     ("funding.set_budget", "GET"): expect(403, funding_manager=200),
     ("funding.set_budget", "POST"): expect(403, funding_manager=400),
     ("funding.spending", "GET"): expect(403, funding_manager=200, admin=200),

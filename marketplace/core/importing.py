@@ -92,3 +92,62 @@ def run_import_command(file, import_all: Callable[[Iterable[str]], ImportReport]
     click.echo(report.summary())
     if report.rejected:
         sys.exit(1)
+
+
+# Files of records, CSV or JSON Lines, imported whole or not at all ------------------------------------
+def numbered_records(text: str, filename: str = "") -> Iterator[tuple[int, object]]:
+    """(line number, record) for each record of a CSV file (by its header row; the number is the line the
+    record starts on) or a JSON Lines file (one object a line; blank lines skipped). A JSON line that
+    does not parse is yielded as its FieldError, to be reported on its line like any other."""
+    if filename.lower().endswith(".csv"):
+        import csv
+        import io
+
+        reader = csv.DictReader(io.StringIO(text))
+        start = 2
+        for row in reader:
+            yield start, {(key or "").strip(): (value or "").strip() for key, value in row.items()
+                          if not isinstance(value, list)}
+            start = reader.line_num + 1
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                yield number, read_json_line(line)
+            except FieldError as error:
+                yield number, error
+
+
+def import_whole(records: Iterable[tuple[int, object]], import_record: Callable[[object], str]) -> ImportReport:
+    """Import every record or none: each is tried in a savepoint of its own (so every bad line is
+    reported, `line N: field: message`, not just the first), and if any was rejected everything the
+    good ones wrote is rolled back. For data where half an import is worse than none (a year's budgets)."""
+    report = ImportReport()
+    for number, record in records:
+        try:
+            if isinstance(record, FieldError):
+                raise record
+            savepoint = db.session.begin_nested()
+            try:
+                outcome = import_record(record)
+                db.session.flush()
+            except Refused as refusal:
+                savepoint.rollback()
+                raise FieldError(refusal.field or "(line)", refusal.message) from None
+            except FieldError:
+                savepoint.rollback()
+                raise
+            savepoint.commit()
+        except FieldError as error:
+            report.errors.append(f"line {number}: {error.field}: {error.message}")
+            continue
+        if outcome == "created":
+            report.created += 1
+        else:
+            report.updated += 1
+    if report.errors:
+        db.session.rollback()
+        report.created = report.updated = 0
+    else:
+        db.session.commit()
+    return report

@@ -139,6 +139,12 @@ class BudgetForm(Form):
     submit = button("Save the budget")
 
 
+class BudgetImportForm(Form):
+    file = FileField("Budgets file", widget=GovFileInput(),
+                     description="CSV with a header row, or JSON Lines; smaller than 1 MB")
+    submit = button("Import the budgets")
+
+
 class ListFilterForm(SearchForm):
     view = SelectField("Show", widget=GovSelect(), choices=[
         ("waiting", "Waiting for a decision"), ("to_pay", "Approved, to pay"), ("information", "Information asked for"),

@@ -555,9 +555,10 @@ def check_budget(organisation_id: int, details: BudgetDetails) -> FundingBudget 
 
 
 def set_budget(organisation, actor, details: BudgetDetails) -> FundingBudget:
-    """A funding manager sets (or changes) the provider's budget and limits for a purpose and year."""
-    if actor.role != Role.FUNDING_MANAGER or actor.organisation_id != organisation.id:
-        raise Refused("Only a funding manager of the organisation can set its budgets")
+    """A funding manager (or an admin) sets or changes a provider's budget and limits for a purpose and year."""
+    own_manager = actor.role == Role.FUNDING_MANAGER and actor.organisation_id == organisation.id
+    if not (actor.role == Role.ADMIN or own_manager):
+        raise Refused("Only an admin or a funding manager of the organisation can set its budgets")
     existing = check_budget(organisation.id, details)
     if existing is not None:
         existing = db.session.get(FundingBudget, existing.id, with_for_update=True, populate_existing=True)

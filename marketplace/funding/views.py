@@ -18,6 +18,7 @@ from marketplace.funding import operations, report
 from marketplace.funding.forms import (
     AskForm,
     BudgetForm,
+    BudgetImportForm,
     DecisionForm,
     EditForm,
     EvidenceForm,
@@ -43,6 +44,7 @@ from marketplace.funding.workflow import ACTION_LABELS, EVENT_LABELS, allowed_ac
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 
 PAGE_SIZE = 50
+MAX_IMPORT_BYTES = 1024 * 1024
 PROVIDER_PEOPLE = (Role.CASE_MANAGER, Role.FUNDING_MANAGER)
 LIST_VIEWS = {
     "waiting": [Status.SUBMITTED, Status.SECOND_APPROVAL],
@@ -305,13 +307,50 @@ def step(funding_id: int, funding_step: str):
 
 
 @bp.get("/budgets")
-@role_required(Role.FUNDING_MANAGER)
+@role_required(Role.FUNDING_MANAGER, Role.ADMIN)
 def budgets():
+    """A funding manager's own provider's budgets; for an admin, every provider's, by region."""
+    from marketplace.accounts.models import Organisation
+
     year = financial_year(clock.today())
-    rows = db.session.scalars(select(FundingBudget).where(
-        FundingBudget.organisation_id == current_user.organisation_id, FundingBudget.year >= year - 1)
-        .order_by(FundingBudget.year.desc(), FundingBudget.purpose)).all()
-    return render_template("funding/budgets.html", budgets=rows, year_label=year_label)
+    query = select(FundingBudget).where(FundingBudget.year >= year - 1)
+    if current_user.role == Role.ADMIN:
+        query = query.join(Organisation, FundingBudget.organisation_id == Organisation.id).order_by(
+            Organisation.region, Organisation.name, FundingBudget.year.desc(), FundingBudget.purpose)
+    else:
+        query = query.where(FundingBudget.organisation_id == current_user.organisation_id).order_by(
+            FundingBudget.year.desc(), FundingBudget.purpose)
+    return render_template("funding/budgets.html", budgets=db.session.scalars(query).all(), year_label=year_label,
+                           every_provider=current_user.role == Role.ADMIN)
+
+
+@bp.route("/budgets/import", methods=["GET", "POST"])
+@role_required(Role.FUNDING_MANAGER, Role.ADMIN)
+def import_budgets():
+    """Budgets from a CSV or JSON Lines file: all of it, or (with every bad line listed) none of it."""
+    from marketplace.funding.importer import import_budgets as run
+
+    form = BudgetImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.stream.read(MAX_IMPORT_BYTES + 1) if upload else b""
+        if not data:
+            form.file.errors = ["Choose a CSV or JSON Lines file of budgets"]
+        elif len(data) > MAX_IMPORT_BYTES:
+            form.file.errors = ["The file must be smaller than 1 MB"]
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.file.errors = ["The file must be text (UTF-8), saved as CSV or JSON Lines"]
+            else:
+                report = run(text, upload.filename or "", _actor())
+                if not report.errors:
+                    flash(f"Budgets imported: {report.created} new, {report.updated} changed.", "success")
+                    return redirect(url_for("funding.budgets"))
+                form.form_errors.extend(report.errors)
+                form.file.errors = [f"Nothing was imported: {report.rejected} line(s) need correcting"]
+    return render_form("funding/import_budgets.html", form)
 
 
 @bp.route("/budgets/set", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from marketplace.core import clock
 from marketplace.extensions import db
+from marketplace.funding.models import financial_year
 from tests.browser.conftest import sign_in
 from tests.documents import pdf
 from tests.factories import (
@@ -123,6 +124,25 @@ def test_ask_approve_pay_and_report(page, new_page):
     starts = funder_page.get_by_role("row", name="Job starts")
     expect(starts).to_contain_text("5")
     expect(starts).to_contain_text("£117.00")
+
+    # Next year's budgets from a file: a wrong line and nothing is imported, every wrong line listed.
+    next_year = financial_year(clock.today()) + 1
+    funder_page.goto("/funding/budgets")
+    funder_page.get_by_role("link", name="Import budgets from a file").click()
+    header = "purpose,year,amount,request_limit,person_limit\n"
+    funder_page.get_by_label("Budgets file").set_input_files(files=[{
+        "name": "budgets.csv", "mimeType": "text/csv",
+        "buffer": f"{header}equipment,{next_year},3210,250,400\nboots,{next_year},1,1,1\n".encode()}])
+    funder_page.get_by_role("button", name="Import the budgets").click()
+    expect(funder_page.locator(".govuk-error-summary")).to_contain_text(
+        "line 3: purpose: Choose what the budget is for")
+    funder_page.get_by_label("Budgets file").set_input_files(files=[{
+        "name": "budgets.csv", "mimeType": "text/csv",
+        "buffer": f"{header}equipment,{next_year},3210,250,400\n".encode()}])
+    funder_page.get_by_role("button", name="Import the budgets").click()
+    expect(funder_page.get_by_text("Budgets imported: 1 new, 0 changed.")).to_be_visible()
+    expect(funder_page.get_by_role("row").filter(has_text=f"April {next_year} to March")).to_contain_text(
+        "£3,210.00")
 
     # The case manager sees it paid.
     page.reload()

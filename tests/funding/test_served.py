@@ -96,3 +96,23 @@ def test_every_worker_puts_the_funding_in_the_subject_access_export(served_site,
     for page in served_site.every_worker(browser, path).values():
         assert page.status_code == 200 and "Funding requests" in page.text and "£85.00" in page.text
         assert "Waiting for a decision" in page.text
+
+
+def test_budgets_imported_through_one_worker_are_what_every_worker_serves(served_site, provider):
+    from marketplace.core import clock
+    from marketplace.funding.models import financial_year
+
+    year = financial_year(clock.today())
+    browser = served_site.signed_in(provider.manager)
+    served_site.warm_every_worker(browser, "/funding/budgets")
+    bad = served_site.post_form(browser, "/funding/budgets/import", files={"file": (
+        "budgets.csv", f"purpose,year,amount,request_limit,person_limit\ntravel,{year},1234,50,100\n"
+                       f"travel,{year},1,5,1\n", "text/csv")})
+    assert bad.status_code == 400 and "line 3: request_limit" in bad.text
+    for page in served_site.every_worker(browser, "/funding/budgets").values():
+        assert "£1,234.00" not in page.text
+    good = served_site.post_form(browser, "/funding/budgets/import", files={"file": (
+        "budgets.csv", f"purpose,year,amount,request_limit,person_limit\ntravel,{year},1234,50,100\n", "text/csv")})
+    assert good.status_code == 200 and "Budgets imported: 1 new, 0 changed." in good.text
+    for page in served_site.every_worker(browser, "/funding/budgets").values():
+        assert "£1,234.00" in page.text

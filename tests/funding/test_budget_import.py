@@ -1,0 +1,144 @@
+"""Budgets from a CSV or JSON Lines file, set by admins (any provider, named) or funding managers (their
+own): the same checks as the budget form, every bad line reported as `line N: field: message`, and a
+file with one bad line writes nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from sqlalchemy import func, select
+
+from marketplace.core import clock
+from marketplace.core.models import AuditEvent
+from marketplace.extensions import db
+from marketplace.funding.importer import import_budgets
+from marketplace.funding.models import FundingBudget, financial_year
+from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers import error_summary, sign_in_client
+
+YEAR = financial_year(clock.today())
+
+
+def budgets():
+    return {(b.organisation.name, b.purpose, b.year): (b.amount_pence, b.request_limit_pence, b.person_limit_pence,
+                                                       b.second_approval_above_pence)
+            for b in db.session.scalars(select(FundingBudget))}
+
+
+def test_an_admin_imports_budgets_for_providers_by_name_from_csv(app, provider):
+    admin = UserFactory(role="admin")
+    other = OrganisationFactory(kind="provider", name="Second Chance Trust", region="London")
+    db.session.commit()
+    name = provider.organisation.name
+    text = ("organisation,region,purpose,year,amount,request_limit,person_limit,second_approval_above\n"
+            f"{name},,equipment,{YEAR},\"3,000.00\",300,400,200\n"
+            f"Second Chance Trust,London,travel,{YEAR + 1},1500,50,150,\n")
+    report = import_budgets(text, "budgets.csv", admin)
+    assert report.errors == [] and (report.created, report.updated) == (1, 1)
+    assert budgets()[(name, "equipment", YEAR)] == (300_000, 30_000, 40_000, 20_000)
+    assert budgets()[("Second Chance Trust", "travel", YEAR + 1)] == (150_000, 5_000, 15_000, None)
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "funding.budget_set", AuditEvent.actor_id == admin.id)) == 2
+    assert other.id
+
+
+def test_one_bad_line_and_nothing_is_written_with_every_bad_line_reported(app, provider):
+    admin = UserFactory(role="admin")
+    db.session.commit()
+    before = budgets()
+    name = provider.organisation.name
+    lines = [
+        {"organisation": name, "purpose": "travel", "year": YEAR, "amount": "1000", "request_limit": "50",
+         "person_limit": "100"},  # good, but must not be written
+        {"organisation": "Nobody Ltd", "purpose": "travel", "year": YEAR, "amount": "1", "request_limit": "1",
+         "person_limit": "1"},
+        {"organisation": name, "purpose": "holidays", "year": YEAR, "amount": "1000", "request_limit": "50",
+         "person_limit": "100"},
+        {"organisation": name, "purpose": "travel", "year": YEAR, "amount": "lots", "request_limit": "50",
+         "person_limit": "100"},
+        {"organisation": name, "purpose": "travel", "year": YEAR, "amount": "100", "request_limit": "500",
+         "person_limit": "100"},
+        {"organisation": name, "region": "Wales", "purpose": "travel", "year": YEAR, "amount": "100",
+         "request_limit": "5", "person_limit": "10"},
+        {"organisation": name, "purpose": "travel", "year": YEAR - 3, "amount": "100", "request_limit": "5",
+         "person_limit": "10"},
+        {"organisation": name, "purpose": "travel", "year": YEAR, "amount": "100", "request_limit": "5",
+         "person_limit": "10", "colour": "blue"},
+    ]
+    text = "\n".join(json.dumps(line) for line in lines) + "\nnot json\n"
+    report = import_budgets(text, "budgets.jsonl", admin)
+    region = provider.organisation.region
+    assert report.errors == [
+        "line 2: organisation: no provider has this name",
+        "line 3: purpose: Choose what the budget is for",
+        "line 4: amount: Enter an amount in pounds and pence, like 85.00",
+        "line 5: request_limit: The limit per request cannot be more than the budget",
+        f"line 6: region: {name} is in {region}, not Wales",
+        "line 7: year: Choose this financial year or the next",
+        "line 8: colour: is not a field of a budget",
+        "line 9: (line): not valid JSON (Expecting value)",
+    ]
+    assert (report.created, report.updated) == (0, 0)
+    assert budgets() == before
+
+
+def test_a_budget_cannot_go_below_what_is_approved_from_it(app, provider):
+    provider.budget.committed_pence = 150_000
+    db.session.commit()
+    report = import_budgets(f"purpose,year,amount,request_limit,person_limit\nequipment,{YEAR},1000,250,500\n",
+                            "b.csv", provider.manager)
+    assert report.errors == ["line 2: amount: £1,500.00 is already approved from this budget: the budget cannot "
+                             "be less than that"]
+
+
+def test_a_funding_manager_imports_only_their_own_budgets(app, provider):
+    OrganisationFactory(kind="provider", name="Another Provider")
+    db.session.commit()
+    report = import_budgets(f"organisation,purpose,year,amount,request_limit,person_limit\n"
+                            f"Another Provider,travel,{YEAR},1000,50,100\n", "b.csv", provider.manager)
+    assert report.errors == ["line 2: organisation: you can import budgets only for your own organisation"]
+    report = import_budgets(f"purpose,year,amount,request_limit,person_limit\ntravel,{YEAR},1000,50,100\n"
+                            f"equipment,{YEAR},2500,250,500\n", "b.csv", provider.manager)
+    assert (report.created, report.updated, report.errors) == (1, 1, [])
+    assert budgets()[(provider.organisation.name, "equipment", YEAR)][0] == 250_000
+
+
+def test_the_page_lists_every_bad_line_and_imports_a_good_file(client, provider):
+    sign_in_client(client, provider.manager)
+    bad = client.post_form("/funding/budgets/import", {"file": (io.BytesIO(
+        f"purpose,year,amount,request_limit,person_limit\ntravel,{YEAR},1000,50,100\nboots,{YEAR},1,1,1\n"
+        f"travel,{YEAR},x,1,1\n".encode()), "budgets.csv")}, content_type="multipart/form-data")
+    assert bad.status_code == 400
+    errors = list(error_summary(bad.get_data(as_text=True)))
+    assert errors == ["line 3: purpose: Choose what the budget is for",
+                      "line 4: amount: Enter an amount in pounds and pence, like 85.00",
+                      "Nothing was imported: 2 line(s) need correcting"]
+    assert db.session.scalar(select(func.count()).select_from(FundingBudget)) == 1
+    good = client.post_form("/funding/budgets/import", {"file": (io.BytesIO(
+        f"purpose,year,amount,request_limit,person_limit\ntravel,{YEAR},1000,50,100\n".encode()), "budgets.csv")},
+        content_type="multipart/form-data")
+    assert good.status_code == 302
+    page = client.get("/funding/budgets").get_data(as_text=True)
+    assert "Budgets imported: 1 new, 0 changed." in page and "£1,000.00" in page
+
+
+def test_admins_see_every_providers_budgets_by_region(client, provider):
+    admin = UserFactory(role="admin")
+    db.session.commit()
+    sign_in_client(client, admin)
+    page = client.get("/funding/budgets").get_data(as_text=True)
+    assert provider.organisation.name in page and provider.organisation.region in page
+
+
+def test_the_command_imports_or_says_why_not(app, provider, tmp_path):
+    path = tmp_path / "budgets.csv"
+    path.write_text(f"purpose,year,amount,request_limit,person_limit\ntravel,{YEAR},1000,50,100\n"
+                    f"travel,{YEAR},1000,5000,100\n")
+    result = app.test_cli_runner().invoke(args=["funding", "import-budgets", str(path), "--by",
+                                                provider.manager.email])
+    assert result.exit_code == 1 and "line 3: request_limit" in result.output and "nothing imported" in result.output
+    path.write_text(f"purpose,year,amount,request_limit,person_limit\ntravel,{YEAR},1000,50,100\n")
+    result = app.test_cli_runner().invoke(args=["funding", "import-budgets", str(path), "--by",
+                                                provider.manager.email])
+    assert result.exit_code == 0 and "created 1, updated 0" in result.output
