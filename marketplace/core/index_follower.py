@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 def follow(interval: float = 2.0, iterations: int | None = None, on_round=None) -> int:
     """Apply the log every `interval` seconds until stopped (SIGTERM / SIGINT) or, when given, for
     `iterations` rounds. Returns how many documents it changed in all."""
+    from marketplace.search import index as store
     from marketplace.search import sync
 
     stopping = []
@@ -36,6 +37,10 @@ def follow(interval: float = 2.0, iterations: int | None = None, on_round=None) 
         while not stopping and (iterations is None or rounds < iterations):
             rounds += 1
             try:
+                # A rebuild killed on this host left its generation half-built: tidy it (unless a
+                # rebuild is running now).
+                for abandoned in store.remove_abandoned_builds_if_idle():
+                    log.warning("removed %s, left half-built by a rebuild that was killed", abandoned.name)
                 sync.ensure_index()
                 changed = sync.apply_pending(wait=interval * 5)
                 changed_total += sum(count for count in changed.values() if count > 0)

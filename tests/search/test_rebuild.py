@@ -186,3 +186,20 @@ def test_a_rebuild_after_a_killed_one_removes_it_too(app):
     assert not abandoned.exists()
     assert not (store.current_generation() / store.BUILDING_FILE).exists()
     assert [fields["title"] for fields in contents()] == ["Forklift driver"]
+
+
+def test_the_follower_removes_a_generation_a_killed_rebuild_left(app):
+    from marketplace.core.index_follower import follow
+
+    OpportunityFactory(title="Forklift driver")
+    db.session.commit()
+    sync.reindex()
+    current = store.current_generation()
+    abandoned = store.new_generation()  # as a killed build leaves it
+    follow(interval=0.1, iterations=1)
+    assert not abandoned.exists()
+    assert store.current_generation() == current
+    with store.rebuild_lock():  # while a rebuild runs, its generation is left alone
+        building = store.new_generation()
+        assert store.remove_abandoned_builds_if_idle() == []
+    assert building.exists()
