@@ -301,6 +301,10 @@ def check_details(details: OpportunityDetails, organisation: Organisation,
     pay_from, pay_to, pay_period, meets = _check_pay(details, hours, training, problems)
 
     # Dates and places -----------------------------------------------------------------------------
+    # A start date already past is a mistake when it is typed, not when an open opportunity grows older.
+    start_moved = opportunity is None or details.start_date != opportunity.start_date
+    if details.start_date is not None and details.start_date < today and start_moved:
+        problems.add("The start date must be today or in the future", field="start_date")
     if details.start_date and details.end_date and details.end_date < details.start_date:
         problems.add("The end date must be the same as or after the start date", field="end_date")
     closing = details.closing_date
@@ -363,13 +367,15 @@ def check_details(details: OpportunityDetails, organisation: Organisation,
 
 
 def check_opportunity(organisation: Organisation, details: OpportunityDetails,
-                      opportunity: Opportunity | None = None) -> None:
-    """Every rule an opportunity's form must meet, raising one Refused naming all that fail. Writes
-    nothing: a form whose fields fail runs it too, so rule errors show beside the field errors."""
+                      opportunity: Opportunity | None = None) -> OpportunityDetails:
+    """Every rule an opportunity's form must meet, raising one Refused naming all that fail, or the
+    cleaned details. Writes nothing: a form whose fields fail runs it too, so rule errors show beside
+    the field errors; saving runs it, so the level and the details are refused together."""
     problems = Problems()
     problems.kept(lambda: levels.check_may_post(organisation, details.kind))
-    problems.kept(lambda: check_details(details, organisation, opportunity))
+    cleaned = problems.kept(lambda: check_details(details, organisation, opportunity))
     problems.raise_any()
+    return cleaned
 
 
 # Creating, changing, publishing ----------------------------------------------------------------------------
@@ -401,8 +407,7 @@ def create_opportunity(organisation: Organisation, details: OpportunityDetails, 
                        *, publish: bool = False) -> Opportunity:
     """Save a new opportunity as a draft (or, for the import, published at once)."""
     _ensure_poster(organisation, actor)
-    levels.check_may_post(organisation, details.kind)
-    cleaned = check_details(details, organisation)
+    cleaned = check_opportunity(organisation, details)
     opportunity = Opportunity(organisation_id=organisation.id, created_by_id=actor.id if actor else None,
                               status=S.DRAFT, places_taken=0, created_at=clock.now())
     _apply(opportunity, cleaned)
@@ -425,8 +430,7 @@ def update_opportunity(opportunity_id: int, details: OpportunityDetails, actor: 
         raise Refused("This opportunity is not your organisation's")
     if opportunity.status == S.ARCHIVED:
         raise Refused("This opportunity is archived, so it cannot be changed. Duplicate it to post it again")
-    levels.check_may_post(opportunity.organisation, details.kind)
-    cleaned = check_details(details, opportunity.organisation, opportunity)
+    cleaned = check_opportunity(opportunity.organisation, details, opportunity)
     _apply(opportunity, cleaned)
     _settle_places(opportunity)
     record_audit("opportunity.updated", opportunity, actor=actor)

@@ -143,6 +143,13 @@ def check_details(details: Details, organisation_id: int, participant: Participa
             label = {"release_date": "Release date", "order_end_date": "Order end date",
                      "rotl_from": "The date they can work on ROTL from"}[name]
             problems.add(f"{label} must be after the date of birth", field=name)
+    # A release date already past, typed for someone still in prison, is a mistake; one that has passed
+    # since (the record not yet updated) is not refused when something else is changed.
+    release_moved = participant is None or details.release_date != participant.release_date
+    if (details.location == Location.CUSTODY and details.release_date is not None and details.release_date < today
+            and release_moved):
+        problems.add("For someone in prison, the release date must be today or in the future. If they have been "
+                     "released, choose 'In the community'", field="release_date")
     if details.order_end_date and details.release_date and details.order_end_date < details.release_date:
         problems.add("Order end date must be on or after the release date", field="order_end_date")
     if details.rotl_from is not None:

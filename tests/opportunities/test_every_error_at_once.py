@@ -80,3 +80,30 @@ def test_editing_shows_every_error_too(client, employer):
         "Enter a title", "Pay from must not be more than pay to", "The number of places must be 1 or more"]
     db.session.refresh(opportunity)
     assert opportunity.title == "Warehouse operative"
+
+
+def test_an_empty_form_lists_every_missing_answer_at_once(client, employer):
+    """Saving ran the level check first and stopped there: an empty form said only "Select what kind
+    of opportunity this is", then the rest one submit at a time."""
+    response = client.post_form("/opportunities/new", {})
+    assert response.status_code == 400
+    assert set(error_summary(response.data)) == {
+        "Select what kind of opportunity this is", "Enter a title", "Enter a description",
+        "Select a sector from the list", "Select a region: one of the 9 English regions or Wales",
+        "Enter a closing date, or say that it is rolling (open until you close it)",
+        "The number of places must be 1 or more"}
+
+
+def test_a_kind_the_level_does_not_allow_is_refused_with_the_other_mistakes(client, login_as):
+    login_as("employer")  # an employer not (yet) in the Corporate Alliance
+    response = client.post_form("/opportunities/new", {"kind": "vacancy", "title": ""})
+    summary = error_summary(response.data)
+    assert "Your organisation needs to be an approved level 3 member of the Corporate Alliance to post vacancies" \
+        in summary and "Enter a title" in summary and "Enter a description" in summary
+
+
+def test_a_start_date_already_past_is_refused_when_typed(client, employer):
+    yesterday = clock.today() - timedelta(days=1)
+    response = client.post_form("/opportunities/new", form_data(start_date=date_parts(yesterday)))
+    assert response.status_code == 400
+    assert "The start date must be today or in the future" in error_summary(response.data)

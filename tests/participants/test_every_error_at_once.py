@@ -49,3 +49,25 @@ def test_editing_a_person_lists_every_error_too(client, login_as):
     assert error_summary(response.data) == EXPECTED
     db.session.refresh(person)
     assert person.first_name != ""
+
+
+def test_someone_in_prison_cannot_be_given_a_release_date_already_past(client, login_as):
+    """An outside check saved 'In prison (HMP Askham Grange), release 1 January 2019' without a word."""
+    login_as("case_manager")
+    response = _post(client, "/participants/new", good_person(release_date=TODAY - timedelta(days=1)))
+    assert response.status_code == 400
+    assert "For someone in prison, the release date must be today or in the future. If they have been " \
+           "released, choose 'In the community'" in error_summary(response.data)
+    saved = _post(client, "/participants/new", good_person(location="community", prison=None,
+                                                            release_date=TODAY - timedelta(days=1)))
+    assert saved.status_code == 302
+
+
+def test_one_mile_is_one_mile(client, login_as):
+    manager = login_as("case_manager")
+    person = ParticipantFactory(case_manager=manager, travel_miles=1)
+    db.session.commit()
+    page = client.get(f"/participants/{person.id}").get_data(as_text=True)
+    import re
+
+    assert re.search(r">\s*1 mile\s*<", page) and "1 miles" not in page
