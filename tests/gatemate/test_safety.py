@@ -72,6 +72,7 @@ def _assert_nothing_personal(html: str) -> None:
     for secret in (NOTE, MESSAGE, "Sam O.", "Okoro", "Bootle"):
         assert secret not in html, secret
     assert "This request has ended" in html
+    assert "Meet someone at HMP Liverpool (details withheld)</h1>" in html
 
 
 def test_withdrawn_consent_ends_the_request_and_hides_everything_from_the_mentor(client, manager, make_mentor,
