@@ -115,7 +115,9 @@ def _actions(gate_request: GatemateRequest, user) -> set[str]:
             and user.organisation_id in organisations_covering(gate_request.prison)):
         actions.add("sign_off")
     if status == Status.ACCEPTED and _holds(gate_request, user):
-        actions |= {"hand_back", "record_outcome"}
+        actions.add("hand_back")
+        # Before the day there is nothing to record: the page says when it can be (no form to fill in vain).
+        actions.add("record_outcome" if clock.today() >= gate_request.release_date else "record_outcome_later")
     return actions
 
 
@@ -144,6 +146,7 @@ def _request_view(gate_request: GatemateRequest, user) -> dict:
     view = {
         "id": gate_request.id,
         "brief": gate_request.brief(),
+        "release_day_text": operations.day_text(gate_request.release_date),
         "participant": gate_request.participant if _sees_participant(user) else None,
         "created_at": gate_request.created_at,
         "mentor": gate_request.mentor,
@@ -495,7 +498,8 @@ def _outcome_forms(gate_request: GatemateRequest):
 
 def _outcome_page(gate_request: GatemateRequest, met, not_met, submitted=None):
     context = {"view": _request_view(gate_request, _actor()), "met_form": met, "not_met_form": not_met,
-               "too_early": clock.today() < gate_request.release_date}
+               "too_early": clock.today() < gate_request.release_date,
+               "release_day_text": operations.day_text(gate_request.release_date)}
     if submitted is None:
         return render_template("gatemate/outcome.html", **context)
     return render_form("gatemate/outcome.html", submitted, **context)

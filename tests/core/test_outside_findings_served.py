@@ -55,3 +55,4 @@ def test_an_old_snapshot_of_qualifications_reads_in_words_on_every_worker(served
     for page in served_site.every_worker(browser, f"/referrals/{referral.id}").values():
         assert "Food Safety and Hygiene (Retail and commercial enterprise, Level 2)" in page.text
         assert "retail_commercial" not in page.text
+

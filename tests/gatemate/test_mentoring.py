@@ -48,7 +48,8 @@ def test_a_mentor_accepts_and_the_case_manager_is_told(client, mentor, make_requ
     assert mentor.full_name in note.text and request.participant.full_name in note.text
     assert count(OutboxMessage, OutboxMessage.to_address == manager.email) == 1
     page = client.get(f"/gatemate/requests/{request.id}").data
-    assert b"Record how release day went" in page and b"Hand back" in page
+    # Release day is still to come: the page says when it can be recorded, with no form to fill in vain.
+    assert b"You can record how release day went on or after the day" in page and b"Hand back" in page
     assert b"Your requests" in client.get("/gatemate/requests").data
 
 
