@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 
 from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
 from marketplace.core.calendar import add_working_days
+from marketplace.core.filters import govuk_date
 from marketplace.core.roles import EMPLOYING_ROLES, Role
 from marketplace.extensions import db
-from marketplace.reference import QUALIFICATION_SUBJECTS
+from marketplace.reference import QUALIFICATION_SUBJECTS, minimum_wage_on
 from marketplace.referrals import uploads
 from marketplace.referrals.models import (
     HOLDS_PLACE,
@@ -26,7 +28,7 @@ from marketplace.referrals.models import (
     ReferralMessage,
     Status,
 )
-from marketplace.referrals.operations import GUARANTEE_WORKING_DAYS, Sharing, _snapshot
+from marketplace.referrals.operations import GUARANTEE_WORKING_DAYS, Sharing, _snapshot, describe_offer
 from marketplace.referrals.workflow import TRANSITIONS
 from marketplace.search.matching import Offer, Seeker, barriers
 
@@ -195,9 +197,10 @@ class _Maker:
                     at = min(at, datetime.combine(start_date - timedelta(days=len(path) - index), time(11), UTC))
             at = min(at, self.now - timedelta(minutes=5 * (len(path) - index)))
             actor = case_manager if Role.CASE_MANAGER in roles else employer_user
-            db.session.add(ReferralEvent(referral=referral, action=action, from_status=state, to_status=to,
-                                         actor_id=actor.id if actor else None, at=at,
-                                         reason_code=REASONS.get(action, ""), note=NOTES.get(action, "")))
+            event = ReferralEvent(referral=referral, action=action, from_status=state, to_status=to,
+                                  actor_id=actor.id if actor else None, at=at,
+                                  reason_code=REASONS.get(action, ""), note=NOTES.get(action, ""))
+            db.session.add(event)
             if action == "submit":
                 referral.submitted_at = at
                 if guaranteed:
@@ -210,8 +213,17 @@ class _Maker:
                 referral.interview_bring = "Photo ID, your CV and proof of your National Insurance number"
             elif action == "record_interview":
                 referral.interviewed_at = at
+            elif action == "make_offer":
+                # The offer as an employer makes it: the advertised hours and pay, a start a fortnight on.
+                referral.offer_start_date = start_date or (at + timedelta(days=14)).date()
+                referral.offer_hours_per_week = opportunity.hours_per_week or Decimal("37.5")
+                referral.offer_pay = opportunity.pay_from or minimum_wage_on(at.date())
+                referral.offer_pay_period = opportunity.pay_period if opportunity.pay_from else "hour"
+                event.detail = describe_offer(referral.offer_start_date, referral.offer_hours_per_week,
+                                              referral.offer_pay, referral.offer_pay_period)
             elif action in ("start", "agree_start"):
                 referral.start_date = start_date
+                event.detail = f"{'Starts' if action == 'agree_start' else 'Started'} {govuk_date(start_date)}"
             elif action == "complete":
                 referral.completed_on = at.date()
             elif action == "gain_qualification":

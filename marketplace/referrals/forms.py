@@ -7,6 +7,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm
 from marketplace.core.forms import submit as button
+from marketplace.opportunities.forms import AmountField
+from marketplace.opportunities.models import PAY_PERIODS
 from marketplace.reference import QUALIFICATION_LEVELS
 from marketplace.referrals.models import DECLINE_REASONS, LEFT_JOB_REASONS, SNAPSHOT_PARTS, WITHDRAW_REASONS
 
@@ -64,6 +66,14 @@ class StepForm(Form):
                                       max=300, message="Where the interview is must be 300 characters or fewer")])
     interview_bring = TextAreaField("What to bring (optional)", widget=GovTextArea(),
                                     validators=[Optional(), Length(max=500)])
+    # A job offer: the start date offered, hours and pay (checked against the National Minimum Wage).
+    offer_start_date = GovDateField("Start date offered", called="The start date")
+    offer_hours = AmountField("Hours per week", message="Enter the hours per week as a number, like 37.5",
+                              validators=[Optional()])
+    offer_pay = AmountField("Pay", message="Enter the pay as an amount, like 12.71", validators=[Optional()],
+                            description="Before tax, in pounds")
+    offer_pay_period = RadioField("Paid", widget=Radios(), validators=[Optional()], validate_choice=False,
+                                  choices=[(code, f"By the {code}") for code in PAY_PERIODS])
     start_date = GovDateField("Date they start work", called="The start date",
                               description="The day they started, or the day agreed if it is still to come: it then "
                               "shows as 'start agreed' and becomes 'started work' on that day")

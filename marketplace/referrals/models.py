@@ -5,9 +5,10 @@ referral was made."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core import clock
@@ -141,6 +142,12 @@ class Referral(db.Model):
     interview_bring: Mapped[str] = mapped_column(String(500), default="")
     interviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     start_date: Mapped[date | None] = mapped_column(Date, index=True)
+    # The job offer as the employer made it (make_offer): the start date offered, the hours and the pay.
+    # The start itself is start_date, recorded when it is agreed or happens.
+    offer_start_date: Mapped[date | None] = mapped_column(Date)
+    offer_hours_per_week: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    offer_pay: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    offer_pay_period: Mapped[str] = mapped_column(String(10), default="", server_default="")
     reason_code: Mapped[str] = mapped_column(String(30), default="")
     # Outcomes of a course, volunteering or unpaid placement (never of paid work): when it was
     # completed, the qualification gained (title, level as in reference.QUALIFICATION_LEVELS, date
@@ -211,6 +218,23 @@ class Referral(db.Model):
     def shared_name(self) -> str:
         return self.snapshot.get("name", "") if self.snapshot else ""
 
+    @property
+    def has_offer_details(self) -> bool:
+        return self.offer_start_date is not None or self.offer_hours_per_week is not None or self.offer_pay is not None
+
+    @property
+    def offer_hours_text(self) -> str:
+        hours = self.offer_hours_per_week
+        return "" if hours is None else f"{hours.normalize() if hours % 1 else int(hours)} hours a week"
+
+    @property
+    def offer_pay_text(self) -> str:
+        from marketplace.opportunities.models import PAY_PERIODS, money
+
+        if self.offer_pay is None:
+            return ""
+        return f"{money(self.offer_pay)} {PAY_PERIODS.get(self.offer_pay_period, '')}".strip()
+
     def guarantee_overdue(self, today: date | None = None) -> bool:
         today = today or clock.today()
         return (self.guaranteed and self.status in BEFORE_INTERVIEW and self.guarantee_due_on is not None
@@ -226,6 +250,9 @@ class ReferralEvent(WorkflowHistory, db.Model):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
     reason_code: Mapped[str] = mapped_column(String(30), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # What the step recorded, in words, for the timeline: the interview's time and place, the offer's
+    # start date, hours and pay, the start date entered.
+    detail: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     referral: Mapped[Referral] = relationship(back_populates="events")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from marketplace.core import clock
 from marketplace.core.calendar import add_working_days
 from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Problems, Refused
-from marketplace.core.filters import govuk_date
+from marketplace.core.filters import govuk_date, govuk_datetime
 from marketplace.core.forms import time_of_day
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
@@ -277,6 +278,10 @@ class StepDetails:
     qualification_on: date | None = None
     work: str = ""  # the id of the person's paid referral they started, or "elsewhere"
     moved_on: date | None = None  # for work found elsewhere
+    offer_start_date: date | None = None
+    offer_hours: Decimal | None = None
+    offer_pay: Decimal | None = None
+    offer_pay_period: str = ""
 
 
 WORK_ELSEWHERE = "elsewhere"
@@ -341,6 +346,60 @@ def _check_outcome(action: str, details: StepDetails, referral: Referral | None,
     return job
 
 
+MAX_OFFER_AHEAD = timedelta(days=365)
+
+
+def describe_offer(start: date | None, hours: Decimal | None, pay: Decimal | None, period: str) -> str:
+    """A job offer in words, as the timeline and the referral page say it: "Starting 1 June 2027 · 37.5
+    hours a week · £12.71 an hour"."""
+    from marketplace.opportunities.models import PAY_PERIODS, money
+
+    parts = []
+    if start is not None:
+        parts.append(f"Starting {govuk_date(start)}")
+    if hours is not None:
+        parts.append(f"{hours.normalize() if hours % 1 else int(hours)} hours a week")
+    if pay is not None:
+        parts.append(f"{money(pay)} {PAY_PERIODS.get(period, '')}".strip())
+    return " · ".join(parts)
+
+
+def _check_offer(details: StepDetails, referral: Referral | None, problems: Problems) -> None:
+    """A job offer names its start date, hours and pay, all checked at once; paid work must pay at least
+    the National Minimum Wage in force on the start date (unless the placement is training)."""
+    from marketplace.opportunities.models import PAY_PERIODS, money
+    from marketplace.opportunities.operations import MAX_HOURS, MAX_PAY, hourly_pay
+    from marketplace.reference import minimum_wage_on
+
+    today = clock.today()
+    opportunity = referral.opportunity if referral is not None else None
+    paid = opportunity is None or bool(opportunity.is_paid_work)
+    start = details.offer_start_date
+    if problems.check(start is not None, "Enter the date they would start", field="offer_start_date"):
+        problems.check(start >= today, "The start date must be today or later", field="offer_start_date")
+        problems.check(start <= today + MAX_OFFER_AHEAD, "The start date must be within the next year",
+                       field="offer_start_date")
+    hours, pay, period = details.offer_hours, details.offer_pay, details.offer_pay_period or ""
+    hours_ok = problems.check(hours is not None or not paid, "Enter the hours per week", field="offer_hours") and (
+        hours is None or problems.check(Decimal("0") < hours <= MAX_HOURS,
+                                        f"Hours per week must be more than 0 and no more than {MAX_HOURS}",
+                                        field="offer_hours"))
+    pay_ok = problems.check(pay is not None or not paid, "Enter the pay", field="offer_pay") and (
+        pay is None or problems.check(Decimal("0") < pay < MAX_PAY, "Enter the pay as an amount, like 12.71",
+                                      field="offer_pay"))
+    period_ok = problems.check(period in PAY_PERIODS or (pay is None and not period),
+                               "Select whether the pay is by the hour, day, week, month or year",
+                               field="offer_pay_period")
+    if not (paid and hours_ok and pay_ok and period_ok and pay is not None):
+        return
+    hourly = hourly_pay(pay, period, hours)
+    minimum = minimum_wage_on(start if start is not None and start >= today else today,
+                              apprenticeship=opportunity is not None and opportunity.contract_type == "apprenticeship")
+    if hourly is not None and hourly < minimum and not (opportunity is not None and opportunity.is_training):
+        problems.add(f"Pay of {money(hourly)} an hour is below the National Minimum Wage of {money(minimum)} an hour",
+                     field="offer_pay")
+
+
 def _interview_moment(day: date, at: str) -> datetime:
     at_time = time_of_day(at)
     if at_time is None:
@@ -385,6 +444,8 @@ def check_step(action: str, details: StepDetails, referral: Referral | None = No
         moment = problems.kept(lambda: _interview_moment(day or today, details.interview_time or ""))
         if moment is not None and day is not None and day == today and moment < clock.now():
             problems.add("The interview time must be later than now", field="interview_time")
+    if action == "make_offer":
+        _check_offer(details, referral, problems)
     if action in ("start", "agree_start") and problems.check(details.start_date is not None,
                                                              "Enter the date they start or started work",
                                                              field="start_date"):
@@ -416,15 +477,24 @@ def take_step(referral: Referral, action: str, actor, details: StepDetails) -> R
     if action == "accept_offer":
         # Takes one of the opportunity's places, or refuses when none is left (race-safe).
         take_place(referral.opportunity_id)
-    transition(referral, action, actor, reason_code=reason, note=note)
+    event = transition(referral, action, actor, reason_code=reason, note=note)
     if action == "offer_interview":
         referral.interview_at = moment
         referral.interview_place = details.interview_place.strip()[:300]
         referral.interview_bring = (details.interview_bring or "").strip()[:500]
+        event.detail = f"Interview {govuk_datetime(moment)}, {referral.interview_place}"[:300]
     elif action == "record_interview":
         referral.interviewed_at = clock.now()
+    elif action == "make_offer":
+        referral.offer_start_date = details.offer_start_date
+        referral.offer_hours_per_week = details.offer_hours
+        referral.offer_pay = details.offer_pay
+        referral.offer_pay_period = details.offer_pay_period if details.offer_pay is not None else ""
+        event.detail = describe_offer(referral.offer_start_date, referral.offer_hours_per_week, referral.offer_pay,
+                                      referral.offer_pay_period)
     elif action in ("start", "agree_start"):
         referral.start_date = details.start_date
+        event.detail = f"{'Starts' if action == 'agree_start' else 'Started'} {govuk_date(details.start_date)}"
     elif action == "complete":
         referral.completed_on = details.completed_on
     elif action == "gain_qualification":
@@ -467,6 +537,9 @@ def correct_last_step(referral: Referral, actor, reason: str) -> Referral:
         referral.interviewed_at = None
     elif action in ("start", "agree_start") and before == Status.OFFER_ACCEPTED:
         referral.start_date = None
+    elif action == "make_offer":
+        referral.offer_start_date = referral.offer_hours_per_week = referral.offer_pay = None
+        referral.offer_pay_period = ""
     if action in ("reject", "left_job"):
         referral.reason_code = ""
     elif action == "complete":

@@ -57,7 +57,7 @@ STEP_FIELDS = {
     "left_job": ["reason_code", "note"],
     "start": ["start_date", "note"],
     "agree_start": ["start_date", "note"],
-    "make_offer": ["note"],
+    "make_offer": ["offer_start_date", "offer_hours", "offer_pay", "offer_pay_period", "note"],
     "reject": ["note"],
     "complete": ["completed_on", "note"],
     "gain_qualification": ["qualification_title", "qualification_level", "qualification_on", "note"],
@@ -282,7 +282,9 @@ def step(referral_id: int, action: str):
         interview_bring=form.interview_bring.data or "", start_date=form.start_date.data,
         completed_on=form.completed_on.data, qualification_title=form.qualification_title.data or "",
         qualification_level=form.qualification_level.data or "", qualification_on=form.qualification_on.data,
-        work=form.work.data or "", moved_on=form.moved_on.data)
+        work=form.work.data or "", moved_on=form.moved_on.data,
+        offer_start_date=form.offer_start_date.data, offer_hours=form.offer_hours.data, offer_pay=form.offer_pay.data,
+        offer_pay_period=form.offer_pay_period.data or "")
     if action == "submit":
         done = submit(form, lambda: operations.submit_referral(referral, _actor()))
     else:
@@ -303,9 +305,25 @@ def step(referral_id: int, action: str):
     if action not in allowed_actions(referral, current_user):
         flash("That step is not available now.", "error")
         return redirect(url_for("referrals.show", referral_id=referral.id))
+    if not form.is_submitted():
+        _prefill(form, action, referral)
     return render_form("referrals/step.html", form, referral=referral, action=action,
                        action_label=ACTION_LABELS[action], fields=STEP_FIELDS.get(action, []),
                        final=action in FINAL_STEPS)
+
+
+def _prefill(form: StepForm, action: str, referral: Referral) -> None:
+    """Start from what is known: an offer from the opportunity's advertised hours and pay, the job start
+    from the start date offered."""
+    opportunity = referral.opportunity
+    if action == "make_offer":
+        form.offer_hours.data = opportunity.hours_per_week.normalize() if opportunity.hours_per_week else None
+        form.offer_pay.data = opportunity.pay_from
+        form.offer_pay_period.data = opportunity.pay_period or None
+        if opportunity.start_date is not None and opportunity.start_date >= clock.today():
+            form.offer_start_date.data = opportunity.start_date
+    elif action == "start" and referral.offer_start_date is not None:
+        form.start_date.data = referral.offer_start_date
 
 
 @bp.route("/<int:referral_id>/correct", methods=["GET", "POST"])

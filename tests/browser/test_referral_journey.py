@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace.core import clock
+from marketplace.core.filters import govuk_date
 from marketplace.extensions import db
 from marketplace.search import sync
 from tests.browser.conftest import ARTIFACTS, fill_date, sign_in
@@ -96,7 +97,10 @@ def test_refer_from_a_match_to_a_job_start_as_both_sides(page, new_page):
 
     # The case manager confirms it and writes a message.
     page.goto(referral_url)
-    expect(page.get_by_text("Depot 4, Warrington")).to_be_visible()
+    expect(page.get_by_text("Depot 4, Warrington", exact=True)).to_be_visible()
+    # The timeline says the date and place entered, not only that an interview was offered.
+    expect(page.locator(".fcw-timeline")).to_contain_text(
+        f"Interview {govuk_date(clock.today() + timedelta(days=7))} at 10:30am, Depot 4, Warrington")
     page.get_by_role("button", name="Confirm the interview").click()
     expect(page.locator(".govuk-tag").first).to_have_text("Interview booked")
     page.get_by_label(re.compile("Write a message to")).fill("Robin will be there at 10:15.")
@@ -115,14 +119,26 @@ def test_refer_from_a_match_to_a_job_start_as_both_sides(page, new_page):
     employer_page.get_by_role("button", name="Record that the interview took place").click()
     expect(employer_page.locator(".govuk-tag").first).to_have_text("Interviewed")
     employer_page.get_by_role("link", name="Make a job offer").click()
+    # The offer says when, how many hours and what pay (the advertised hours and pay filled in already).
+    expect(employer_page.get_by_label("Hours per week")).to_have_value("37.5")
+    employer_page.get_by_label("Pay", exact=True).fill("9.50")
+    employer_page.get_by_role("button", name="Make a job offer").click()
+    summary = employer_page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter the date they would start")
+    expect(summary).to_contain_text("below the National Minimum Wage")
+    fill_date(employer_page, "Start date offered", clock.today() + timedelta(days=3))
+    employer_page.get_by_label("Pay", exact=True).fill("13.50")
     employer_page.get_by_label("Note (optional)").fill("Full time, days.")
     employer_page.get_by_role("button", name="Make a job offer").click()
     expect(employer_page.locator(".govuk-tag").first).to_have_text("Offer made")
+    offered = f"Starting {govuk_date(clock.today() + timedelta(days=3))} · 37.5 hours a week · £13.50 an hour"
+    expect(employer_page.locator(".fcw-timeline")).to_contain_text(offered)
 
     # The case manager records the acceptance and the start.
     page.goto(referral_url)
     page.get_by_role("button", name="Record that the offer was accepted").click()
     expect(page.locator(".govuk-tag").first).to_have_text("Offer accepted")
+    expect(page.locator("#job-offer + dl")).to_contain_text("£13.50 an hour")
     page.get_by_role("link", name="Record the job start").click()
     fill_date(page, "Date they start work", clock.today())
     page.get_by_role("button", name="Record the job start").click()

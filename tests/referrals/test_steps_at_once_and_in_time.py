@@ -4,6 +4,7 @@ the interview has started."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -99,9 +100,13 @@ def test_a_start_still_to_come_is_agreed_and_becomes_started_on_the_day(make_par
     assert referral.events[-1].action == "start" and referral.events[-1].actor_id is None
 
 
+OFFER = operations.StepDetails(offer_start_date=clock.today() + timedelta(days=7), offer_hours=Decimal("37.5"),
+                               offer_pay=Decimal("13.50"), offer_pay_period="hour")
+
+
 def test_a_job_start_before_the_offer_is_refused(make_parties, client):
     parties = make_parties("interviewed")
-    operations.take_step(parties.referral, "make_offer", parties.employer, operations.StepDetails())
+    operations.take_step(parties.referral, "make_offer", parties.employer, OFFER)
     operations.take_step(parties.referral, "accept_offer", parties.case_manager, operations.StepDetails())
     db.session.commit()
     sign_in_client(client, parties.case_manager)

@@ -4,6 +4,7 @@ operation that applies it, and every other (state, action, role) is refused ther
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -33,7 +34,9 @@ def details_for(action: str) -> operations.StepDetails:
         interview_time="10:30", interview_place="Unit 4, Warrington", interview_bring="Photo ID",
         start_date=clock.today() + timedelta(days=7) if action == "agree_start" else clock.today(),
         completed_on=clock.today(), qualification_title="Certificate in Construction Skills", qualification_level="2",
-        qualification_on=clock.today(), work="elsewhere", moved_on=clock.today())
+        qualification_on=clock.today(), work="elsewhere", moved_on=clock.today(),
+        offer_start_date=clock.today() + timedelta(days=14), offer_hours=Decimal("37.5"), offer_pay=Decimal("13.50"),
+        offer_pay_period="hour")
 
 
 def in_state(make_parties, state: str, action: str = ""):
