@@ -54,6 +54,8 @@ def test_the_nominator_hears_when_the_work_starts_and_the_public_sees_it(client,
     assert schedule(client, project, date(2027, 5, 10)).status_code == 302  # moved: told again
     assert db.session.scalar(select(OutboxMessage.body).where(
         OutboxMessage.subject.contains("10 May 2027"))).count("now start") == 1
+    clock.fix(datetime(2027, 5, 11, 9, 0, tzinfo=UTC))  # once the day has come, the public pages say so
+    assert "Work started 10 May 2027" in client.get("/community-payback/").get_data(as_text=True)
 
 
 def test_a_start_in_the_past_or_of_a_project_not_accepted_is_refused(client, manager):
