@@ -225,6 +225,8 @@ def test_the_rules_page_separates_the_two_lists_and_names_the_sentences(client):
     for text in ("Schedule 18 of the Sentencing Code", "The DBS list of specified offences", "section 5(1)(a)",
                  "extended sentence", "public protection (IPP or DPP)", "section 5(1)(b)"):
         assert text in page, text
+    # The page once still said the service treats every listed offence as Schedule 18 ("check by hand").
+    assert "treats a specified offence as one in Schedule 18" not in page and "recorded as a separate fact" in page
 
 
 def _audit_rows(admin_client, action: str) -> list[str]:
