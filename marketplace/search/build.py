@@ -78,11 +78,10 @@ def build(index_dir: Path, source: Source, *, processes: int | None = None,
     count = processes_for(len(ids), processes)
     if count == 1 or len(ids) < 2:
         return _build_serial(index_dir, source, progress)
-    # Contiguous id ranges of about the same size: [low, high] inclusive.
+    # Contiguous runs of ids of about the same size, one per process.
     bounds = [round(len(ids) * part / count) for part in range(count + 1)]
-    ranges = [(ids[bounds[part]], ids[bounds[part + 1] - 1]) for part in range(count)
-              if bounds[part + 1] > bounds[part]]
-    return _build_parallel(index_dir, source, ranges, progress)
+    parts = [list(ids[bounds[part]:bounds[part + 1]]) for part in range(count) if bounds[part + 1] > bounds[part]]
+    return _build_parallel(index_dir, source, parts, progress)
 
 
 def _build_serial(index_dir: Path, source: Source, progress) -> int:
@@ -106,7 +105,7 @@ def _build_serial(index_dir: Path, source: Source, progress) -> int:
     return added
 
 
-def _build_parallel(index_dir: Path, source: Source, ranges: list[tuple[int, int]], progress) -> int:
+def _build_parallel(index_dir: Path, source: Source, parts: list[list[int]], progress) -> int:
     from flask import current_app
 
     context = multiprocessing.get_context("fork")
@@ -116,9 +115,9 @@ def _build_parallel(index_dir: Path, source: Source, ranges: list[tuple[int, int
     writer = _BuildWriter(index)  # holds the index's lock; its own (empty) segment is dropped
     app = current_app._get_current_object()
     workers = [context.Process(target=_build_part, name=f"search-build-{part}", daemon=True,
-                               args=(app, str(index_dir), source.entity, low, high, part, done, results,
+                               args=(app, str(index_dir), source.entity, part_ids, part, done, results,
                                      os.getpid()))
-               for part, (low, high) in enumerate(ranges)]
+               for part, part_ids in enumerate(parts)]
     segments: dict[int, object] = {}
     reported = 0
     try:
@@ -161,9 +160,9 @@ def _build_parallel(index_dir: Path, source: Source, ranges: list[tuple[int, int
     return sum(segment.doc_count_all() for segment in segments.values())
 
 
-def _build_part(app, index_dir: str, entity: str, low: int, high: int, part: int, done, results,
+def _build_part(app, index_dir: str, entity: str, ids: list[int], part: int, done, results,
                 parent: int) -> None:
-    """In a child process: write the documents of ids low..high into a segment of their own and
+    """In a child process: write the documents of these ids into a segment of their own and
     send the segment back. Stops if the parent is gone (a killed `search reindex`)."""
     from marketplace.search import index as store
     from marketplace.search.documents import SOURCES
@@ -178,7 +177,7 @@ def _build_part(app, index_dir: str, entity: str, low: int, high: int, part: int
             writer = _BuildWriter(index, _lk=False, limitmb=LIMIT_MB)
             added = 0
             with Session(engine) as session:
-                for document in source.all_documents(session, low=low, high=high):
+                for document in source.documents_of(session, ids):
                     writer.add_document(**document)
                     added += 1
                     if added % PROGRESS_EVERY == 0:

@@ -46,6 +46,20 @@ class Source:
             last = rows[-1].id
             session.expunge_all()
 
+    def documents_of(self, session: Session, ids: list[int]) -> Iterator[dict]:
+        """The documents of these records (found by a query with `indexable` just before), read by
+        primary key in batches. `indexable` is not asked again: on SQLite, with it in the query, the
+        planner scans the status index and sorts for every batch, which grows with the square of the
+        table; a record changed since is put right by the catch-up after the rebuild (its task is
+        newer than the rebuild's start)."""
+        model = self.model()
+        for first in range(0, len(ids), BATCH):
+            rows = session.scalars(select(model).where(model.id.in_(ids[first:first + BATCH]))
+                                   .options(*self.load_options()).order_by(model.id)).all()
+            for row in rows:
+                yield self.to_document(row)
+            session.expunge_all()
+
     def count(self, session: Session) -> int:
         model = self.model()
         return session.scalar(select(func.count()).select_from(model).where(self.indexable())) or 0
