@@ -41,6 +41,7 @@ from marketplace.referrals.workflow import (
     ACTION_LABELS,
     CORRECTION_WINDOW,
     REFERRALS,
+    action_labels_for,
     allowed_actions,
     correctable_step,
 )
@@ -261,7 +262,8 @@ def show(referral_id: int):
         "referrals/show.html", referral=referral, side=side, actions=[
             action for action in allowed_actions(referral, current_user)
             if not (action == "agree_start" and referral.status == Status.OFFER_ACCEPTED)],  # "start" asks the date
-        action_labels=ACTION_LABELS, step_fields=STEP_FIELDS, message_form=MessageForm(), parts=SNAPSHOT_PARTS,
+        action_labels=action_labels_for(referral.status), step_fields=STEP_FIELDS, message_form=MessageForm(),
+        parts=SNAPSHOT_PARTS,
         labels=STATUS_LABELS, today=clock.today(), now=clock.now(),
         correctable=correctable_step(referral, current_user._get_current_object()), correction_window=CORRECTION_WINDOW,
         near_release=side == "provider" and operations.near_release(referral))
@@ -291,6 +293,7 @@ def step(referral_id: int, action: str):
         done = submit(form, lambda: operations.take_step(referral, action, _actor(), details()),
                       check=lambda: operations.check_step(operations.step_for_date(action, form.start_date.data),
                                                           details(), referral))
+    labels = action_labels_for(referral.status)  # as the step reads from where the referral was
     if done:
         if referral.status == Status.START_AGREED:
             flash(f"Start date agreed: {govuk_date(referral.start_date)}. It will show as started work on that day. "
@@ -308,7 +311,7 @@ def step(referral_id: int, action: str):
     if not form.is_submitted():
         _prefill(form, action, referral)
     return render_form("referrals/step.html", form, referral=referral, action=action,
-                       action_label=ACTION_LABELS[action], fields=STEP_FIELDS.get(action, []),
+                       action_label=labels[action], fields=STEP_FIELDS.get(action, []),
                        final=action in FINAL_STEPS)
 
 

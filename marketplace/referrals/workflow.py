@@ -86,6 +86,19 @@ ACTION_LABELS = {
 }
 
 
+# The same step reads differently once an interview is already set: offering one again moves it.
+STATE_ACTION_LABELS = {
+    (S.INTERVIEW_OFFERED, "offer_interview"): "Change the interview",
+    (S.INTERVIEW_BOOKED, "offer_interview"): "Change the interview",
+}
+
+
+def action_labels_for(status: str) -> dict[str, str]:
+    """Every step's words as they read from `status` (for its buttons and its page's heading)."""
+    return {**ACTION_LABELS, **{action: words for (state, action), words in STATE_ACTION_LABELS.items()
+                                if state == status}}
+
+
 def _parties_only(referral, actor) -> None:
     if actor is None:  # the service itself (a start date reached)
         return

@@ -56,3 +56,15 @@ def test_an_old_snapshot_of_qualifications_reads_in_words_on_every_worker(served
         assert "Food Safety and Hygiene (Retail and commercial enterprise, Level 2)" in page.text
         assert "retail_commercial" not in page.text
 
+
+
+def test_an_employer_with_an_interview_booked_is_offered_to_change_it_on_every_worker(served_site):
+    opportunity = OpportunityFactory()
+    referral = ReferralFactory(opportunity=opportunity, status="interview_booked", interview_place="Depot",
+                               interview_at=clock.now() + timedelta(days=2))
+    employer = UserFactory(role="employer", organisation=opportunity.organisation)
+    db.session.commit()
+    browser = served_site.signed_in(employer)
+    for page in served_site.every_worker(browser, f"/referrals/{referral.id}").values():
+        assert "Change the interview" in page.text and "Offer an interview" not in page.text
+        assert "You can record how the interview went from" in page.text
