@@ -763,8 +763,10 @@ def subject_access_section(participant) -> tuple[str, list]:
             "opportunity": referral.opportunity.title, "employer": referral.employer.name, "status": referral.status,
             "shared": referral.snapshot,
             "documents": [{"kind": d.kind, "filename": d.filename} for d in referral.documents],
-            "steps": [{"at": e.at.isoformat(), "to": e.to_status, "reason": e.reason_code, "note": e.note}
-                      for e in referral.events],
+            "steps": [{"at": e.at.isoformat(), "to": e.to_status, "reason": e.reason_code, "note": e.note,
+                       "detail": e.detail} for e in referral.events],
+            "job_offer": {"start_date": referral.offer_start_date.isoformat() if referral.offer_start_date else "",
+                          "hours": referral.offer_hours_text, "pay": referral.offer_pay_text},
             "messages": [{"at": m.created_at.isoformat(), "body": m.body} for m in referral.messages],
             "access_log": [{"at": v.at.isoformat(), "who": v.actor_email, "action": v.action} for v in views],
         })

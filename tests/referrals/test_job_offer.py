@@ -115,3 +115,16 @@ def test_an_unpaid_opportunity_needs_only_the_start_date(make_parties):
                          operations.StepDetails(offer_start_date=clock.today()))
     assert parties.referral.status == "offer_made" and parties.referral.offer_pay is None
     assert parties.referral.events[-1].detail == f"Starting {govuk_date(clock.today())}"
+
+
+def test_the_offer_is_in_the_persons_subject_access_export(make_parties):
+    from marketplace.participants.export import subject_access_export
+
+    parties = make_parties("interviewed")
+    start = clock.today() + timedelta(days=5)
+    operations.take_step(parties.referral, "make_offer", parties.employer, operations.StepDetails(
+        offer_start_date=start, offer_hours=Decimal("20"), offer_pay=Decimal("300"), offer_pay_period="week"))
+    db.session.commit()
+    (exported,) = subject_access_export(parties.referral.participant)["referrals"]
+    assert exported["job_offer"] == {"start_date": start.isoformat(), "hours": "20 hours a week", "pay": "£300 a week"}
+    assert exported["steps"][-1]["detail"] == f"Starting {govuk_date(start)} · 20 hours a week · £300 a week"
