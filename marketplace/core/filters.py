@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, g
 
+from marketplace.core import audit_words
 from marketplace.reference import qualification_words
 
 LONDON = ZoneInfo("Europe/London")
@@ -69,6 +70,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(add_weeks, "add_weeks")
     app.add_template_filter(plural_word, "plural_word")
     app.add_template_filter(qualification_words, "qualification_words")
+    app.add_template_filter(audit_words.action_words, "audit_action_words")
+    app.add_template_filter(audit_words.detail_words, "audit_detail_words")
+    app.add_template_global(audit_words.record_words, "audit_record_words")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(govuk_time, "govuk_time")

@@ -68,3 +68,16 @@ def test_an_employer_with_an_interview_booked_is_offered_to_change_it_on_every_w
     for page in served_site.every_worker(browser, f"/referrals/{referral.id}").values():
         assert "Change the interview" in page.text and "Offer an interview" not in page.text
         assert "You can record how the interview went from" in page.text
+
+
+def test_the_audit_log_reads_in_words_on_every_worker(served_site):
+    from marketplace.core.models import AuditEvent
+
+    admin = UserFactory(role="admin")
+    db.session.add(AuditEvent(actor_id=admin.id, actor_email=admin.email, action="funding.paid",
+                              subject_type="funding_requests", subject_id="7", detail="12000p supplier_invoice"))
+    db.session.commit()
+    browser = served_site.signed_in(admin)
+    for page in served_site.every_worker(browser, "/admin/audit").values():
+        assert "Funding request: paid" in page.text and "£120.00, supplier invoice" in page.text
+        assert 'title="funding.paid"' in page.text
