@@ -375,6 +375,10 @@ ROWS.update({
     ("funding.add_evidence", "GET"): expect(403, case_manager=200, funding_manager=302),
     ("funding.add_evidence", "POST"): expect(403, case_manager=400, funding_manager=302),
     ("funding.evidence", "GET"): expect(403, case_manager=200, funding_manager=200, admin=200),
+    # Fidelity bonds: the employer asks once it has offered the job; the world's referral has not reached
+    # an offer, so the page sends the employer back to the referral. Others' referrals are a 404.
+    ("funding.ask_bond", "GET"): expect(403, employer=302, social_enterprise=404),
+    ("funding.ask_bond", "POST"): expect(403, employer=302, social_enterprise=404),
     ("funding.budgets", "GET"): expect(403, funding_manager=200, admin=200),
     # Budgets from a file: an empty post says to choose one (400).
     ("funding.import_budgets", "GET"): expect(403, funding_manager=200, admin=200),

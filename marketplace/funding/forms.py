@@ -139,6 +139,16 @@ class BudgetForm(Form):
     submit = button("Save the budget")
 
 
+class BondForm(Form):
+    provider = StringField("Who will arrange the bond", widget=GovTextInput(),
+                           description="The charity, third-sector body or insurer",
+                           validators=[Optional(), Length(max=200)])
+    cover = pounds_field("Cover (£)", "The most the bond pays out, for example 5000.00")
+    months = StringField("For how many months", widget=GovTextInput(), description="From 1 to 24",
+                         validators=[Optional(), Length(max=5)])
+    submit = button("Ask for the bond")
+
+
 class BudgetImportForm(Form):
     file = FileField("Budgets file", widget=GovFileInput(),
                      description="CSV with a header row, or JSON Lines; smaller than 1 MB")

@@ -263,3 +263,26 @@ class FundingDocument(db.Model):
     @property
     def kind_label(self) -> str:
         return EVIDENCE_KINDS.get(self.kind, self.kind)
+
+
+class FidelityBond(db.Model):
+    """An employer fidelity bond asked for with a job offer: insurance a third-sector body (or an insurer)
+    arranges so that an employer will take the person on (seed paper 003, "(b) Employer Fidelity
+    Bonds"). Recorded with the job (the referral), one per job."""
+
+    __tablename__ = "fidelity_bonds"
+    __table_args__ = (CheckConstraint("cover_pence > 0", name="cover_positive"),
+                      CheckConstraint("months BETWEEN 1 AND 24", name="months_in_range"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), unique=True)
+    employer_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                          index=True)
+    provider: Mapped[str] = mapped_column(String(200))
+    cover_pence: Mapped[int] = mapped_column()
+    months: Mapped[int] = mapped_column()
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+
+    referral = relationship("Referral")
+    asked_by = relationship("User")

@@ -665,3 +665,61 @@ def _export_words() -> None:
 
 EXPORT_SECTIONS.append(subject_access_section)
 _export_words()
+
+
+# Employer fidelity bonds -----------------------------------------------------------------------------
+# An employer who offers a job may ask for a fidelity bond: insurance, arranged by a third-sector body
+# or an insurer, against loss through the person's dishonesty, for a period. Recorded with the job.
+BOND_FROM = ("offer_made", "offer_accepted", "started", "sustained_13", "sustained_26")
+MAX_BOND_MONTHS = 24
+
+
+@dataclass
+class Bond:
+    provider: str = ""
+    cover_pence: int | None = None
+    months: str = ""
+    typing_problems: list = field(default_factory=list)
+
+
+def can_ask_for_bond(referral, user) -> bool:
+    from marketplace.funding.models import FidelityBond
+
+    return (referral.side_of(user) == "employer" and referral.status in BOND_FROM
+            and db.session.scalar(select(FidelityBond.id).where(FidelityBond.referral_id == referral.id)) is None)
+
+
+def check_bond(referral, actor, bond: Bond) -> None:
+    if not can_ask_for_bond(referral, actor):
+        raise Refused("A fidelity bond can be asked for once per job, by the employer, once they have offered it")
+    problems = Problems()
+    problems.check(bool(bond.provider.strip()), "Enter who will arrange the bond", field="provider")
+    problems.check(len(bond.provider) <= 200, "The name must be 200 characters or fewer", field="provider")
+    for name, message in bond.typing_problems:
+        problems.add(message, field=name)
+    if not bond.typing_problems and problems.check(bond.cover_pence is not None,
+                                                   "Enter the cover in pounds, like 5000.00", field="cover"):
+        problems.check(0 < bond.cover_pence <= MAX_PENCE, "Enter cover more than £0", field="cover")
+    months = bond.months.strip()
+    problems.check(months.isdigit() and 1 <= int(months) <= MAX_BOND_MONTHS,
+                   f"Enter how many months the bond covers, from 1 to {MAX_BOND_MONTHS}", field="months")
+    problems.raise_any()
+
+
+def ask_for_bond(referral, actor, bond: Bond):
+    """The employer asks for a fidelity bond for the job they offered; the person's case manager is told."""
+    from marketplace.funding.models import FidelityBond
+
+    check_bond(referral, actor, bond)
+    recorded = FidelityBond(referral_id=referral.id, employer_organisation_id=referral.employer_organisation_id,
+                            provider=bond.provider.strip(), cover_pence=bond.cover_pence, months=int(bond.months),
+                            asked_by_id=actor.id, asked_at=clock.now())
+    db.session.add(recorded)
+    db.session.flush()
+    record_audit("funding.bond_asked", referral, actor=actor,
+                 detail=f"{recorded.cover_pence}p {recorded.months} months")
+    if referral.case_manager is not None:
+        notify(referral.case_manager, f"{referral.employer.name} asks for a fidelity bond of "
+               f"{pounds(bond.cover_pence)} for {recorded.months} months for the job they offered",
+               path_for("referrals.show", referral_id=referral.id))
+    return recorded

@@ -17,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.funding import operations, report
 from marketplace.funding.forms import (
     AskForm,
+    BondForm,
     BudgetForm,
     BudgetImportForm,
     DecisionForm,
@@ -54,6 +55,14 @@ LIST_VIEWS = {
 
 
 bp.add_app_template_global(funding_prompt, "funding_prompt")
+bp.add_app_template_global(operations.can_ask_for_bond, "can_ask_for_bond")
+
+
+@bp.app_template_global("fidelity_bond")
+def fidelity_bond(referral):
+    from marketplace.funding.models import FidelityBond
+
+    return db.session.scalar(select(FidelityBond).where(FidelityBond.referral_id == referral.id))
 
 
 @bp.app_template_filter("pounds")
@@ -429,3 +438,28 @@ def spending_csv():
                          as_typed(row["paid_pence"]), "", ""])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="funding-{year}.csv"'})
+
+
+@bp.route("/bonds/new/<int:referral_id>", methods=["GET", "POST"])
+@role_required(Role.EMPLOYER, Role.SOCIAL_ENTERPRISE)
+def ask_bond(referral_id: int):
+    """An employer asks for a fidelity bond for the job they offered."""
+    from marketplace.referrals.models import Referral
+
+    referral = get_visible_or_404(Referral, referral_id)
+    if not operations.can_ask_for_bond(referral, current_user):
+        flash("A fidelity bond can be asked for once per job, once you have offered it.", "error")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    form = BondForm()
+
+    def bond():
+        return operations.Bond(provider=form.provider.data or "", cover_pence=form.cover.pence,
+                               months=form.months.data or "", typing_problems=_typing_problems(form, ["cover"]))
+
+    done = submit(form, lambda: operations.ask_for_bond(referral, _actor(), bond()),
+                  check=lambda: operations.check_bond(referral, _actor(), bond()))
+    if done:
+        flash(f"Fidelity bond asked for: {pounds(done.cover_pence)} for {done.months} months. Their case manager "
+              "has been told.", "success")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    return render_form("funding/ask_bond.html", form, referral=referral)

@@ -154,3 +154,26 @@ def test_ask_approve_pay_and_report(page, new_page):
     expect(page.locator("main")).to_contain_text("Funding requests")
     expect(page.locator("main")).to_contain_text("Invoice paid to the supplier")
     expect(page.locator("main")).to_contain_text("boots-quote.pdf")
+
+
+def test_an_employer_asks_for_a_fidelity_bond_with_the_job_offer(page):
+    referral = ReferralFactory(status="offer_made")
+    employer = UserFactory(role="employer", organisation=referral.employer)
+    referral_id, email = referral.id, employer.email
+    db.session.commit()
+
+    sign_in(page, email, TEST_PASSWORD)
+    page.goto(f"/referrals/{referral_id}")
+    page.get_by_role("link", name="Ask for a fidelity bond for this job").click()
+    page.get_by_role("button", name="Ask for the bond").click()
+    summary = page.locator(".govuk-error-summary")
+    for problem in ("Enter who will arrange the bond", "Enter the cover in pounds",
+                    "Enter how many months the bond covers"):
+        expect(summary).to_contain_text(problem)
+    page.get_by_label("Who will arrange the bond").fill("Unlock Bonds CIC")
+    page.get_by_label("Cover (£)").fill("5000")
+    page.get_by_label("For how many months").fill("6")
+    page.get_by_role("button", name="Ask for the bond").click()
+    expect(page.get_by_text("Fidelity bond asked for: £5,000.00 for 6 months.")).to_be_visible()
+    expect(page.locator("#fidelity-bond")).to_be_visible()
+    expect(page.get_by_text("Unlock Bonds CIC")).to_be_visible()

@@ -116,3 +116,18 @@ def test_budgets_imported_through_one_worker_are_what_every_worker_serves(served
     assert good.status_code == 200 and "Budgets imported: 1 new, 0 changed." in good.text
     for page in served_site.every_worker(browser, "/funding/budgets").values():
         assert "£1,234.00" in page.text
+
+
+def test_a_fidelity_bond_asked_through_one_worker_is_on_the_referral_every_worker_serves(served_site):
+    from tests.factories import ReferralFactory, UserFactory
+
+    referral = ReferralFactory(status="offer_made")
+    employer = UserFactory(role="employer", organisation=referral.employer)
+    db.session.commit()
+    browser = served_site.signed_in(employer)
+    served_site.warm_every_worker(browser, f"/referrals/{referral.id}")
+    answer = served_site.post_form(browser, f"/funding/bonds/new/{referral.id}", {
+        "provider": "Unlock Bonds CIC", "cover": "5000", "months": "6"})
+    assert answer.status_code == 200 and "Fidelity bond asked for: £5,000.00 for 6 months" in answer.text
+    for page in served_site.every_worker(browser, f"/referrals/{referral.id}").values():
+        assert "Unlock Bonds CIC" in page.text and "Ask for a fidelity bond" not in page.text
