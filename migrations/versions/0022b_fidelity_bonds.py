@@ -1,7 +1,7 @@
 """Employer fidelity bonds asked for with a job offer
 
 Revision ID: 0022b_fidelity_bonds
-Revises: 0018d_payback_sessions
+Revises: 0011_journeys
 Create Date: 2026-12-07 00:05:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
 revision = '0022b_fidelity_bonds'
-down_revision = '0018d_payback_sessions'
+down_revision = '0011_journeys'
 branch_labels = None
 depends_on = None
 
