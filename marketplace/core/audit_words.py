@@ -46,7 +46,7 @@ def detail_words(detail: str) -> str:
     """Sums in pence as pounds ("12000p" is £120.00) and codes' underscores as spaces."""
     if not detail:
         return ""
-    return ", ".join(_readable(PENCE.sub(_money, part)) for part in detail.split())
+    return _readable(PENCE.sub(_money, detail))
 
 
 def record_words(subject_type: str | None, subject_id: str | None) -> str:

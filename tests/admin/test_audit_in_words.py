@@ -16,7 +16,7 @@ def test_codes_in_words():
     assert action_words("login.succeeded") == "Signed in"
     assert action_words("participant.consent_recorded") == "Participant: consent recorded"
     assert action_words("something.new_here") == "Something: new here"
-    assert detail_words("12000p supplier_invoice") == "£120.00, supplier invoice"
+    assert detail_words("12000p supplier_invoice") == "£120.00 supplier invoice"
     assert detail_words("5p") == "£0.05" and detail_words("123456p") == "£1,234.56"
     assert record_words("users", "1") == "User 1" and record_words("funding_requests", "7") == "Funding request 7"
     assert record_words(None, None) == ""
@@ -30,7 +30,7 @@ def test_the_audit_page_and_the_dashboard_show_words_with_the_code_in_the_title(
     sign_in_client(client, admin)
     for path in ("/admin/audit", "/admin/dashboard"):
         page = client.get(path).get_data(as_text=True)
-        assert "Funding request: paid" in page and "£120.00, supplier invoice" in page, path
+        assert "Funding request: paid" in page and "£120.00 supplier invoice" in page, path
         assert 'title="funding.paid"' in page and ">funding.paid<" not in page, path
         assert "Funding request 7" in page and "12000p supplier_invoice<" not in page, path
 

@@ -79,5 +79,5 @@ def test_the_audit_log_reads_in_words_on_every_worker(served_site):
     db.session.commit()
     browser = served_site.signed_in(admin)
     for page in served_site.every_worker(browser, "/admin/audit").values():
-        assert "Funding request: paid" in page.text and "£120.00, supplier invoice" in page.text
+        assert "Funding request: paid" in page.text and "£120.00 supplier invoice" in page.text
         assert 'title="funding.paid"' in page.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -236,8 +237,7 @@ def _audit_rows(admin_client, action: str) -> list[str]:
     rows = []
     for row in body.split("</tr>")[:-1]:
         cells = [cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]]
-        rows.append(" ".join(" ".join(cells[2:4]).replace('<br><span class="fcw-secondary">', " ")
-                             .replace("</span>", "").split()))
+        rows.append(" ".join(re.sub(r"<[^>]+>", " ", " ".join(cells[2:4])).split()))
     return rows
 
 
@@ -262,13 +262,13 @@ def test_a_removed_conviction_s_id_is_never_given_to_the_next_one(app, client, p
     admin = app.test_client()
     sign_in_client(admin, UserFactory(role="admin"))
     assert _audit_rows(admin, "conviction.") == [
-        f"conviction.added conviction {second} participants {person.id}",
-        f"conviction.removed conviction {first} participants {person.id}",
-        f"conviction.added conviction {first} participants {person.id}",
+        f"Conviction: added conviction {second} Participant {person.id}",
+        f"Conviction: removed conviction {first} Participant {person.id}",
+        f"Conviction: added conviction {first} Participant {person.id}",
     ]
     viewed = [row for row in _audit_rows(admin, "participant.viewed") if " conviction " in row]
-    assert viewed == [f"participant.viewed edit conviction {second} participants {person.id}",
-                      f"participant.viewed remove conviction {first} participants {person.id}"]
+    assert viewed == [f"Participant: viewed edit conviction {second} Participant {person.id}",
+                      f"Participant: viewed remove conviction {first} Participant {person.id}"]
     # The removed conviction's id now names nothing, and the edit page for it is not found.
     assert db.session.get(ConvictionRecord, first) is None
     assert client.get(f"/disclosure/convictions/{first}/edit").status_code == 404
