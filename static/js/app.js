@@ -27,4 +27,14 @@ for (const table of document.querySelectorAll("table.govuk-table")) {
   region.setAttribute("aria-label", caption || heading || document.title.split(" - ")[0] || "Table");
   table.before(region);
   region.append(table);
+  // Said in words too, only while the table is wider than its region (a shadow alone is easy to miss).
+  const hint = document.createElement("p");
+  hint.className = "govuk-body-s fcw-scroll-hint";
+  hint.id = `fcw-scroll-hint-${document.querySelectorAll(".fcw-scroll-hint").length + 1}`;
+  hint.textContent = "Scroll sideways to see the whole table.";
+  region.before(hint);
+  region.setAttribute("aria-describedby", hint.id);
+  const showHint = () => { hint.hidden = region.scrollWidth <= region.clientWidth + 1; };
+  showHint();
+  window.addEventListener("resize", showHint);
 }
