@@ -300,35 +300,86 @@ TOWNS_BY_REGION: dict[str, tuple[str, ...]] = {
 }
 
 # Words people in this field use for the same work. Searching for any phrase of a group also finds
-# the others (marketplace/search/schema.py). Built from job titles common on prison-leaver job boards
-# and employer postings; add a group when case managers report a search that should have matched.
-# The colloquial entries ("kp", "chippy", "pick n pack", "c1 licence", "tech support") are how case
-# managers write profiles in a hurry (issue 15); a check against the ONS SOC 2020 coding index of job
-# titles is still to do.
+# the others (marketplace/search/schema.py), and matching reads profiles through them.
+#
+# Where the words come from, group by group:
+# - SOC 2020: the Office for National Statistics' Standard Occupational Classification 2020,
+#   Volume 1 (unit groups, with their codes) and Volume 2 (the coding index: the job titles people
+#   actually give, each coded to a unit group), ons.gov.uk > methodology > classifications and
+#   standards > SOC 2020. The unit group is named beside each group; its titles come from the index.
+# - Licences and cards, from the bodies that issue them: CSCS (the Construction Skills Certification
+#   Scheme, cscs.uk.com: the green labourer's card); SIA (the Security Industry Authority's licences
+#   under the Private Security Industry Act 2001: security guarding, door supervision, CCTV); DVLA
+#   licence categories (gov.uk/driving-licence-categories: C1 3.5-7.5 tonnes, C, C+E) and the Driver
+#   CPC; lift truck types from HSE's approved code of practice L117, "Rider-operated lift trucks"
+#   (counterbalance, reach truck), the types accredited lift truck training (RTITB, ITSSAR, AITT) names.
+# - Case managers' usage ("kp", "chippy", "pick n pack", "hgv1", "brickie", "door work"): how profiles
+#   are typed in a hurry (issue 15), in no list above; tests/search/eval/hurried_set.json measures them.
 SYNONYMS: dict[str, tuple[str, ...]] = {
+    # SOC 2020 5434 Chefs, 5435 Cooks, 9263 Kitchen and catering assistants; "kp": usage.
     "catering": ("chef", "kp", "cook", "commis chef", "kitchen assistant", "kitchen porter", "catering", "line cook",
-                 "food preparation"),
+                 "food preparation", "catering assistant", "kitchen hand", "chef de partie", "grill cook"),
+    # SOC 2020 index titles for coffee shop work.
     "barista": ("barista", "coffee", "coffee shop", "café assistant", "cafe assistant"),
-    "forklift": ("forklift", "flt", "fork lift", "counterbalance", "reach truck", "lift truck"),
+    # SOC 2020 8222 Fork-lift truck drivers; counterbalance and reach truck: HSE L117 lift truck types.
+    "forklift": ("forklift", "flt", "fork lift", "counterbalance", "reach truck", "lift truck", "fork lift truck",
+                 "forklift operator", "flt driver"),
+    # SOC 2020 9252 Warehouse operatives; "pick n pack": usage.
     "warehouse": ("warehouse", "pick n pack", "pick and pack", "logistics", "picker", "packer", "picking", "packing",
-                  "order picker", "warehouse operative", "stock control"),
+                  "order picker", "warehouse operative", "stock control", "warehouse worker", "warehouse assistant",
+                  "picker packer", "goods in"),
+    # SOC 2020 9120 Elementary construction occupations, 8159 Construction operatives n.e.c.; CSCS card.
     "construction": ("cscs", "cscs card", "labourer", "construction", "groundworker", "site operative",
-                     "building site"),
-    "hgv": ("hgv", "c1 licence", "cat c1", "7.5 tonne", "lgv", "class 1", "class 2", "c+e", "lorry driver", "cat c"),
-    "driving": ("van driver", "delivery driver", "multi-drop", "courier"),
-    "cleaning": ("cleaner", "housekeeping", "janitorial", "caretaker", "domestic assistant", "cleaning"),
-    "recycling": ("recycling", "waste", "sorter", "bike repair", "refurbishment"),
-    "retail": ("retail", "shop assistant", "sales assistant", "customer assistant", "till"),
+                     "building site", "groundworks", "construction worker", "building operative", "brickie"),
+    # SOC 2020 8211 Large goods vehicle drivers; DVLA categories C1, C, C+E; Driver CPC; "hgv1": usage.
+    "hgv": ("hgv", "c1 licence", "cat c1", "7.5 tonne", "lgv", "class 1", "class 2", "c+e", "lorry driver", "cat c",
+            "hgv1", "hgv2", "hgv 1", "hgv 2", "cat c+e", "truck driver", "driver cpc"),
+    # SOC 2020 8214 Delivery drivers and couriers.
+    "driving": ("van driver", "delivery driver", "multi-drop", "courier", "multi drop", "multidrop", "delivery van"),
+    # SOC 2020 9223 Cleaners and domestics; caretaker from the SOC 2020 index.
+    "cleaning": ("cleaner", "housekeeping", "janitorial", "caretaker", "domestic assistant", "cleaning",
+                 "cleaning operative"),
+    # SOC 2020 index titles for waste and recycling work (refuse and salvage occupations).
+    "recycling": ("recycling", "waste", "sorter", "bike repair", "refurbishment", "recycling operative"),
+    # SOC 2020 7111 Sales and retail assistants, and shelf fillers.
+    "retail": ("retail", "shop assistant", "sales assistant", "customer assistant", "till", "shop work",
+               "shelf stacking", "shelf filler", "checkout"),
+    # SOC 2020 7219 Customer service occupations n.e.c., and call and contact centre occupations.
     "customer_service": ("customer service", "call centre", "contact centre", "call handler"),
-    "security": ("security officer", "sia licence", "door supervisor", "sia", "steward"),
-    "care": ("care assistant", "support worker", "carer", "health care assistant"),
-    "grounds": ("grounds maintenance", "gardener", "horticulture", "landscaping"),
-    "welding": ("welder", "welding", "fabricator", "fabrication"),
+    # SOC 2020 9231 Security guards and related occupations; SIA licences; "door work": usage.
+    "security": ("security officer", "sia licence", "door supervisor", "sia", "steward", "security guard",
+                 "door work", "security operative"),
+    # SOC 2020 6135 Care workers and home carers, 6131 Nursing auxiliaries and assistants.
+    "care": ("care assistant", "support worker", "carer", "health care assistant", "care worker", "home carer",
+             "domiciliary carer"),
+    # SOC 2020 5113 Gardeners and landscape gardeners, 5114 Groundsmen and greenkeepers.
+    "grounds": ("grounds maintenance", "gardener", "horticulture", "landscaping", "gardening", "groundsman",
+                "landscaper"),
+    # SOC 2020 5213 Welding trades; MIG and TIG: the welding processes named in welders' courses.
+    "welding": ("welder", "welding", "fabricator", "fabrication", "mig welding", "tig welding", "mig", "tig"),
+    # SOC 2020 5323 Painters and decorators.
     "painting": ("painter", "decorator", "painting and decorating"),
-    # How case managers write in a hurry: trade abbreviations and colloquial titles.
+    # SOC 2020 3132 IT user support technicians; "tech support": usage.
     "it_digital": ("it support", "tech support", "technical support", "helpdesk", "help desk", "service desk",
-                   "digital", "software", "web developer", "data entry", "computer"),
+                   "digital", "software", "web developer", "data entry", "computer", "first line support",
+                   "1st line support"),
+    # SOC 2020 5316 Carpenters and joiners; "chippy": usage.
     "carpentry": ("carpenter", "joiner", "joinery", "carpentry", "chippy"),
+    # SOC 2020 major group 8, Process, plant and machine operatives: index titles for factory work.
+    "production": ("production operative", "factory work", "factory worker", "process operative",
+                   "machine operator", "assembly"),
+}
+# The sector each group's work is advertised under (the sectors above), so that a profile naming
+# the work ("keen on HGV1 C+E", "KP") and no sector still says which sector the person wants.
+CONCEPT_SECTORS: dict[str, str] = {
+    "catering": "Catering and hospitality", "barista": "Catering and hospitality",
+    "forklift": "Logistics and warehousing", "warehouse": "Logistics and warehousing",
+    "construction": "Construction", "painting": "Construction", "carpentry": "Construction",
+    "hgv": "Driving and transport", "driving": "Driving and transport", "cleaning": "Cleaning and facilities",
+    "recycling": "Recycling and waste", "retail": "Retail", "customer_service": "Customer service",
+    "security": "Security", "care": "Health and social care", "grounds": "Agriculture and horticulture",
+    "welding": "Engineering and manufacturing", "production": "Engineering and manufacturing",
+    "it_digital": "IT and digital",
 }
 # Abbreviations that are also everyday words: a document names the group only when the abbreviation
 # is written in capitals ("IT and digital", not "it is"); a search of the word alone finds it either way.

@@ -43,6 +43,20 @@ def docx(main: str = WORD_MAIN, text: str = "a CV", extra: dict[str, bytes] | No
     return buffer.getvalue()
 
 
+def _nested_archives() -> dict[str, bytes]:
+    import bz2
+    import gzip
+    import lzma
+
+    payload = b"<w:document/>" * 100
+    return {"gzip": gzip.compress(payload), "bzip2": bz2.compress(payload), "xz": lzma.compress(payload),
+            "7-Zip": b"7z\xbc\xaf\x27\x1c\x00\x04" + payload, "RAR": b"Rar!\x1a\x07\x01\x00" + payload,
+            "cabinet": b"MSCF\x00\x00\x00\x00" + payload, "empty zip": b"PK\x05\x06" + b"\x00" * 18}
+
+
+NESTED_ARCHIVES = _nested_archives()
+
+
 def zip_bomb(inflated: int, member: str = "[Content_Types].xml") -> bytes:
     """A .docx-shaped archive whose `member` inflates to `inflated` bytes of spaces after a valid
     start, written in chunks so the test itself never holds it inflated."""

@@ -52,6 +52,11 @@ CONTENT_TYPES = {
 NAMES = {"pdf": "PDF", "docx": "Word", "doc": "Word"}
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_SIGNATURE = b"PK\x03\x04"
+# What an archive (or an OLE file, which can hold anything) starts with: none belongs inside a Word
+# document's parts, and none is unpacked here, so a part that is one is refused rather than passed on
+# to whoever opens the file next. Zip (also empty or spanned), OLE, gzip, bzip2, xz, 7-Zip, RAR, cabinet.
+NESTED_SIGNATURES = (ZIP_SIGNATURE, b"PK\x05\x06", b"PK\x07\x08", OLE_SIGNATURE, b"\x1f\x8b", b"BZh",
+                     b"\xfd7zXZ\x00", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"MSCF\x00\x00\x00\x00")
 WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 WORD_NAMESPACE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HTML_MARKERS = re.compile(rb"<\s*(html|script|body|iframe|svg|object|embed)\b", re.IGNORECASE)
@@ -138,7 +143,7 @@ def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, inflated: i
         with archive.open(member) as stream:
             first = True
             while chunk := stream.read(CHUNK):
-                if first and (chunk.startswith(ZIP_SIGNATURE) or chunk.startswith(OLE_SIGNATURE)):
+                if first and chunk.startswith(NESTED_SIGNATURES):
                     raise NotAccepted("must not have other files embedded in it (save it as a PDF)")
                 first = False
                 inflated += len(chunk)

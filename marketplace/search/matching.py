@@ -15,7 +15,13 @@ from datetime import date
 from functools import cache, cached_property
 
 from marketplace.core.filters import govuk_date
-from marketplace.reference import OFFENCE_CATEGORIES, QUALIFICATION_LEVELS, QUALIFICATION_SUBJECTS, SECTORS
+from marketplace.reference import (
+    CONCEPT_SECTORS,
+    OFFENCE_CATEGORIES,
+    QUALIFICATION_LEVELS,
+    QUALIFICATION_SUBJECTS,
+    SECTORS,
+)
 from marketplace.search import geography
 from marketplace.search.schema import concepts_in
 
@@ -161,8 +167,13 @@ class Seeker:
 
     @cached_property
     def goal_sectors(self) -> list[str]:
-        """Sectors their goals name in so many words ("I want to get into construction")."""
-        return [sector for sector, pattern in _sector_patterns() if pattern.search(self.goals or "")]
+        """Sectors their goals name in so many words ("I want to get into construction"), or by the
+        work they name there or in the jobs they want ("keen on HGV1 C+E" wants driving and
+        transport): profiles typed in a hurry name the work, not the sector."""
+        named = [sector for sector, pattern in _sector_patterns() if pattern.search(self.goals or "")]
+        concepts = self.goal_concepts.union(*self.job_concepts.values())
+        by_work = sorted({CONCEPT_SECTORS[c] for c in concepts if c in CONCEPT_SECTORS} - set(named))
+        return named + by_work
 
 
 @dataclass

@@ -50,6 +50,8 @@ REFUSED = [
     ("encrypted Word", documents.encrypted_docx(), "cv.docx", "password-protected"),
     ("Word with a document inside", documents.docx(extra={"word/embeddings/sheet.xlsx": documents.docx()}),
      "cv.docx", "embedded"),
+    *[(f"Word with a {name} archive inside", documents.docx(extra={"word/media/image1.png": archive}), "cv.docx",
+       "embedded") for name, archive in documents.NESTED_ARCHIVES.items()],
     ("Word with a VBA project", documents.docx(extra={"word/vbaProject.bin": b"x"}), "cv.docx", "macros"),
     ("Word with an entity bomb", documents.entity_bomb_docx(), "cv.docx", "damaged"),
     ("Word without WordprocessingML", documents.docx(document="<document/>"), "cv.docx", "must be a PDF or a Word"),
