@@ -359,10 +359,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "welding": ("welder", "welding", "fabricator", "fabrication", "mig welding", "tig welding", "mig", "tig"),
     # SOC 2020 5323 Painters and decorators.
     "painting": ("painter", "decorator", "painting and decorating"),
-    # SOC 2020 3132 IT user support technicians; "tech support": usage.
+    # SOC 2020 3132 IT user support technicians, 3131 IT operations technicians, 2134 programmers and
+    # software development professionals; "tech support": usage. Not "digital" or "computer" alone: a
+    # driver's "digital tachograph" and an adviser's "computer skills" are not IT work.
     "it_digital": ("it support", "tech support", "technical support", "helpdesk", "help desk", "service desk",
-                   "digital", "software", "web developer", "data entry", "computer", "first line support",
-                   "1st line support"),
+                   "it technician", "it apprentice", "software", "web developer", "data entry", "computer repair",
+                   "digital marketing", "first line support", "1st line support"),
     # SOC 2020 5316 Carpenters and joiners; "chippy": usage.
     "carpentry": ("carpenter", "joiner", "joinery", "carpentry", "chippy"),
     # SOC 2020 major group 8, Process, plant and machine operatives: index titles for factory work.

@@ -48,7 +48,7 @@ def concepts_in(text: str, *, query: bool = False) -> list[str]:
 
 
 # Bump when a schema changes: an index built with another version is rebuilt on first use.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 # Whoosh columns have no "missing" for dates: this stands for "no start date given".
 NO_START_DATE = datetime(1900, 1, 1)
 
