@@ -50,6 +50,10 @@ def test_every_page_passes_axe(app, client, page, live_server, visitor):
         rule = next(r for r in app.url_map.iter_rules(endpoint=endpoint) if "GET" in r.methods)
         with app.test_request_context():
             url = url_for(endpoint, **{name: URL_ARGUMENTS[name](world) for name in rule.arguments})
+        if endpoint.endswith("photo") or "photos" in rule.rule:
+            # An image, not a page: the browser shows it in a viewer of its own, which has no lang or
+            # alt text of ours to check (the pages that show the photos are swept with their alt text).
+            continue
         try:
             response = page.goto(url)
         except PlaywrightError as error:
