@@ -96,6 +96,12 @@ def _leaf_fields(fields):
             yield field
 
 
+def holds_nul_character(form) -> bool:
+    """True if any field's submitted value holds a NUL character."""
+    return any(isinstance(value, str) and NUL in value
+               for field in _leaf_fields(form) for value in (field.raw_data or []))
+
+
 def refuse_nul_characters(form) -> bool:
     """Give every field whose submitted value holds a NUL character an error. True if none did."""
     clean = True

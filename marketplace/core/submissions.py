@@ -18,6 +18,7 @@ from typing import TypeVar
 from flask import flash, render_template
 
 from marketplace.core.exceptions import Refused
+from marketplace.core.forms import holds_nul_character
 from marketplace.extensions import db
 
 T = TypeVar("T")
@@ -43,12 +44,14 @@ def submit(form, action: Callable[[], T], check: Callable[[], None] | None = Non
 
     `check`, when given, runs the operation's own rules (raising Refused with every problem) even
     when the form's fields fail, so a person sees the field errors and the rule errors together
-    rather than one round trip each. It must not write."""
+    rather than one round trip each. It must not write. It is skipped when a field holds a NUL
+    character: the check's queries would carry it, and PostgreSQL refuses a NUL in text outright
+    (no person types one; the field already says it was refused)."""
     if not form.is_submitted():
         return None
     valid = form.validate_on_submit()
     if not valid:
-        if check is not None:
+        if check is not None and not holds_nul_character(form):
             try:
                 check()
             except Refused as refusal:

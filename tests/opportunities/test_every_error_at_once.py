@@ -107,3 +107,14 @@ def test_a_start_date_already_past_is_refused_when_typed(client, employer):
     response = client.post_form("/opportunities/new", form_data(start_date=date_parts(yesterday)))
     assert response.status_code == 400
     assert "The start date must be today or in the future" in error_summary(response.data)
+
+
+def test_a_nul_character_in_a_reference_is_refused_on_its_field_not_a_server_error(client, employer):
+    """The rules still run beside the field checks, but not with a NUL in a field: the reference
+    check queries the database, and PostgreSQL refuses a NUL in text with an error (found by the
+    form fuzzer on PostgreSQL)."""
+    response = client.post_form("/opportunities/new", form_data(external_id="REF\x00-1"))
+    assert response.status_code == 400
+    assert error_summary(response.data)["Your reference (optional) must not contain control characters"] \
+        == "#external_id"
+    assert db.session.scalar(select(func.count()).select_from(Opportunity)) == 0
