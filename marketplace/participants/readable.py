@@ -35,6 +35,9 @@ FIELD_WORDS = {
     "cv": "CV",
     "virtual_campus": "Virtual Campus",
     "gatemate_requests": "Meeting at the prison gate (Gatemate)",
+    "community_payback": "Community Payback (unpaid work)",
+    "share_that_may_be_education_training_or_employment": "Share of the hours that may be education, training "
+                                                          "or employment",
     "length_months": "Length (months)",
     "specified": "Specified offence",
 }

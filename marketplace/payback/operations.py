@@ -35,6 +35,7 @@ from marketplace.payback.models import (
     CRITERIA,
     DECLINE_REASONS,
     ETE_CAP_PERCENT,
+    HOUR_KINDS,
     MAX_GROUP,
     OUTCOMES,
     SCORES,
@@ -797,3 +798,49 @@ def record_attendance(allocation: PaybackAllocation, manager: User, outcome: str
         skills=tuple(skills)))
     allocation.hours_id = row.id
     return row
+
+
+# Subject access --------------------------------------------------------------------------------------
+def subject_access_section(participant) -> tuple[str, dict | None]:
+    """The person's Community Payback for a subject access export: the unpaid work order, each day's
+    hours with their outcome and skills, and each session they were allocated to (whether attendance
+    was recorded for it). None when they have no order and were never allocated or credited."""
+    order = db.session.scalar(select(PaybackOrder).where(PaybackOrder.participant_id == participant.id))
+    hours = db.session.scalars(select(PaybackHours).where(PaybackHours.participant_id == participant.id)
+                               .order_by(PaybackHours.worked_on, PaybackHours.id)).all()
+    allocations = db.session.scalars(
+        select(PaybackAllocation).join(PaybackSession).where(PaybackAllocation.participant_id == participant.id)
+        .order_by(PaybackSession.day, PaybackAllocation.id)).all()
+    if order is None and not hours and not allocations:
+        return "community_payback", None
+    return "community_payback", {
+        "order": None if order is None else {
+            "hours_ordered": order.hours_ordered, "made_on": order.made_on.isoformat(),
+            "share_that_may_be_education_training_or_employment": f"{order.ete_cap_percent}%",
+            "recorded_by": _name_of(order.recorded_by_id)},
+        "hours": [{"worked_on": row.worked_on.isoformat(), "minutes": row.minutes, "kind": row.kind,
+                   "outcome": row.outcome, "skills": list(row.skills or []), "activity": row.activity or None,
+                   "project": row.project.title if row.project else None,
+                   "recorded_by": row.recorded_by.full_name if row.recorded_by else None,
+                   "recorded_at": row.created_at.isoformat()} for row in hours],
+        "sessions": [{"day": a.session.day.isoformat(), "from": f"{a.session.starts_at:%H:%M}",
+                      "to": f"{a.session.ends_at:%H:%M}", "place": a.session.place,
+                      "project": a.session.project.title, "attendance_recorded": a.hours_id is not None,
+                      "allocated_at": a.created_at.isoformat()} for a in allocations],
+    }
+
+
+def _name_of(user_id: int | None) -> str | None:
+    user = db.session.get(User, user_id) if user_id is not None else None
+    return user.full_name if user else None
+
+
+def _export_words() -> None:
+    from marketplace.participants.export import EXPORT_SECTIONS, EXPORT_WORDS
+
+    EXPORT_WORDS["community_payback"] = {"kind": HOUR_KINDS, "outcome": OUTCOMES, "skills": SKILLS}
+    if subject_access_section not in EXPORT_SECTIONS:
+        EXPORT_SECTIONS.append(subject_access_section)
+
+
+_export_words()

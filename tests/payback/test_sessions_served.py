@@ -52,3 +52,29 @@ def test_allocations_raced_across_workers_never_pass_capacity(served_site):
     assert len(pages) == 2
     assert all("3 taken of 3 (0 left)" in page.text and "The session is full" in page.text
                for page in pages.values())
+
+
+def test_an_allocation_made_through_the_site_is_in_the_subject_access_export_on_every_worker(served_site):
+    manager = UserFactory(role="payback_manager")
+    project = PaybackProjectFactory(status="accepted", title="Canal towpath clear-up")
+    session = PaybackSession(project_id=project.id, day=clock.today(), starts_at=time(9), ends_at=time(15),
+                             place="The lock keeper's cottage", supervisor_id=manager.id, capacity=3, places_taken=0)
+    db.session.add(session)
+    case_manager = UserFactory(role="case_manager", organisation=manager.organisation)
+    person = ParticipantFactory(first_name="Robin", last_name="Okafor", location="community", prison=None,
+                                release_date=None, case_manager=case_manager)
+    db.session.add(PaybackOrder(participant_id=person.id, hours_ordered=60, made_on=date(2026, 1, 5),
+                                recorded_by_id=manager.id))
+    db.session.commit()
+    supervisor = served_site.signed_in(manager)
+    path = f"/community-payback/sessions/{session.id}"
+    answer = served_site.post_form(supervisor, f"{path}/allocate", {
+        "csrf_token": served_site.csrf_token(supervisor, path), "participant_id": str(person.id)},
+        allow_redirects=False)
+    assert answer.status_code == 302
+    reader = served_site.signed_in(case_manager)
+    pages = served_site.every_worker(reader, f"/participants/{person.id}/export/readable")
+    assert len(pages) == 2
+    for page in pages.values():
+        part = page.text.split("Community Payback (unpaid work)", 1)[1]
+        assert "Canal towpath clear-up" in part and "lock keeper" in part and "5 January 2026" in part
