@@ -92,6 +92,10 @@ class Config:
     MAIL_USE_TLS = True
     MAIL_FROM = "Fair Chance Work <no-reply@fairchance.example>"
     PUBLIC_URL = "http://127.0.0.1:5000"
+    # An email's single-use links (password reset, invitation, confirmation) are the recipient's key
+    # to an account: the admin outbox shows them only where no real person's account is at stake
+    # (`make run`'s development mode, so a tester can follow a reset link); elsewhere it hides them.
+    OUTBOX_SHOWS_LINK_SECRETS = False
     # GOV.UK Notify for Gatemate's release-day texts (gatemate/texts.py); unset: the outbox, as before.
     NOTIFY_API_KEY: str | None = None
     NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
@@ -128,6 +132,7 @@ class Config:
             "NOTIFY_SMS_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_TEMPLATE_ID") or "",
             "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID") or "",
             "SERVED_BY_HEADER": _flag("SERVED_BY_HEADER", False),
+            "OUTBOX_SHOWS_LINK_SECRETS": _flag("OUTBOX_SHOWS_LINK_SECRETS", environment == "development"),
             "PARTICIPANT_RETENTION_YEARS": _int("PARTICIPANT_RETENTION_YEARS", cls.PARTICIPANT_RETENTION_YEARS),
         }
         secret = os.environ.get("SECRET_KEY")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -12,6 +12,7 @@ from marketplace.accounts.forms import ApprovalForm, ConfirmForm, ReasonForm
 from marketplace.accounts.models import Organisation, OrganisationStatus, User, UserSession, UserStatus
 from marketplace.accounts.workflow import REGISTRATION
 from marketplace.admin.forms import AuditSearchForm, UserSearchForm
+from marketplace.core.logs import without_link_secrets
 from marketplace.core.models import AuditEvent, OutboxMessage
 from marketplace.core.roles import Role, get_visible_or_404, role_required
 from marketplace.core.submissions import flash_form_errors, render_form, submit
@@ -202,4 +203,5 @@ def outbox():
 @role_required(Role.ADMIN)
 def outbox_message(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("admin/outbox_message.html", message=message)
+    body = message.body if current_app.config["OUTBOX_SHOWS_LINK_SECRETS"] else without_link_secrets(message.body)
+    return render_template("admin/outbox_message.html", message=message, body=body)

@@ -27,6 +27,22 @@ def loggable_path(path: str) -> str:
     return TOKEN_SEGMENT.sub("[token]", path)
 
 
+# A link in an email's text, up to the next space or closing punctuation.
+LINK = re.compile(r"https?://[^\s<>\"')\]]+")
+HIDDEN_LINK = "[a single-use link, hidden: only the person it was sent to can use it]"
+
+
+def without_link_secrets(text: str) -> str:
+    """An email's text with every link that carries a secret (a token path segment) replaced by a
+    note saying so; other links are left as they are."""
+    def hide(match: re.Match) -> str:
+        link = match.group(0).rstrip(".,;:")
+        kept = match.group(0)[len(link):]
+        path = link.split("?", 1)[0].split("#", 1)[0]
+        return (HIDDEN_LINK if TOKEN_SEGMENT.search(path) else link) + kept
+    return LINK.sub(hide, text)
+
+
 class ScrubbingJsonFormatter(JsonFormatter):
     """JSON lines whose tracebacks never quote back the values a failed statement carried."""
 

@@ -75,3 +75,41 @@ def test_outbox_is_readable_by_admins(client, login_as):
     assert b"Reset your password" in client.get("/admin/outbox").data
     page = client.get(f"/admin/outbox/{message.id}")
     assert b'href="https://fairchance.test/x"' in page.data
+
+
+def test_the_outbox_hides_single_use_links_from_admins(client, login_as):
+    """A reset link in the outbox is a key to someone's account: an admin reading the email sees that
+    a link was sent, never the link (the log already hides token segments the same way)."""
+    from marketplace.accounts import operations as accounts
+
+    login_as("admin")
+    owner = UserFactory(role="employer", email="hr@harbour-bakery.example")
+    accounts.request_password_reset(owner.email)
+    db.session.commit()
+    from marketplace.core.models import OutboxMessage
+
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == owner.email))
+    [link] = [word for word in message.body.split() if word.startswith("https://")]
+    page = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+    assert link.rstrip(".") not in page
+    assert "a single-use link, hidden: only the person it was sent to can use it" in page
+    plain = OutboxMessageFactory(subject="Referral sent", body="See https://fairchance.test/referrals/12 now.")
+    assert 'href="https://fairchance.test/referrals/12"' in client.get(f"/admin/outbox/{plain.id}").get_data(
+        as_text=True)
+
+
+def test_development_mode_shows_the_links_so_a_tester_can_follow_them(app, client, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_SHOWS_LINK_SECRETS", True)  # what MARKETPLACE_ENV=development sets
+    login_as("admin")
+    token = "A" * 43
+    message = OutboxMessageFactory(subject="Reset your password", body=f"Use https://fairchance.test/reset/{token}")
+    assert f"/reset/{token}" in client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+
+
+def test_only_development_shows_link_secrets_by_default(monkeypatch):
+    from marketplace.config import Config
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    for environment, shown in (("production", False), ("development", True)):
+        monkeypatch.setenv("MARKETPLACE_ENV", environment)
+        assert Config.from_env().OUTBOX_SHOWS_LINK_SECRETS is shown
