@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin
     from marketplace.alliance.views import bp as alliance
     from marketplace.campus.views import bp as campus
+    from marketplace.careers.views import bp as careers
     from marketplace.core.views import bp as core
     from marketplace.disclosure.views import bp as disclosure
     from marketplace.funding.views import bp as funding
@@ -93,7 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.search.views import bp as search
 
     for blueprint in (core, accounts, admin, participants, alliance, opportunities, search, referrals, gatemate,
-                      disclosure, reports, payback, campus, funding):
+                      disclosure, reports, payback, campus, funding, careers):
         app.register_blueprint(blueprint)
 
 

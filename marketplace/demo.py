@@ -36,6 +36,7 @@ def seed(seed_value: int) -> list[str]:
     from marketplace.accounts import demo as accounts_demo
     from marketplace.alliance import demo as alliance_demo
     from marketplace.campus import demo as campus_demo
+    from marketplace.careers import demo as careers_demo
     from marketplace.disclosure import demo as disclosure_demo
     from marketplace.funding import demo as funding_demo
     from marketplace.gatemate import demo as gatemate_demo
@@ -48,7 +49,7 @@ def seed(seed_value: int) -> list[str]:
     context = DemoContext(seed_value)
     summary = [f"Demo data seeded (seed {seed_value}):"]
     for step in (accounts_demo.seed, participants_demo.seed, alliance_demo.seed, opportunities_demo.seed,
-                 gatemate_demo.seed, disclosure_demo.seed, referrals_demo.seed, campus_demo.seed,
+                 gatemate_demo.seed, disclosure_demo.seed, referrals_demo.seed, campus_demo.seed, careers_demo.seed,
                  payback_demo.seed,
                  funding_demo.seed,
                  reports_demo.seed):  # the reports' 18 months of history comes after today's records

@@ -389,6 +389,24 @@ ROWS.update({
     ("funding.spending_csv", "GET"): expect(403, funding_manager=200, admin=200),
 })
 
+# ----------------------------------------------------------------------------------------------------
+# Careers information (issue 20, marketplace/careers/). People on the Virtual Campus, case managers and
+# admins read the world's published page and follow its link (a redirect to the stored address); only
+# admins write pages (an empty post lists its errors) and publish or take them down.
+CAREERS_READERS = dict(default=403, person=200, case_manager=200, admin=200)
+ROWS.update({
+    ("careers.index", "GET"): expect(**CAREERS_READERS),
+    ("careers.page", "GET"): expect(**CAREERS_READERS),
+    ("careers.out", "GET"): expect(403, person=302, case_manager=302, admin=302),
+    ("careers.manage", "GET"): expect(403, admin=200),
+    ("careers.new", "GET"): expect(403, admin=200),
+    ("careers.new", "POST"): expect(403, admin=400),
+    ("careers.edit", "GET"): expect(403, admin=200),
+    ("careers.edit", "POST"): expect(403, admin=400),
+    ("careers.publish", "POST"): expect(403, admin=302),
+    ("careers.unpublish", "POST"): expect(403, admin=302),
+})
+
 # Routes answered before any permission check (served files).
 EXEMPT_ENDPOINTS = {"static"}
 
@@ -549,9 +567,19 @@ def build_campus_messages(world: World) -> None:
     world.records["campus_message"] = campus.write_message(access, world.records["referral"], "Can I start at 8?")
 
 
+def build_careers(world: World) -> None:
+    from marketplace.careers import operations as careers
+
+    page = careers.create_page(world.users["admin"], careers.PageWords(
+        title="Working in construction", summary="What a CSCS card is.", body="You need a card.",
+        links="CSCS | https://www.cscs.uk.com/"))
+    careers.publish(page, world.users["admin"])
+    world.records["careers_page"] = page
+
+
 WORLD_BUILDERS = [build_foundation, build_participants, build_campus, build_alliance, build_opportunities,
                   build_gatemate, build_referrals, build_disclosure, build_payback, build_campus_messages,
-                  build_funding]
+                  build_funding, build_careers]
 
 # How to fill each URL parameter from the world.
 URL_ARGUMENTS = {
@@ -581,6 +609,8 @@ URL_ARGUMENTS = {
     "funding_id": lambda w: w.records["funding_request"].id,
     "funding_step": lambda w: "withdraw",
     "evidence_id": lambda w: w.records["funding_document"].id,
+    "page_id": lambda w: w.records["careers_page"].id,
+    "link_id": lambda w: w.records["careers_page"].links[0].id,
 }
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts import registers
@@ -57,6 +57,9 @@ class Organisation(db.Model):
     how_to_check: Mapped[str] = mapped_column(String(1000), server_default="")
     safeguarding_lead_name: Mapped[str] = mapped_column(String(200), server_default="")
     safeguarding_lead_email: Mapped[str] = mapped_column(String(254), server_default="")
+    # A provider's Virtual Campus switch (issue 20): on for every organisation until one of its
+    # organisation admins switches it off for its caseload (marketplace/campus/operations.py).
+    campus_enabled: Mapped[bool] = mapped_column(server_default=true())
 
     users: Mapped[list[User]] = relationship(
         back_populates="organisation", foreign_keys="User.organisation_id", order_by="User.full_name"

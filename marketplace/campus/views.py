@@ -48,6 +48,8 @@ PERSON_ELSEWHERE = frozenset({
     "static", "core.start", "core.home", "core.notifications", "core.accessibility", "core.privacy",
     "core.cookies", "core.health", "accounts.login", "accounts.logout", "accounts.keep_alive",
     "disclosure.rules", "alliance.directory", "alliance.member",
+    # Careers information (marketplace/careers/): its list, pages and audited links out.
+    "careers.index", "careers.page", "careers.out",
 })
 
 CV_FIELDS = ("statement", "experience", "training", "interests", "contact")

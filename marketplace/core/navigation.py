@@ -32,6 +32,7 @@ def navigation_items() -> list[dict]:
             _item("Audit", "admin.audit", "/admin/audit"),
             _item("Gatemate", "gatemate.requests", "/gatemate"),
             _item("Guarantees", "referrals.guarantees", "/referrals/guarantees"),
+            _item("Careers", "careers.manage", "/careers"),
         ]
     if current_user.role == Role.CASE_MANAGER:
         items.append(_item("Caseload", "participants.caseload", "/participants"))
@@ -39,6 +40,7 @@ def navigation_items() -> list[dict]:
         items.append(_item("Referrals", "referrals.caseload", "/referrals"))
         items.append(_item("Sessions", "alliance.offers", "/alliance/offers", "/alliance/bookings"))
         items.append(_item("Gatemate", "gatemate.requests", "/gatemate"))
+        items.append(_item("Careers information", "careers.index", "/careers"))
     if current_user.role in (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE):
         items.append(_item("Alliance membership", "alliance.membership", "/alliance/membership",
                            "/alliance/profile", "/alliance/apply"))
@@ -57,7 +59,8 @@ def navigation_items() -> list[dict]:
         items.append(_item("People", "payback.people", "/community-payback/people"))
     if current_user.role == Role.PERSON:  # the Virtual Campus (marketplace/campus/)
         items = [_item("Your page", "campus.home", "/campus/home"), _item("Your CV", "campus.cv", "/campus/cv"),
-                 _item("Messages", "campus.messages", "/campus/messages")]
+                 _item("Messages", "campus.messages", "/campus/messages"),
+                 _item("Careers information", "careers.index", "/careers")]
     if current_user.role == Role.ADMIN:
         items.append(_item("Funding", "funding.spending", "/funding"))
     if current_user.role == Role.FUNDING_MANAGER:

@@ -1,0 +1,1 @@
+"""Careers information for the Virtual Campus: pages curated by service administrators."""
