@@ -15,7 +15,8 @@ LINKS_BOX_MAX = 20 * 720
 class PageForm(Form):
     title = StringField("Title", widget=GovTextInput(),
                         validators=[InputRequired("Enter a title"),
-                                    Length(max=TITLE_MAX, message=f"The title must be {TITLE_MAX} characters or fewer")])
+                                    Length(max=TITLE_MAX,
+                                           message=f"The title must be {TITLE_MAX} characters or fewer")])
     summary = StringField("Summary", description="One sentence, shown in the list of pages.", widget=GovTextInput(),
                           validators=[InputRequired("Enter a summary"),
                                       Length(max=SUMMARY_MAX,

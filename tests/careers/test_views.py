@@ -8,9 +8,9 @@ from marketplace.careers import operations
 from marketplace.careers.models import CareersLink
 from marketplace.core.models import AuditEvent
 from marketplace.extensions import db
+from tests.careers.test_operations import GOOD
 from tests.factories import ParticipantFactory, UserFactory, campus_person
 from tests.helpers import location, sign_in_client
-from tests.careers.test_operations import GOOD
 
 
 def _published():

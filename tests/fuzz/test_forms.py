@@ -525,6 +525,18 @@ TARGETS += [
 ]
 
 
+# Careers information (issue 20, marketplace/careers/): an administrator writes and changes pages; what
+# was stored shows on the list, the page itself (its paragraphs and links) and the readers' list.
+_CAREERS_TABLES = ("careers.CareersPage", "careers.CareersLink")
+TARGETS += [
+    Target("careers new page", "admin", lambda w: "/careers/manage/new", lambda: _forms("careers").PageForm,
+           _tables(*_CAREERS_TABLES), lambda w: ["/careers/manage", "/careers/"]),
+    Target("careers edit page", "admin", lambda w: f"/careers/manage/{w.records['careers_page'].id}/edit",
+           lambda: _forms("careers").PageForm, _tables(*_CAREERS_TABLES),
+           lambda w: [f"/careers/{w.records['careers_page'].id}", "/careers/", "/careers/manage"]),
+]
+
+
 # Discretionary funding (issue 21): asking, deciding, paying, answering, and setting a budget.
 def _funding_request(world: World, **fields) -> None:
     from tests.factories import FundingRequestFactory
