@@ -334,6 +334,7 @@ ROWS.update({
     ("campus.home", "GET"): expect(403, person=200),
     # The world has no search index, so the opportunity is not among the person's matches: refused, back home.
     ("campus.interested", "POST"): expect(403, person=302),
+    ("campus.disclosure", "GET"): expect(403, person=200),  # always the person's own record: no id to change
     ("campus.cv", "GET"): expect(403, person=200),
     ("campus.cv", "POST"): expect(403, person=302),  # every part of the CV is optional: an empty post saves
     ("campus.cv_download", "GET"): expect(403, person=200),

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from marketplace.accounts import sessions
-from marketplace.campus import operations
+from marketplace.campus import operations, own
 from marketplace.campus.cv import build_cv, docx_bytes
 from marketplace.campus.forms import (
     CampusSignInForm,
@@ -213,7 +213,18 @@ def home(access):
         shared_parts=shared_parts, matches=matches, interested=interested, kinds=KIND_LABELS,
         readiness_tasks=READINESS_TASKS, task_states=TASK_STATES,
         qualification_subjects=QUALIFICATION_SUBJECTS, qualification_levels=QUALIFICATION_LEVELS,
-        today=clock.today())
+        today=clock.today(), booked=own.booked_for(participant), booked_kinds=own.KIND_WORDS,
+        plan=own.release_plan(participant))
+
+
+@bp.get("/disclosure")
+@person_required
+@writes_to_database
+def disclosure(access):
+    """The person's own disclosure page: always their own record (no id in the address)."""
+    record = own.disclosure_page(access.participant)
+    _opened(access, "disclosure")
+    return render_template("campus/disclosure.html", record=record, levels=own.LEVELS)
 
 
 @bp.post("/interested/<int:opportunity_id>")
