@@ -108,7 +108,8 @@ PLAN_WORDS = {
 }
 RELEASE_WORDS = {
     ReleaseStatus.EXPECTED: "",
-    ReleaseStatus.DELAYED: "Your release has been put back: the day and time here are the latest your case manager has.",
+    ReleaseStatus.DELAYED: "Your release has been put back: the day and time here are the latest your case manager "
+                           "has.",
     ReleaseStatus.RELEASED: "You have been released.",
     ReleaseStatus.NOT_RELEASED: "You were not released on this day, so the meeting at the gate is off.",
 }
