@@ -1,6 +1,6 @@
 """The Virtual Campus, in three browsers: the case manager prints an access slip; the person starts
-with its code, sees their own page and says they are interested in a match, builds a CV and downloads
-it, and writes to the employer twice;
+with its code, sees their own page (with their release-day plan) and says they are interested in a
+match, opens their own disclosure page, builds a CV and downloads it, and writes to the employer twice;
 the case manager returns one message (with a reason the person then reads) and sends the other; the
 employer sees the sent one on the referral and replies; the person reads the reply. axe-core checks
 every page each browser opens."""
@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import time, timedelta
 
 import pytest
 from docx import Document
 from playwright.sync_api import expect
 
+from marketplace.core import clock
+from marketplace.disclosure.models import DisclosureLetter
 from marketplace.extensions import db
 from marketplace.search import sync
 from tests.browser.conftest import fill_date, sign_in
-from tests.factories import ConsentRecordFactory, OpportunityFactory, ParticipantFactory, ReferralFactory, UserFactory
+from tests.disclosure.records import unspent_custody
+from tests.factories import (
+    ConsentRecordFactory,
+    GatemateRequestFactory,
+    OpportunityFactory,
+    ParticipantFactory,
+    ReferralFactory,
+    UserFactory,
+)
 from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -34,6 +45,13 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
     OpportunityFactory(title="Forklift driver", description="Forklift driving in a warehouse")
     employer = UserFactory(role="employer", organisation=opportunity.organisation, full_name="Erin Employer")
     referral = ReferralFactory(participant=person, opportunity=opportunity)
+    mentor = UserFactory(role="mentor", full_name="Kate Gatewood")
+    GatemateRequestFactory(participant=person, prison="HMP Risley", release_date=clock.today() + timedelta(days=9),
+                           window_start=time(11), window_end=time(13), status="accepted", mentor_id=mentor.id,
+                           safety_arrangements="Phone the probation officer on arrival")
+    unspent_custody(person, category="violence")
+    db.session.add(DisclosureLetter(participant_id=person.id, check_level="basic",
+                                    body="I was sent to prison in the past. I have changed."))
     db.session.commit()
     manager_email, employer_email = manager.email, employer.email
     person_id, number, born, referral_id = person.id, person.participant_number, person.date_of_birth, referral.id
@@ -64,6 +82,21 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
     robin.get_by_role("button", name="I'm interested in Forklift driver").click()
     expect(robin.get_by_text("Your case manager has been told you are interested")).to_be_visible()
     expect(robin.get_by_text("You said you are interested")).to_be_visible()
+
+    # Their release-day plan (the mentor's first name only, nothing written for staff), then their own
+    # disclosure page.
+    plan = robin.locator("#release-day + .govuk-summary-list")
+    expect(plan).to_contain_text("At the gate of HMP Risley")
+    expect(plan).to_contain_text("11am to 1pm")
+    expect(plan).to_contain_text("Kate")
+    expect(plan).not_to_contain_text("Gatewood")
+    expect(robin.get_by_text("probation officer")).to_have_count(0)
+    robin.get_by_role("link", name="your record and what checks show").click()
+    expect(robin.get_by_role("heading", name="Your record and what checks show")).to_be_visible()
+    expect(robin.locator("[data-spent]")).to_contain_text("It will be spent on")
+    expect(robin.locator("[data-level=basic]")).to_contain_text("Shows it")
+    expect(robin.locator("[data-letter]")).to_contain_text("I have changed.")
+    robin.get_by_role("link", name="Back to your page").click()
 
     # Their CV: an error keeps what was typed; then saved and downloaded as a Word document.
     robin.get_by_role("link", name="Your CV").click()
