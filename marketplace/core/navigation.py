@@ -60,6 +60,7 @@ def navigation_items() -> list[dict]:
     if current_user.role == Role.PERSON:  # the Virtual Campus (marketplace/campus/)
         items = [_item("Your page", "campus.home", "/campus/home"), _item("Your CV", "campus.cv", "/campus/cv"),
                  _item("Messages", "campus.messages", "/campus/messages"),
+                 _item("Your record", "campus.disclosure", "/campus/disclosure"),
                  _item("Careers information", "careers.index", "/careers")]
     if current_user.role == Role.ADMIN:
         items.append(_item("Funding", "funding.spending", "/funding"))

@@ -170,6 +170,7 @@ def test_disclosure_page_without_convictions_or_letter_says_so(client, case):
     sign_in_client(client, person)
     text = client.get("/campus/disclosure").data.decode()
     assert "has not recorded any convictions" in text and "You do not have a disclosure letter yet" in text
+    assert 'href="/campus/disclosure"' in client.get("/campus/cv").data.decode()  # "Your record" in the menu
 
 
 def test_a_person_reaches_no_ones_convictions_or_plans_by_id(client, case):
