@@ -349,6 +349,8 @@ ROWS.update({
     ("campus.access", "POST"): expect(403, case_manager=400),
     ("campus.end_access", "POST"): expect(403, case_manager=400),
     ("campus.message_setting", "POST"): expect(403, case_manager=400),
+    ("campus.auto_accept_on", "POST"): expect(403, case_manager=400),  # the reason is required
+    ("campus.auto_accept_off", "POST"): expect(403, case_manager=400),
 })
 
 # ----------------------------------------------------------------------------------------------------

@@ -113,3 +113,19 @@ class ReturnMessageForm(Form):
                          validators=[Optional(), Length(max=1000, message="The note must be 1,000 characters "
                                                                           "or fewer")])
     submit = submit("Return it to them")
+
+
+def _auto_accept_reason(hint: str) -> TextAreaField:
+    return TextAreaField("Why?", widget=GovTextArea(), description=hint,
+                         validators=[InputRequired("Say why, for the history"),
+                                     Length(max=1000, message="The reason must be 1,000 characters or fewer")])
+
+
+class AutoAcceptOnForm(Form):
+    reason = _auto_accept_reason("It is kept in the history on their access page, with your name.")
+    submit = submit("Turn on auto-accept")
+
+
+class AutoAcceptOffForm(Form):
+    reason = _auto_accept_reason("For example: a message needed changes, or the employer asked.")
+    submit = submit("Turn off auto-accept")

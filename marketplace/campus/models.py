@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core import clock
@@ -152,6 +152,10 @@ MESSAGE_STATUS_STAFF_LABELS = {
     MessageStatus.RETURNED: "Returned to the person: not sent",
 }
 
+# A message sent by auto-accept was not checked one by one: neither side is told it was.
+AUTO_ACCEPTED_LABEL = "Sent to the employer"
+AUTO_ACCEPTED_STAFF_LABEL = "Sent to the employer without a check (auto-accept)"
+
 # Why a case manager returns a message, in words the person reads.
 RETURN_REASONS = {
     "offence_detail": "It shares details of an offence that the law does not ask you to share",
@@ -187,11 +191,19 @@ class CampusMessage(db.Model):
         order_by="(CampusMessageEvent.at, CampusMessageEvent.id)")
 
     @property
+    def auto_accepted(self) -> bool:
+        return any(step.action == "auto_accept" for step in self.history)
+
+    @property
     def label(self) -> str:
+        if self.auto_accepted:
+            return AUTO_ACCEPTED_LABEL
         return MESSAGE_STATUS_LABELS.get(MessageStatus(self.status), self.status)
 
     @property
     def staff_label(self) -> str:
+        if self.auto_accepted:
+            return AUTO_ACCEPTED_STAFF_LABEL
         return MESSAGE_STATUS_STAFF_LABELS.get(MessageStatus(self.status), self.status)
 
     @property
@@ -216,5 +228,57 @@ class CampusMessageEvent(WorkflowHistory, db.Model):
     message_id: Mapped[int] = mapped_column(ForeignKey("campus_messages.id", ondelete="CASCADE"), index=True)
     reason_code: Mapped[str] = mapped_column(String(30), default="")
     note: Mapped[str] = mapped_column(String(1000), default="")
+    # A message sent on by auto-accept names the setting that sent it (who set it, when and why).
+    auto_accept_id: Mapped[int | None] = mapped_column(ForeignKey("campus_auto_accepts.id", ondelete="SET NULL"))
 
     message: Mapped[CampusMessage] = relationship(back_populates="history")
+    auto_accept: Mapped[CampusAutoAccept | None] = relationship()
+
+
+# Why an auto-accept ended, in the case manager's words on the person's access page.
+AUTO_ACCEPT_END_REASONS = {
+    "turned_off": "Turned off",
+    "access_ended": "Ended with their Virtual Campus access",
+    "consent_withdrawn": "Ended: they withdrew their consent",
+    "messages_stopped": "Ended: messages to employers were turned off",
+}
+
+
+class CampusAutoAccept(db.Model):
+    """A case manager lets one person's messages to one employer organisation go straight to the employer,
+    after at least one of their messages to that employer was checked and sent.
+
+    Each row is one period, from being turned on to being turned off, so the rows in order are the
+    history of who set it, when and why. At most one period per person and employer is open (ended_at
+    empty): a partial unique index holds that in the database too, whatever two case managers do at once."""
+
+    __tablename__ = "campus_auto_accepts"
+    __table_args__ = (
+        Index("uq_campus_auto_accepts_one_open", "participant_id", "employer_organisation_id", unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    employer_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                          index=True)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    set_reason: Mapped[str] = mapped_column(String(1000))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ended_cause: Mapped[str] = mapped_column(String(30), default="")
+    ended_reason: Mapped[str] = mapped_column(String(1000), default="")
+
+    participant = relationship("Participant")
+    employer = relationship("Organisation")
+    set_by = relationship("User", foreign_keys=[set_by_id])
+    ended_by = relationship("User", foreign_keys=[ended_by_id])
+
+    @property
+    def is_on(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def ended_label(self) -> str:
+        return AUTO_ACCEPT_END_REASONS.get(self.ended_cause, self.ended_cause)

@@ -19,21 +19,24 @@ from marketplace.accounts.models import User, UserStatus
 from marketplace.accounts.operations import check_password
 from marketplace.accounts.passwords import hash_password, spend_equal_time, verify_password
 from marketplace.campus.models import (
+    AUTO_ACCEPT_END_REASONS,
     END_REASONS,
     MESSAGE_SETTINGS,
     RETURN_REASONS,
     CampusAccess,
+    CampusAutoAccept,
     CampusCV,
     CampusInterest,
     CampusMessage,
     MessageStatus,
 )
-from marketplace.campus.workflow import MESSAGES
+from marketplace.campus.workflow import MESSAGES, open_auto_accept
 from marketplace.core import clock, throttle
+from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
-from marketplace.core.roles import Role
+from marketplace.core.roles import OrganisationKind, Role
 from marketplace.core.tokens import hash_token
 from marketplace.extensions import db
 from marketplace.participants.export import EXPORT_SECTIONS
@@ -133,6 +136,9 @@ def _end(access: CampusAccess, actor, reason: str) -> None:
     access.ended_by_id = getattr(actor, "id", None)
     if access.user is not None:
         sessions.end_all(access.user, "campus access ended")
+    if reason != "replaced":  # a new slip carries on the same access; its auto-accepts carry on too
+        end_auto_accepts(access.participant, actor,
+                         "consent_withdrawn" if reason == "consent_withdrawn" else "access_ended")
     record_audit("campus.access_ended", access.participant, actor=actor, detail=reason)
 
 
@@ -155,6 +161,8 @@ def set_messages(access: CampusAccess, actor, setting: str) -> None:
     if access.ended_at is not None:
         raise Refused("This access has ended.")
     access.messages_stopped = "" if setting == "allowed" else setting
+    if setting != "allowed":
+        end_auto_accepts(access.participant, actor, "messages_stopped")
     record_audit("campus.messages_on" if setting == "allowed" else "campus.messages_off", access.participant,
                  actor=actor, detail=setting)
 
@@ -342,6 +350,8 @@ def check_message(access: CampusAccess, referral, body: str) -> None:
         raise Refused("Your case manager has turned off messages to employers for now. Talk to them about it.")
     problems.check(referral is not None and referral in messageable_referrals(access.participant),
                    "You can write only about a job or course you have been put forward for and that is still open")
+    if referral is not None:
+        problems.check(is_verified_recipient(referral.employer), unverified_words(referral.employer))
     text = (body or "").strip()
     problems.check(bool(text), "Write your message", "body")
     problems.check(len(text) <= MESSAGE_MAX, f"Your message must be {MESSAGE_MAX:,} characters or fewer", "body")
@@ -367,8 +377,13 @@ def write_message(access: CampusAccess, referral, body: str) -> CampusMessage:
     db.session.add(message)
     db.session.flush()
     MESSAGES.record(message, "draft", access.user)
-    MESSAGES.apply(message, "send_for_check", access.user)
     participant = access.participant
+    setting = open_auto_accept(participant.id, referral.employer_organisation_id)
+    on_behalf = _auto_accept_author(referral, setting, participant) if setting is not None else None
+    if on_behalf is not None:
+        _auto_accept(message, access, setting, on_behalf)
+        return message
+    MESSAGES.apply(message, "send_for_check", access.user)
     link = path_for("campus.check", campus_message_id=message.id)
     for checker in _checkers(participant):
         notify(checker, f"{participant.full_name} wrote to {referral.employer.name}: check the message", link,
@@ -410,6 +425,148 @@ def send_message(message: CampusMessage, actor) -> CampusMessage:
     _tell_person(message, f"Your message to {message.referral.employer.name} was checked and sent.")
     record_audit("campus.message_sent", message, actor=actor)
     return message
+
+
+def _auto_accept_author(referral, setting: CampusAutoAccept, participant: Participant) -> User | None:
+    """Who the auto-accepted message is posted as on the referral's thread, which only the case manager's
+    and the employer's sides write on: the case manager who set auto-accept while they still can write
+    there, else the person's case manager. None (nobody can): the message is checked as usual."""
+    candidates = [setting.set_by] if setting.set_by is not None else []
+    candidates += _checkers(participant)
+    return next((user for user in candidates if user.is_active and referral.side_of(user) == "provider"), None)
+
+
+def _auto_accept(message: CampusMessage, access: CampusAccess, setting: CampusAutoAccept, on_behalf: User) -> None:
+    """The case manager's auto-accept for this person and employer is on: the message goes straight to
+    the referral's thread, its history naming the setting, and the case manager is told it went."""
+    from marketplace.referrals.operations import post_message
+
+    MESSAGES.apply(message, "auto_accept", access.user, auto_accept_id=setting.id)
+    message.updated_at = clock.now()
+    participant = access.participant
+    name = message.referral.shared_name or participant.first_name
+    post_message(message.referral, on_behalf,
+                 f"From {name} (written by them on the Virtual Campus; their case manager lets their messages to "
+                 f"you through without a check):\n\n{message.body}")
+    link = path_for("campus.check", campus_message_id=message.id)
+    for checker in _checkers(participant):
+        notify(checker, f"{participant.full_name}'s message to {message.referral.employer.name} went without a "
+                        "check (auto-accept)", link)
+    _tell_person(message, f"Your message to {message.referral.employer.name} was sent.")
+    record_audit("campus.message_auto_accepted", message, actor=access.user, detail=f"auto-accept {setting.id}")
+
+
+# Verified recipients and auto-accept -------------------------------------------------------------------
+
+def is_verified_recipient(organisation) -> bool:
+    """A person writes only to an organisation the service has verified: approved by an administrator, and
+    either a social enterprise or a Corporate Alliance member whose membership is in force (not lapsed,
+    withdrawn or waiting)."""
+    from marketplace.alliance.operations import membership_in_force
+
+    if organisation is None or not organisation.is_approved:
+        return False
+    return organisation.kind == OrganisationKind.SOCIAL_ENTERPRISE or membership_in_force(organisation.id) is not None
+
+
+def unverified_words(organisation) -> str:
+    return (f"You cannot write to {organisation.name} here: they are not a verified Corporate Alliance member or "
+            "social enterprise at the moment. Ask your case manager about it.")
+
+
+AUTO_ACCEPT_REASON_MAX = 1000
+
+
+def auto_accepts_of(participant: Participant) -> list[CampusAutoAccept]:
+    """Every auto-accept period for the person, newest first: the history on their access page."""
+    return list(db.session.scalars(select(CampusAutoAccept).where(CampusAutoAccept.participant_id == participant.id)
+                                   .order_by(CampusAutoAccept.set_at.desc(), CampusAutoAccept.id.desc())))
+
+
+def has_sent_to(participant: Participant, employer_organisation_id: int) -> bool:
+    """At least one of the person's messages to this employer organisation was checked and sent."""
+    from marketplace.referrals.models import Referral
+
+    return db.session.scalar(select(func.count()).select_from(CampusMessage)
+                             .join(Referral, Referral.id == CampusMessage.referral_id)
+                             .where(CampusMessage.participant_id == participant.id,
+                                    CampusMessage.status == MessageStatus.SENT,
+                                    Referral.employer_organisation_id == employer_organisation_id)) > 0
+
+
+def auto_accept_reason_rules(reason: str) -> None:
+    problems = Problems()
+    text = (reason or "").strip()
+    problems.check(bool(text), "Say why, for the history", "reason")
+    problems.check(len(text) <= AUTO_ACCEPT_REASON_MAX, "The reason must be 1,000 characters or fewer", "reason")
+    problems.raise_any()
+
+
+def _hold_person(message: CampusMessage, actor) -> CampusAccess:
+    """Check the actor may change the person's settings, and hold their access row for this transaction,
+    so two case managers changing auto-accept at once are taken one after the other."""
+    _refuse_unless_manager(message.participant, actor)
+    access = current_access(message.participant)
+    if access is None or not access.is_live:
+        raise Refused(f"{message.participant.first_name} has no Virtual Campus access in use.")
+    return lock_for_update(CampusAccess, access.id)
+
+
+def turn_on_auto_accept(message: CampusMessage, actor, reason: str) -> CampusAutoAccept:
+    """From now on the person's messages to this message's employer organisation go straight to the
+    employer. Only after one of their messages to that employer was checked and sent, while their access
+    is in use and messages are on; the reason is kept in the history."""
+    auto_accept_reason_rules(reason)
+    access = _hold_person(message, actor)
+    participant, employer_id = message.participant, message.referral.employer_organisation_id
+    if access.messages_stopped:
+        raise Refused("Messages to employers are turned off for this person.")
+    if not has_sent_to(participant, employer_id):
+        raise Refused("Auto-accept can be turned on only after you have checked and sent one of their messages "
+                      "to this employer.")
+    if not is_verified_recipient(message.referral.employer):
+        raise Refused(unverified_words(message.referral.employer))
+    if open_auto_accept(participant.id, employer_id) is not None:
+        raise Refused("Auto-accept is already on for this person and employer.")
+    setting = CampusAutoAccept(participant_id=participant.id, employer_organisation_id=employer_id,
+                               set_by_id=actor.id, set_at=clock.now(), set_reason=reason.strip())
+    db.session.add(setting)
+    db.session.flush()
+    record_audit("campus.auto_accept_on", participant, actor=actor, detail=f"employer {employer_id}")
+    return setting
+
+
+def turn_off_auto_accept(message: CampusMessage, actor, reason: str) -> CampusAutoAccept:
+    """The case manager checks this person's messages to this employer again; the reason is kept."""
+    auto_accept_reason_rules(reason)
+    _refuse_unless_manager(message.participant, actor)
+    access = current_access(message.participant)
+    if access is not None:
+        lock_for_update(CampusAccess, access.id)
+    setting = open_auto_accept(message.participant_id, message.referral.employer_organisation_id)
+    if setting is None:
+        raise Refused("Auto-accept is already off for this person and employer.")
+    _close(setting, actor, "turned_off", reason.strip())
+    record_audit("campus.auto_accept_off", message.participant, actor=actor,
+                 detail=f"employer {setting.employer_organisation_id}")
+    return setting
+
+
+def _close(setting: CampusAutoAccept, actor, cause: str, reason: str = "") -> None:
+    setting.ended_at = clock.now()
+    setting.ended_by_id = getattr(actor, "id", None)
+    setting.ended_cause = cause
+    setting.ended_reason = reason
+    db.session.flush()
+
+
+def end_auto_accepts(participant: Participant, actor, cause: str) -> None:
+    """Access ended, consent withdrawn or messages turned off: every auto-accept for the person ends,
+    and the history says why."""
+    assert cause in AUTO_ACCEPT_END_REASONS
+    for setting in auto_accepts_of(participant):
+        if setting.is_on:
+            _close(setting, actor, cause)
 
 
 def return_rules(reason: str, note: str) -> None:

@@ -14,6 +14,8 @@ from marketplace.accounts import sessions
 from marketplace.campus import operations, own
 from marketplace.campus.cv import build_cv, docx_bytes
 from marketplace.campus.forms import (
+    AutoAcceptOffForm,
+    AutoAcceptOnForm,
     CampusSignInForm,
     CVForm,
     EndAccessForm,
@@ -292,6 +294,13 @@ def write_message(access, referral_id):
     if referral is None:
         abort(404)
     form = MessageForm()
+    if not operations.is_verified_recipient(referral.employer):
+        # Said on the page, and refused on a post too: a person writes only to a verified organisation.
+        if not form.is_submitted():
+            _opened(access, "write message")
+        return render_template("campus/write.html", form=form, referral=referral,
+                               unverified=operations.unverified_words(referral.employer)), \
+            400 if form.is_submitted() else 200
     if submit(form, lambda: operations.write_message(access, referral, form.body.data or ""),
               check=lambda: operations.check_message(access, referral, form.body.data or "")):
         flash("Your message has gone to your case manager to check. You will see here when it is sent.", "success")
@@ -309,9 +318,14 @@ def checks():
     return render_template("campus/checks.html", queue=operations.check_queue(current_user))
 
 
-def _check_page(message, return_form, status=200):
-    return render_template("campus/check.html", message=message, return_form=return_form,
-                           action_labels=ACTION_LABELS), status
+def _check_page(message, return_form, status=200, *, on_form=None, off_form=None):
+    participant, employer_id = message.participant, message.referral.employer_organisation_id
+    return render_template(
+        "campus/check.html", message=message, return_form=return_form, action_labels=ACTION_LABELS,
+        auto_accept=operations.open_auto_accept(participant.id, employer_id),
+        may_auto_accept=operations.has_sent_to(participant, employer_id),
+        on_form=on_form or AutoAcceptOnForm(formdata=None), off_form=off_form or AutoAcceptOffForm(formdata=None),
+    ), status
 
 
 @bp.get("/checks/<int:campus_message_id>")
@@ -349,6 +363,34 @@ def return_message(campus_message_id):
     return _check_page(message, form, 400)
 
 
+@bp.post("/checks/<int:campus_message_id>/auto-accept")
+@role_required(Role.CASE_MANAGER)
+def auto_accept_on(campus_message_id):
+    message = get_visible_or_404(CampusMessage, campus_message_id)
+    form = AutoAcceptOnForm()
+    if submit(form, lambda: operations.turn_on_auto_accept(message, current_user._get_current_object(),
+                                                           form.reason.data or ""),
+              check=lambda: operations.auto_accept_reason_rules(form.reason.data or "")):
+        flash(f"Auto-accept is on: {message.participant.first_name}'s messages to {message.referral.employer.name} "
+              "now go without a check.", "success")
+        return redirect(url_for("campus.check", campus_message_id=message.id))
+    return _check_page(message, ReturnMessageForm(formdata=None), 400, on_form=form)
+
+
+@bp.post("/checks/<int:campus_message_id>/auto-accept/off")
+@role_required(Role.CASE_MANAGER)
+def auto_accept_off(campus_message_id):
+    message = get_visible_or_404(CampusMessage, campus_message_id)
+    form = AutoAcceptOffForm()
+    if submit(form, lambda: operations.turn_off_auto_accept(message, current_user._get_current_object(),
+                                                            form.reason.data or ""),
+              check=lambda: operations.auto_accept_reason_rules(form.reason.data or "")):
+        flash(f"Auto-accept is off: you check {message.participant.first_name}'s messages to "
+              f"{message.referral.employer.name} again.", "success")
+        return redirect(url_for("campus.check", campus_message_id=message.id))
+    return _check_page(message, ReturnMessageForm(formdata=None), 400, off_form=form)
+
+
 def _participant_for_manager(participant_id: int) -> Participant:
     participant = get_visible_or_404(Participant, participant_id)
     if participant.organisation_id != current_user.organisation_id:
@@ -364,6 +406,7 @@ def _access_page(participant, grant_form, end_form, status=200, code=None, setti
     return render_template("campus/access.html", participant=participant, grant_form=grant_form,
                            end_form=end_form, setting_form=setting_form, current=current,
                            accesses=operations.accesses_of(participant), end_reasons=END_REASONS, code=code,
+                           auto_accepts=operations.auto_accepts_of(participant),
                            format_code=operations.format_code), status
 
 

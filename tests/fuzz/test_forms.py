@@ -499,6 +499,22 @@ def _campus_message(world: World) -> None:
     db.session.commit()
 
 
+def _campus_auto_accept(world: World, *, on: bool) -> None:
+    """The world's message checked and sent, and auto-accept for the person and that employer off (or on)."""
+    from marketplace.campus import operations as campus
+    from marketplace.campus.models import MessageStatus
+
+    message, manager = world.records["campus_message"], world.users["case_manager"]
+    if message.status == MessageStatus.AWAITING_CHECK:
+        campus.send_message(message, manager)
+    setting = campus.open_auto_accept(message.participant_id, message.referral.employer_organisation_id)
+    if setting is not None and not on:
+        campus.turn_off_auto_accept(message, manager, "fuzz: off again")
+    elif setting is None and on:
+        campus.turn_on_auto_accept(message, manager, "fuzz: on again")
+    db.session.commit()
+
+
 TARGETS += [
     # Refused sign-ins write their counted failure and audit row on purpose, like staff sign-in.
     Target("campus start", None, lambda w: "/campus/start", lambda: _forms("campus").StartForm,
@@ -522,6 +538,18 @@ TARGETS += [
            lambda w: f"/campus/checks/{w.records['campus_message'].id}/return",
            lambda: _forms("campus").ReturnMessageForm, _tables("campus.CampusMessage", "campus.CampusMessageEvent"),
            lambda w: ["/campus/messages"], renew=_campus_message),
+    Target("campus auto-accept on", "case_manager",
+           lambda w: f"/campus/checks/{w.records['campus_message'].id}/auto-accept",
+           lambda: _forms("campus").AutoAcceptOnForm, _tables("campus.CampusAutoAccept"),
+           lambda w: [f"/campus/checks/{w.records['campus_message'].id}",
+                      f"/campus/people/{_participant(w).id}/access"],
+           prepare=lambda w: _campus_auto_accept(w, on=False), renew=lambda w: _campus_auto_accept(w, on=False)),
+    Target("campus auto-accept off", "case_manager",
+           lambda w: f"/campus/checks/{w.records['campus_message'].id}/auto-accept/off",
+           lambda: _forms("campus").AutoAcceptOffForm, _tables("campus.CampusAutoAccept"),
+           lambda w: [f"/campus/checks/{w.records['campus_message'].id}",
+                      f"/campus/people/{_participant(w).id}/access"],
+           prepare=lambda w: _campus_auto_accept(w, on=True), renew=lambda w: _campus_auto_accept(w, on=True)),
 ]
 
 
