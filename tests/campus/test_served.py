@@ -75,3 +75,38 @@ def test_a_returned_message_and_its_check_page_read_in_words_on_every_worker(ser
     for page in served_site.every_worker(person, "/campus/messages").values():
         assert "&lt;p class" not in page.text
         assert "<p class=\"govuk-body\">Your case manager says: Tell &lt;them&gt; more</p>" in page.text
+
+
+def test_an_auto_accepted_message_shows_on_the_employers_referral_from_every_worker(served_site):
+    from sqlalchemy import select
+
+    from marketplace.campus import operations
+    from marketplace.campus.models import CampusAccess
+    from tests.factories import campus_person
+
+    manager = UserFactory(role="case_manager")
+    participant = ParticipantFactory(case_manager=manager, first_name="Ayo")
+    opportunity = OpportunityFactory(title="Groundworker")
+    employer = UserFactory(role="employer", organisation=opportunity.organisation)
+    referral = ReferralFactory(participant=participant, opportunity=opportunity)
+    campus_person(participant)
+    db.session.commit()
+    access = db.session.scalar(select(CampusAccess).where(CampusAccess.participant_id == participant.id))
+    first = operations.write_message(access, referral, "When do I start?")
+    db.session.commit()
+
+    staff = served_site.signed_in(manager)
+    served_site.post_form(staff, f"/campus/checks/{first.id}/send")
+    turned_on = served_site.post_form(staff, f"/campus/checks/{first.id}/auto-accept",
+                                      {"reason": "Two sensible messages"})
+    assert turned_on.status_code == 200 and "Auto-accept is on" in turned_on.text
+    later = operations.write_message(access, referral, "Can I bring my own boots?")
+    db.session.commit()
+    assert later.status == "sent"
+
+    boss = served_site.signed_in(employer)
+    for page in served_site.every_worker(boss, f"/referrals/{referral.id}").values():
+        assert page.status_code == 200
+        assert "Can I bring my own boots?" in page.text and "their case manager lets their messages" in page.text
+    for page in served_site.every_worker(staff, f"/campus/people/{participant.id}/access").values():
+        assert "Two sensible messages" in page.text and "On now." in page.text
