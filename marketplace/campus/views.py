@@ -26,7 +26,7 @@ from marketplace.campus.forms import (
     SendMessageForm,
     StartForm,
 )
-from marketplace.campus.models import END_REASONS, CampusMessage
+from marketplace.campus.models import END_REASONS, CampusMessage, MessageStatus
 from marketplace.campus.workflow import ACTION_LABELS
 from marketplace.core import clock, throttle
 from marketplace.core.db import writes_to_database
@@ -301,9 +301,14 @@ def write_message(access, referral_id):
         return render_template("campus/write.html", form=form, referral=referral,
                                unverified=operations.unverified_words(referral.employer)), \
             400 if form.is_submitted() else 200
-    if submit(form, lambda: operations.write_message(access, referral, form.body.data or ""),
-              check=lambda: operations.check_message(access, referral, form.body.data or "")):
-        flash("Your message has gone to your case manager to check. You will see here when it is sent.", "success")
+    written = submit(form, lambda: operations.write_message(access, referral, form.body.data or ""),
+                     check=lambda: operations.check_message(access, referral, form.body.data or ""))
+    if written:
+        if written.status == MessageStatus.SENT:  # their case manager's auto-accept for this employer is on
+            flash(f"Your message was sent to {referral.employer.name}.", "success")
+        else:
+            flash("Your message has gone to your case manager to check. You will see here when it is sent.",
+                  "success")
         return redirect(url_for("campus.messages"))
     if not form.is_submitted():
         _opened(access, "write message")

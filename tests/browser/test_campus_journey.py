@@ -2,8 +2,9 @@
 with its code, sees their own page (with their release-day plan) and says they are interested in a
 match, opens their own disclosure page, builds a CV and downloads it, and writes to the employer twice;
 the case manager returns one message (with a reason the person then reads) and sends the other; the
-employer sees the sent one on the referral and replies; the person reads the reply. axe-core checks
-every page each browser opens."""
+employer sees the sent one on the referral and replies; the person reads the reply; the case manager
+turns on auto-accept for the person and that employer, and the person's next message reaches the
+employer without a check. axe-core checks every page each browser opens."""
 
 from __future__ import annotations
 
@@ -153,3 +154,32 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
     expect(robin.get_by_text(re.compile("It gives contact details"))).to_be_visible()
     expect(robin.get_by_text("Checked and sent to the employer")).to_be_visible()
     expect(robin.get_by_text("Monday to Friday, 8 till 4.")).to_be_visible()
+
+    # After that first sent message the case manager turns on auto-accept for Robin and this employer,
+    # with a reason; Robin's next message goes straight to the employer; the access page keeps the history.
+    from sqlalchemy import select
+
+    from marketplace.campus.models import CampusMessage
+
+    db.session.rollback()
+    sent_id = db.session.scalar(select(CampusMessage.id).where(CampusMessage.status == "sent"))
+    page.goto(f"/campus/checks/{sent_id}")
+    page.get_by_role("button", name="Turn on auto-accept").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why, for the history")
+    page.get_by_label("Why?").fill("Two careful messages; the employer is expecting them.")
+    page.get_by_role("button", name="Turn on auto-accept").click()
+    expect(page.get_by_text(re.compile("Auto-accept is on"))).to_be_visible()
+
+    robin.get_by_role("link", name="Messages").click()
+    robin.get_by_role("link", name=re.compile("Write to .* about Warehouse operative")).click()
+    robin.get_by_label("Your message").fill("Shall I bring my own boots?")
+    robin.get_by_role("button", name="Send to my case manager to check").click()
+    expect(robin.get_by_text(re.compile("Your message was sent to"))).to_be_visible()
+
+    erin.reload()
+    expect(erin.get_by_text("Shall I bring my own boots?")).to_be_visible()
+    expect(erin.get_by_text(re.compile("their case manager lets their messages to you through"))).to_be_visible()
+
+    page.goto(f"/campus/people/{person_id}/access")
+    expect(page.locator("#auto-accept")).to_be_visible()
+    expect(page.get_by_text(re.compile("Two careful messages"))).to_be_visible()
