@@ -1,7 +1,7 @@
 """Virtual Campus: auto-accept per person and employer, and the message history naming it
 
 Revision ID: 0023c_campus_auto_accept
-Revises: 0022b_fidelity_bonds
+Revises: 0023_careers_campus_switch
 Create Date: 2026-12-07 02:30:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
 revision = '0023c_campus_auto_accept'
-down_revision = '0022b_fidelity_bonds'
+down_revision = '0023_careers_campus_switch'
 branch_labels = None
 depends_on = None
 
