@@ -23,7 +23,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time, false, func, select
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    Time,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.accounts.models import User, UserStatus
@@ -172,6 +186,9 @@ STATUS_COLOURS: dict[str, str] = {
 ACTIVE_STATUSES = (Status.SIGNOFF, Status.OPEN, Status.ACCEPTED)
 
 
+ONE_OF_TWO = "1 of 2 mentors found"
+
+
 class MentorProfile(db.Model):
     """What a mentor can do, kept by their organisation's coordinators.
 
@@ -236,7 +253,11 @@ class GatemateRequest(db.Model):
     """A case manager's request for a mentor to meet one person at the gate on release day."""
 
     __tablename__ = "gatemate_requests"
-    __table_args__ = (Index("ix_gatemate_requests_status_release", "status", "release_date"),)
+    __table_args__ = (
+        Index("ix_gatemate_requests_status_release", "status", "release_date"),
+        # The same mentor cannot take both places of a two-mentor request, whatever the code does.
+        CheckConstraint("second_mentor_id IS NULL OR second_mentor_id <> mentor_id", name="two_different_mentors"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
@@ -261,7 +282,11 @@ class GatemateRequest(db.Model):
     consent_given_on: Mapped[date | None] = mapped_column(Date)
 
     status: Mapped[str] = mapped_column(String(20), default=Status.OPEN, index=True)
+    # The mentor in the first place. A request signed off for two mentors stays open ("1 of 2 mentors
+    # found") with only `mentor_id` set, and is accepted when a second, different mentor takes
+    # `second_mentor_id`. If one of the two leaves, the other moves to (or stays in) the first place.
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    second_mentor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     cancel_reason: Mapped[str] = mapped_column(String(30), default="")
 
     hours_spent: Mapped[int | None] = mapped_column()
@@ -282,6 +307,7 @@ class GatemateRequest(db.Model):
     organisation = relationship("Organisation")
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     mentor: Mapped[User | None] = relationship(foreign_keys=[mentor_id])
+    second_mentor: Mapped[User | None] = relationship(foreign_keys=[second_mentor_id])
     events: Mapped[list[RequestEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", passive_deletes=True,
         order_by="(RequestEvent.at, RequestEvent.id)")
@@ -291,7 +317,31 @@ class GatemateRequest(db.Model):
 
     # Derived facts -----------------------------------------------------------------------------------
     @property
+    def mentors(self) -> list[User]:
+        """The mentors in the request's places, first place first."""
+        return [mentor for mentor in (self.mentor, self.second_mentor) if mentor is not None]
+
+    @property
+    def mentor_ids(self) -> list[int]:
+        return [mentor_id for mentor_id in (self.mentor_id, self.second_mentor_id) if mentor_id is not None]
+
+    def holds(self, user_id: int | None) -> bool:
+        """Whether `user_id` has a place on this request (it may still wait for a second mentor)."""
+        return user_id is not None and user_id in self.mentor_ids
+
+    @property
+    def mentors_needed(self) -> int:
+        return 2 if self.two_mentors else 1
+
+    @property
+    def one_of_two(self) -> bool:
+        """A two-mentor request with one mentor so far: still open, on the board and the escalations."""
+        return self.status == Status.OPEN and self.two_mentors and self.mentor_id is not None
+
+    @property
     def status_label(self) -> str:
+        if self.one_of_two:
+            return ONE_OF_TWO
         return STATUS_LABELS.get(self.status, self.status)
 
     @property
@@ -382,6 +432,7 @@ class GatemateRequest(db.Model):
             note=self.note_for_mentors(), status=self.status, status_label=self.status_label,
             status_colour=self.status_colour, mentor_id=self.mentor_id, shared=shared,
             safety_arrangements=self.safety_arrangements if shared else "", two_mentors=self.two_mentors,
+            mentor_ids=tuple(self.mentor_ids),
         )
 
     # Permissions -------------------------------------------------------------------------------------
@@ -396,11 +447,11 @@ class GatemateRequest(db.Model):
         if user.role == Role.CASE_MANAGER:
             return user.organisation_id == self.organisation_id
         if user.role == Role.MENTOR:
-            if self.mentor_id == user.id:
+            if self.holds(user.id):
                 return True
             return self.status == Status.OPEN and self.in_coverage_of(user)
         if user.role == Role.COORDINATOR:
-            if self.mentor is not None and self.mentor.organisation_id == user.organisation_id:
+            if any(mentor.organisation_id == user.organisation_id for mentor in self.mentors):
                 return True
             return self.prison in organisation_prisons(user.organisation_id)
         return False
@@ -436,6 +487,7 @@ class MentorBrief:
     shared: bool = True
     safety_arrangements: str = ""
     two_mentors: bool = False
+    mentor_ids: tuple[int, ...] = ()
 
 
 # What mentoring organisations see in place of the name once consent to share is withdrawn.
@@ -537,7 +589,17 @@ def coordinators_of(organisation_ids) -> list[User]:
     ).order_by(User.organisation_id, User.full_name)))
 
 
+def held_by(mentor_id: int):
+    """Requests in which `mentor_id` has a place now: accepted (in either place, release day not yet
+    recorded), or the first place of a two-mentor request still waiting for its second mentor."""
+    return or_(
+        and_(GatemateRequest.status == Status.ACCEPTED,
+             or_(GatemateRequest.mentor_id == mentor_id, GatemateRequest.second_mentor_id == mentor_id)),
+        and_(GatemateRequest.status == Status.OPEN, GatemateRequest.mentor_id == mentor_id),
+    )
+
+
 def held_count(mentor_id: int) -> int:
-    """How many requests a mentor holds now (accepted, release day not yet recorded)."""
-    return db.session.scalar(select(func.count()).select_from(GatemateRequest).where(
-        GatemateRequest.mentor_id == mentor_id, GatemateRequest.status == Status.ACCEPTED)) or 0
+    """How many requests a mentor holds now (see `held_by`): a place waiting for a second mentor counts
+    against their capacity too."""
+    return db.session.scalar(select(func.count()).select_from(GatemateRequest).where(held_by(mentor_id))) or 0

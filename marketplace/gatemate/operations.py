@@ -3,7 +3,8 @@
 Each operation checks everything before it changes anything, so a refusal leaves the request as it
 was. Steps that two people may race for (accepting, assigning, handing back, cancelling, updating)
 lock the request's row first; whoever gets the lock second sees the first one's change, so exactly
-one mentor wins a request and the rest are told it has been taken.
+one mentor wins a request and the rest are told it has been taken. A request signed off for two
+mentors has two places, taken the same way one after the other: exactly two different mentors win it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from marketplace.accounts.models import User, UserStatus
 from marketplace.accounts.operations import DISABLE_HOOKS
@@ -46,6 +47,7 @@ from marketplace.gatemate.models import (
     Status,
     active_profiles,
     coordinators_of,
+    held_by,
     held_count,
     organisations_covering,
     window_text,
@@ -71,6 +73,8 @@ SIGNOFF_DECISIONS = {"sign_off": "Yes, mentors can see it", "decline": "No, do n
 
 TAKEN_MESSAGE = ("Sorry, another mentor accepted this request first, so it has been taken. "
                  "Other requests in your area are on your board.")
+BOTH_TAKEN_MESSAGE = ("Sorry, two other mentors accepted this request first, so both places have been taken. "
+                      "Other requests in your area are on your board.")
 
 
 def day_text(value: date) -> str:
@@ -195,14 +199,47 @@ def _check_case_manager(organisation_id: int, actor: User) -> None:
         raise Refused("Only case managers of the person's organisation can do this")
 
 
-def _check_holder(request: GatemateRequest, actor: User) -> None:
-    """The mentor who holds the request, or a coordinator of that mentor's organisation."""
-    if actor.role == Role.MENTOR and request.mentor_id == actor.id:
-        return
-    if (actor.role == Role.COORDINATOR and request.mentor is not None
-            and request.mentor.organisation_id == actor.organisation_id):
-        return
+def _check_holder(request: GatemateRequest, actor: User) -> User:
+    """A mentor who holds the request (either place of two), or a coordinator of one such mentor's
+    organisation. Returns the mentor whose place it is: the actor, or the coordinator's own mentor (of
+    two from the same organisation, the one in the second place)."""
+    if actor.role == Role.MENTOR and request.holds(actor.id):
+        return actor
+    if actor.role == Role.COORDINATOR:
+        own = [mentor for mentor in request.mentors if mentor.organisation_id == actor.organisation_id]
+        if own:
+            return own[-1]
     raise Refused("Only the mentor who holds this request, or their coordinator, can do this")
+
+
+def _holders(request: GatemateRequest) -> list[User]:
+    """The mentors with a place on an active request: the people to tell when it changes."""
+    return request.mentors if request.status in (Status.OPEN, Status.ACCEPTED) else []
+
+
+def _take_place(request: GatemateRequest, mentor: User, actor: User, action: str, note: str = "") -> bool:
+    """Put `mentor` in the request's next free place, through the workflow. Returns True when that
+    fills the request (one mentor, or the second of two); the first of two leaves it open."""
+    if request.two_mentors and request.mentor_id is None:
+        transition(request, f"{action}_place", actor, note=note)
+        request.mentor_id = mentor.id
+        return False
+    transition(request, action, actor, note=note)
+    if request.two_mentors:
+        request.second_mentor_id = mentor.id
+    else:
+        request.mentor_id = mentor.id
+    return True
+
+
+def _release_place(request: GatemateRequest, mentor: User, action: str, actor, note: str) -> None:
+    """Take `mentor` off the request: it is open again (a one-mentor request, or "1 of 2" with the
+    other mentor still in place, moved to the first place)."""
+    transition(request, action, actor, note=note)
+    if request.second_mentor_id == mentor.id:
+        request.second_mentor_id = None
+    else:
+        request.mentor_id, request.second_mentor_id = request.second_mentor_id, None
 
 
 def eligibility_problem(profile: MentorProfile | None, request: GatemateRequest, mentor: User, *,
@@ -213,6 +250,10 @@ def eligibility_problem(profile: MentorProfile | None, request: GatemateRequest,
     whose = "Your" if you else f"{mentor.full_name}'s"
     if mentor.status != UserStatus.ACTIVE:
         return f"{mentor.full_name}'s account is not active"
+    if request.holds(mentor.id):
+        return (f"{name} {'have' if you else 'has'} already accepted this request. A second, different mentor "
+                "must take the other place." if request.status == Status.OPEN
+                else f"{name} {'have' if you else 'has'} already accepted this request.")
     if not request.shared:
         return "The person has not agreed to share details with mentors, so this request cannot be taken."
     if profile is None:
@@ -263,6 +304,15 @@ def _locked(request_id: int) -> GatemateRequest:
 def _lock_profile(mentor: User) -> MentorProfile | None:
     profile_id = db.session.scalar(select(MentorProfile.id).where(MentorProfile.user_id == mentor.id))
     return lock_for_update(MentorProfile, profile_id) if profile_id is not None else None
+
+
+def _names(request: GatemateRequest) -> str:
+    """The mentors' names, for the case manager: "Ann Lee" or "Ann Lee and Bo Cole"."""
+    return " and ".join(mentor.full_name for mentor in request.mentors) or "The mentor"
+
+
+def _names_but(request: GatemateRequest, mentor: User) -> str:
+    return " and ".join(other.full_name for other in request.mentors if other.id != mentor.id) or "a second mentor"
 
 
 def _when(request: GatemateRequest) -> str:
@@ -335,10 +385,11 @@ def _tell_covering_mentors(request: GatemateRequest) -> None:
     # Only mentors who could take it now are told: not those whose DBS check lapses first, who are
     # paused, or who already hold as many requests as they can.
     link = path_for("gatemate.show", request_id=request.id)
+    first = ("Two mentors must go: the first two to accept get it." if request.two_mentors
+             else "First to accept gets it.")
     for profile in active_profiles():
         if profile.covers(request.prison) and eligibility_problem(profile, request, profile.user) is None:
-            notify(profile.user, f"New request: {_brief_name(request)} leaving {_when(request)}. "
-                   "First to accept gets it.", link,
+            notify(profile.user, f"New request: {_brief_name(request)} leaving {_when(request)}. {first}", link,
                    email_subject=f"Gatemate: someone leaving {request.prison} needs a mentor")
 
 
@@ -362,8 +413,8 @@ def edit_details(request_id: int, details: Details, actor: User) -> GatemateRequ
     for name in ("destination_town", "destination_region", "needs", "priorities", "note", "safety_arrangements"):
         setattr(request, name, getattr(cleaned, name))
     record_audit("gatemate.edited", request, actor=actor)
-    if request.mentor is not None and request.status == Status.ACCEPTED:
-        notify(request.mentor, f"The details of {_brief_name(request)}'s request have changed. Check what they need.",
+    for holder in _holders(request):
+        notify(holder, f"The details of {_brief_name(request)}'s request have changed. Check what they need.",
                path_for("gatemate.show", request_id=request.id),
                email_subject="Gatemate: the details of your request have changed")
     return request
@@ -423,7 +474,7 @@ def update_release(request_id: int, update: ReleaseUpdate, actor: User) -> Gatem
         raise Refused("Nothing has changed. Change the date, the time or the status, or write a message for the "
                       "mentor.")
     summary = " ".join(changes + ([f"Message: {message}"] if message else []))
-    holder = request.mentor if request.status == Status.ACCEPTED else None
+    holders = _holders(request)
     transition(request, "update_release", actor, note=summary)
     request.release_date = update.release_date
     request.window_start, request.window_end = update.window_start, update.window_end
@@ -436,7 +487,7 @@ def update_release(request_id: int, update: ReleaseUpdate, actor: User) -> Gatem
         _close_not_released(request, actor)
         if not request.participant.is_closed:
             record_not_released(request.participant, update.release_date, actor)
-    if holder is not None:
+    for holder in holders:
         text = f"Release day update for {_brief_name(request)} at {request.prison}: {summary}"
         if update.release_status == ReleaseStatus.NOT_RELEASED:
             text += " The gate meeting is off: you do not need to go."
@@ -466,12 +517,12 @@ def cancel(request_id: int, actor: User, reason: str, note: str = "") -> Gatemat
     if problems.check(not (reason == "other" and not note), "Say why you are cancelling the request", "note"):
         _check_text_for_mentors(problems, note, 400, "the note", "note")
     problems.raise_any()
-    held_by = request.mentor if request.status == Status.ACCEPTED else None
+    holders = _holders(request)
     transition(request, "cancel", actor, note=CANCEL_REASONS[reason] + (f". {note}" if note else ""))
     request.cancel_reason = reason
     record_audit("gatemate.cancelled", request, actor=actor, detail=reason)
-    if held_by is not None:
-        notify(held_by, f"The request for {_brief_name(request)} at {_when(request)} has been cancelled: "
+    for holder in holders:
+        notify(holder, f"The request for {_brief_name(request)} at {_when(request)} has been cancelled: "
                f"{CANCEL_REASONS[reason].lower()}. You do not need to go.",
                path_for("gatemate.show", request_id=request.id),
                email_subject="Gatemate: a request you held has been cancelled")
@@ -490,7 +541,7 @@ def end_for_withdrawn_consent(participant: Participant, consent, actor: User) ->
         GatemateRequest.participant_id == participant.id, GatemateRequest.status.in_(ACTIVE_STATUSES))
         .order_by(GatemateRequest.id).with_for_update()).all()
     for request in active:
-        told = [request.mentor] if request.status == Status.ACCEPTED and request.mentor else []
+        told = _holders(request)
         if request.status == Status.SIGNOFF:
             told = coordinators_of(organisations_covering(request.prison))
         transition(request, "cancel", actor, note=ENDED_REASONS["consent_withdrawn"] + ".")
@@ -568,23 +619,28 @@ def accept(request_id: int, mentor: User) -> GatemateRequest:
         raise Refused("Only mentors can accept requests")
     request = _locked(request_id)
     if request.status != Status.OPEN:
-        if request.status == Status.ACCEPTED and request.mentor_id == mentor.id:
+        if request.status == Status.ACCEPTED and request.holds(mentor.id):
             raise Refused("You have already accepted this request.")
         if request.status == Status.ACCEPTED:
-            raise AlreadyTaken(TAKEN_MESSAGE)
+            raise AlreadyTaken(BOTH_TAKEN_MESSAGE if request.two_mentors else TAKEN_MESSAGE)
         raise Refused(f"This request is no longer open: {request.status_label.lower()}.")
     problem = eligibility_problem(_lock_profile(mentor), request, mentor, you=True)
     if problem:
         raise Refused(problem)
-    transition(request, "accept", mentor)
-    request.mentor_id = mentor.id
+    filled = _take_place(request, mentor, mentor, "accept")
     record_audit("gatemate.accepted", request, actor=mentor)
     organisation = mentor.organisation.name if mentor.organisation else ""
     for person in _case_managers(request):
         notify(person, f"{mentor.full_name} of {organisation} will meet {request.participant.full_name} at "
-               f"{_when(request)}.", path_for("gatemate.show", request_id=request.id),
+               f"{_when(request)}.{_places_text(request, filled)}", path_for("gatemate.show", request_id=request.id),
                email_subject=f"Gatemate: a mentor will meet {request.participant.first_name}")
     return request
+
+
+def _places_text(request: GatemateRequest, filled: bool) -> str:
+    if not request.two_mentors:
+        return ""
+    return " Both mentors are now found." if filled else " Two mentors must go: 1 of 2 found, waiting for a second."
 
 
 def assign(request_id: int, mentor_id: int | None, coordinator: User) -> GatemateRequest:
@@ -594,7 +650,9 @@ def assign(request_id: int, mentor_id: int | None, coordinator: User) -> Gatemat
         raise Refused("Only mentoring coordinators can assign a mentor")
     request = _locked(request_id)
     if request.status == Status.ACCEPTED:
-        raise AlreadyTaken("A mentor has already accepted this request, so it cannot be assigned.")
+        raise AlreadyTaken("Two mentors have already accepted this request, so it cannot be assigned." if
+                           request.two_mentors else "A mentor has already accepted this request, so it cannot be "
+                           "assigned.")
     if request.status != Status.OPEN:
         raise Refused(f"This request is no longer open: {request.status_label.lower()}.")
     mentor = db.session.get(User, mentor_id) if mentor_id else None
@@ -603,15 +661,14 @@ def assign(request_id: int, mentor_id: int | None, coordinator: User) -> Gatemat
     problem = eligibility_problem(_lock_profile(mentor), request, mentor, you=False)
     if problem:
         raise Refused(problem, field="mentor_id")
-    transition(request, "assign", coordinator, note=f"Assigned to {mentor.full_name}")
-    request.mentor_id = mentor.id
+    filled = _take_place(request, mentor, coordinator, "assign", note=f"Assigned to {mentor.full_name}")
     record_audit("gatemate.assigned", request, actor=coordinator, detail=f"mentor {mentor.id}")
     link = path_for("gatemate.show", request_id=request.id)
     notify(mentor, f"{coordinator.full_name} has asked you to meet {_brief_name(request)} at {_when(request)}.",
            link, email_subject="Gatemate: you have been assigned a request")
     for person in _case_managers(request):
         notify(person, f"{mentor.full_name} of {coordinator.organisation.name} will meet "
-               f"{request.participant.full_name} at {_when(request)}.", link,
+               f"{request.participant.full_name} at {_when(request)}.{_places_text(request, filled)}", link,
                email_subject=f"Gatemate: a mentor will meet {request.participant.first_name}")
     return request
 
@@ -620,15 +677,13 @@ def hand_back(request_id: int, actor: User, reason: str) -> GatemateRequest:
     """The mentor (or their coordinator) gives a request back: it reopens for other mentors, and the
     organisation's coordinators and the case manager are told."""
     request = _locked(request_id)
-    _check_holder(request, actor)
+    former = _check_holder(request, actor)
     reason = (reason or "").strip()
     if not reason:
         raise Refused("Say why you are handing the request back", field="reason")
     if len(reason) > 400:
         raise Refused("The reason must be 400 characters or fewer", field="reason")
-    former = request.mentor
-    transition(request, "hand_back", actor, note=f"{former.full_name}: {reason}")
-    request.mentor_id = None
+    _release_place(request, former, "hand_back", actor, note=f"{former.full_name}: {reason}")
     record_audit("gatemate.handed_back", request, actor=actor)
     link = path_for("gatemate.show", request_id=request.id)
     text = (f"{former.full_name} handed back the request for {_brief_name(request)} at {_when(request)}: {reason}. "
@@ -680,7 +735,7 @@ def record_met(request_id: int, actor: User, hours_spent: int | None, needs_met:
         record_release(request.participant, request.release_date, actor,
                        no_fixed_abode=True if went_to == "rough_sleeping" else None)
     for person in _case_managers(request):
-        notify(person, f"{request.mentor.full_name} met {request.participant.full_name} at {request.prison}. "
+        notify(person, f"{_names(request)} met {request.participant.full_name} at {request.prison}. "
                f"They went to: {WENT_TO[went_to].lower()}.", path_for("gatemate.show", request_id=request.id),
                email_subject=f"Gatemate: {request.participant.first_name} was met at the gate")
     return request
@@ -701,7 +756,7 @@ def record_not_met(request_id: int, actor: User, reason: str, note: str = "") ->
     request.not_met_reason, request.outcome_note, request.outcome_recorded_at = reason, note, clock.now()
     record_audit("gatemate.not_met", request, actor=actor, detail=reason)
     for person in _case_managers(request):
-        notify(person, f"{request.mentor.full_name} did not meet {request.participant.full_name} at {request.prison}: "
+        notify(person, f"{_names(request)} did not meet {request.participant.full_name} at {request.prison}: "
                f"{NOT_MET_REASONS[reason].lower()}.", path_for("gatemate.show", request_id=request.id),
                email_subject=f"Gatemate: {request.participant.first_name} was not met at the gate")
     return request
@@ -812,16 +867,15 @@ def return_unavailable_mentors_requests(mentor: User, actor: User | None) -> int
     to record how it went (or for `ask_for_outcome`)."""
     profile = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor.id))
     held = db.session.scalars(select(GatemateRequest).where(
-        GatemateRequest.mentor_id == mentor.id, GatemateRequest.status == Status.ACCEPTED,
-        GatemateRequest.release_date >= clock.today())
+        held_by(mentor.id), GatemateRequest.release_date >= clock.today())
         .order_by(GatemateRequest.id).with_for_update()).all()
     returned = 0
     for request in held:
         why = availability_problem(request, mentor, profile)
         if why is None:
             continue
-        transition(request, "mentor_unavailable", actor, note=f"{mentor.full_name}: {why}.")
-        request.mentor_id = None
+        # Only this mentor's place: the other of two mentors stays, and the request is "1 of 2" again.
+        _release_place(request, mentor, "mentor_unavailable", actor, note=f"{mentor.full_name}: {why}.")
         record_audit("gatemate.mentor_unavailable", request, actor=actor, detail=f"mentor {mentor.id}")
         link = path_for("gatemate.show", request_id=request.id)
         text = (f"{mentor.full_name} can no longer meet {_brief_name(request)} at {_when(request)}: {why}. "
@@ -851,8 +905,10 @@ DISABLE_HOOKS.append(_mentor_disabled)
 @reminder_job("gatemate: requests of mentors whose DBS lapsed or who are paused go back to the board")
 def return_lapsed_mentors_requests() -> int:
     """Daily: a DBS check that lapses (or a pause set ahead) puts the requests it affects back."""
-    mentors = db.session.scalars(select(User).where(User.id.in_(select(GatemateRequest.mentor_id).where(
-        GatemateRequest.status == Status.ACCEPTED))).order_by(User.id)).all()
+    active = GatemateRequest.status.in_((Status.OPEN, Status.ACCEPTED))
+    mentors = db.session.scalars(select(User).where(or_(
+        User.id.in_(select(GatemateRequest.mentor_id).where(active)),
+        User.id.in_(select(GatemateRequest.second_mentor_id).where(active)))).order_by(User.id)).all()
     return sum(return_unavailable_mentors_requests(mentor, None) for mentor in mentors)
 
 
@@ -880,6 +936,11 @@ def remind_dbs_renewal() -> int:
 
 # Things that fall due by date (run by `flask reminders send`) ----------------------------------------------
 
+def _short_of(request: GatemateRequest, none_yet: str) -> str:
+    # A two-mentor request with one mentor is still short of a mentor: it is escalated like one with none.
+    return "Only 1 of the 2 mentors needed so far" if request.one_of_two else none_yet
+
+
 def _open_releasing_by(last_day: date) -> list[GatemateRequest]:
     return list(db.session.scalars(select(GatemateRequest).where(
         GatemateRequest.status == Status.OPEN, GatemateRequest.release_date >= clock.today(),
@@ -894,7 +955,7 @@ def flag_to_coordinators() -> int:
     for request in _open_releasing_by(clock.today() + timedelta(days=FLAG_COORDINATORS_DAYS)):
         covering = organisations_covering(request.prison)
         recipients = coordinators_of(covering) or _admins()
-        text = (f"No mentor yet for {_brief_name(request)} leaving {_when(request)}. "
+        text = (f"{_short_of(request, 'No mentor yet')} for {_brief_name(request)} leaving {_when(request)}. "
                 "Can one of your mentors go? You can assign one.")
         if send_once(f"gatemate:request-{request.id}:no-mentor-7-days", recipients, text,
                      path_for("gatemate.show", request_id=request.id),
@@ -914,7 +975,7 @@ def flag_to_case_manager() -> int:
     for request in _open_releasing_by(clock.today() + timedelta(days=FLAG_CASE_MANAGER_DAYS)):
         recipients = coordinators_of(organisations_covering(request.prison)) or _admins()
         recipients = recipients + [person for person in _case_managers(request) if person not in recipients]
-        text = (f"Still no mentor for {_brief_name(request)} leaving {_when(request)}, in "
+        text = (f"{_short_of(request, 'Still no mentor')} for {_brief_name(request)} leaving {_when(request)}, in "
                 f"{request.days_to_release()} day(s). Mentoring coordinators can assign a mentor; case managers may "
                 "want to make other plans for the day.")
         if send_once(f"gatemate:request-{request.id}:no-mentor-2-days", recipients, text,
@@ -949,13 +1010,15 @@ def remind_mentor_day_before() -> int:
         GatemateRequest.status == Status.ACCEPTED, GatemateRequest.release_date == tomorrow)).all()
     sent = 0
     for request in held:
-        if request.mentor is None:
+        if not request.mentors:
             continue
         if send_once(f"gatemate:request-{request.id}:day-before:{request.release_date.isoformat()}", [], ""):
-            texts.tell(request.mentor, f"Tomorrow: meet {_brief_name(request)} at {_when(request)}."
-                       + (" Two mentors must go." if request.two_mentors else ""),
-                       path_for("gatemate.show", request_id=request.id),
-                       email_subject=f"Gatemate tomorrow: {request.prison}, {request.window}")
+            for mentor in request.mentors:
+                texts.tell(mentor, f"Tomorrow: meet {_brief_name(request)} at {_when(request)}."
+                           + (f" Two mentors must go: you and {_names_but(request, mentor)}." if request.two_mentors
+                              else ""),
+                           path_for("gatemate.show", request_id=request.id),
+                           email_subject=f"Gatemate tomorrow: {request.prison}, {request.window}")
             sent += 1
     return sent
 
@@ -967,10 +1030,10 @@ def ask_for_outcome() -> int:
         GatemateRequest.status == Status.ACCEPTED, GatemateRequest.release_date < clock.today())).all()
     sent = 0
     for request in held:
-        if request.mentor is None:
+        if not request.mentors:
             continue
         sent += send_once(f"gatemate:request-{request.id}:outcome:{request.release_date.isoformat()}",
-                          [request.mentor], f"How did {_brief_name(request)}'s release day go? Record whether you met "
+                          request.mentors, f"How did {_brief_name(request)}'s release day go? Record whether you met "
                           "them at the gate.", path_for("gatemate.outcome", request_id=request.id),
                           email_subject="Gatemate: record how release day went")
     return sent
@@ -997,6 +1060,7 @@ def subject_access_section(participant: Participant) -> tuple[str, list[dict]]:
          "two_mentors": request.two_mentors, "consent_given_on": iso(request.consent_given_on),
          "status": request.status,
          "mentor": request.mentor.full_name if request.mentor else None,
+         "second_mentor": request.second_mentor.full_name if request.second_mentor else None,
          "mentoring_organisation": request.mentor.organisation.name if request.mentor and request.mentor.organisation
          else None,
          "hours_spent": request.hours_spent, "needs_met": request.needs_met, "went_to": request.went_to or None,

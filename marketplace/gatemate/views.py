@@ -57,6 +57,7 @@ from marketplace.gatemate.models import (
     Status,
     TextMessage,
     coordinators_of,
+    held_by,
     held_count,
     organisation_prisons,
     organisations_covering,
@@ -95,11 +96,11 @@ def _sees_participant(user) -> bool:
 # What each viewer may do with a request, given its state ---------------------------------------------------
 
 def _holds(gate_request: GatemateRequest, user) -> bool:
-    if gate_request.mentor_id is None:
-        return False
+    """The user has a place on the request (either of two), or coordinates a mentor who has."""
     if user.role == Role.MENTOR:
-        return gate_request.mentor_id == user.id
-    return user.role == Role.COORDINATOR and gate_request.mentor.organisation_id == user.organisation_id
+        return gate_request.holds(user.id)
+    return user.role == Role.COORDINATOR and any(
+        mentor.organisation_id == user.organisation_id for mentor in gate_request.mentors)
 
 
 def _actions(gate_request: GatemateRequest, user) -> set[str]:
@@ -107,13 +108,15 @@ def _actions(gate_request: GatemateRequest, user) -> set[str]:
     status = gate_request.status
     if user.role in CASE_MANAGING and status in ACTIVE_STATUSES:
         actions |= {"edit", "update_release", "cancel"}
-    if user.role == Role.MENTOR and status == Status.OPEN:
+    if user.role == Role.MENTOR and status == Status.OPEN and not gate_request.holds(user.id):
         actions.add("accept")
     if user.role == Role.COORDINATOR and status == Status.OPEN:
         actions.add("assign")
     if (user.role == Role.COORDINATOR and status == Status.SIGNOFF
             and user.organisation_id in organisations_covering(gate_request.prison)):
         actions.add("sign_off")
+    if gate_request.one_of_two and _holds(gate_request, user):
+        actions.add("hand_back")  # the first of two mentors may leave before the second comes
     if status == Status.ACCEPTED and _holds(gate_request, user):
         actions.add("hand_back")
         # Before the day there is nothing to record: the page says when it can be (no form to fill in vain).
@@ -152,6 +155,9 @@ def _request_view(gate_request: GatemateRequest, user) -> dict:
         "mentor": gate_request.mentor,
         "mentor_organisation": gate_request.mentor.organisation.name if gate_request.mentor and
         gate_request.mentor.organisation else "",
+        # Every mentor with a place (two on a two-mentor request), with their organisation.
+        "mentors": [{"user": mentor, "organisation": mentor.organisation.name if mentor.organisation else ""}
+                    for mentor in gate_request.mentors],
         "requested_by": requester,
         "requesting_organisation": gate_request.organisation.name,
         "release_update": None if hidden else update,
@@ -218,10 +224,11 @@ def _visible_requests(user):
     if user.role == Role.CASE_MANAGER:
         return query.where(GatemateRequest.organisation_id == user.organisation_id)
     if user.role == Role.MENTOR:
-        return query.where(GatemateRequest.mentor_id == user.id)
+        return query.where(or_(GatemateRequest.mentor_id == user.id, GatemateRequest.second_mentor_id == user.id))
     if user.role == Role.COORDINATOR:
         own_mentors = select(User.id).where(User.organisation_id == user.organisation_id, User.role == Role.MENTOR)
         return query.where(or_(GatemateRequest.mentor_id.in_(own_mentors),
+                               GatemateRequest.second_mentor_id.in_(own_mentors),
                                GatemateRequest.prison.in_(sorted(organisation_prisons(user.organisation_id)))))
     return query
 
@@ -251,7 +258,7 @@ def requests():
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
     rows = [{"id": item.id, "brief": item.brief(),
              "name": item.participant.full_name if _sees_participant(user) else item.brief().name,
-             "mentor": item.mentor.full_name if item.mentor else ""} for item in page.items]
+             "mentor": " and ".join(mentor.full_name for mentor in item.mentors)} for item in page.items]
     if _sees_participant(user):  # full names on the list: a view of each person shown
         for participant in {item.participant.id: item.participant for item in page.items}.values():
             participant_operations.record_view(participant, user, "gatemate requests list")
@@ -421,11 +428,15 @@ def accept(request_id: int):
     gate_request = db.session.get(GatemateRequest, request_id)
     # A mentor who covers the prison may try to accept whatever has happened meanwhile, so that the
     # one who loses a race is told it was taken rather than shown "page not found".
-    if gate_request is None or not (gate_request.mentor_id == user.id or gate_request.in_coverage_of(user)):
+    if gate_request is None or not (gate_request.holds(user.id) or gate_request.in_coverage_of(user)):
         abort(404)
     form = ConfirmForm()
     if submit(form, lambda: operations.accept(request_id, user)):
-        flash("You have accepted this request. The case manager has been told.", "success")
+        db.session.expire_all()
+        accepted = db.session.get(GatemateRequest, request_id)
+        flash("You have accepted this request. The case manager has been told."
+              + (" Two mentors must go: it stays on the board until a second mentor accepts." if accepted.one_of_two
+                 else ""), "success")
         return _show(request_id)
     flash_form_errors(form)
     db.session.expire_all()
@@ -480,7 +491,7 @@ def sign_off(request_id: int):
 @role_required(*MENTORING)
 def hand_back(request_id: int):
     gate_request = get_visible_or_404(GatemateRequest, request_id)
-    if gate_request.status != Status.ACCEPTED or not _holds(gate_request, _actor()):
+    if "hand_back" not in _actions(gate_request, _actor()):
         return _back_to_request(request_id, "Only a request you hold can be handed back.")
     form = HandBackForm()
     if submit(form, lambda: operations.hand_back(request_id, _actor(), form.reason.data or "")):
@@ -650,9 +661,8 @@ def gatemate_home(user) -> dict:
     today = clock.today()
     if user.role == Role.MENTOR:
         profile = profile_of(user)
-        held = db.session.scalars(select(GatemateRequest).where(
-            GatemateRequest.mentor_id == user.id, GatemateRequest.status == Status.ACCEPTED)
-            .order_by(GatemateRequest.release_date)).all()
+        held = db.session.scalars(select(GatemateRequest).where(held_by(user.id))
+                                  .order_by(GatemateRequest.release_date)).all()
         waiting = 0
         if profile is not None:
             waiting = len(db.session.scalars(select(GatemateRequest.id).where(

@@ -7,6 +7,9 @@
       └──── hand_back (mentor) / mentor_unavailable ────┘
     any active state ──cancel (case manager; or consent to share withdrawn)──▶ cancelled
     any active state ──not_released (case manager, from the day before)──▶ not met / cancelled
+    two mentors: open ──accept_place / assign_place (first of two)──▶ open ("1 of 2 mentors found")
+                 ──accept / assign (a second, different mentor)──▶ accepted; one of the two leaving
+                 (hand_back, mentor_unavailable) puts it back to open with the other still in place
     open or awaiting sign-off ──expire (the reminders job, when the release day passed)──▶ expired
 
 `update_release` (the date, the time window or the release-day status) and `edit` (needs, priorities,
@@ -36,6 +39,12 @@ GATEMATE = Workflow(
         (S.SIGNOFF, "edit"): (S.SIGNOFF, CASE_MANAGERS),
         (S.OPEN, "accept"): (S.ACCEPTED, {Role.MENTOR}),
         (S.OPEN, "assign"): (S.ACCEPTED, {Role.COORDINATOR}),
+        # The first of two mentors: the request stays open, on the board, until a second one takes it.
+        (S.OPEN, "accept_place"): (S.OPEN, {Role.MENTOR}),
+        (S.OPEN, "assign_place"): (S.OPEN, {Role.COORDINATOR}),
+        # ...and the first of two may leave before a second comes.
+        (S.OPEN, "hand_back"): (S.OPEN, MENTORING),
+        (S.OPEN, "mentor_unavailable"): (S.OPEN, {SYSTEM, Role.ADMIN, Role.COORDINATOR}),
         (S.OPEN, "cancel"): (S.CANCELLED, CASE_MANAGERS),
         (S.OPEN, "not_released"): (S.CANCELLED, CASE_MANAGERS),
         (S.OPEN, "expire"): (S.EXPIRED, {SYSTEM}),
@@ -65,6 +74,8 @@ ACTION_LABELS = {
     "not_released": "Not released: the gate meeting is closed",
     "accept": "Accepted",
     "assign": "Assigned to a mentor",
+    "accept_place": "Accepted: 1 of 2 mentors found",
+    "assign_place": "Assigned to a mentor: 1 of 2 mentors found",
     "cancel": "Cancelled",
     "expire": "Closed: the release day passed with no mentor",
     "update_release": "Release day updated",

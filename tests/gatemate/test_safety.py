@@ -193,7 +193,7 @@ def test_a_mappa_request_waits_for_a_coordinators_sign_off(client, manager, make
     assert (signoff.coordinator_id, signoff.decision, signoff.reason) == (coordinator.id, "sign_off",
                                                                           "Agreed with probation by phone.")
     assert "Cora Ordinator" in told(manager)[-1] and "signed off" in told(manager)[-1]
-    assert "First to accept" in told(mentor)[-1]
+    assert "Two mentors must go: the first two to accept get it." in told(mentor)[-1]
 
     sign_in_client(client, mentor)
     page = client.get(f"/gatemate/requests/{request.id}").data.decode()

@@ -1,0 +1,32 @@
+"""Gatemate: the second mentor of a request that a coordinator signed off for two mentors
+
+Revision ID: 0023_gatemate_two_mentors
+Revises: 0022b_fidelity_bonds
+Create Date: 2026-12-07 02:20:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0023_gatemate_two_mentors'
+down_revision = '0022b_fidelity_bonds'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Batch mode: SQLite cannot add a foreign key or a check constraint to a table in place.
+    with op.batch_alter_table('gatemate_requests', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('second_mentor_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_gatemate_requests_second_mentor_id'), ['second_mentor_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_gatemate_requests_second_mentor_id_users'), 'users',
+                                    ['second_mentor_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_check_constraint(batch_op.f('ck_gatemate_requests_two_different_mentors'),
+                                         'second_mentor_id IS NULL OR second_mentor_id <> mentor_id')
+
+
+def downgrade():
+    with op.batch_alter_table('gatemate_requests', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_gatemate_requests_two_different_mentors'), type_='check')
+        batch_op.drop_constraint(batch_op.f('fk_gatemate_requests_second_mentor_id_users'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_gatemate_requests_second_mentor_id'))
+        batch_op.drop_column('second_mentor_id')
