@@ -394,10 +394,12 @@ def release(request_id: int):
         release_status=form.release_status.data or "", release_date=form.release_date.data,
         window_start=parse_time(form.window_start.data), window_end=parse_time(form.window_end.data),
         message=form.message.data or "")
-    held = gate_request.status == Status.ACCEPTED
+    # Everyone with a place is told, the first of two mentors included while a second is awaited.
+    held = len(gate_request.mentors) if gate_request.status in (Status.OPEN, Status.ACCEPTED) else 0
     if submit(form, lambda: operations.update_release(request_id, update(), _actor())):
         texts.deliver_quietly()
-        flash("Release day updated." + (" The mentor has been told." if held else ""), "success")
+        told = {0: "", 1: " The mentor has been told."}.get(held, " Both mentors have been told.")
+        flash("Release day updated." + told, "success")
         if (warning := release_day_warning(gate_request.release_date)) is not None and gate_request.is_active:
             flash(warning, "warning")
         return _show(request_id)

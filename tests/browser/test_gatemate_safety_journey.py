@@ -1,5 +1,6 @@
 """Gatemate, safely: consent recorded where the request is made, offences refused in the note, a
-coordinator's sign-off for a MAPPA case, and release day reaching the person's record."""
+coordinator's sign-off for a MAPPA case with two mentors (a second mentor accepts after the first), and
+release day reaching the person's record."""
 
 from __future__ import annotations
 
@@ -25,7 +26,11 @@ def test_consent_sign_off_and_release_day_truth(page, new_page):
     mentor = UserFactory(role="mentor", full_name="Morgan Mentor")
     MentorProfileFactory(user=mentor, prisons=["HMP Liverpool"])
     coordinator = UserFactory(role="coordinator", full_name="Cora Ordinator", organisation=mentor.organisation)
+    # A second mentor, of another organisation: two mentors must go, so a second one is needed.
+    second = UserFactory(role="mentor", full_name="Sam Second")
+    MentorProfileFactory(user=second, prisons=["HMP Liverpool"])
     manager_email, mentor_email, coordinator_email = manager.email, mentor.email, coordinator.email
+    second_email = second.email
     person_id = person.id
     db.session.commit()
 
@@ -80,6 +85,19 @@ def test_consent_sign_off_and_release_day_truth(page, new_page):
     mentor_page.get_by_role("button", name="Accept request for Lee H.").click()
     expect(mentor_page.get_by_text("Two mentors must go.").first).to_be_visible()
     expect(mentor_page.get_by_text("MAPPA")).to_have_count(0)
+    expect(mentor_page.get_by_text("1 of 2 mentors found").first).to_be_visible()
+
+    # It stays on the board for a second, different mentor, who accepts: now both are found.
+    second_page = new_page()
+    sign_in(second_page, second_email, TEST_PASSWORD)
+    second_page.get_by_role("link", name="Requests board").click()
+    expect(second_page.get_by_text("1 of 2 mentors found").first).to_be_visible()
+    second_page.get_by_role("button", name="Accept request for Lee H.").click()
+    expect(second_page.get_by_text("You have accepted this request")).to_be_visible()
+    expect(second_page.get_by_text("Mentor found").first).to_be_visible()
+    expect(second_page.get_by_text("Morgan Mentor").first).to_be_visible()
+    mentor_page.get_by_role("link", name="Requests board").click()
+    expect(mentor_page.get_by_role("button", name="Accept request for Lee H.")).to_have_count(0)
 
     # Release day: the case manager marks Lee released today; the record says so.
     page.goto(request_url)
@@ -89,6 +107,7 @@ def test_consent_sign_off_and_release_day_truth(page, new_page):
     fill_date(page, "Release date", today)
     page.get_by_label("Released", exact=True).check()
     page.get_by_role("button", name="Save release day").click()
-    expect(page.get_by_text("Release day updated. The mentor has been told.")).to_be_visible()
+    expect(page.get_by_text("Release day updated. Both mentors have been told.")).to_be_visible()
     page.goto(f"/participants/{person_id}")
     expect(page.get_by_text("In the community").first).to_be_visible()
+    expect(page.get_by_text("Mentors: Morgan Mentor and Sam Second")).to_be_visible()
