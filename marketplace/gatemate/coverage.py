@@ -77,6 +77,7 @@ def _scope(start: date, end: date, organisation_id: int | None, region: str | No
     if organisation_id is not None:
         own_mentors = select(User.id).where(User.organisation_id == organisation_id, User.role == Role.MENTOR)
         conditions.append(or_(GatemateRequest.mentor_id.in_(own_mentors),
+                              GatemateRequest.second_mentor_id.in_(own_mentors),
                               GatemateRequest.prison.in_(sorted(organisation_prisons(organisation_id)))))
     if region is not None:
         conditions.append(GatemateRequest.prison.in_(sorted(p for p, r in PRISONS.items() if r == region)))
@@ -91,7 +92,8 @@ def coverage_report(start: date, end: date, *, organisation_id: int | None = Non
     requests = db.session.scalars(select(GatemateRequest).where(*conditions)).all()
     first_accepted = dict(db.session.execute(
         select(RequestEvent.request_id, func.min(RequestEvent.at))
-        .where(RequestEvent.action.in_(["accept", "assign"]),
+        # The first of two mentors counts: the wait is for a mentor first accepting.
+        .where(RequestEvent.action.in_(["accept", "assign", "accept_place", "assign_place"]),
                RequestEvent.request_id.in_(select(GatemateRequest.id).where(*conditions)))
         .group_by(RequestEvent.request_id)).all())
     covering: dict[str, set[int]] = {}
