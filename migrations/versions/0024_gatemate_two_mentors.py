@@ -13,9 +13,17 @@ branch_labels = None
 depends_on = None
 
 
+def _batch():
+    # Batch mode: SQLite cannot add a foreign key or a check constraint to a table in place, so the
+    # table is copied; it keeps AUTOINCREMENT, so no request id is handed out twice (0020_ids_never_reused).
+    if op.get_bind().dialect.name == 'sqlite':
+        return op.batch_alter_table('gatemate_requests', recreate='always',
+                                    table_kwargs={'sqlite_autoincrement': True})
+    return op.batch_alter_table('gatemate_requests')
+
+
 def upgrade():
-    # Batch mode: SQLite cannot add a foreign key or a check constraint to a table in place.
-    with op.batch_alter_table('gatemate_requests', schema=None) as batch_op:
+    with _batch() as batch_op:
         batch_op.add_column(sa.Column('second_mentor_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_gatemate_requests_second_mentor_id'), ['second_mentor_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_gatemate_requests_second_mentor_id_users'), 'users',
@@ -25,7 +33,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('gatemate_requests', schema=None) as batch_op:
+    with _batch() as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_gatemate_requests_two_different_mentors'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_gatemate_requests_second_mentor_id_users'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_gatemate_requests_second_mentor_id'))
