@@ -1,14 +1,14 @@
 """Gatemate: the second mentor of a request that a coordinator signed off for two mentors
 
 Revision ID: 0024_gatemate_two_mentors
-Revises: 0023_careers_campus_switch
+Revises: 0023c_campus_auto_accept
 Create Date: 2026-12-07 02:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0024_gatemate_two_mentors'
-down_revision = '0023_careers_campus_switch'
+down_revision = '0023c_campus_auto_accept'
 branch_labels = None
 depends_on = None
 
