@@ -3,7 +3,15 @@ from __future__ import annotations
 from datetime import time
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from marketplace.core.forms import (
@@ -16,6 +24,7 @@ from marketplace.core.forms import (
     record_id,
     submit,
 )
+from marketplace.core.forms import submit as button
 from marketplace.gatemate.models import (
     CANCEL_REASONS,
     DAY_NEEDS,
@@ -89,7 +98,12 @@ class RequestForm(DetailsFields):
     release_date = GovDateField("Release date", required=True, description="At least 3 days from today")
     window_start = time_field("Expected from", "Select when they are expected out from")
     window_end = time_field("Expected by", "Select when they are expected out by")
-    submit = submit("Send request")
+    submit = button("Continue")  # to "Check your answers"; only "Send request" there sends it
+    # The check page: "Send request" carries the fingerprint of what was shown (preview.py); a
+    # "Change" button names the answer to go back to.
+    send = button("Send request")
+    checked = HiddenField()
+    change = HiddenField()
 
 
 class EditDetailsForm(DetailsFields):

@@ -63,6 +63,7 @@ from marketplace.gatemate.models import (
     organisations_covering,
     profile_of,
 )
+from marketplace.gatemate.preview import HELD_BACK, preview_request
 from marketplace.gatemate.workflow import ACTION_LABELS
 from marketplace.participants import operations as participant_operations
 from marketplace.participants.models import Participant
@@ -314,21 +315,37 @@ def new_request(participant_id: int):
                                       parse_time(form.window_end.data)),
                 _details_from(form), _actor())
 
-    created = submit(form, lambda: operations.create_request(*arguments()),
-                     check=lambda: operations.check_request(*arguments()))
-    if created:
-        sent = ("Request sent to a mentoring coordinator for sign-off: mentors will see it once it is signed off."
-                if created.status == Status.SIGNOFF else
-                "Request sent. Mentors who cover the prison have been told; you will hear when one accepts.")
-        flash(sent, "success")
-        if (warning := release_day_warning(created.release_date)) is not None:
-            flash(warning, "warning")
-        return _show(created.id)
-    return render_form("gatemate/new.html", form, participant=participant,
-                       earliest=clock.today() + timedelta(days=operations.MIN_NOTICE_DAYS),
-                       consent_problem=operations.consent_problem(participant),
-                       contacts=coordinators_of(organisations_covering(participant.prison or "")),
-                       needs_signoff=operations.needs_signoff(participant))
+    page = dict(participant=participant, earliest=clock.today() + timedelta(days=operations.MIN_NOTICE_DAYS),
+                consent_problem=operations.consent_problem(participant),
+                contacts=coordinators_of(organisations_covering(participant.prison or "")),
+                needs_signoff=operations.needs_signoff(participant))
+    if form.is_submitted() and form.change.data:  # back from the check page: every answer kept, no errors yet
+        return render_template("gatemate/new.html", form=form, **page)
+    # "Continue" and "Send request" both check every answer again (a send posted with changed or forged
+    # answers included): every problem at once, back on the form, nothing written.
+    check = lambda: operations.check_request(*arguments())  # noqa: E731
+    cleaned = submit(form, check, check=check)
+    if cleaned:
+        _, prison, release, _, _ = arguments()
+        preview = preview_request(participant, prison, release, cleaned)
+        if form.send.data and form.checked.data == preview.fingerprint:
+            if created := submit(form, lambda: operations.create_request(*arguments())):
+                sent = ("Request sent to a mentoring coordinator for sign-off: mentors will see it once it is signed "
+                        "off." if created.status == Status.SIGNOFF else
+                        "Request sent. Mentors who cover the prison have been told; you will hear when one accepts.")
+                flash(sent, "success")
+                if (warning := release_day_warning(created.release_date)) is not None:
+                    flash(warning, "warning")
+                return _show(created.id)
+        else:
+            # The check page: what mentors will see. Sent only as shown: answers (or the person's record)
+            # changed since it was shown bring it back again, with a warning.
+            participant_operations.record_view(participant, _actor(), "gatemate check request")
+            db.session.commit()
+            form.checked.data = preview.fingerprint
+            return render_template("gatemate/check.html", form=form, preview=preview,
+                                   held_back=HELD_BACK, changed=bool(form.send.data), **page)
+    return render_form("gatemate/new.html", form, **page)
 
 
 @bp.route("/participants/<int:participant_id>/consent", methods=["GET", "POST"])

@@ -48,7 +48,7 @@ def test_consent_sign_off_and_release_day_truth(page, new_page):
     # Offences in the note are refused, with every other problem, and what was typed is kept.
     page.get_by_label("Expected from").select_option("08:00")
     page.get_by_label("Note for the mentor (optional)").fill("Convicted of robbery; MAPPA level 2, do not meet alone")
-    page.get_by_role("button", name="Send request").click()
+    page.get_by_role("button", name="Continue").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("it mentions “Convicted”, “robbery”, “MAPPA”")
     expect(summary).to_contain_text("Select when they are expected out by")
@@ -60,6 +60,9 @@ def test_consent_sign_off_and_release_day_truth(page, new_page):
     page.get_by_label("Note for the mentor (optional)").fill("Will carry a clear bag.")
     page.get_by_label("Safety arrangements").fill("Meet in the visitors' centre, two mentors, phone the probation "
                                                   "officer on arrival.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check your answers before sending the request")).to_be_visible()
+    expect(page.get_by_text("signs the request off first")).to_be_visible()
     page.get_by_role("button", name="Send request").click()
     expect(page.get_by_text("sent to a mentoring coordinator for sign-off")).to_be_visible()
     expect(page.get_by_text("Waiting for a coordinator's sign-off").first).to_be_visible()

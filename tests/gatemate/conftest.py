@@ -49,3 +49,21 @@ def make_request():
         return GatemateRequestFactory(participant=participant, **fields)
 
     return _make
+
+
+GATEMATE_CHECK_HEADING = "Check your answers before sending the request"
+
+
+def send_request(client, path: str, answers: dict, **kwargs):
+    """Request a mentor as a person does: the form's "Continue", then "Send request" on the check page,
+    posting exactly what that page carries. Returns the form's response if it came back (with errors,
+    or a redirect), else the response to "Send request"."""
+    from tests.helpers import hidden_inputs
+
+    answers = {name: value for name, value in answers.items() if value is not None and name != "submit"}
+    check = client.post_form(path, {**answers, "submit": "Continue"}, **kwargs)
+    page = check.get_data(as_text=True)
+    if check.status_code != 200 or GATEMATE_CHECK_HEADING not in page:
+        return check
+    return client.post(path, data={**hidden_inputs(page), "send": "Send request"},
+                       headers={"Referer": "https://localhost/"})

@@ -11,7 +11,7 @@ from marketplace.core.models import AuditEvent, Notification, OutboxMessage
 from marketplace.extensions import db
 from marketplace.gatemate.models import GatemateRequest, RequestEvent
 from tests.factories import ConsentRecordFactory, ParticipantFactory, UserFactory
-from tests.gatemate.conftest import count, days
+from tests.gatemate.conftest import count, days, send_request
 from tests.helpers import location
 
 
@@ -50,7 +50,7 @@ def test_case_manager_requests_a_mentor_and_covering_mentors_are_told(client, ma
     assert page.status_code == 200
     assert b"HMP Liverpool" in page.data and b"Request a Gatemate mentor" in page.data
 
-    response = client.post_form(f"/gatemate/participants/{person.id}/request", request_form())
+    response = send_request(client, f"/gatemate/participants/{person.id}/request", request_form())
     assert response.status_code == 302
     request = db.session.scalar(select(GatemateRequest))
     assert location(response) == f"/gatemate/requests/{request.id}"
@@ -67,11 +67,11 @@ def test_case_manager_requests_a_mentor_and_covering_mentors_are_told(client, ma
 
 
 def test_at_least_three_days_notice_is_needed(client, person):
-    response = client.post_form(f"/gatemate/participants/{person.id}/request", request_form(release_date=days(2)))
+    response = send_request(client, f"/gatemate/participants/{person.id}/request", request_form(release_date=days(2)))
     assert response.status_code == 400
     assert b"at least 3 days from today" in response.data
     assert count(GatemateRequest) == 0
-    assert client.post_form(f"/gatemate/participants/{person.id}/request",
+    assert send_request(client, f"/gatemate/participants/{person.id}/request",
                             request_form(release_date=days(3))).status_code == 302
 
 
@@ -88,7 +88,7 @@ def test_at_least_three_days_notice_is_needed(client, person):
     ({"note": "x" * 501}, b"500 characters or fewer"),
 ])
 def test_bad_requests_are_refused_clearly(client, person, changes, message):
-    response = client.post_form(f"/gatemate/participants/{person.id}/request", request_form(**changes))
+    response = send_request(client, f"/gatemate/participants/{person.id}/request", request_form(**changes))
     assert response.status_code == 400
     assert message in response.data
     assert count(GatemateRequest) == 0
@@ -98,7 +98,7 @@ def test_no_request_without_consent_to_share_with_mentors(client, person):
     ConsentRecordFactory(participant=person, employers=True, mentors=False)
     page = client.get(f"/gatemate/participants/{person.id}/request").data.decode()
     assert "Consent needed first" in page and f"/gatemate/participants/{person.id}/consent" in page
-    response = client.post_form(f"/gatemate/participants/{person.id}/request", request_form(window_end="07:00"))
+    response = send_request(client, f"/gatemate/participants/{person.id}/request", request_form(window_end="07:00"))
     assert response.status_code == 400
     # Every problem at once: the consent and the field's own error.
     assert b"Robin has not agreed to share details with mentors" in response.data
@@ -108,7 +108,8 @@ def test_no_request_without_consent_to_share_with_mentors(client, person):
 
 def test_with_consent_the_note_is_kept(client, person):
     ConsentRecordFactory(participant=person, mentors=True)
-    client.post_form(f"/gatemate/participants/{person.id}/request", request_form(note="Will be wearing a red coat."))
+    send_request(client, f"/gatemate/participants/{person.id}/request",
+                 request_form(note="Will be wearing a red coat."))
     assert db.session.scalar(select(GatemateRequest.note)) == "Will be wearing a red coat."
 
 
@@ -116,21 +117,21 @@ def test_one_active_request_per_person(client, person, make_request):
     existing = make_request(person)
     response = client.get(f"/gatemate/participants/{person.id}/request")
     assert response.status_code == 302 and location(response) == f"/gatemate/requests/{existing.id}"
-    response = client.post_form(f"/gatemate/participants/{person.id}/request", request_form())
+    response = send_request(client, f"/gatemate/participants/{person.id}/request", request_form())
     assert response.status_code == 302
     assert count(GatemateRequest) == 1
     existing.status = "cancelled"
-    assert client.post_form(f"/gatemate/participants/{person.id}/request", request_form()).status_code == 302
+    assert send_request(client, f"/gatemate/participants/{person.id}/request", request_form()).status_code == 302
     assert count(GatemateRequest) == 2
 
 
 def test_people_in_the_community_and_closed_cases_cannot_have_a_request(client, manager):
     community = ParticipantFactory(case_manager=manager, location="community", prison=None)
-    response = client.post_form(f"/gatemate/participants/{community.id}/request", request_form())
+    response = send_request(client, f"/gatemate/participants/{community.id}/request", request_form())
     assert response.status_code == 400 and b"record says they are in the community" in response.data
     closed = ParticipantFactory(case_manager=manager, status="closed")
     assert client.get(f"/gatemate/participants/{closed.id}/request").status_code == 302
-    assert client.post_form(f"/gatemate/participants/{closed.id}/request", request_form()).status_code == 302
+    assert send_request(client, f"/gatemate/participants/{closed.id}/request", request_form()).status_code == 302
     assert count(GatemateRequest) == 0
 
 

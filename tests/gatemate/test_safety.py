@@ -15,7 +15,7 @@ from marketplace.gatemate import operations
 from marketplace.gatemate.models import GatemateRequest, Signoff
 from marketplace.gatemate.safety import offence_words_in
 from tests.factories import ConsentRecordFactory, ParticipantFactory, UserFactory
-from tests.gatemate.conftest import count, days
+from tests.gatemate.conftest import count, days, send_request
 from tests.gatemate.test_requests import request_form
 from tests.helpers import location, sign_in_client, told
 
@@ -49,7 +49,7 @@ def test_the_case_manager_records_consent_where_the_request_is_made(client, mana
     consent = person.consent
     assert (consent.mentors, consent.employers, consent.given_on) == (True, True, days(-1))  # employers kept
 
-    assert client.post_form(f"/gatemate/participants/{person.id}/request", request_form()).status_code == 302
+    assert send_request(client, f"/gatemate/participants/{person.id}/request", request_form()).status_code == 302
     request = db.session.scalar(select(GatemateRequest))
     assert request.consent_given_on == days(-1)
     page = client.get(f"/gatemate/requests/{request.id}").data.decode()
@@ -123,7 +123,7 @@ def test_consent_withdrawn_on_the_record_hides_the_request_on_every_worker(serve
 def test_offences_and_risk_labels_are_refused_in_what_mentors_read(client, manager):
     person = ParticipantFactory(case_manager=manager)
     ConsentRecordFactory(participant=person, mentors=True)
-    response = client.post_form(f"/gatemate/participants/{person.id}/request", request_form(
+    response = send_request(client, f"/gatemate/participants/{person.id}/request", request_form(
         note="Convicted of robbery in 2019; MAPPA level 2, do not meet alone",
         safety_arrangements="High risk to women", needs=None))
     assert response.status_code == 400
@@ -135,7 +135,7 @@ def test_offences_and_risk_labels_are_refused_in_what_mentors_read(client, manag
     assert count(GatemateRequest) == 0
 
     arrangements = "Meet in the visitors' centre, two mentors, phone the probation officer on arrival"
-    assert client.post_form(f"/gatemate/participants/{person.id}/request", request_form(
+    assert send_request(client, f"/gatemate/participants/{person.id}/request", request_form(
         note="In recovery; wants help finding a meeting", safety_arrangements=arrangements)).status_code == 302
     assert db.session.scalar(select(GatemateRequest.safety_arrangements)) == arrangements
 
@@ -164,9 +164,9 @@ def test_a_mappa_request_waits_for_a_coordinators_sign_off(client, manager, make
     coordinator = UserFactory(role="coordinator", organisation=mentor.organisation, full_name="Cora Ordinator")
     elsewhere = UserFactory(role="coordinator", organisation=make_mentor(prisons=["HMP Leeds"]).organisation)
 
-    response = client.post_form(f"/gatemate/participants/{person.id}/request", request_form())
+    response = send_request(client, f"/gatemate/participants/{person.id}/request", request_form())
     assert response.status_code == 400 and b"Enter the safety arrangements" in response.data
-    response = client.post_form(f"/gatemate/participants/{person.id}/request", request_form(
+    response = send_request(client, f"/gatemate/participants/{person.id}/request", request_form(
         safety_arrangements="Two mentors; meet in the visitors' centre."))
     assert response.status_code == 302
     request = db.session.scalar(select(GatemateRequest))
@@ -246,7 +246,7 @@ def test_a_weekend_release_date_gets_a_warning_naming_the_working_day_before(cli
     saturday = days(5)
     while saturday.weekday() != 5:
         saturday += timedelta(days=1)
-    response = client.post_form(f"/gatemate/participants/{person.id}/request", request_form(release_date=saturday))
+    response = send_request(client, f"/gatemate/participants/{person.id}/request", request_form(release_date=saturday))
     assert response.status_code == 302
     page = client.get(location(response)).data.decode()
     friday = saturday - timedelta(days=1)
