@@ -331,6 +331,14 @@ class Shelf:
                                  f"for {int(HOLD_FOR.total_seconds() // 3600)} hours): choose it again", field=name)
         return held, problems
 
+    def let_go(self, token: str, field: str, owner_id: int, purpose: str) -> None:
+        """The person removed a held file from their form: delete it now rather than when it lapses.
+        Only their own file, for that form (a token that is not theirs, or lapsed, removes nothing)."""
+        kept = self.held(token, field, owner_id, purpose)
+        if kept is not None:
+            with contextlib.suppress(FileNotFoundError):
+                (self.held_dir() / kept.stored_name).unlink()
+
     def claim(self, kept: Held) -> dict:
         """Move a held file onto the shelf for good; returns what to record about it. Refused if it is
         no longer held (used already, or removed as lapsed)."""

@@ -40,6 +40,9 @@ class ReferralForm(Form):
     # Files chosen on an earlier showing of the form, kept server-side (uploads.hold): their tokens.
     cv_held = HiddenField()
     disclosure_letter_held = HiddenField()
+    # "Remove" under a held file (templates/referrals/new.html): let it go rather than send it.
+    cv_remove = BooleanField("Remove the CV")
+    disclosure_letter_remove = BooleanField("Remove the disclosure letter")
     submit = button("Continue")  # to "Check your answers"; only "Send referral" there sends it
     save_draft = button("Save as draft")
     # The check page: "Send referral" carries the fingerprint of what was shown; a "Change" button

@@ -164,13 +164,20 @@ def check_referral(participant, opportunity, case_manager, sharing: Sharing, *, 
     problems.raise_any()
 
 
-def hold_documents(owner, participant, opportunity, chosen: dict) -> tuple[dict[str, uploads.Held], Problems]:
+def hold_documents(owner, participant, opportunity, chosen: dict,
+                   removed: tuple[str, ...] = ()) -> tuple[dict[str, uploads.Held], Problems]:
     """The files of a referral form, kept server-side while the form comes back or is checked.
 
     `chosen` maps each file field to (a new upload or None, the token of a file held before). A new
     file replaces the held one; a refused new file is a problem on its field (and the one held
-    before, if any, stays). Returns the files now held and the problems found."""
-    return uploads.REFERRALS.hold_files(owner.id, f"referral:{participant.id}:{opportunity.id}", chosen)
+    before, if any, stays). A field in `removed` lets its held file go (deleted at once): the person
+    decided not to send it. Returns the files now held and the problems found."""
+    purpose = f"referral:{participant.id}:{opportunity.id}"
+    for name in removed:
+        upload, token = chosen[name]
+        uploads.REFERRALS.let_go(token, name, owner.id, purpose)
+        chosen = {**chosen, name: (upload, "")}
+    return uploads.REFERRALS.hold_files(owner.id, purpose, chosen)
 
 
 @dataclass

@@ -153,7 +153,8 @@ def new():
         return show_form(200)
     held, file_problems = operations.hold_documents(_actor(), participant, opportunity, {
         "cv": (form.cv.data, form.cv_held.data), "disclosure_letter": (form.disclosure_letter.data,
-                                                                       form.disclosure_letter_held.data)})
+                                                                       form.disclosure_letter_held.data)},
+        removed=tuple(name for name in ("cv", "disclosure_letter") if form[f"{name}_remove"].data))
     form.cv_held.data = held["cv"].token if "cv" in held else ""
     form.disclosure_letter_held.data = held["disclosure_letter"].token if "disclosure_letter" in held else ""
     if form.change.data:  # back from the check page: the answers as they were, no errors yet

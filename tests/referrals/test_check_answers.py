@@ -206,3 +206,38 @@ def test_the_helper_goes_through_both_steps(referring, client):
     _person, _opportunity, _employer, path = referring
     assert send_referral(client, path, ANSWERS).status_code == 302
     assert db.session.scalars(select(Referral)).one().status == "submitted"
+
+
+def test_a_held_file_can_be_removed_on_the_form_that_came_back(referring, client):
+    _person, _opportunity, _employer, path = referring
+    first = post(client, path, {"name": "Robin", "submit": "Continue"}, cv=CV)  # consent forgotten
+    page = first.get_data(as_text=True)
+    assert first.status_code == 400 and "cv.pdf uploaded</strong>" in page
+    assert 'name="cv_remove"' in page and "Remove cv.pdf" in page
+    token = hidden_inputs(page)["cv_held"][0]
+    check = client.post_form(path, {**ANSWERS, "cv_held": token, "cv_remove": "y", "submit": "Continue"})
+    text = check.get_data(as_text=True)
+    assert check.status_code == 200 and CHECK_HEADING in text
+    assert shared_rows(text, 'id="shared"')["Documents"] == "None attached"
+    assert hidden_inputs(text)["cv_held"] == [""]
+    assert list(uploads.held_dir().iterdir()) == []  # deleted at once, not left until it lapses
+    assert client.post_form(path, carry(text, send="Send referral")).status_code == 302
+    assert db.session.scalars(select(Referral)).one().documents == []
+
+
+def test_a_held_file_can_be_removed_after_change_on_the_check_page(referring, client):
+    person, opportunity, _employer, path = referring
+    check = post(client, path, {**ANSWERS, "submit": "Continue"}, cv=CV).get_data(as_text=True)
+    back = client.post_form(path, carry(check, change="cv")).get_data(as_text=True)
+    assert "cv.pdf uploaded</strong>" in back and 'name="cv_remove"' in back
+    answers = {**ANSWERS, **hidden_inputs(back), "cv_remove": "y", "submit": "Continue"}
+    again = client.post_form(path, answers).get_data(as_text=True)
+    assert shared_rows(again, 'id="shared"')["Documents"] == "None attached"
+    assert list(uploads.held_dir().iterdir()) == []
+    # Someone else's token, ticked for removal, removes nothing of theirs.
+    other = post(client, path, {"name": "Robin", "submit": "Continue"}, cv=CV).get_data(as_text=True)
+    kept_token = hidden_inputs(other)["cv_held"][0]
+    stranger = UserFactory(role="case_manager")
+    db.session.commit()
+    uploads.REFERRALS.let_go(kept_token, "cv", stranger.id, f"referral:{person.id}:{opportunity.id}")
+    assert len(list(uploads.held_dir().iterdir())) == 1
