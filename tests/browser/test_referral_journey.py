@@ -58,6 +58,7 @@ def test_refer_from_a_match_to_a_job_start_as_both_sides(page, new_page):
     expect(page.locator(".govuk-error-summary")).to_contain_text("agreed to share")  # consent not ticked
     # The CV chosen is kept, not lost with the error.
     expect(page.locator("#cv-held")).to_have_text("robin-cv.pdf uploaded")
+    expect(page.get_by_label("Remove robin-cv.pdf: do not send it")).not_to_be_checked()  # or it can go
     page.get_by_label("They agreed that this may be shared with the employer").check()
     page.get_by_role("button", name="Continue").click()
 
