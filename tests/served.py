@@ -131,8 +131,8 @@ class ServedSite:
         payload.setdefault("csrf_token", self.csrf_token(browser))
         end_test_transaction()
         try:
-            return browser.post(self.url + path, data=payload, files=files, timeout=60,
-                                headers={"Referer": self.url + "/"}, **kwargs)
+            headers = {"Referer": self.url + "/", **kwargs.pop("headers", {})}
+            return browser.post(self.url + path, data=payload, files=files, timeout=60, headers=headers, **kwargs)
         finally:
             end_test_transaction()
 

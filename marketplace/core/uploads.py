@@ -209,7 +209,7 @@ class Held:
                 "size": self.size}
 
 
-class _ClockSigner(TimestampSigner):
+class ClockSigner(TimestampSigner):
     """Tokens age by the service's clock, like everything else that falls due."""
 
     def get_timestamp(self) -> int:
@@ -280,7 +280,7 @@ class Shelf:
     def _serializer(self) -> URLSafeTimedSerializer:
         # The referrals' salt predates the shelves: kept, so tokens handed out before still read.
         return URLSafeTimedSerializer(current_app.secret_key, salt=f"{self.folder}.held-upload",
-                                      signer=_ClockSigner)
+                                      signer=ClockSigner)
 
     def hold(self, upload, field: str, owner_id: int, purpose: str) -> Held:
         """Check an upload in full and keep it in held/ for `owner_id`'s form about `purpose`. Raises

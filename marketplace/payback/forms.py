@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_wtf.file import MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from marketplace.accounts.forms import email_field
@@ -75,6 +75,9 @@ class NominationForm(Form):
     photos = MultipleFileField("Photos of the place (optional)", widget=GovFileInput(multiple=True),
                                description="Up to 3 photos, JPEG or PNG, each smaller than 5 MB. Please avoid "
                                            "people's faces and car number plates.")
+    # Photos that passed on an earlier submit, held on the server while the form comes back.
+    photos_held = HiddenField()
+    remove_photos = BooleanField("Remove these photos", widget=GovCheckboxInput())
     nominator_name = _text("Your name", 200, required="Enter your name")
     nominator_email = email_field("Your email address",
                                   hint="We email you a link to confirm the nomination, then tell you the outcome")

@@ -25,6 +25,7 @@ from marketplace.core.filters import govuk_date
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, queue_email, record_audit
 from marketplace.core.postcodes import POSTCODE, REAL_POSTCODE, normalise_postcode
+from marketplace.core.reminders import reminder_job
 from marketplace.core.roles import Role
 from marketplace.core.tokens import hash_token, new_token
 from marketplace.extensions import db
@@ -98,22 +99,31 @@ def nomination_problems(details: NominationDetails) -> Problems:
     return problems
 
 
-def check_nomination(details: NominationDetails, uploads=()) -> list[tuple[bytes, int, int]]:
+def check_nomination(details: NominationDetails, uploads=(), held=()) -> list[tuple[bytes, int, int]]:
     """Raise Refused with every problem of a nomination and its photos (writes nothing); returns the
-    photos cleaned (payback/photos.py)."""
+    photos cleaned (payback/photos.py): the new uploads if any were chosen, else those `held` from an
+    earlier submit (None when the form carried held photos that are no longer held)."""
     problems = nomination_problems(details)
-    cleaned = problems.kept(lambda: photos.check_photos(uploads), [])
+    if photos.chosen(uploads):
+        cleaned = problems.kept(lambda: photos.check_photos(uploads), [])
+    elif held is None:
+        problems.add("The photos you chose earlier are no longer held (they are kept for a day): choose them "
+                     "again, or send the nomination without them", field="photos")
+        cleaned = []
+    else:
+        cleaned = list(held)
     problems.raise_any()
     return cleaned
 
 
-def nominate(details: NominationDetails, address: str, *, robot: bool = False, uploads=()) -> PaybackProject | None:
+def nominate(details: NominationDetails, address: str, *, robot: bool = False, uploads=(),
+             held=()) -> PaybackProject | None:
     """Record a public nomination (with up to 3 photos, images only, checked and stripped of their
     metadata) and email the nominator a link to confirm it; it counts (and a payback manager sees it)
     only once confirmed. Returns None, storing nothing, when the hidden field was filled in (a robot);
     the page then reads as for anyone else."""
     key = address or "unknown"
-    cleaned = check_nomination(details, uploads)
+    cleaned = check_nomination(details, uploads, held)
     # Check and count in one step (throttle.attempt), so nominations raced from several hosts
     # sharing Redis cannot pass the limit between a check and a count.
     if not throttle.attempt(NOMINATION_BUCKET, key, NOMINATIONS_PER_ADDRESS, THROTTLE_WINDOW):
@@ -798,6 +808,12 @@ def record_attendance(allocation: PaybackAllocation, manager: User, outcome: str
         skills=tuple(skills)))
     allocation.hours_id = row.id
     return row
+
+
+@reminder_job("held nomination photos past their time")
+def remove_lapsed_photos() -> int:
+    """Photos held for a nomination form that was never sent: removed once their tokens have lapsed."""
+    return photos.remove_lapsed_held()
 
 
 # Subject access --------------------------------------------------------------------------------------

@@ -8,6 +8,10 @@ polyglot). So each photo is decoded in full by Pillow (JPEG or PNG; the pixel co
 header before any decoding, so a small file cannot unpack into gigabytes), turned upright by its EXIF
 orientation, shrunk to at most MAX_SIDE pixels, and written anew as a JPEG with no metadata at all.
 The nominator's original bytes are never stored or served.
+
+Photos that passed are held between submits, like every form's files (core/uploads.py): when the form
+comes back for another answer, the cleaned photos wait in held/ under a signed token bound to this
+browser's session, so the nominator does not choose them again.
 """
 
 from __future__ import annotations
@@ -15,15 +19,18 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import secrets
 import warnings
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, session
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from marketplace.core import clock
 from marketplace.core.exceptions import Refused
-from marketplace.core.uploads import MAX_BYTES
+from marketplace.core.uploads import HOLD_FOR, MAX_BYTES, ClockSigner
 
 ACCEPTED_FORMATS = {"JPEG", "PNG"}
 MAX_PHOTOS = 3
@@ -31,6 +38,7 @@ MAX_PIXELS = 40_000_000  # a 40-megapixel phone photo; more is refused before de
 MAX_SIDE = 2000  # what is stored and shown: enough to see the job, small enough to serve
 QUALITY = 85
 CONTENT_TYPE = "image/jpeg"
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.jpg")  # what store() and hold() name a photo
 
 
 class NotAnImage(Exception):
@@ -131,3 +139,80 @@ def path_of(stored_name: str) -> Path:
 def remove(stored_name: str) -> None:
     with contextlib.suppress(FileNotFoundError, Refused):
         path_of(stored_name).unlink()
+
+
+# Held photos ---------------------------------------------------------------------------------------
+def held_dir() -> Path:
+    path = upload_dir() / "held"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def visitor() -> str:
+    """Who holds photos: a random key kept in this browser's session (a nominator has no account)."""
+    return session.setdefault("payback_photo_holder", secrets.token_hex(16))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="payback.held-photos", signer=ClockSigner)
+
+
+def hold(cleaned: list[tuple[bytes, int, int]], holder: str) -> str:
+    """Keep cleaned photos in held/ for `holder`; returns the token the form carries for them."""
+    kept = []
+    for data, width, height in cleaned:
+        name = f"{secrets.token_hex(16)}.jpg"
+        descriptor = os.open(held_dir() / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        kept.append([name, width, height])
+    return _serializer().dumps({"holder": holder, "photos": kept})
+
+
+def held(token: str, holder: str) -> list[tuple[bytes, int, int]] | None:
+    """The cleaned photos a token stands for, if they are `holder`'s, not lapsed and all still held;
+    None otherwise (a forged, lapsed or used token)."""
+    if not token:
+        return None
+    try:
+        data = _serializer().loads(token, max_age=int(HOLD_FOR.total_seconds()))
+    except BadSignature:  # also a lapsed token
+        return None
+    if not isinstance(data, dict) or data.get("holder") != holder or not isinstance(data.get("photos"), list):
+        return None
+    photos = []
+    for entry in data["photos"][:MAX_PHOTOS]:
+        name, width, height = entry
+        if not STORED_NAME.fullmatch(str(name)):
+            return None
+        try:
+            photos.append(((held_dir() / name).read_bytes(), int(width), int(height)))
+        except FileNotFoundError:
+            return None
+    return photos
+
+
+def let_go(token: str, holder: str) -> None:
+    """Remove the files a token holds (the nomination was stored with its own copies, or the
+    nominator removed the photos)."""
+    try:
+        data = _serializer().loads(token, max_age=int(HOLD_FOR.total_seconds()))
+    except BadSignature:
+        return
+    if isinstance(data, dict) and data.get("holder") == holder:
+        for name, *_ in data.get("photos", []):
+            if STORED_NAME.fullmatch(str(name)):
+                with contextlib.suppress(FileNotFoundError):
+                    (held_dir() / name).unlink()
+
+
+def remove_lapsed_held() -> int:
+    """Remove held photos older than HOLD_FOR (their tokens have lapsed too). Returns how many."""
+    cutoff = clock.now().timestamp() - HOLD_FOR.total_seconds()
+    removed = 0
+    for path in held_dir().iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed

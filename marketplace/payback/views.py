@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from marketplace.core import clock
 from marketplace.core.db import writes_to_database
+from marketplace.core.exceptions import Refused
 from marketplace.core.forms import record_id
 from marketplace.core.operations import record_audit
 from marketplace.core.roles import Role, get_visible_or_404, role_required
@@ -123,12 +124,40 @@ def nominate():
         for name in operations.NominationDetails.__dataclass_fields__
     }) if form.is_submitted() else None
     robot = bool((form.website.data or "").strip())
+    holder, token = photos.visitor(), form.photos_held.data or ""
+    # None: the form carried held photos that are gone (lapsed, or forged); the check says so.
+    kept = [] if form.remove_photos.data or not token else photos.held(token, holder)
     result = submit(form, lambda: operations.nominate(details, request.remote_addr or "", robot=robot,
-                                                      uploads=form.photos.data),
-                    check=lambda: operations.check_nomination(details, form.photos.data))
+                                                      uploads=form.photos.data, held=kept),
+                    check=lambda: operations.check_nomination(details, form.photos.data, kept))
     if result is not None:
+        photos.let_go(token, holder)  # the nomination stored its own copies
         return redirect(url_for(".nomination_sent"))
-    return render_form("payback/nominate.html", form)
+    if form.is_submitted():
+        kept = _hold_photos(form, holder, token, kept)
+    return render_form("payback/nominate.html", form, held_photos=len(kept or ()))
+
+
+def _hold_photos(form, holder: str, token: str, kept):
+    """The form comes back: hold the photos just chosen if they all passed (so they need not be chosen
+    again), else keep those held before. Returns the photos now held."""
+    chosen = photos.chosen(form.photos.data)
+    if form.remove_photos.data:
+        photos.let_go(token, holder)
+        kept, token = None, ""
+    elif chosen:
+        for upload in chosen:
+            upload.stream.seek(0)  # the check read them once already
+        try:
+            fresh = photos.check_photos(chosen)
+        except Refused:
+            fresh = None
+        if fresh:
+            photos.let_go(token, holder)
+            kept, token = fresh, photos.hold(fresh, holder)
+    form.photos_held.data = token if kept else ""
+    form.remove_photos.data = False
+    return kept
 
 
 @bp.get("/nominate/sent")

@@ -1,4 +1,5 @@
-"""Community Payback from a resident's idea to a person's hours: a resident nominates a project and
+"""Community Payback from a resident's idea to a person's hours: a resident nominates a project (a mistake
+sends the form back with their photo held, not chosen again) and
 confirms it from their email, the payback manager writes the public text from the nominator's words
 (the nominator's name and phone number refused), chooses the photo sent with it for the public pages,
 and then scores and shortlists it; the public pages show only that text and photo; two residents vote;
@@ -73,15 +74,16 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     page.get_by_label("The work will benefit the local community").check()
     page.get_by_label("Your name").fill("Sam Resident")
     page.get_by_label("Your email address").fill("sam@resident.example")
+    photo = tmp_path / "towpath.jpg"
+    photo.write_bytes(jpeg())
+    page.get_by_label("Photos of the place (optional)").set_input_files(str(photo))
     page.get_by_role("button", name="Send nomination").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter a postcode in England or Wales")
     expect(summary).to_contain_text("Confirm the work meets every rule")
     expect(page.get_by_label("Project name")).to_have_value("Clear the canal towpath at Burscough")
     page.get_by_label("Postcode").fill("L40 5TH")
-    photo = tmp_path / "towpath.jpg"
-    photo.write_bytes(jpeg())
-    page.get_by_label("Photos of the place (optional)").set_input_files(str(photo))
+    expect(page.locator("#photos-held")).to_have_text("1 photo uploaded")  # kept: not chosen again
     page.get_by_label("It will not take away work someone would be paid to do").check()
     page.get_by_label("Nobody will make a profit from it").check()
     page.get_by_role("button", name="Send nomination").click()

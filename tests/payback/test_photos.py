@@ -5,6 +5,7 @@ public text, and only once the project is public."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -149,3 +150,47 @@ def test_a_photo_of_another_nomination_cannot_be_made_public(app, client, nomina
         "public_title": "Paint the hut", "public_description": "Paint it.", "public_benefit": "Scouts.",
         "checked": "y", "public_photos": [str(nominated.photos[0].id)]})
     assert page.status_code == 400 and "Choose photos sent with this nomination" in page.get_data(as_text=True)
+
+
+def test_photos_that_passed_are_kept_while_the_form_comes_back_then_sent_with_it(app, client):
+    """A nomination with a mistake comes back with its photos held (the nominator does not choose them
+    again); the next submit without choosing any sends the held ones; nothing is stored before."""
+    clock.fix(NOW)
+    before = set(photos.held_dir().iterdir())
+    page = client.post_form("/community-payback/nominate", {
+        **good_nomination(postcode="", town="Preston"),
+        "photos": [(io.BytesIO(jpeg()), "towpath.jpg"), (io.BytesIO(png()), "brambles.png")]})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Enter the postcode of the place" in text
+    assert "2 photos uploaded" in text and "Remove these photos" in text
+    token = re.search(r'name="photos_held" type="hidden" value="([^"]+)"', text) or re.search(
+        r'id="photos_held" name="photos_held" type="hidden" value="([^"]+)"', text)
+    assert token, "the held photos' token is on the re-shown form"
+    assert db.session.scalar(select(PaybackPhoto.id)) is None
+
+    response = client.post_form("/community-payback/nominate", {
+        **good_nomination(postcode="PR1 8JP", town="Preston"), "photos_held": token.group(1)})
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    project = db.session.scalar(select(PaybackProject))
+    assert len(project.photos) == 2
+    assert set(photos.held_dir().iterdir()) == before, "the held copies are let go once the nomination has its own"
+
+
+def test_held_photos_can_be_removed_and_are_nobody_elses(app, client):
+    clock.fix(NOW)
+    before = set(photos.held_dir().iterdir())
+    page = client.post_form("/community-payback/nominate", {
+        **good_nomination(postcode=""), "photos": [(io.BytesIO(jpeg()), "towpath.jpg")]})
+    token = re.search(r'name="photos_held" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+    stranger = app.test_client()  # another browser: another session, so the token is not theirs
+    page = stranger.post_form("/community-payback/nominate", {**good_nomination(), "photos_held": token})
+    assert page.status_code == 400 and "no longer held" in page.get_data(as_text=True)
+
+    page = client.post_form("/community-payback/nominate", {
+        **good_nomination(postcode=""), "photos_held": token, "remove_photos": "y"})
+    text = page.get_data(as_text=True)
+    assert "photo uploaded" not in text and 'name="photos_held" type="hidden" value=""' in text
+    assert set(photos.held_dir().iterdir()) == before
+    client.post_form("/community-payback/nominate", {**good_nomination(), "photos_held": ""})
+    assert db.session.scalar(select(PaybackProject)).photos == []
