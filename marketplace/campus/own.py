@@ -131,11 +131,6 @@ def first_name(user) -> str:
     return (user.full_name or "").split(" ")[0] if user is not None else ""
 
 
-def _mentors(request: GatemateRequest) -> list:
-    """The mentors holding the request: the one who accepted it and, where a second mentor is recorded
-    (two mentors for one meeting), the second."""
-    mentors = [request.mentor, getattr(request, "second_mentor", None)]
-    return [m for m in mentors if m is not None]
 
 
 def release_plan(participant: Participant) -> ReleasePlan | None:
@@ -147,10 +142,16 @@ def release_plan(participant: Participant) -> ReleasePlan | None:
     if not requests:
         return None
     request = next((r for r in requests if r.is_active), requests[0])
-    names = [first_name(m) for m in _mentors(request)] if request.status in (Status.ACCEPTED, Status.MET) else []
+    # The mentors in the request's places (both first names when two meet them): once found, and only
+    # while the meeting is on or after it happened.
+    shown = request.status in (Status.OPEN, Status.ACCEPTED, Status.MET)
+    names = [first_name(m) for m in request.mentors] if shown else []
+    words = PLAN_WORDS.get(request.status, request.status_label)
+    if request.status == Status.OPEN and names:  # one of two mentors found: the second is still wanted
+        words = "A mentor has been found. Your case manager is still arranging the rest of the day."
     return ReleasePlan(
         release_date=request.release_date, window=request.window, prison=request.prison,
-        destination=request.destination_town, status_words=PLAN_WORDS.get(request.status, request.status_label),
+        destination=request.destination_town, status_words=words,
         release_words=RELEASE_WORDS.get(request.release_status, ""), mentors=[n for n in names if n])
 
 

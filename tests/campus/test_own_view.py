@@ -115,11 +115,14 @@ def test_the_second_mentors_first_name_shows_when_there_are_two(case):
     _manager, participant, _other = case
     first, second = UserFactory(role="mentor", full_name="Dana Mentorson"), UserFactory(role="mentor",
                                                                                          full_name="Lee Second")
-    request = GatemateRequestFactory(participant=participant, status="accepted", mentor_id=first.id,
-                                     two_mentors=True)
+    request = GatemateRequestFactory(participant=participant, status="open", mentor_id=first.id, two_mentors=True)
     db.session.commit()
-    request.second_mentor = second  # as the two-mentor meeting records it (issue 17), read by own._mentors
-    assert own.release_plan(participant).mentors == ["Dana", "Lee"]
+    one_of_two = own.release_plan(participant)
+    assert one_of_two.mentors == ["Dana"] and "A mentor has been found" in one_of_two.status_words
+    request.second_mentor_id, request.status = second.id, "accepted"
+    db.session.commit()
+    plan = own.release_plan(participant)
+    assert plan.mentors == ["Dana", "Lee"] and plan.status_words == "A mentor will meet you at the gate."
 
 
 @pytest.mark.parametrize(("status", "words"), [
@@ -130,7 +133,8 @@ def test_the_second_mentors_first_name_shows_when_there_are_two(case):
 def test_a_plan_waiting_for_sign_off_never_says_so(case, status, words):
     _manager, participant, _other = case
     mentor = UserFactory(role="mentor", full_name="Dana Mentorson")
-    GatemateRequestFactory(participant=participant, status=status, mentor_id=mentor.id)
+    # A mentor id on a request waiting for (or refused) sign-off is never shown; an open one has none yet.
+    GatemateRequestFactory(participant=participant, status=status, mentor_id=None if status == "open" else mentor.id)
     db.session.commit()
     plan = own.release_plan(participant)
     assert words in plan.status_words and plan.mentors == []
