@@ -338,6 +338,7 @@ ROWS.update({
     ("campus.cv", "GET"): expect(403, person=200),
     ("campus.cv", "POST"): expect(403, person=302),  # every part of the CV is optional: an empty post saves
     ("campus.cv_download", "GET"): expect(403, person=200),
+    ("campus.cv_download_pdf", "GET"): expect(403, person=200),
     ("campus.messages", "GET"): expect(403, person=200),
     ("campus.write_message", "GET"): expect(403, person=200),
     ("campus.write_message", "POST"): expect(403, person=400),

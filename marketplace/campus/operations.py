@@ -313,11 +313,12 @@ def save_cv(access: CampusAccess, words: CVWords) -> CampusCV:
     return cv
 
 
-def cv_for_download(access: CampusAccess):
-    """The person's whole CV (record and own words), for the Word download; the download is audited."""
+def cv_for_download(access: CampusAccess, kind: str = "docx"):
+    """The person's whole CV (record and own words), for the Word or PDF download; the download is
+    audited with its kind."""
     from marketplace.campus.cv import build_cv
 
-    record_audit("campus.cv_downloaded", access.participant, actor=access.user)
+    record_audit("campus.cv_downloaded", access.participant, actor=access.user, detail=kind)
     return build_cv(access.participant, cv_words_of(access.participant))
 
 

@@ -12,7 +12,7 @@ from werkzeug.utils import secure_filename
 
 from marketplace.accounts import sessions
 from marketplace.campus import operations, own
-from marketplace.campus.cv import build_cv, docx_bytes
+from marketplace.campus.cv import build_cv, docx_bytes, pdf_bytes
 from marketplace.campus.forms import (
     AutoAcceptOffForm,
     AutoAcceptOnForm,
@@ -268,6 +268,16 @@ def cv_download(access):
     db.session.commit()
     name = secure_filename(f"CV {access.participant.full_name}.docx") or "CV.docx"
     return send_file(io.BytesIO(content), as_attachment=True, download_name=name, mimetype=DOCX_TYPE)
+
+
+@bp.get("/cv.pdf")
+@person_required
+@writes_to_database
+def cv_download_pdf(access):
+    content = pdf_bytes(operations.cv_for_download(access, "pdf"))
+    db.session.commit()
+    name = secure_filename(f"CV {access.participant.full_name}.pdf") or "CV.pdf"
+    return send_file(io.BytesIO(content), as_attachment=True, download_name=name, mimetype="application/pdf")
 
 
 @bp.get("/messages")

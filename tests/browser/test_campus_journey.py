@@ -1,6 +1,7 @@
 """The Virtual Campus, in three browsers: the case manager prints an access slip; the person starts
 with its code, sees their own page (with their release-day plan) and says they are interested in a
-match, opens their own disclosure page, builds a CV and downloads it, and writes to the employer twice;
+match, opens their own disclosure page, builds a CV and downloads it (Word and PDF), and writes to the
+employer twice;
 the case manager returns one message (with a reason the person then reads) and sends the other; the
 employer sees the sent one on the referral and replies; the person reads the reply; the case manager
 turns on auto-accept for the person and that employer, and the person's next message reaches the
@@ -15,6 +16,7 @@ from datetime import time, timedelta
 import pytest
 from docx import Document
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from marketplace.core import clock
 from marketplace.disclosure.models import DisclosureLetter
@@ -99,7 +101,7 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
     expect(robin.locator("[data-letter]")).to_contain_text("I have changed.")
     robin.get_by_role("link", name="Back to your page").click()
 
-    # Their CV: an error keeps what was typed; then saved and downloaded as a Word document.
+    # Their CV: an error keeps what was typed; then saved and downloaded as a Word document and a PDF.
     robin.get_by_role("link", name="Your CV").click()
     robin.get_by_label("About me", exact=True).fill("I turn up early and learn fast.")
     robin.get_by_label("How an employer can contact you (optional)").fill("x" * 301)
@@ -112,6 +114,11 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
     with robin.expect_download() as download:
         robin.get_by_role("link", name="Download your CV (Word document)").click()
     text = "\n".join(p.text for p in Document(io.BytesIO(download.value.path().read_bytes())).paragraphs)
+    assert "Robin Achebe" in text and "I turn up early and learn fast." in text and "Forklift driving" in text
+    with robin.expect_download() as download:
+        robin.get_by_role("link", name="Download your CV (PDF)").click()
+    pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
     assert "Robin Achebe" in text and "I turn up early and learn fast." in text and "Forklift driving" in text
 
     # Two messages to the employer, both to the case manager first.

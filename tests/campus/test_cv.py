@@ -7,8 +7,10 @@ import io
 
 import pytest
 from docx import Document
+from pypdf import PdfReader
 from sqlalchemy import select
 
+from marketplace.campus.cv import printable
 from marketplace.campus.models import CampusCV
 from marketplace.core.models import AuditEvent
 from marketplace.extensions import db
@@ -84,3 +86,48 @@ def test_a_person_sees_only_their_own_cv(client, person):
     page = client.get("/campus/cv")
     assert b"Secret skill" not in page.data and b"Not yours" not in page.data
     assert "Secret skill" not in _docx_text(client.get("/campus/cv.docx").data)
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_pdf_holds_the_same_cv_as_the_word_document(client, person):
+    client.post_form("/campus/cv", {"statement": "I am reliable and want to work outdoors.",
+                                    "experience": "- Wing cleaner, 2 years", "training": "Level 1 food hygiene"})
+    download = client.get("/campus/cv.pdf")
+    assert download.status_code == 200
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Content-Disposition"] == "attachment; filename=CV_Dana_Okafor.pdf"
+    text = _pdf_text(download.data)
+    words = _docx_text(client.get("/campus/cv.docx").data)
+    for expected in ("Dana Okafor", "I am reliable and want to work outdoors.", "Wing cleaner, 2 years",
+                     "Forklift driving", "CSCS card", "Level 1 food hygiene", "Construction", "Skills"):
+        assert expected in text, expected
+        assert expected in words, expected
+    assert PdfReader(io.BytesIO(download.data)).metadata.title == "CV: Dana Okafor"
+    details = [e.detail for e in db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "campus.cv_downloaded").order_by(AuditEvent.id))]
+    assert details == ["pdf", "docx"]
+
+
+def test_the_pdf_prints_accents_and_other_alphabets_and_leaves_out_what_the_font_cannot_draw(client, person):
+    person.first_name, person.last_name = "Łukasz", "Nguyễn"
+    db.session.commit()
+    client.post_form("/campus/cv", {"statement": "Zażółć gęślą jaźń. Привет. Café crème 👍🏽 done\tand bell\x07.",
+                                    "experience": "Ελληνικά 🚀"})
+    download = client.get("/campus/cv.pdf")
+    assert download.status_code == 200
+    text = _pdf_text(download.data)
+    for expected in ("Łukasz Nguyễn", "Zażółć gęślą jaźń.", "Привет.", "Café crème", "Ελληνικά"):
+        assert expected in text, expected
+    assert "👍" not in text and "🚀" not in text and "done and bell." in text
+
+
+def test_printable_keeps_what_the_font_has_and_reduces_the_rest():
+    assert printable("Ünïcødé ẞ") == "Ünïcødé ẞ"
+    assert printable("a 🚀 b") == "a b"
+    assert printable("😀") == "😀"  # DejaVu Sans draws the emoticons block: kept
+    assert printable("tab\there") == "tab here"
+    assert printable("\u4e2d") == ""  # no CJK in DejaVu Sans: left out rather than an empty box
