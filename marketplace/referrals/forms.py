@@ -37,12 +37,18 @@ class ReferralForm(Form):
     requirements = SelectMultipleField("They meet each minimum requirement", widget=Checkboxes(),
                                        validators=[Optional()], validate_choice=False)
     consent = BooleanField("They agreed that this may be shared with the employer", widget=GovCheckboxInput())
+    # Shown only when the person has a Virtual Campus CV; the view puts their first name and the employer
+    # in the labels.
+    campus_cv = BooleanField("Attach their CV from the Virtual Campus", widget=GovCheckboxInput(),
+                             description="A PDF of the CV as it is now: later changes are not sent")
+    campus_cv_consent = BooleanField("They agreed to share their CV with this employer", widget=GovCheckboxInput())
     # Files chosen on an earlier showing of the form, kept server-side (uploads.hold): their tokens.
     cv_held = HiddenField()
     disclosure_letter_held = HiddenField()
     # "Remove" under a held file (templates/referrals/new.html): let it go rather than send it.
     cv_remove = BooleanField("Remove the CV")
     disclosure_letter_remove = BooleanField("Remove the disclosure letter")
+    campus_cv_held = HiddenField()
     submit = button("Continue")  # to "Check your answers"; only "Send referral" there sends it
     save_draft = button("Save as draft")
     # The check page: "Send referral" carries the fingerprint of what was shown; a "Change" button

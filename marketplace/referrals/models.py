@@ -132,6 +132,10 @@ class Referral(db.Model):
 
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
     consent_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person's Virtual Campus CV attached by their case manager: who recorded that the person agreed
+    # to share it with this employer, and when (issue 20).
+    campus_cv_consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    campus_cv_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     requirements_confirmed: Mapped[list] = mapped_column(JSON, default=list)
     guaranteed: Mapped[bool] = mapped_column(default=False)
     guarantee_due_on: Mapped[date | None] = mapped_column(Date, index=True)
@@ -166,6 +170,7 @@ class Referral(db.Model):
     participant = relationship("Participant")
     opportunity = relationship("Opportunity")
     case_manager = relationship("User", foreign_keys=[case_manager_id])
+    campus_cv_consent_by = relationship("User", foreign_keys=[campus_cv_consent_by_id])
     provider = relationship("Organisation", foreign_keys=[provider_organisation_id])
     employer = relationship("Organisation", foreign_keys=[employer_organisation_id])
     work_referral = relationship("Referral", remote_side=[id], foreign_keys=[work_referral_id])

@@ -149,10 +149,13 @@ def existing_referral(participant, opportunity, excluding: int | None = None) ->
 
 
 def check_referral(participant, opportunity, case_manager, sharing: Sharing, *, consent_confirmed: bool,
-                   requirements_confirmed: list[str], problems: Problems | None = None) -> None:
+                   requirements_confirmed: list[str], problems: Problems | None = None,
+                   campus_cv: CampusCVChoice | None = None) -> None:
     """Every rule a referral must meet before it is made, checked all at once: raises Refused naming
     each problem (with any `problems` already found, such as a refused file). Writes nothing."""
     problems = problems if problems is not None else Problems()
+    if campus_cv is not None and campus_cv.attach:
+        _check_campus_cv(participant, opportunity, campus_cv, problems)
     problems.kept(lambda: check_can_refer(participant, opportunity, case_manager))
     _check_sharing(sharing, problems)
     problems.kept(lambda: _check_disclosure(participant, opportunity, sharing))
@@ -162,6 +165,49 @@ def check_referral(participant, opportunity, case_manager, sharing: Sharing, *, 
         problems.check(sorted(set(requirements_confirmed)) == sorted(set(opportunity.minimum_requirements or [])),
                        "Confirm that the person meets every minimum requirement", field="requirements")
     problems.raise_any()
+
+
+@dataclass(frozen=True)
+class CampusCVChoice:
+    """The case manager's choice to attach the person's Virtual Campus CV, and the person's consent."""
+
+    attach: bool = False
+    consent: bool = False
+    uploaded_cv: bool = False  # a CV file was chosen as well
+
+
+def has_campus_cv(participant) -> bool:
+    from marketplace.campus.operations import cv_words_of
+
+    return cv_words_of(participant) is not None
+
+
+def _check_campus_cv(participant, opportunity, choice: CampusCVChoice, problems: Problems) -> None:
+    problems.check(has_campus_cv(participant), f"{participant.first_name} has no CV on the Virtual Campus",
+                   field="campus_cv")
+    problems.check(not choice.uploaded_cv, "Attach one CV: remove the CV file or untick the Virtual Campus CV",
+                   field="campus_cv")
+    problems.check(choice.consent, f"Confirm that {participant.first_name} agreed to share their CV with "
+                   f"{opportunity.organisation.name}", field="campus_cv_consent")
+
+
+def campus_cv_file(participant):
+    """The person's Virtual Campus CV as it is now, as a PDF upload (werkzeug FileStorage) for the
+    referral's files, or None if they have none. It is checked and held like any upload, so what the
+    check page shows is the file sent: the snapshot at sending, not the CV as it is later."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.campus.cv import build_cv, pdf_bytes
+    from marketplace.campus.operations import cv_words_of
+
+    words = cv_words_of(participant)
+    if words is None:
+        return None
+    data = pdf_bytes(build_cv(participant, words))
+    return FileStorage(io.BytesIO(data), filename=f"CV {participant.full_name} (Virtual Campus).pdf",
+                       content_type="application/pdf")
 
 
 def hold_documents(owner, participant, opportunity, chosen: dict,
@@ -197,7 +243,7 @@ def preview_referral(participant, opportunity, sharing: Sharing, documents: dict
 
     snapshot = _snapshot(participant, sharing, opportunity)
     requirements = list(opportunity.minimum_requirements or []) if opportunity.kind == "guaranteed_interview" else []
-    files = [documents[name] for name in ("cv", "disclosure_letter") if name in documents]
+    files = [documents[name] for name in ("cv", "campus_cv", "disclosure_letter") if name in documents]
     seen = json.dumps({"snapshot": snapshot, "requirements": requirements,
                        "documents": [(f.field, f.filename, f.size, f.stored_name) for f in files]},
                       sort_keys=True, default=str)
@@ -206,12 +252,17 @@ def preview_referral(participant, opportunity, sharing: Sharing, documents: dict
 
 def create_referral(participant, opportunity, case_manager, sharing: Sharing, *, consent_confirmed: bool,
                     requirements_confirmed: list[str], cv=None, disclosure_letter=None,
-                    submit: bool = True) -> Referral:
+                    submit: bool = True, campus_cv=None, campus_cv_consent: bool = False) -> Referral:
     """Make a referral (a draft, or submitted straight away). Files are an upload (checked in full
     before anything is written) or a file held from the form (uploads.Held); if the referral is
-    refused after all, new files are removed and held ones go back to being held."""
+    refused after all, new files are removed and held ones go back to being held. `campus_cv` is the
+    held PDF of the person's Virtual Campus CV (campus_cv_file): stored as the referral's CV, with who
+    recorded the person's consent to share it, and when."""
+    choice = CampusCVChoice(attach=campus_cv is not None, consent=campus_cv_consent,
+                            uploaded_cv=cv is not None and bool(getattr(cv, "filename", "")))
     check_referral(participant, opportunity, case_manager, sharing, consent_confirmed=consent_confirmed,
-                   requirements_confirmed=requirements_confirmed)
+                   requirements_confirmed=requirements_confirmed, campus_cv=choice)
+    cv = campus_cv if campus_cv is not None else cv
     guaranteed = opportunity.kind == "guaranteed_interview"
     requirements = list(opportunity.minimum_requirements or []) if guaranteed else []
     referral = Referral(
@@ -235,8 +286,13 @@ def create_referral(participant, opportunity, case_manager, sharing: Sharing, *,
                 continue
             db.session.add(ReferralDocument(referral=referral, kind=kind, uploaded_by_id=case_manager.id,
                                             uploaded_at=clock.now(), **details))
+        if campus_cv is not None:
+            referral.campus_cv_consent_by_id = case_manager.id
+            referral.campus_cv_consent_at = clock.now()
         db.session.flush()
         record_audit("referral.created", referral, actor=case_manager)
+        if campus_cv is not None:
+            record_audit("referral.campus_cv_attached", referral, actor=case_manager)
         record_audit("participant.shared", participant, actor=case_manager, detail=f"referral {referral.id}")
         if submit:
             submit_referral(referral, case_manager)

@@ -11,7 +11,9 @@ __all__ = ["HOLD_FOR", "LABELS", "MAX_BYTES", "REFERRALS", "Held", "NotAccepted"
            "give_back", "held", "held_dir", "hold", "inspect", "path_of", "remove", "remove_lapsed_held",
            "upload_dir"]
 
-LABELS = {"cv": "CV", "disclosure_letter": "disclosure letter"}
+# "campus_cv" is the person's Virtual Campus CV, made into a PDF when the case manager attaches it: held and
+# checked like an uploaded file, and stored as the referral's CV.
+LABELS = {"cv": "CV", "disclosure_letter": "disclosure letter", "campus_cv": "Virtual Campus CV"}
 REFERRALS = Shelf("referrals", LABELS)
 FIELDS = {label: field for field, label in LABELS.items()}
 

@@ -111,7 +111,7 @@ def _strings(statuses) -> list[str]:
 CHANGE_TARGETS = {"name": "name", "parts": "parts", "profile": "profile", "disclosure": "disclosure",
                   "share_convictions": "share_convictions", "attach_letter": "attach_letter",
                   "requirements": "requirements", "cv": "cv", "disclosure_letter": "disclosure_letter",
-                  "consent": "consent"}
+                  "consent": "consent", "campus_cv": "campus_cv"}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -142,28 +142,44 @@ def new():
         disclosure=form.disclosure.data or "", convictions=bool(form.share_convictions.data),
         letter=bool(form.attach_letter.data), beyond_law_confirmed=bool(form.beyond_law.data))
     advice = sharing_advice(participant, opportunity)
+    has_campus_cv = operations.has_campus_cv(participant)
+    form.campus_cv.label.text = f"Attach {participant.first_name}'s CV from the Virtual Campus"
+    form.campus_cv_consent.label.text = (f"{participant.first_name} agreed to share their CV with "
+                                         f"{opportunity.organisation.name}")
 
     def show_form(status: int):
         return render_template("referrals/new.html", form=form, participant=participant, opportunity=opportunity,
                                problem=problem, existing=operations.existing_referral(participant, opportunity),
-                               requirements=requirements, advice=advice, held=held), status
+                               requirements=requirements, advice=advice, held=held,
+                               has_campus_cv=has_campus_cv), status
 
     held: dict = {}
     if not form.is_submitted():
         return show_form(200)
+    # The Virtual Campus CV is made into a PDF once, when first ticked, and then held like an upload: the
+    # check page and "Send referral" carry that same file.
+    attach_campus_cv = bool(form.campus_cv.data)
+    campus_cv_new = operations.campus_cv_file(participant) if attach_campus_cv and not form.campus_cv_held.data \
+        else None
     held, file_problems = operations.hold_documents(_actor(), participant, opportunity, {
         "cv": (form.cv.data, form.cv_held.data), "disclosure_letter": (form.disclosure_letter.data,
-                                                                       form.disclosure_letter_held.data)},
-        removed=tuple(name for name in ("cv", "disclosure_letter") if form[f"{name}_remove"].data))
+                                                                       form.disclosure_letter_held.data),
+        "campus_cv": (campus_cv_new, form.campus_cv_held.data)},
+        removed=tuple(name for name in ("cv", "disclosure_letter") if form[f"{name}_remove"].data) +
+        (() if attach_campus_cv else ("campus_cv",)))  # unticked: its PDF is let go at once
     form.cv_held.data = held["cv"].token if "cv" in held else ""
     form.disclosure_letter_held.data = held["disclosure_letter"].token if "disclosure_letter" in held else ""
+    form.campus_cv_held.data = held["campus_cv"].token if "campus_cv" in held else ""
+    campus_cv = operations.CampusCVChoice(attach=attach_campus_cv, consent=bool(form.campus_cv_consent.data),
+                                          uploaded_cv="cv" in held)
     if form.change.data:  # back from the check page: the answers as they were, no errors yet
         return show_form(200)
     valid = form.validate_on_submit()
     try:
         operations.check_referral(participant, opportunity, _actor(), sharing,
                                   consent_confirmed=bool(form.consent.data),
-                                  requirements_confirmed=form.requirements.data or [], problems=file_problems)
+                                  requirements_confirmed=form.requirements.data or [], problems=file_problems,
+                                  campus_cv=campus_cv)
     except Refused as refusal:
         attach_refusal(form, refusal)
         valid = False
@@ -175,7 +191,9 @@ def new():
             referral = operations.create_referral(
                 participant, opportunity, _actor(), sharing, consent_confirmed=bool(form.consent.data),
                 requirements_confirmed=form.requirements.data or [], cv=held.get("cv"),
-                disclosure_letter=held.get("disclosure_letter"), submit=not form.save_draft.data)
+                disclosure_letter=held.get("disclosure_letter"), submit=not form.save_draft.data,
+                campus_cv=held.get("campus_cv") if attach_campus_cv else None,
+                campus_cv_consent=bool(form.campus_cv_consent.data))
         except Refused as refusal:
             db.session.rollback()
             attach_refusal(form, refusal)

@@ -1,11 +1,12 @@
-"""The Virtual Campus, in three browsers: the case manager prints an access slip; the person starts
+"""The Virtual Campus, in four browsers: the case manager prints an access slip; the person starts
 with its code, sees their own page (with their release-day plan) and says they are interested in a
 match, opens their own disclosure page, builds a CV and downloads it (Word and PDF), and writes to the
 employer twice;
 the case manager returns one message (with a reason the person then reads) and sends the other; the
 employer sees the sent one on the referral and replies; the person reads the reply; the case manager
 turns on auto-accept for the person and that employer, and the person's next message reaches the
-employer without a check. axe-core checks every page each browser opens."""
+employer without a check; the case manager attaches the person's CV to a new referral with their
+consent, and that employer downloads it. axe-core checks every page each browser opens."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
                                 prison=None, release_date=None, skills=["Forklift driving"])
     ConsentRecordFactory(participant=person, employers=True)
     opportunity = OpportunityFactory(title="Warehouse operative")
-    OpportunityFactory(title="Forklift driver", description="Forklift driving in a warehouse")
+    forklift = OpportunityFactory(title="Forklift driver", description="Forklift driving in a warehouse")
     employer = UserFactory(role="employer", organisation=opportunity.organisation, full_name="Erin Employer")
     referral = ReferralFactory(participant=person, opportunity=opportunity)
     mentor = UserFactory(role="mentor", full_name="Kate Gatewood")
@@ -55,7 +56,9 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
     unspent_custody(person, category="violence")
     db.session.add(DisclosureLetter(participant_id=person.id, check_level="basic",
                                     body="I was sent to prison in the past. I have changed."))
+    fran = UserFactory(role="employer", organisation=forklift.organisation, full_name="Fran Forklift")
     db.session.commit()
+    forklift_id, fran_email = forklift.id, fran.email
     manager_email, employer_email = manager.email, employer.email
     person_id, number, born, referral_id = person.id, person.participant_number, person.date_of_birth, referral.id
     sync.reindex()
@@ -190,3 +193,24 @@ def test_slip_to_sign_in_cv_checked_messages_and_a_reply(page, new_page):
     page.goto(f"/campus/people/{person_id}/access")
     expect(page.locator("#auto-accept")).to_be_visible()
     expect(page.get_by_text(re.compile("Two careful messages"))).to_be_visible()
+    # The case manager refers Robin for the forklift job with their CV from the Virtual Campus: only once
+    # they confirm Robin agreed to share it with this employer. The employer downloads the CV as it was sent.
+    page.goto(f"/referrals/new?participant={person_id}&opportunity={forklift_id}")
+    page.get_by_label("Attach Robin's CV from the Virtual Campus").check()
+    page.get_by_label("They agreed that this may be shared with the employer").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm that Robin agreed to share their CV")
+    page.get_by_label(re.compile("Robin agreed to share their CV with")).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#shared")).to_contain_text("CV from the Virtual Campus: CV_Robin_Achebe")
+    page.get_by_role("button", name="Send referral").click()
+    expect(page.locator("#campus-cv-consent")).to_contain_text("recorded by Casey Manager")
+    fran_page = new_page()
+    sign_in(fran_page, fran_email, TEST_PASSWORD)
+    fran_page.goto(page.url)
+    expect(fran_page.locator("#campus-cv-consent")).to_contain_text("agreed to share it with")
+    with fran_page.expect_download() as download:
+        fran_page.get_by_role("link", name=re.compile("CV: CV_Robin_Achebe")).click()
+    pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Robin Achebe" in text and "I turn up early and learn fast." in text
