@@ -92,9 +92,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.referrals.views import bp as referrals
     from marketplace.reports.views import bp as reports
     from marketplace.search.views import bp as search
+    from marketplace.shortlists.views import bp as shortlists
 
     for blueprint in (core, accounts, admin, participants, alliance, opportunities, search, referrals, gatemate,
-                      disclosure, reports, payback, campus, funding, careers):
+                      disclosure, reports, payback, campus, funding, careers, shortlists):
         app.register_blueprint(blueprint)
 
 

@@ -236,6 +236,17 @@ ROWS.update({
 })
 
 # ----------------------------------------------------------------------------------------------------
+# Shortlists: case work, so case managers of the person's organisation only (admins read records but do
+# not keep shortlists); another organisation's person is a 404 (tests/shortlists/test_pages.py). A
+# button-only post is taken or refused with a message on the page it goes back to.
+ROWS.update({
+    ("shortlists.show", "GET"): expect(403, case_manager=200),
+    ("shortlists.print_sheet", "GET"): expect(403, case_manager=200),
+    ("shortlists.add", "POST"): expect(403, case_manager=302),
+    ("shortlists.remove", "POST"): expect(403, case_manager=302),
+})
+
+# ----------------------------------------------------------------------------------------------------
 # Referrals. The world's referral is the case manager's participant, put forward for the employer's
 # opportunity; it is new (submitted), so the employer can acknowledge it. The social enterprise is
 # another organisation (404). Steps the visitor cannot take send them back to the referral (302).

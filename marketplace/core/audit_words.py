@@ -12,7 +12,8 @@ FEATURES = {
     "disclosure_letter": "Disclosure letter", "funding": "Funding request", "gatemate": "Gatemate request",
     "invitation": "Invitation", "login": "Sign-in", "logout": "Signed out", "opportunity": "Opportunity",
     "organisation": "Organisation", "participant": "Participant", "password": "Password",
-    "payback": "Community Payback", "referral": "Referral", "registration": "Registration", "user": "User account",
+    "payback": "Community Payback", "referral": "Referral", "registration": "Registration", "shortlist": "Shortlist",
+    "user": "User account",
 }
 # Steps whose code, made readable, would still not say it plainly.
 ACTIONS = {

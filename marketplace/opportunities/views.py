@@ -21,6 +21,7 @@ from marketplace.opportunities.forms import STATUS_GROUPS, BrowseForm, Opportuni
 from marketplace.opportunities.models import KINDS, Opportunity, OpportunityStatus
 from marketplace.opportunities.workflow import OPPORTUNITY, STATUS_COLOURS
 from marketplace.reference import minimum_wage_on
+from marketplace.shortlists.operations import shortlisted_ids
 
 bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
 
@@ -78,9 +79,11 @@ def browse():
 def show(opportunity_id: int):
     opportunity = get_visible_or_404(Opportunity, opportunity_id)
     manage = opportunity.can_manage(current_user)
+    person = _person_in_view()
     return render_template("opportunities/show.html", opportunity=opportunity, manage=manage, preview=False,
                            today=clock.today(), related_course=_related_course(opportunity),
-                           minimum_wage=minimum_wage_on(clock.today()), person=_person_in_view())
+                           minimum_wage=minimum_wage_on(clock.today()), person=person,
+                           on_shortlist=person is not None and opportunity.id in shortlisted_ids(person))
 
 
 def _person_in_view():

@@ -56,13 +56,14 @@ def matches(participant_id: int):
     if form.kind.data:
         found = [m for m in found if m.offer.kind == form.kind.data]
     from marketplace.referrals.operations import referrals_of
+    from marketplace.shortlists.operations import shortlisted_ids
 
     # Newest first, so each opportunity shows its latest referral.
     referred: dict = {}
     for referral in referrals_of(participant):
         referred.setdefault(referral.opportunity_id, referral)
     return render_template("search/matches.html", participant=participant, matches=found[:50], total=len(found),
-                           filters=form, kinds=KINDS, referred=referred,
+                           filters=form, kinds=KINDS, referred=referred, shortlisted=shortlisted_ids(participant),
                            today=today)
 
 
