@@ -624,6 +624,41 @@ TARGETS += [
 ]
 
 
+
+# --- Shortlists (issue 16) ------------------------------------------------------------------------------
+
+def _shortlist_path(step: str) -> Callable[[World], str]:
+    return lambda w: f"/shortlists/{_participant(w).id}/{step}"
+
+
+def _empty_shortlist(world: World) -> None:
+    """Take the saved opportunity off again, so the next example's save reaches the operation."""
+    from marketplace.shortlists.models import ShortlistEntry
+
+    db.session.query(ShortlistEntry).delete()
+    db.session.commit()
+
+
+def _saved_shortlist(world: World) -> None:
+    from marketplace.shortlists.models import ShortlistEntry
+
+    _empty_shortlist(world)
+    db.session.add(ShortlistEntry(participant_id=_participant(world).id,
+                                  opportunity_id=world.records["opportunity"].id))
+    db.session.commit()
+
+
+def _shortlist_choices(world: World) -> dict[str, list[str]]:
+    return {"opportunity": [str(world.records["opportunity"].id), "0"], "back": ["matches", "opportunity", "shortlist"]}
+
+
+TARGETS += [
+    Target(f"shortlist {step}", "case_manager", _shortlist_path(step), lambda: _forms("shortlists").ShortlistForm,
+           _tables("shortlists.ShortlistEntry"), lambda w: [f"/shortlists/{_participant(w).id}"],
+           prepare=prepare, renew=prepare, choices=_shortlist_choices)
+    for step, prepare in (("add", _empty_shortlist), ("remove", _saved_shortlist))
+]
+
 def field_specs(app, form_class, extra_choices: dict[str, list[str]]) -> list[FieldSpec]:
     """Every input name the form reads, including the parts of date inputs and repeated sub-forms,
     with the values it accepts."""
