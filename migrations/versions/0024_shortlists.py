@@ -1,15 +1,15 @@
 """Shortlists: opportunities saved from a person's matches
 
-Revision ID: 0023_shortlists
-Revises: 0022b_fidelity_bonds
+Revision ID: 0024_shortlists
+Revises: 0023c_campus_auto_accept
 Create Date: 2026-12-07 02:30:00
 """
 from alembic import op
 import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
-revision = '0023_shortlists'
-down_revision = '0022b_fidelity_bonds'
+revision = '0024_shortlists'
+down_revision = '0023c_campus_auto_accept'
 branch_labels = None
 depends_on = None
 
