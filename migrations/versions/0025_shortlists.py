@@ -1,15 +1,15 @@
 """Shortlists: opportunities saved from a person's matches
 
-Revision ID: 0024_shortlists
-Revises: 0023c_campus_auto_accept
+Revision ID: 0025_shortlists
+Revises: 0024_gatemate_two_mentors
 Create Date: 2026-12-07 02:30:00
 """
 from alembic import op
 import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
-revision = '0024_shortlists'
-down_revision = '0023c_campus_auto_accept'
+revision = '0025_shortlists'
+down_revision = '0024_gatemate_two_mentors'
 branch_labels = None
 depends_on = None
 
