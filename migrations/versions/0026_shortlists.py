@@ -1,15 +1,15 @@
 """Shortlists: opportunities saved from a person's matches
 
-Revision ID: 0025_shortlists
-Revises: 0024_gatemate_two_mentors
+Revision ID: 0026_shortlists
+Revises: 0025_referral_campus_cv
 Create Date: 2026-12-07 02:30:00
 """
 from alembic import op
 import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
-revision = '0025_shortlists'
-down_revision = '0024_gatemate_two_mentors'
+revision = '0026_shortlists'
+down_revision = '0025_referral_campus_cv'
 branch_labels = None
 depends_on = None
 
