@@ -363,6 +363,10 @@ ROWS.update({
     ("campus.message_setting", "POST"): expect(403, case_manager=400),
     ("campus.auto_accept_on", "POST"): expect(403, case_manager=400),  # the reason is required
     ("campus.auto_accept_off", "POST"): expect(403, case_manager=400),
+    # The provider's switch: administrators of a provider organisation (the world's case manager and
+    # payback manager administer theirs; the funding manager does not); others have no caseload to switch.
+    ("campus.setting", "GET"): expect(403, case_manager=200, payback_manager=200),
+    ("campus.setting", "POST"): expect(403, case_manager=400, payback_manager=400),
 })
 
 # ----------------------------------------------------------------------------------------------------

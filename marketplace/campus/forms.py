@@ -129,3 +129,13 @@ class AutoAcceptOnForm(Form):
 class AutoAcceptOffForm(Form):
     reason = _auto_accept_reason("For example: a message needed changes, or the employer asked.")
     submit = submit("Turn off auto-accept")
+
+
+class CampusSwitchForm(Form):
+    """A provider organisation's Virtual Campus switch (campus/switch.py)."""
+
+    setting = RadioField("Can people on your caseload use the Virtual Campus?", widget=Radios(),
+                         choices=[("on", "On: case managers can print access slips and people can sign in"),
+                                  ("off", "Off: no new slips, and nobody on your caseload can sign in")],
+                         validators=[InputRequired("Select on or off")])
+    submit = submit("Save")

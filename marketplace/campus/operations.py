@@ -18,6 +18,7 @@ from marketplace.accounts import sessions
 from marketplace.accounts.models import User, UserStatus
 from marketplace.accounts.operations import check_password
 from marketplace.accounts.passwords import hash_password, spend_equal_time, verify_password
+from marketplace.campus import switch
 from marketplace.campus.models import (
     AUTO_ACCEPT_END_REASONS,
     END_REASONS,
@@ -105,6 +106,8 @@ def _person_user_of(participant: Participant) -> User | None:
 def grant_access_rules(participant: Participant, consent_confirmed: bool) -> None:
     problems = Problems()
     problems.check(not participant.is_closed, "This case is closed, so the person cannot be given access.")
+    problems.check(switch.is_on_for(participant), "Your organisation has switched the Virtual Campus off, so no "
+                   "access slips can be printed. An administrator of your organisation can switch it back on.")
     problems.check(consent_confirmed, "Confirm that the person agrees to use the Virtual Campus", "consent")
     problems.raise_any()
 
@@ -246,6 +249,8 @@ def start(details: FirstSignIn) -> User:
             or participant.date_of_birth != details.date_of_birth):
         record_audit("campus.start_failed", subject_type="participant_number")
         raise Refused(WRONG_START, field="code")
+    _clear(START_BUCKET, number)
+    switch.refuse_person_if_off(participant)  # the slip is not spent: it works once switched back on
     user = set_up_account(access, details.passphrase)
     _clear(START_BUCKET, number)
     sessions.begin(user)
@@ -272,6 +277,7 @@ def sign_in(participant_number: str, date_of_birth: date | None, passphrase: str
         raise Refused(WRONG_DETAILS, field="participant_number")
     user = found.user
     _clear(SIGN_IN_BUCKET, number)
+    switch.refuse_person_if_off(found.participant, user)
     user.last_login_at = clock.now()
     sessions.begin(user)
     record_audit("campus.login", found.participant, actor=user)

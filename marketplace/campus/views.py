@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from marketplace.accounts import sessions
-from marketplace.campus import operations, own
+from marketplace.campus import operations, own, switch
 from marketplace.campus.cv import build_cv, docx_bytes, pdf_bytes
 from marketplace.campus.forms import (
     AutoAcceptOffForm,
@@ -104,6 +104,11 @@ def keep_people_in_their_own_pages():
         sessions.end_current("campus access ended")
         db.session.commit()
         flash("Your Virtual Campus access has ended. Ask your case manager if you think this is wrong.", "info")
+        return redirect(url_for("campus.sign_in"))
+    if not switch.is_on_for(access.participant):
+        sessions.end_current("campus switched off")
+        db.session.commit()
+        flash(switch.SWITCHED_OFF_FOR_PERSON, "info")
         return redirect(url_for("campus.sign_in"))
     g.campus_access = access
     if request.endpoint in ("core.home", "core.start"):
@@ -418,7 +423,9 @@ def _access_page(participant, grant_form, end_form, status=200, code=None, setti
     if setting_form is None:
         setting = (current.messages_stopped if current else "") or "allowed"
         setting_form = MessageSettingForm(formdata=None, setting=setting)
+    organisation = participant.organisation
     return render_template("campus/access.html", participant=participant, grant_form=grant_form,
+                           campus_on=switch.is_on(organisation), switchers=switch.switchers(organisation),
                            end_form=end_form, setting_form=setting_form, current=current,
                            accesses=operations.accesses_of(participant), end_reasons=END_REASONS, code=code,
                            auto_accepts=operations.auto_accepts_of(participant),
@@ -472,3 +479,6 @@ def end_access(participant_id):
         return redirect(url_for("campus.access", participant_id=participant.id))
     return _access_page(participant, GrantAccessForm(formdata=None), form, 400)
 
+
+# The provider's switch (campus/switch.py); its pages are in switch_views.py, on this blueprint.
+from marketplace.campus import switch_views  # noqa: E402, F401

@@ -532,6 +532,9 @@ TARGETS += [
     Target("campus messages setting", "case_manager",
            lambda w: f"/campus/people/{_participant(w).id}/access/messages",
            lambda: _forms("campus").MessageSettingForm, _tables("campus.CampusAccess")),
+    # The provider's switch: the world's case manager administers their organisation.
+    Target("campus switch", "case_manager", lambda w: "/campus/setting", lambda: _forms("campus").CampusSwitchForm,
+           _tables("accounts.Organisation"), lambda w: ["/campus/setting", "/organisation"]),
     Target("campus end access", "case_manager", lambda w: f"/campus/people/{_participant(w).id}/access/end",
            lambda: _forms("campus").EndAccessForm, _tables("campus.CampusAccess")),
     Target("campus return message", "case_manager",
