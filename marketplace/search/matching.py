@@ -170,10 +170,17 @@ class Seeker:
         """Sectors their goals name in so many words ("I want to get into construction"), or by the
         work they name there or in the jobs they want ("keen on HGV1 C+E" wants driving and
         transport): profiles typed in a hurry name the work, not the sector."""
-        named = [sector for sector, pattern in _sector_patterns() if pattern.search(self.goals or "")]
+        named = self.sectors_goals_name
         concepts = self.goal_concepts.union(*self.job_concepts.values())
         by_work = sorted({CONCEPT_SECTORS[c] for c in concepts if c in CONCEPT_SECTORS} - set(named))
         return named + by_work
+
+    @cached_property
+    def sectors_goals_name(self) -> list[str]:
+        """Sectors their goals text names, or names work in (so a reason can quote the goal)."""
+        named = [sector for sector, pattern in _sector_patterns() if pattern.search(self.goals or "")]
+        by_goal_work = sorted({CONCEPT_SECTORS[c] for c in self.goal_concepts if c in CONCEPT_SECTORS} - set(named))
+        return named + by_goal_work
 
 
 @dataclass
@@ -376,7 +383,11 @@ def assess(seeker: Seeker, offer: Offer, text_relevance: float, today: date) -> 
                  else " or ".join(sorted(seeker.goal_concepts & offer.concepts)).replace("_", " "))
     if goal_work:
         score += WEIGHTS["goal"]
-        parts.append((WEIGHTS["goal"], f"wants {goal_work} work — their goal ({_quoted(seeker.goals)})"))
+        # Quote the goal only when the goal says it; work named only in the jobs they want says so.
+        from_goal = (seeker.goals or "").strip() and (offer.sector in seeker.sectors_goals_name
+                                              or seeker.goal_concepts & offer.concepts)
+        source = f"their goal ({_quoted(seeker.goals)})" if from_goal else "from the jobs they want"
+        parts.append((WEIGHTS["goal"], f"wants {goal_work} work — {source}"))
     offer_concepts = offer.concepts
     title_words = offer.title.lower()
     for job in seeker.jobs:

@@ -151,3 +151,28 @@ def erase_shortlist_of(participant) -> None:
 
 
 ERASURE_HOOKS.append(erase_shortlist_of)
+
+
+def subject_access_section(participant) -> tuple[str, list]:
+    """The person's shortlist for a subject access export: each opportunity saved for them, by whom and
+    when, and whether it is still open."""
+    entries = db.session.scalars(
+        select(ShortlistEntry).options(selectinload(ShortlistEntry.opportunity))
+        .where(ShortlistEntry.participant_id == participant.id)
+        .order_by(ShortlistEntry.added_at, ShortlistEntry.id)).all()
+    return "shortlist", [
+        {"opportunity": entry.opportunity.title, "organisation": entry.opportunity.organisation.name,
+         "reference": f"FCW-{entry.opportunity.id}", "saved_at": entry.added_at.isoformat(),
+         "saved_by": entry.added_by.full_name if entry.added_by else None,
+         "still_open": entry.opportunity.status == "open"}
+        for entry in entries]
+
+
+def _export() -> None:
+    from marketplace.participants.export import EXPORT_SECTIONS
+
+    if subject_access_section not in EXPORT_SECTIONS:
+        EXPORT_SECTIONS.append(subject_access_section)
+
+
+_export()

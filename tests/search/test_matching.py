@@ -282,3 +282,21 @@ def test_distance_reasons_read_as_a_person_says_them():
     assert _miles_from(0.2, "Manchester") == "in Manchester"
     assert _miles_from(1.2, "Bolton") == "1 mile from Bolton"
     assert _miles_from(12.4, "Bolton") == "12 miles from Bolton"
+
+
+def test_work_named_only_in_the_jobs_they_want_is_not_quoted_as_an_empty_goal():
+    """Someone with no goal written, who wants to be an HGV driver: the driving work is what they
+    want, and the reason says it comes from the jobs they want, not an empty quote of a goal."""
+    driver = person(interests=["HGV driver"], skills=[], goals="")
+    OpportunityFactory(title="Class 2 driver", description="Deliveries across the region.",
+                       sector="Driving and transport", town="Manchester", region="North West")
+    db.session.commit()
+    sync.reindex()
+    found = {m.offer.title: m for m in match_seeker(Seeker.from_participant(driver), clock.today())}
+    reasons = " ".join(found["Class 2 driver"].reasons)
+    assert "wants driving and transport work — from the jobs they want" in reasons, reasons
+    assert "their goal" not in reasons and "\u201c\u201d" not in reasons
+
+    goal = person(interests=[], skills=[], goals="I want to drive lorries, HGV")
+    found = {m.offer.title: m for m in match_seeker(Seeker.from_participant(goal), clock.today())}
+    assert "their goal (\u201cI want to drive lorries, HGV\u201d)" in " ".join(found["Class 2 driver"].reasons)

@@ -194,3 +194,20 @@ def test_erasing_the_person_erases_their_shortlist(person):
     participant_operations.erase_participant(person)
     db.session.commit()
     assert db.session.scalars(select(ShortlistEntry.participant_id)).all() == [other.id]
+
+
+def test_the_subject_access_export_lists_what_was_saved_for_the_person(person, client):
+    import json
+
+    from tests.helpers import sign_in_client
+
+    opportunity = OpportunityFactory(title="Forklift driver", town="Warrington")
+    db.session.commit()
+    operations.add(person, opportunity.id, person.case_manager)
+    db.session.commit()
+    sign_in_client(client, person.case_manager)
+    [saved] = json.loads(client.get(f"/participants/{person.id}/export").data)["shortlist"]
+    assert (saved["opportunity"], saved["reference"], saved["saved_by"], saved["still_open"]) == (
+        "Forklift driver", f"FCW-{opportunity.id}", person.case_manager.full_name, True)
+    readable = client.get(f"/participants/{person.id}/export/readable").get_data(as_text=True)
+    assert "Shortlist" in readable and "Forklift driver" in readable
