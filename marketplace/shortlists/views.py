@@ -16,12 +16,7 @@ from marketplace.shortlists.forms import ShortlistForm
 bp = Blueprint("shortlists", __name__, url_prefix="/shortlists")
 
 # Where a save or removal goes back to: named, never a URL from the form, so it cannot send anyone off-site.
-BACK_TO = {
-    "matches": lambda person, opportunity_id: url_for("search.matches", participant_id=person.id),
-    "opportunity": lambda person, opportunity_id: url_for("opportunities.show", opportunity_id=opportunity_id,
-                                                          participant=person.id),
-    "shortlist": lambda person, opportunity_id: url_for("shortlists.show", participant_id=person.id),
-}
+BACK_TO = ("matches", "opportunity", "shortlist")  # the pages a shortlist button sends the person back to
 
 
 def _actor():
@@ -39,10 +34,12 @@ def _person(participant_id: int) -> Participant:
 
 
 def _back(participant: Participant, form: ShortlistForm):
-    if form.opportunity.errors:  # no opportunity to go back to
-        return redirect(BACK_TO["shortlist"](participant, None))
-    to = BACK_TO.get(form.back.data or "", BACK_TO["shortlist"])
-    return redirect(to(participant, form.opportunity_id))
+    back = form.back.data if form.back.data in BACK_TO and not form.opportunity.errors else "shortlist"
+    if back == "matches":
+        return redirect(url_for("search.matches", participant_id=participant.id))
+    if back == "opportunity":
+        return redirect(url_for("opportunities.show", opportunity_id=form.opportunity_id, participant=participant.id))
+    return redirect(url_for("shortlists.show", participant_id=participant.id))
 
 
 @bp.get("/<int:participant_id>")
