@@ -659,7 +659,8 @@ def matches_for(participant: Participant, limit: int = 10) -> list:
 def _to_you(reason: str) -> str:
     return (reason.replace("the job they want", "the job you want").replace("their release area", "where you will live")
             .replace("matches interest", "work you are interested in").replace("matches skill", "a skill you have")
-            .replace("matches qualification", "a qualification you have"))
+            .replace("matches qualification", "a qualification you have")
+            .replace("from the jobs they want", "from the jobs you want").replace("their goal (", "your goal ("))
 
 
 def interests_of(participant: Participant) -> list[CampusInterest]:

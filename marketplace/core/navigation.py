@@ -40,7 +40,8 @@ def navigation_items() -> list[dict]:
         items.append(_item("Referrals", "referrals.caseload", "/referrals"))
         items.append(_item("Sessions", "alliance.offers", "/alliance/offers", "/alliance/bookings"))
         items.append(_item("Gatemate", "gatemate.requests", "/gatemate"))
-        items.append(_item("Careers information", "careers.index", "/careers"))
+        # Careers information is linked from the home page's Virtual Campus section instead: a tenth
+        # item made the case manager's navigation wrap onto a second line at 1200 px.
     if current_user.role in (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE):
         items.append(_item("Alliance membership", "alliance.membership", "/alliance/membership",
                            "/alliance/profile", "/alliance/apply"))
