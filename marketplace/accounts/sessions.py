@@ -50,7 +50,7 @@ def end_current(reason: str) -> None:
         record.ended_at = clock.now()
         record.end_reason = reason
     logout_user()
-    session.clear()
+    _clear_keeping_csrf_token()
 
 
 def end_all(user: User, reason: str) -> int:
@@ -94,8 +94,21 @@ def idle_timeout(user: User) -> timedelta:
 
 def _refuse(reason: str) -> None:
     g.session_end_reason = reason
-    session.clear()
+    _clear_keeping_csrf_token()
     return None
+
+
+def _clear_keeping_csrf_token() -> None:
+    """Forget who was signed in, but not the browser's CSRF token. A request still in flight from
+    an ended session (an image, another tab) is answered with this cleared cookie, perhaps after
+    the sign-in page handed out a form made with that token: clearing the token too made the
+    sign-in that followed fail as a forged form. The token names no one; signing in (`begin`)
+    still replaces it."""
+    key = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = session.get(key)
+    session.clear()
+    if token is not None:
+        session[key] = token
 
 
 def expiry_times() -> dict[str, int] | None:

@@ -123,6 +123,29 @@ def test_idle_session_ends_after_30_minutes(client):
     assert b"30 minutes" in page.data
 
 
+def test_signing_in_again_survives_a_late_request_from_the_ended_session(client, app):
+    """Seen in the payback journey: after a long gap, the sign-in form answered 400 (the CSRF error
+    page). A request still in flight from the old page (an image, a second tab) reached the server
+    with the ended session's cookie; its answer cleared the cookie, CSRF token and all, after the
+    sign-in page had handed out a form made with that token."""
+    start = clock.now()
+    clock.fix(start)
+    user = UserFactory(role="employer")
+    db.session.commit()
+    sign_in(client, user.email)
+    assert client.get("/home").status_code == 200  # every page carries the session's CSRF token
+    ended_session = session_cookie(client, app)
+    clock.fix(start + timedelta(hours=3))
+    form_token = client.csrf_token("/sign-in")  # the sign-in page, over the ended session
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], ended_session, domain="localhost")
+    assert client.get("/home").status_code == 302  # the late request, answered after the page
+    response = client.post("/sign-in", data={"csrf_token": form_token, "email": user.email,
+                                             "password": TEST_PASSWORD},
+                           headers={"Referer": "https://localhost/"})
+    assert response.status_code == 302, response.data.decode()
+    assert client.get("/home").status_code == 200
+
+
 def test_session_ends_after_12_hours_even_when_active(client):
     start = clock.now()
     user = UserFactory(role="employer")
