@@ -80,6 +80,10 @@ class Config:
     CAMPUS_IDLE_TIMEOUT = timedelta(minutes=15)
     CAMPUS_SIGN_IN_FAILURE_LIMIT = 5
     CAMPUS_SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
+    # A 6-digit PIN has a million values, not a passphrase's billions: 5 wrong PINs lock kiosk sign-in
+    # for that person until their case manager unlocks it or 24 hours pass (at most 5 guesses a day).
+    CAMPUS_PIN_FAILURE_LIMIT = 5
+    CAMPUS_PIN_LOCK = timedelta(hours=24)
     CAMPUS_MESSAGES_PER_DAY = 5
 
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024

@@ -342,7 +342,15 @@ ROWS.update({
     ("campus.sign_in", "POST"): expect(302, anonymous=400, person=302),
     ("campus.start", "GET"): expect(302, anonymous=200, person=302),
     ("campus.start", "POST"): expect(302, anonymous=400, person=302),
+    ("campus.kiosk_sign_in", "GET"): expect(302, anonymous=200, person=302),
+    ("campus.kiosk_sign_in", "POST"): expect(302, anonymous=400, person=302),
+    ("campus.kiosk_start", "GET"): expect(302, anonymous=200, person=302),
+    ("campus.kiosk_start", "POST"): expect(302, anonymous=400, person=302),
     ("campus.home", "GET"): expect(403, person=200),
+    # The world's person signs in with a passphrase, so their PIN page is not found (a kiosk person's
+    # is tested in tests/campus/test_kiosk_pin.py).
+    ("campus.change_pin", "GET"): expect(403, person=404),
+    ("campus.change_pin", "POST"): expect(403, person=404),
     # The world has no search index, so the opportunity is not among the person's matches: refused, back home.
     ("campus.interested", "POST"): expect(403, person=302),
     ("campus.disclosure", "GET"): expect(403, person=200),  # always the person's own record: no id to change
@@ -360,6 +368,9 @@ ROWS.update({
     ("campus.access", "GET"): expect(403, case_manager=200),
     ("campus.access", "POST"): expect(403, case_manager=400),
     ("campus.end_access", "POST"): expect(403, case_manager=400),
+    # No form fields: the world's person uses a passphrase, so unlocking is refused with a message back on
+    # the access page.
+    ("campus.unlock_pin", "POST"): expect(403, case_manager=302),
     ("campus.message_setting", "POST"): expect(403, case_manager=400),
     ("campus.auto_accept_on", "POST"): expect(403, case_manager=400),  # the reason is required
     ("campus.auto_accept_off", "POST"): expect(403, case_manager=400),

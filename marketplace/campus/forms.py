@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovTextArea, GovTextInput
 from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from marketplace.campus.models import END_REASONS, MESSAGE_SETTINGS, RETURN_REASONS
+from marketplace.campus.models import END_REASONS, MESSAGE_SETTINGS, RETURN_REASONS, SIGN_IN_METHODS
 from marketplace.core.forms import Form, GovDateField, Radios, submit
 
 MAX_WORDS_FIELD = 4000
@@ -22,6 +22,9 @@ def _date_of_birth() -> GovDateField:
 
 
 class GrantAccessForm(Form):
+    sign_in_method = RadioField("How will they sign in?", widget=Radios(), default="passphrase",
+                                choices=list(SIGN_IN_METHODS.items()),
+                                validators=[DataRequired("Select how they will sign in")])
     consent = BooleanField("They agree to use the Virtual Campus, and know that what they write there is kept "
                            "on their record and that their case manager checks their messages before an "
                            "employer sees them", widget=GovCheckboxInput())
@@ -64,6 +67,45 @@ class CampusSignInForm(Form):
     passphrase = PasswordField("Passphrase", widget=GovPasswordInput(),
                                validators=[InputRequired("Enter your passphrase"), Length(max=128)])
     submit = submit("Sign in")
+
+
+def _pin_field(label: str = "Choose a 6-number PIN") -> PasswordField:
+    return PasswordField(label, description="6 numbers. Not one number repeated (111111) and not numbers in "
+                                            "order (123456)",
+                         widget=GovPasswordInput(),
+                         validators=[InputRequired("Choose a PIN"),
+                                     Length(max=20, message="Your PIN must be 6 numbers")])
+
+
+def _confirm_pin_field() -> PasswordField:
+    return PasswordField("Type the PIN again", widget=GovPasswordInput(),
+                         validators=[InputRequired("Type the PIN again"), Length(max=20)])
+
+
+class KioskStartForm(Form):
+    code = StartForm.code
+    participant_number = _number_field()
+    date_of_birth = _date_of_birth()
+    pin = _pin_field()
+    confirm_pin = _confirm_pin_field()
+    submit = submit("Set my PIN")
+
+
+class KioskSignInForm(Form):
+    participant_number = _number_field()
+    pin = PasswordField("PIN", widget=GovPasswordInput(),
+                        validators=[InputRequired("Enter your PIN"), Length(max=20)])
+    submit = submit("Sign in")
+
+
+class ChangePinForm(Form):
+    pin = _pin_field("Choose a new 6-number PIN")
+    confirm_pin = _confirm_pin_field()
+    submit = submit("Change my PIN")
+
+
+class UnlockPinForm(Form):
+    submit = submit("Unlock PIN sign-in")
 
 
 def _own_words(label: str, hint: str) -> TextAreaField:

@@ -36,6 +36,15 @@ MESSAGE_SETTINGS = {
 }
 
 
+# How the person signs in, chosen by the case manager when printing the slip: a passphrase on their own
+# device (or an in-cell laptop, or after release), or a 6-digit PIN where a prison's shared kiosk is the
+# device (a keypad, no keyboard). A PIN has its own lockout (operations.sign_in_with_pin).
+SIGN_IN_METHODS = {
+    "passphrase": "A passphrase: they will use their own device, an in-cell laptop, or sign in after release",
+    "kiosk_pin": "A 6-digit PIN: they will use a prison kiosk",
+}
+
+
 class CampusAccess(db.Model):
     """One grant of Virtual Campus access to one participant: a one-time code printed on a slip (only
     its hash is kept), which the person uses once to set a passphrase and become a signed-in user."""
@@ -55,11 +64,18 @@ class CampusAccess(db.Model):
     ended_reason: Mapped[str] = mapped_column(String(40), default="")
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     messages_stopped: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    sign_in_method: Mapped[str] = mapped_column(String(20), default="passphrase", server_default="passphrase")
+    # The kiosk PIN, hashed like a passphrase; empty until the person sets it with the slip's code.
+    pin_hash: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
     participant = relationship("Participant")
     user = relationship("User", foreign_keys=[user_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
     ended_by = relationship("User", foreign_keys=[ended_by_id])
+
+    @property
+    def uses_kiosk_pin(self) -> bool:
+        return self.sign_in_method == "kiosk_pin"
 
     @property
     def is_ended(self) -> bool:

@@ -24,6 +24,7 @@ from marketplace.campus.models import (
     END_REASONS,
     MESSAGE_SETTINGS,
     RETURN_REASONS,
+    SIGN_IN_METHODS,
     CampusAccess,
     CampusAutoAccept,
     CampusCV,
@@ -52,6 +53,11 @@ CODE_LENGTH = 12
 PERSON_EMAIL_DOMAIN = "campus.invalid"  # RFC 2606: can never receive mail
 WRONG_DETAILS = "Enter the participant number, date of birth and passphrase exactly as you set them"
 WRONG_START = "Check the code on your slip, your participant number and your date of birth"
+KIOSK_SLIP = "Your slip is for a prison kiosk: set a PIN on the kiosk's start page instead"
+NOT_KIOSK_SLIP = "Your slip is for a passphrase, not a kiosk PIN: set a passphrase on the start page instead"
+PIN_BUCKET = "campus-pin"
+WRONG_PIN = "Enter your participant number and the PIN you set exactly"
+PIN_LENGTH = 6
 
 
 def _refuse_unless_manager(participant: Participant, actor) -> None:
@@ -103,8 +109,10 @@ def _person_user_of(participant: Participant) -> User | None:
                              .order_by(CampusAccess.id.desc()))
 
 
-def grant_access_rules(participant: Participant, consent_confirmed: bool) -> None:
+def grant_access_rules(participant: Participant, consent_confirmed: bool,
+                       sign_in_method: str = "passphrase") -> None:
     problems = Problems()
+    problems.check(sign_in_method in SIGN_IN_METHODS, "Select how they will sign in", "sign_in_method")
     problems.check(not participant.is_closed, "This case is closed, so the person cannot be given access.")
     problems.check(switch.is_on_for(participant), "Your organisation has switched the Virtual Campus off, so no "
                    "access slips can be printed. An administrator of your organisation can switch it back on.")
@@ -112,24 +120,26 @@ def grant_access_rules(participant: Participant, consent_confirmed: bool) -> Non
     problems.raise_any()
 
 
-def grant_access(participant: Participant, actor, *, consent_confirmed: bool) -> tuple[CampusAccess, str]:
-    """Print a new access slip: a one-time code for the person, valid for the configured days. Any
-    earlier grant ends (its sessions too). Returns the access and the code, which is shown once."""
+def grant_access(participant: Participant, actor, *, consent_confirmed: bool,
+                 sign_in_method: str = "passphrase") -> tuple[CampusAccess, str]:
+    """Print a new access slip: a one-time code for the person, valid for the configured days, with
+    which they set a passphrase or, where a prison kiosk is their device, a PIN. Any earlier grant
+    ends (its sessions too). Returns the access and the code, which is shown once."""
     _refuse_unless_manager(participant, actor)
-    grant_access_rules(participant, consent_confirmed)
+    grant_access_rules(participant, consent_confirmed, sign_in_method)
     for earlier in accesses_of(participant):
         if earlier.ended_at is None:
             _end(earlier, actor, "replaced")
     earlier = accesses_of(participant)
     code = _new_code()
     now = clock.now()
-    access = CampusAccess(participant=participant, code_hash=hash_token(code),
+    access = CampusAccess(participant=participant, code_hash=hash_token(code), sign_in_method=sign_in_method,
                           messages_stopped=earlier[0].messages_stopped if earlier else "",
                           code_expires_at=now + current_app.config["CAMPUS_CODE_LIFETIME"],
                           consent_confirmed_at=now, created_by_id=actor.id, created_at=now)
     db.session.add(access)
     db.session.flush()
-    record_audit("campus.access_granted", participant, actor=actor)
+    record_audit("campus.access_granted", participant, actor=actor, detail=sign_in_method)
     return access, code
 
 
@@ -234,27 +244,34 @@ def set_up_account(access: CampusAccess, passphrase: str) -> User:
     return user
 
 
-def start(details: FirstSignIn) -> User:
-    """The person's first sign-in: the slip's code, with their participant number and date of birth,
-    lets them set a passphrase. The code is then spent. Failures are counted and locked out."""
-    number = (details.participant_number or "").strip().upper()
-    check_first_sign_in(details)  # a passphrase refused for its own sake is not a try at the code
+def _redeem(code: str, participant_number: str, date_of_birth: date | None) -> CampusAccess:
+    """The slip's access, if its code, the participant number and the date of birth all match and the
+    code is still usable. Failures are counted per participant number and locked out."""
+    number = (participant_number or "").strip().upper()
     if not _attempt(START_BUCKET, number):
         record_audit("campus.start_blocked", subject_type="participant_number", detail="too many failures")
         raise _locked_out()
-    access = db.session.scalar(select(CampusAccess).where(CampusAccess.code_hash == hash_token(
-        normalise_code(details.code))))
+    access = db.session.scalar(select(CampusAccess).where(CampusAccess.code_hash == hash_token(normalise_code(code))))
     participant = access.participant if access is not None else None
     if (access is None or not access.code_usable or participant.participant_number.upper() != number
-            or participant.date_of_birth != details.date_of_birth):
+            or participant.date_of_birth != date_of_birth):
         record_audit("campus.start_failed", subject_type="participant_number")
         raise Refused(WRONG_START, field="code")
     _clear(START_BUCKET, number)
-    switch.refuse_person_if_off(participant)  # the slip is not spent: it works once switched back on
+    return access
+
+
+def start(details: FirstSignIn) -> User:
+    """The person's first sign-in: the slip's code, with their participant number and date of birth,
+    lets them set a passphrase. The code is then spent. Failures are counted and locked out."""
+    check_first_sign_in(details)  # a passphrase refused for its own sake is not a try at the code
+    access = _redeem(details.code, details.participant_number, details.date_of_birth)
+    if access.uses_kiosk_pin:
+        raise Refused(KIOSK_SLIP, field="code")
+    switch.refuse_person_if_off(access.participant)  # the slip is not spent: it works once switched back on
     user = set_up_account(access, details.passphrase)
-    _clear(START_BUCKET, number)
     sessions.begin(user)
-    record_audit("campus.started", participant, actor=user)
+    record_audit("campus.started", access.participant, actor=user)
     return user
 
 
@@ -282,6 +299,156 @@ def sign_in(participant_number: str, date_of_birth: date | None, passphrase: str
     sessions.begin(user)
     record_audit("campus.login", found.participant, actor=user)
     return user
+
+
+# The kiosk PIN ------------------------------------------------------------------------------------------
+
+@dataclass
+class PinChoice:
+    pin: str
+    confirm: str | None
+
+
+def check_pin(choice: PinChoice) -> None:
+    """A PIN is 6 digits, not one digit six times, not a run up or down (123456, 987654), typed the
+    same twice. Every problem is reported at once."""
+    problems = Problems()
+    pin = choice.pin or ""
+    if not (len(pin) == PIN_LENGTH and pin.isascii() and pin.isdigit()):
+        problems.add(f"Your PIN must be {PIN_LENGTH} numbers", "pin")
+    elif len(set(pin)) == 1:
+        problems.add("Your PIN cannot be one number repeated, like 111111", "pin")
+    elif pin in "0123456789" or pin in "9876543210":
+        problems.add("Your PIN cannot be numbers in order, like 123456", "pin")
+    if pin and choice.confirm is not None and pin != choice.confirm:
+        problems.add("The two PINs are not the same", "confirm_pin")
+    problems.raise_any()
+
+
+@dataclass
+class KioskStart:
+    code: str
+    participant_number: str
+    date_of_birth: date | None
+    pin: str
+    confirm: str | None
+
+
+def start_with_pin(details: KioskStart) -> User:
+    """The person's first sign-in at a prison kiosk: the slip's code, with their participant number and
+    date of birth, lets them set a PIN. The code is then spent. Their account gets no passphrase anyone
+    knows, so the PIN is their only way in until a new slip."""
+    check_pin(PinChoice(details.pin, details.confirm))  # a refused PIN is not a try at the code
+    access = _redeem(details.code, details.participant_number, details.date_of_birth)
+    if not access.uses_kiosk_pin:
+        raise Refused(NOT_KIOSK_SLIP, field="code")
+    switch.refuse_person_if_off(access.participant)
+    user = _person_user_of(access.participant)
+    now = clock.now()
+    if user is None:
+        user = User(email=f"person-{secrets.token_hex(12)}@{PERSON_EMAIL_DOMAIN}",
+                    full_name=access.participant.full_name, role=Role.PERSON.value, organisation_id=None,
+                    is_org_admin=False, status=UserStatus.ACTIVE, created_at=now, password_hash="")
+        db.session.add(user)
+    else:
+        sessions.end_all(user, "new access slip")
+        user.status = UserStatus.ACTIVE
+    user.password_hash = hash_password(secrets.token_urlsafe(32))  # no passphrase: nobody knows this one
+    user.password_changed_at = now
+    user.last_login_at = now
+    db.session.flush()
+    access.user_id = user.id
+    access.activated_at = now
+    access.pin_hash = hash_password(details.pin)
+    _clear_pin_lock(access.participant)
+    sessions.begin(user)
+    record_audit("campus.started", access.participant, actor=user, detail="kiosk_pin")
+    return user
+
+
+def change_pin(access: CampusAccess, choice: PinChoice) -> None:
+    """The signed-in person chooses a new kiosk PIN from their own page."""
+    if not access.uses_kiosk_pin:
+        raise Refused("Your case manager set you up with a passphrase, not a kiosk PIN.")
+    check_pin(choice)
+    access.pin_hash = hash_password(choice.pin)
+    record_audit("campus.pin_changed", access.participant, actor=access.user)
+
+
+def _pin_limits() -> tuple[int, object]:
+    config = current_app.config
+    return config["CAMPUS_PIN_FAILURE_LIMIT"], config["CAMPUS_PIN_LOCK"]
+
+
+def _pin_key(participant_number: str) -> str:
+    return (participant_number or "").strip().upper()
+
+
+def _pin_locked_out() -> throttle.Limited:
+    hours = int(current_app.config["CAMPUS_PIN_LOCK"].total_seconds() // 3600)
+    return throttle.Limited(f"PIN sign-in is locked after {current_app.config['CAMPUS_PIN_FAILURE_LIMIT']} wrong "
+                            f"PINs. Ask your case manager to unlock it, or try again in {hours} hours.")
+
+
+def pin_locked(access: CampusAccess) -> bool:
+    """Kiosk sign-in is locked for this person: shown to their case manager, who can unlock it."""
+    if not access.uses_kiosk_pin:
+        return False
+    return throttle.is_blocked(PIN_BUCKET, _pin_key(access.participant.participant_number), *_pin_limits(),
+                               lock=False)
+
+
+def _clear_pin_lock(participant: Participant) -> None:
+    throttle.clear(PIN_BUCKET, _pin_key(participant.participant_number), *_pin_limits())
+
+
+def sign_in_with_pin(participant_number: str, pin: str) -> User:
+    """Sign a person in at a prison kiosk with their participant number and PIN.
+
+    Wrong PINs are counted per participant number in their own bucket, apart from the passphrase
+    sign-in's: the try is counted before the PIN is checked, in one atomic step across workers
+    (throttle.attempt), so however many arrive at once no more than the limit are ever checked. At the
+    limit, kiosk sign-in stays locked until the case manager unlocks it or the lock time passes."""
+    number = _pin_key(participant_number)
+    limit, lock = _pin_limits()
+    if not throttle.attempt(PIN_BUCKET, number, limit, lock):
+        record_audit("campus.pin_login_blocked", subject_type="participant_number", detail="PIN sign-in locked")
+        raise _pin_locked_out()
+    candidates = db.session.scalars(
+        select(CampusAccess).join(Participant, Participant.id == CampusAccess.participant_id)
+        .where(func.upper(Participant.participant_number) == number, CampusAccess.ended_at.is_(None),
+               CampusAccess.user_id.is_not(None), CampusAccess.sign_in_method == "kiosk_pin",
+               CampusAccess.pin_hash != "")).all()
+    live = [access for access in candidates if access.is_live and access.user.is_active]
+    if not live:
+        spend_equal_time(pin)
+    found = next((access for access in live if verify_password(access.pin_hash, pin)), None)
+    if found is None:
+        record_audit("campus.pin_login_failed", subject_type="participant_number")
+        if throttle.is_blocked(PIN_BUCKET, number, limit, lock):
+            if live:
+                record_audit("campus.pin_locked", live[0].participant, detail=f"{limit} wrong PINs")
+            else:
+                record_audit("campus.pin_locked", subject_type="participant_number", detail=f"{limit} wrong PINs")
+        raise Refused(WRONG_PIN, field="participant_number")
+    user = found.user
+    throttle.clear(PIN_BUCKET, number, limit, lock)
+    switch.refuse_person_if_off(found.participant, user)
+    user.last_login_at = clock.now()
+    sessions.begin(user)
+    record_audit("campus.pin_login", found.participant, actor=user)
+    return user
+
+
+def unlock_pin(access: CampusAccess, actor) -> None:
+    """The case manager unlocks the person's kiosk sign-in after too many wrong PINs (audited)."""
+    _refuse_unless_manager(access.participant, actor)
+    if not access.uses_kiosk_pin:
+        raise Refused("This person signs in with a passphrase, not a kiosk PIN.")
+    if access.ended_at is not None:
+        raise Refused("This access has ended.")
+    _clear_pin_lock(access.participant)
+    record_audit("campus.pin_unlocked", access.participant, actor=actor)
 
 
 def record_own_view(access: CampusAccess, page: str) -> None:

@@ -17,14 +17,18 @@ from marketplace.campus.forms import (
     AutoAcceptOffForm,
     AutoAcceptOnForm,
     CampusSignInForm,
+    ChangePinForm,
     CVForm,
     EndAccessForm,
     GrantAccessForm,
+    KioskSignInForm,
+    KioskStartForm,
     MessageForm,
     MessageSettingForm,
     ReturnMessageForm,
     SendMessageForm,
     StartForm,
+    UnlockPinForm,
 )
 from marketplace.campus.models import END_REASONS, CampusMessage, MessageStatus
 from marketplace.campus.workflow import ACTION_LABELS
@@ -131,6 +135,11 @@ def campus_access_of(participant):
 
 
 @bp.app_template_global()
+def campus_pin_locked(access) -> bool:
+    return operations.pin_locked(access)
+
+
+@bp.app_template_global()
 def campus_interests_of(participant):
     return operations.interests_of(participant)
 
@@ -204,6 +213,58 @@ def start():
     return redirect(url_for("campus.home"))
 
 
+@bp.route("/kiosk", methods=["GET", "POST"])
+def kiosk_sign_in():
+    """Sign-in at a prison kiosk: participant number and PIN, with the PIN's own lockout."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = KioskSignInForm()
+    if not form.is_submitted():
+        if request.args.get("reason") == "idle":
+            flash("You were signed out because you had not done anything for 15 minutes. Sign in again.", "info")
+        return render_template("campus/kiosk_sign_in.html", form=form)
+    if form.validate():
+        try:
+            operations.sign_in_with_pin(form.participant_number.data, form.pin.data)
+        except Refused as refusal:
+            db.session.commit()  # the counted try and its audit rows must stay
+            attach_refusal(form, refusal)
+            status = 429 if isinstance(refusal, throttle.Limited) else 400
+            return render_template("campus/kiosk_sign_in.html", form=form), status
+        db.session.commit()
+        return redirect(url_for("campus.home"))
+    return render_template("campus/kiosk_sign_in.html", form=form), 400
+
+
+@bp.route("/kiosk/start", methods=["GET", "POST"])
+def kiosk_start():
+    """First use of a kiosk slip: the code, participant number and date of birth, and a new PIN."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = KioskStartForm()
+    details = lambda: operations.KioskStart(  # noqa: E731
+        code=form.code.data or "", participant_number=form.participant_number.data or "",
+        date_of_birth=form.date_of_birth.data, pin=form.pin.data or "", confirm=form.confirm_pin.data)
+    if not form.is_submitted():
+        return render_template("campus/kiosk_start.html", form=form)
+    if not form.validate():
+        try:
+            operations.check_pin(operations.PinChoice(form.pin.data or "", form.confirm_pin.data))
+        except Refused as refusal:
+            attach_refusal(form, refusal)
+        return render_template("campus/kiosk_start.html", form=form), 400
+    try:
+        operations.start_with_pin(details())
+    except Refused as refusal:
+        db.session.commit()  # keep the counted try; a refused PIN counts nothing and writes nothing else
+        attach_refusal(form, refusal)
+        status = 429 if isinstance(refusal, throttle.Limited) else 400
+        return render_template("campus/kiosk_start.html", form=form), status
+    db.session.commit()
+    flash("Your PIN is set. Next time, sign in at the kiosk with your participant number and PIN.", "success")
+    return redirect(url_for("campus.home"))
+
+
 # The person's own pages ------------------------------------------------------------------------------
 
 @bp.get("/home")
@@ -263,6 +324,20 @@ def cv(access):
         _opened(access, "cv")
     return render_template("campus/cv.html", form=form, cv=build_cv(participant, saved), saved=saved), \
         400 if form.is_submitted() else 200
+
+
+@bp.route("/pin", methods=["GET", "POST"])
+@person_required
+def change_pin(access):
+    """The person's own page for choosing a new kiosk PIN (only where their device is a kiosk)."""
+    if not access.uses_kiosk_pin:
+        abort(404)
+    form = ChangePinForm()
+    choice = lambda: operations.PinChoice(form.pin.data or "", form.confirm_pin.data)  # noqa: E731
+    if submit(form, lambda: operations.change_pin(access, choice()), check=lambda: operations.check_pin(choice())):
+        flash("Your new PIN is set. Use it next time you sign in at the kiosk.", "success")
+        return redirect(url_for("campus.home"))
+    return render_template("campus/pin.html", form=form), 400 if form.is_submitted() else 200
 
 
 @bp.get("/cv.docx")
@@ -429,6 +504,8 @@ def _access_page(participant, grant_form, end_form, status=200, code=None, setti
                            end_form=end_form, setting_form=setting_form, current=current,
                            accesses=operations.accesses_of(participant), end_reasons=END_REASONS, code=code,
                            auto_accepts=operations.auto_accepts_of(participant),
+                           pin_locked=bool(current and operations.pin_locked(current)),
+                           unlock_form=UnlockPinForm(formdata=None),
                            format_code=operations.format_code), status
 
 
@@ -437,9 +514,11 @@ def _access_page(participant, grant_form, end_form, status=200, code=None, setti
 def access(participant_id):
     participant = _participant_for_manager(participant_id)
     form = GrantAccessForm()
+    method = lambda: form.sign_in_method.data or ""  # noqa: E731
     granted = submit(form, lambda: operations.grant_access(participant, current_user._get_current_object(),
-                                                           consent_confirmed=bool(form.consent.data)),
-                     check=lambda: operations.grant_access_rules(participant, bool(form.consent.data)))
+                                                           consent_confirmed=bool(form.consent.data),
+                                                           sign_in_method=method()),
+                     check=lambda: operations.grant_access_rules(participant, bool(form.consent.data), method()))
     if granted:
         access, code = granted
         # The code is shown on this response only: never stored, never in an address or a log.
@@ -478,6 +557,22 @@ def end_access(participant_id):
         flash(f"{participant.first_name}'s Virtual Campus access has ended.", "success")
         return redirect(url_for("campus.access", participant_id=participant.id))
     return _access_page(participant, GrantAccessForm(formdata=None), form, 400)
+
+
+@bp.post("/people/<int:participant_id>/access/pin-unlock")
+@role_required(Role.CASE_MANAGER)
+def unlock_pin(participant_id):
+    participant = _participant_for_manager(participant_id)
+    form = UnlockPinForm()
+    current = operations.current_access(participant)
+    if current is None:
+        flash("There is no access to unlock.", "error")
+        return redirect(url_for("campus.access", participant_id=participant.id))
+    if submit(form, lambda: operations.unlock_pin(current, current_user._get_current_object())):
+        flash(f"{participant.first_name} can sign in at the kiosk with their PIN again.", "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("campus.access", participant_id=participant.id))
 
 
 # The provider's switch (campus/switch.py); its pages are in switch_views.py, on this blueprint.

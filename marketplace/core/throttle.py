@@ -81,14 +81,16 @@ def _count(bucket: str, key: str, window: timedelta) -> int:
     ) or 0
 
 
-def is_blocked(bucket: str, key: str, limit: int, window: timedelta) -> bool:
+def is_blocked(bucket: str, key: str, limit: int, window: timedelta, *, lock: bool = True) -> bool:
     """True when `limit` attempts have already been counted in the last `window`. In the database
-    the key stays locked until the transaction ends, so a concurrent attempt waits for this one."""
+    the key stays locked until the transaction ends, so a concurrent attempt waits for this one;
+    `lock=False` only reads (a page showing whether someone is locked out)."""
     key = _normalise(key)
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
         return not _redis_limiter(redis_url).test(_rate(limit, window), bucket, key)
-    _serialise(bucket, key)
+    if lock:
+        _serialise(bucket, key)
     return _count(bucket, key, window) >= limit
 
 
