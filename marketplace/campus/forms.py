@@ -4,7 +4,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInpu
 from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from marketplace.campus.models import END_REASONS, MESSAGE_SETTINGS, RETURN_REASONS, SIGN_IN_METHODS
+from marketplace.campus.models import (
+    AUTOMATIC_END_REASONS,
+    END_REASONS,
+    MESSAGE_SETTINGS,
+    RETURN_REASONS,
+    SIGN_IN_METHODS,
+)
 from marketplace.core.forms import Form, GovDateField, Radios, submit
 
 MAX_WORDS_FIELD = 4000
@@ -33,7 +39,8 @@ class GrantAccessForm(Form):
 
 class EndAccessForm(Form):
     reason = RadioField("Why is access ending?", widget=Radios(),
-                        choices=[(code, label) for code, label in END_REASONS.items() if code != "replaced"],
+                        choices=[(code, label) for code, label in END_REASONS.items()
+                                 if code not in AUTOMATIC_END_REASONS],
                         validators=[InputRequired("Select why access is ending")])
     submit = submit("End access")
 

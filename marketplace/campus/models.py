@@ -23,7 +23,10 @@ END_REASONS = {
     "ended_by_case_manager": "Access ended by the case manager",
     "consent_withdrawn": "The person withdrew their consent",
     "replaced": "A new access slip was printed",
+    "case_closed": "The case was closed",
 }
+# Reasons the service records itself; a case manager never picks them on the "end access" form.
+AUTOMATIC_END_REASONS = ("replaced", "case_closed")
 
 
 # Whether the person may write to employers: a case manager turns messages off for someone managed

@@ -21,6 +21,7 @@ from marketplace.accounts.passwords import hash_password, spend_equal_time, veri
 from marketplace.campus import switch
 from marketplace.campus.models import (
     AUTO_ACCEPT_END_REASONS,
+    AUTOMATIC_END_REASONS,
     END_REASONS,
     MESSAGE_SETTINGS,
     RETURN_REASONS,
@@ -43,7 +44,7 @@ from marketplace.core.tokens import hash_token
 from marketplace.extensions import db
 from marketplace.participants.export import EXPORT_SECTIONS
 from marketplace.participants.models import Participant
-from marketplace.participants.operations import ERASURE_HOOKS
+from marketplace.participants.operations import CLOSURE_HOOKS, ERASURE_HOOKS
 
 SIGN_IN_BUCKET = "campus-sign-in"
 START_BUCKET = "campus-start"
@@ -158,7 +159,7 @@ def _end(access: CampusAccess, actor, reason: str) -> None:
 def end_access(access: CampusAccess, actor, reason: str) -> None:
     """End the person's access now: the slip stops working and every session they have ends."""
     _refuse_unless_manager(access.participant, actor)
-    if reason not in END_REASONS or reason == "replaced":
+    if reason not in END_REASONS or reason in AUTOMATIC_END_REASONS:
         raise Refused("Select why access is ending", field="reason")
     if access.ended_at is not None:
         raise Refused("This access has already ended.")
@@ -805,7 +806,16 @@ def subject_access_section(participant: Participant) -> tuple[str, dict]:
     }
 
 
+def end_campus_on_closure(participant: Participant, actor) -> None:
+    """Closing the case ends the person's access (their sessions too) and every auto-accept, with the
+    reason written down, rather than leaving them shown as in force on a closed record."""
+    access = current_access(participant)
+    if access is not None:
+        _end(access, actor, "case_closed")
+
+
 ERASURE_HOOKS.append(erase_campus_of)
+CLOSURE_HOOKS.append(end_campus_on_closure)
 EXPORT_SECTIONS.append(subject_access_section)
 
 

@@ -406,6 +406,8 @@ def close_case(participant: Participant, reason: str, note: str, actor: User) ->
     participant.closed_reason = reason
     participant.closed_note = (note or "").strip()
     participant.closed_by_id = actor.id
+    for hook in CLOSURE_HOOKS:
+        hook(participant, actor)
     _changed(participant)
     record_audit("participant.closed", participant, actor=actor, detail=reason)
     return participant
@@ -432,6 +434,9 @@ def erase_participant(participant: Participant, actor: User | None = None, reaso
 # Other features register here what they must remove when a participant is erased (search index
 # entries, referrals' private copies, ...), so erasure stays one operation.
 ERASURE_HOOKS: list = []
+# What other features end when a case closes (hook(participant, actor)): the Virtual Campus access
+# and its auto-accepts, so nothing about a closed case is still shown as running.
+CLOSURE_HOOKS: list = []
 
 
 def purge_expired(retention_years: int) -> int:

@@ -18,6 +18,7 @@ from marketplace.core import clock
 from marketplace.core.exceptions import Refused
 from marketplace.core.workflow import NotAllowed
 from marketplace.extensions import db
+from marketplace.participants.operations import close_case
 from marketplace.referrals.models import ReferralMessage
 from tests.factories import (
     OpportunityFactory,
@@ -121,6 +122,7 @@ def test_turning_it_off_needs_a_reason_and_messages_are_checked_again(world):
     (lambda w: operations.end_access(w["access"], w["case_manager"], "ended_by_case_manager"), "access_ended"),
     (lambda w: operations.end_access(w["access"], w["case_manager"], "consent_withdrawn"), "consent_withdrawn"),
     (lambda w: operations.set_messages(w["access"], w["case_manager"], "no_contact"), "messages_stopped"),
+    (lambda w: close_case(w["participant"], "moved_away", "", w["case_manager"]), "access_ended"),
 ])
 def test_auto_accept_ends_with_access_consent_or_no_messages(world, end, cause):
     sent = _sent_once(world)
@@ -132,6 +134,23 @@ def test_auto_accept_ends_with_access_consent_or_no_messages(world, end, cause):
     if cause == "messages_stopped":  # turning messages back on does not turn auto-accept back on
         operations.set_messages(world["access"], world["case_manager"], "allowed")
         assert operations.write_message(world["access"], world["referral"], "Hi").status == MessageStatus.AWAITING_CHECK
+
+
+def test_closing_the_case_ends_access_and_signs_the_person_out(client, world):
+    sent = _sent_once(world)
+    operations.turn_on_auto_accept(sent, world["case_manager"], "Sensible messages so far")
+    sign_in_client(client, world["person"])
+    assert client.get("/campus/home").status_code == 200
+    close_case(world["participant"], "moved_away", "", world["case_manager"])
+    db.session.commit()
+    response = client.get("/campus/home")
+    assert response.status_code == 302 and "/campus/sign-in" in response.headers["Location"]
+    access = db.session.get(CampusAccess, world["access"].id)
+    assert (access.ended_reason, access.state_label) == ("case_closed", "Ended: the case was closed")
+    manager = client.application.test_client()
+    sign_in_client(manager, world["case_manager"])
+    page = manager.get(f"/campus/people/{world['participant'].id}/access").get_data(as_text=True)
+    assert "Ended with their Virtual Campus access" in page
 
 
 def test_a_new_slip_keeps_auto_accept(world):
