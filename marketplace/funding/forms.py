@@ -8,6 +8,7 @@ from wtforms.validators import Length, Optional
 from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, SearchForm, record_id
 from marketplace.core.forms import submit as button
 from marketplace.funding.models import (
+    ALL_REGIONS,
     DECLINE_REASONS,
     EVIDENCE_KINDS,
     OTHER_SOURCES,
@@ -15,6 +16,7 @@ from marketplace.funding.models import (
     PURPOSE_LABELS,
 )
 from marketplace.funding.money import NotAnAmount, parse_pounds
+from marketplace.reference import REGIONS
 
 
 class PoundsField(StringField):
@@ -131,6 +133,10 @@ class BudgetForm(Form):
                           validators=[Optional()], validate_choice=False)
     year = SelectField("Financial year", widget=GovSelect(), coerce=int, validators=[Optional()],
                        validate_choice=False)
+    region = SelectField("Region", widget=GovSelect(), choices=[("", ALL_REGIONS)] + [(r, r) for r in REGIONS],
+                         description="A pot for one region is drawn on for people who will live there; people of "
+                         "other regions draw on the pot for all regions",
+                         validators=[Optional()], validate_choice=False)
     amount = pounds_field("Budget for the year (£)", "For example 5000.00")
     request_limit = pounds_field("Most one request can be for (£)")
     person_limit = pounds_field("Most one person can have in the year (£)")

@@ -5,7 +5,9 @@ CSV (with a header row) or JSON Lines (one object a line), one budget per record
     organisation, region, purpose, year, amount, request_limit, person_limit, second_approval_above
 
 `organisation` is the provider's name (an admin must give it; a funding manager may leave it out, and
-may name only their own); `region`, if given, must be the provider's; `year` is the financial year by
+may name only their own); `region` is the region the pot is for, one of the nine English regions or
+Wales as the product spells them (reference.REGIONS, any case), or empty for the provider-wide pot that
+people of every other region draw on (operations.pot_for); `year` is the financial year by
 the year it starts (2026 for April 2026 to March 2027: this year or the next); amounts are in pounds
 ("5000", "5,000.00"); `second_approval_above` may be empty. A budget that exists is updated. Each
 record goes through the same checks as the budget form (operations.check_budget / set_budget), and the
@@ -23,6 +25,7 @@ from marketplace.core.roles import OrganisationKind, Role
 from marketplace.extensions import db
 from marketplace.funding import operations
 from marketplace.funding.money import NotAnAmount, parse_pounds
+from marketplace.reference import REGIONS
 
 FIELDS = ("organisation", "region", "purpose", "year", "amount", "request_limit", "person_limit",
           "second_approval_above")
@@ -74,6 +77,17 @@ def _organisation(record: dict, actor):
     return found[0]
 
 
+def _region(record: dict) -> str:
+    typed = _text(record, "region")
+    if not typed:
+        return ""
+    for region in REGIONS:
+        if region.casefold() == typed.casefold():
+            return region
+    raise FieldError("region", "is not a region: give one of the nine English regions or Wales (like "
+                     "\"North West\"), or leave it empty for all regions")
+
+
 def _import_budget(record, actor) -> str:
     if not isinstance(record, dict):
         raise FieldError("(line)", "must be an object with the budget's fields")
@@ -81,14 +95,12 @@ def _import_budget(record, actor) -> str:
         if key not in FIELDS:
             raise FieldError(shown_name(str(key)), "is not a field of a budget")
     organisation = _organisation(record, actor)
-    region = _text(record, "region")
-    if region and region.casefold() != (organisation.region or "").casefold():
-        raise FieldError("region", f"{organisation.name} is in {organisation.region}, not {region}")
+    region = _region(record)
     year_text = _text(record, "year")
     if not year_text.isdigit():
         raise FieldError("year", "must be the year the financial year starts, like 2026")
     details = operations.BudgetDetails(
-        purpose=_text(record, "purpose"), year=int(year_text), amount_pence=_pence(record, "amount"),
+        purpose=_text(record, "purpose"), year=int(year_text), region=region, amount_pence=_pence(record, "amount"),
         request_limit_pence=_pence(record, "request_limit"), person_limit_pence=_pence(record, "person_limit"),
         second_approval_above_pence=_pence(record, "second_approval_above"))
     existing = operations.check_budget(organisation.id, details)

@@ -109,14 +109,20 @@ def year_label(year: int) -> str:
 
 
 class FundingBudget(db.Model):
-    """One provider's money for one purpose in one financial year, and the limits that go with it.
+    """One provider's money for one purpose in one financial year, and the limits that go with it;
+    for one region (`region`, one of reference.REGIONS) or, with `region` "", for the whole provider.
+
+    A request draws on the pot of the person's release region (Participant.release_region) when the
+    provider has one for that purpose and year, and otherwise on the provider-wide pot: see
+    operations.pot_for. A provider may hold both (say a London pot and a pot for everyone else).
 
     `committed_pence` is what approved and paid requests hold; the database itself refuses to let
     it pass `amount_pence`, and approvals raise it with one conditional UPDATE (operations.py)."""
 
     __tablename__ = "funding_budgets"
     __table_args__ = (
-        UniqueConstraint("organisation_id", "purpose", "year", name="uq_funding_budgets_org_purpose_year"),
+        UniqueConstraint("organisation_id", "purpose", "year", "region",
+                         name="uq_funding_budgets_org_purpose_year_region"),
         CheckConstraint("committed_pence >= 0 AND committed_pence <= amount_pence",
                         name="within_amount"),
     )
@@ -125,6 +131,8 @@ class FundingBudget(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(30))
     year: Mapped[int] = mapped_column()
+    # "" is the provider-wide pot (never NULL: the unique constraint must see it).
+    region: Mapped[str] = mapped_column(String(40), default="", server_default="")
     amount_pence: Mapped[int] = mapped_column()
     committed_pence: Mapped[int] = mapped_column(default=0)
     request_limit_pence: Mapped[int] = mapped_column()
@@ -143,6 +151,13 @@ class FundingBudget(db.Model):
     @property
     def purpose_label(self) -> str:
         return PURPOSE_LABELS.get(Purpose(self.purpose), self.purpose)
+
+    @property
+    def region_label(self) -> str:
+        return self.region or ALL_REGIONS
+
+
+ALL_REGIONS = "All regions"
 
 
 class FundingRequest(db.Model):

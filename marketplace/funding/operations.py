@@ -43,6 +43,7 @@ from marketplace.funding.money import MAX_PENCE, pounds
 from marketplace.funding.workflow import transition
 from marketplace.participants.export import EXPORT_SECTIONS
 from marketplace.participants.operations import ERASURE_HOOKS
+from marketplace.reference import REGIONS
 
 MAX_TEXT = 3000
 REPEAT_DAYS = 30
@@ -82,10 +83,27 @@ def linkable_referrals(participant) -> list:
         .order_by(Referral.created_at.desc())).all()
 
 
-def budget_for(organisation_id: int, purpose: str, year: int) -> FundingBudget | None:
+def budget_for(organisation_id: int, purpose: str, year: int, region: str = "") -> FundingBudget | None:
+    """The pot set for exactly this region ("" the provider-wide pot), or None."""
     return db.session.scalar(select(FundingBudget).where(
         FundingBudget.organisation_id == organisation_id, FundingBudget.purpose == purpose,
-        FundingBudget.year == year))
+        FundingBudget.year == year, FundingBudget.region == (region or "")))
+
+
+def pot_for(organisation_id: int, purpose: str, year: int, region: str) -> FundingBudget | None:
+    """The pot a request draws on: the provider's pot for the person's release region if it has one
+    for this purpose and year, otherwise its provider-wide pot (region ""); None if it has neither.
+    A regional pot that is spent does not fall back: the region's limit is the point of having one."""
+    if region:
+        regional = budget_for(organisation_id, purpose, year, region)
+        if regional is not None:
+            return regional
+    return budget_for(organisation_id, purpose, year, "")
+
+
+def pot_of_request(request: FundingRequest, year: int | None = None) -> FundingBudget | None:
+    return pot_for(request.organisation_id, request.purpose, year or financial_year(clock.today()),
+                   request.participant.release_region or "")
 
 
 def check_ask(participant, actor, ask: Ask) -> None:
@@ -125,10 +143,11 @@ def check_ask(participant, actor, ask: Ask) -> None:
         problems.check(ask.evidence_kind in ASKING_EVIDENCE, "Choose what the evidence is", field="evidence_kind")
     if purpose_known and amount_given:
         year = financial_year(clock.today())
-        budget = budget_for(participant.organisation_id, ask.purpose, year)
+        budget = pot_for(participant.organisation_id, ask.purpose, year, participant.release_region or "")
         if budget is None:
-            problems.add(f"Your organisation has no budget for {PURPOSE_LABELS[Purpose(ask.purpose)].lower()} in "
-                         f"{year_label(year)}: ask your funding manager to set one", field="purpose")
+            where = f" for {participant.release_region} or all regions" if participant.release_region else ""
+            problems.add(f"Your organisation has no budget for {PURPOSE_LABELS[Purpose(ask.purpose)].lower()}{where} "
+                         f"in {year_label(year)}: ask your funding manager to set one", field="purpose")
         else:
             problems.check(ask.amount_pence <= budget.request_limit_pence,
                            f"The most one request can be for is {pounds(budget.request_limit_pence)}",
@@ -377,9 +396,11 @@ def decide(request_id: int, actor, decision: str, *, amount_pence: int | None = 
         record_audit(f"funding.{decision}", request, actor=actor, detail=reason_code)
         return request
     amount = request.amount_pence if decision == "approve" else amount_pence
-    budget = budget_for(request.organisation_id, request.purpose, financial_year(clock.today()))
+    budget = pot_of_request(request)
     if budget is None:
-        raise OverBudget(f"There is no budget for {request.purpose_label.lower()} this year: set one first")
+        raise OverBudget(f"There is no budget for {request.purpose_label.lower()} this year for "
+                         f"{request.participant.release_region or 'this person'}'s region or all regions: "
+                         "set one first")
     if amount > budget.request_limit_pence:
         raise OverBudget(f"The most one request can be given is {pounds(budget.request_limit_pence)}",
                          field="amount")
@@ -412,8 +433,9 @@ def _reserve(budget: FundingBudget, request: FundingRequest, amount: int) -> Non
     if reserved.rowcount != 1:
         left = db.session.scalar(select(FundingBudget.amount_pence - FundingBudget.committed_pence)
                                  .where(FundingBudget.id == budget.id))
+        where = f" in {budget.region}" if budget.region else ""
         raise OverBudget(f"Over budget: {pounds(left)} is left of the {pounds(budget.amount_pence)} for "
-                         f"{budget.purpose_label.lower()} this year", field="amount")
+                         f"{budget.purpose_label.lower()}{where} this year", field="amount")
     # Read after the budget row is held, so a request for the same person approved a moment ago counts.
     given = db.session.scalar(select(func.coalesce(func.sum(FundingRequest.approved_pence), 0)).where(
         FundingRequest.participant_id == request.participant_id, FundingRequest.budget_id == budget.id,
@@ -516,6 +538,7 @@ def cancel(request: FundingRequest, actor, note: str) -> FundingRequest:
 class BudgetDetails:
     purpose: str = ""
     year: int | None = None
+    region: str = ""  # "" for the provider-wide pot
     amount_pence: int | None = None
     request_limit_pence: int | None = None
     person_limit_pence: int | None = None
@@ -529,6 +552,8 @@ def check_budget(organisation_id: int, details: BudgetDetails) -> FundingBudget 
     this_year = financial_year(clock.today())
     problems.check(details.year in (this_year, this_year + 1), "Choose this financial year or the next",
                    field="year")
+    problems.check(details.region == "" or details.region in REGIONS,
+                   "Choose a region of England, or Wales, or all regions", field="region")
     mistyped = {name for name, _ in details.typing_problems}
     for name, message in details.typing_problems:
         problems.add(message, field=name)
@@ -544,8 +569,9 @@ def check_budget(organisation_id: int, details: BudgetDetails) -> FundingBudget 
         problems.check(details.person_limit_pence <= details.amount_pence,
                        "The limit per person cannot be more than the budget", field="person_limit")
     existing = None
-    if details.purpose in set(Purpose) and details.year is not None:
-        existing = budget_for(organisation_id, details.purpose, details.year)
+    if details.purpose in set(Purpose) and details.year is not None and (details.region in REGIONS or
+                                                                           not details.region):
+        existing = budget_for(organisation_id, details.purpose, details.year, details.region)
         if existing is not None and details.amount_pence is not None:
             problems.check(details.amount_pence >= existing.committed_pence,
                            f"{pounds(existing.committed_pence)} is already approved from this budget: the budget "
@@ -566,7 +592,7 @@ def set_budget(organisation, actor, details: BudgetDetails) -> FundingBudget:
             raise Refused("More has been approved since: the budget cannot be less than what is approved",
                           field="amount")
     budget = existing or FundingBudget(organisation_id=organisation.id, purpose=details.purpose,
-                                       year=details.year, committed_pence=0)
+                                       year=details.year, region=details.region, committed_pence=0)
     budget.amount_pence = details.amount_pence
     budget.request_limit_pence = details.request_limit_pence
     budget.person_limit_pence = details.person_limit_pence
@@ -576,7 +602,7 @@ def set_budget(organisation, actor, details: BudgetDetails) -> FundingBudget:
     db.session.add(budget)
     db.session.flush()
     record_audit("funding.budget_set", budget, actor=actor,
-                 detail=f"{budget.purpose} {budget.year} {budget.amount_pence}p")
+                 detail=f"{budget.purpose} {budget.year} {budget.region or 'all regions'} {budget.amount_pence}p")
     return budget
 
 

@@ -1,4 +1,4 @@
-"""The funding report: spend by purpose against budget, how fast decisions come, and what the money
+"""The funding report: spend by purpose and by region against budget, how fast decisions come, and what the money
 bought in jobs. Read-only queries.
 
 Job outcomes follow the reports' definition: a start counts only on paid work
@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.funding.models import PURPOSE_LABELS, FundingBudget, FundingRequest, Purpose, Status
+from marketplace.funding.models import ALL_REGIONS, PURPOSE_LABELS, FundingBudget, FundingRequest, Purpose, Status
+from marketplace.reference import REGIONS
 from marketplace.reports.suppression import count_text, is_suppressed
 
 
@@ -26,6 +27,21 @@ class PurposeRow:
     committed_pence: int = 0
     paid_pence: int = 0
     paid_requests: int = 0
+
+
+@dataclass
+class RegionRow:
+    """One region's pots (or, region "", the pots for all regions) against what was paid from them."""
+
+    region: str
+    budget_pence: int = 0
+    committed_pence: int = 0
+    paid_pence: int = 0
+    paid_requests: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.region or ALL_REGIONS
 
 
 @dataclass
@@ -43,6 +59,7 @@ class Outcome:
 class Figures:
     purposes: list[PurposeRow] = field(default_factory=list)
     organisations: list[dict] = field(default_factory=list)
+    regions: list[RegionRow] = field(default_factory=list)
     paid_pence: int = 0
     funded_people: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
@@ -75,7 +92,8 @@ def figures(organisation_id: int | None, year: int) -> Figures:
     for purpose, amount, committed in budgets:
         if purpose in rows:
             rows[purpose].budget_pence, rows[purpose].committed_pence = int(amount or 0), int(committed or 0)
-    paid = _scoped(select(FundingRequest).join(FundingBudget, FundingRequest.budget_id == FundingBudget.id)
+    paid = _scoped(select(FundingRequest, FundingBudget.region.label("pot_region"))
+                   .join(FundingBudget, FundingRequest.budget_id == FundingBudget.id)
                    .where(FundingBudget.year == year, FundingRequest.status == Status.PAID),
                    FundingRequest, organisation_id).subquery()
     for purpose, total, count in db.session.execute(
@@ -84,6 +102,7 @@ def figures(organisation_id: int | None, year: int) -> Figures:
             rows[purpose].paid_pence, rows[purpose].paid_requests = int(total or 0), count
     result.purposes = list(rows.values())
     result.paid_pence = sum(row.paid_pence for row in result.purposes)
+    result.regions = _regions(organisation_id, year, paid)
     result.funded_people = db.session.scalar(select(func.count(func.distinct(paid.c.participant_id)))) or 0
 
     if organisation_id is None:
@@ -106,6 +125,22 @@ def figures(organisation_id: int | None, year: int) -> Figures:
         result.median_hours = statistics.median(hours)
         result.p90_hours = statistics.quantiles(hours, n=10, method="inclusive")[-1]
     return result
+
+
+def _regions(organisation_id: int | None, year: int, paid) -> list[RegionRow]:
+    """Spend by region against budget: by the region of the pot each payment came from (a person of
+    a region without a pot of its own is paid from the pot for all regions, and counted there)."""
+    rows: dict[str, RegionRow] = {}
+    for region, amount, committed in db.session.execute(_scoped(
+            select(FundingBudget.region, func.sum(FundingBudget.amount_pence), func.sum(FundingBudget.committed_pence))
+            .where(FundingBudget.year == year).group_by(FundingBudget.region), FundingBudget, organisation_id)).all():
+        rows[region or ""] = RegionRow(region or "", int(amount or 0), int(committed or 0))
+    for region, total, count in db.session.execute(
+            select(paid.c.pot_region, func.sum(paid.c.approved_pence), func.count()).group_by(paid.c.pot_region)):
+        row = rows.setdefault(region or "", RegionRow(region or ""))
+        row.paid_pence, row.paid_requests = int(total or 0), count
+    order = {region: n for n, region in enumerate(REGIONS)}
+    return sorted(rows.values(), key=lambda row: order.get(row.region, len(REGIONS)))
 
 
 def _outcomes(paid, paid_pence: int) -> list[Outcome]:

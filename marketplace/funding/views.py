@@ -34,6 +34,7 @@ from marketplace.funding.models import (
     PAYMENT_METHODS,
     FundingBudget,
     FundingRequest,
+    Purpose,
     Status,
     financial_year,
     year_label,
@@ -147,8 +148,9 @@ def new():
         flash(f"Request sent: {pounds(made.amount_pence)} for {participant.full_name}.", "success")
         return redirect(url_for("funding.show", funding_id=made.id))
     year = financial_year(clock.today())
-    budgets = db.session.scalars(select(FundingBudget).where(
-        FundingBudget.organisation_id == participant.organisation_id, FundingBudget.year == year)).all()
+    # The pots this person's requests would draw on: their region's where there is one, else all regions'.
+    budgets = [pot for purpose in Purpose if (pot := operations.pot_for(
+        participant.organisation_id, purpose, year, participant.release_region or "")) is not None]
     return render_form("funding/new.html", form, participant=participant, budgets=budgets, year=year_label(year),
                        held=evidence)
 
@@ -261,7 +263,7 @@ def decide(funding_id: int):
     if done:
         flash(f"Decision recorded: {done.label.lower()}.", "success")
         return redirect(url_for("funding.show", funding_id=funding.id))
-    budget = operations.budget_for(funding.organisation_id, funding.purpose, financial_year(clock.today()))
+    budget = operations.pot_of_request(funding)
     return render_form("funding/decide.html", form, funding=funding, budget=budget, flags=operations.flags(funding),
                        evidence_kinds=EVIDENCE_KINDS)
 
@@ -325,10 +327,11 @@ def budgets():
     query = select(FundingBudget).where(FundingBudget.year >= year - 1)
     if current_user.role == Role.ADMIN:
         query = query.join(Organisation, FundingBudget.organisation_id == Organisation.id).order_by(
-            Organisation.region, Organisation.name, FundingBudget.year.desc(), FundingBudget.purpose)
+            Organisation.region, Organisation.name, FundingBudget.year.desc(), FundingBudget.purpose,
+            FundingBudget.region)
     else:
         query = query.where(FundingBudget.organisation_id == current_user.organisation_id).order_by(
-            FundingBudget.year.desc(), FundingBudget.purpose)
+            FundingBudget.year.desc(), FundingBudget.purpose, FundingBudget.region)
     return render_template("funding/budgets.html", budgets=db.session.scalars(query).all(), year_label=year_label,
                            every_provider=current_user.role == Role.ADMIN)
 
@@ -371,9 +374,12 @@ def set_budget():
     if not form.is_submitted():
         purpose = request.args.get("purpose", "")
         form.year.data = request.args.get("year", this_year, type=int)
-        existing = operations.budget_for(current_user.organisation_id, purpose, form.year.data) if purpose else None
+        region = request.args.get("region", "")
+        existing = operations.budget_for(current_user.organisation_id, purpose, form.year.data,
+                                         region) if purpose else None
         if existing is not None:
             form.purpose.data = existing.purpose
+            form.region.data = existing.region
             form.amount.data = as_typed(existing.amount_pence)
             form.request_limit.data = as_typed(existing.request_limit_pence)
             form.person_limit.data = as_typed(existing.person_limit_pence)
@@ -382,7 +388,7 @@ def set_budget():
     def details():
         return operations.BudgetDetails(
             purpose=form.purpose.data or "", year=form.year.data if isinstance(form.year.data, int) else None,
-            amount_pence=form.amount.pence, request_limit_pence=form.request_limit.pence,
+            region=form.region.data or "", amount_pence=form.amount.pence, request_limit_pence=form.request_limit.pence,
             person_limit_pence=form.person_limit.pence,
             second_approval_above_pence=form.second_approval_above.pence,
             typing_problems=_typing_problems(form, ["amount", "request_limit", "person_limit",
@@ -391,7 +397,8 @@ def set_budget():
     done = submit(form, lambda: operations.set_budget(current_user.organisation, _actor(), details()),
                   check=lambda: operations.check_budget(current_user.organisation_id, details()))
     if done:
-        flash(f"Budget saved: {done.purpose_label} {pounds(done.amount_pence)}.", "success")
+        flash(f"Budget saved: {done.purpose_label}, {done.region_label.lower() if not done.region else done.region}, "
+              f"{pounds(done.amount_pence)}.", "success")
         return redirect(url_for("funding.budgets"))
     return render_form("funding/set_budget.html", form)
 
@@ -427,6 +434,9 @@ def spending_csv():
                      "Cost per outcome (£)"])
     for row in figures.purposes:
         writer.writerow(["Spend by purpose", row.label, as_typed(row.budget_pence), as_typed(row.committed_pence),
+                         as_typed(row.paid_pence), row.paid_requests, ""])
+    for row in figures.regions:
+        writer.writerow(["Spend by region", row.label, as_typed(row.budget_pence), as_typed(row.committed_pence),
                          as_typed(row.paid_pence), row.paid_requests, ""])
     for outcome in figures.outcomes:
         writer.writerow(["Outcomes (paid work)", outcome.label, "", "", "", outcome.people_text,

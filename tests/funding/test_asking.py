@@ -75,8 +75,8 @@ def test_the_job_is_needed_except_for_self_employment_and_limits_are_said(client
         "The most one request can be for is £250.00", "Choose the job, interview or course the money unlocks"]
     response = client.post_form(f"/funding/new?participant={participant.id}", {**data, "purpose": "self_employment"})
     assert errors_of(response.get_data(as_text=True)) == [
-        "Your organisation has no budget for self-employment start-up in "
-        f"{_this_year()}: ask your funding manager to set one"]
+        f"Your organisation has no budget for self-employment start-up for {participant.release_region} or all "
+        f"regions in {_this_year()}: ask your funding manager to set one"]
     assert count(FundingRequest) == 0
 
 

@@ -20,10 +20,10 @@ from tests.helpers import error_summary, sign_in_client
 YEAR = financial_year(clock.today())
 
 
-def budgets():
+def budgets(region: str = ""):
     return {(b.organisation.name, b.purpose, b.year): (b.amount_pence, b.request_limit_pence, b.person_limit_pence,
                                                        b.second_approval_above_pence)
-            for b in db.session.scalars(select(FundingBudget))}
+            for b in db.session.scalars(select(FundingBudget).where(FundingBudget.region == region))}
 
 
 def test_an_admin_imports_budgets_for_providers_by_name_from_csv(app, provider):
@@ -37,7 +37,7 @@ def test_an_admin_imports_budgets_for_providers_by_name_from_csv(app, provider):
     report = import_budgets(text, "budgets.csv", admin)
     assert report.errors == [] and (report.created, report.updated) == (1, 1)
     assert budgets()[(name, "equipment", YEAR)] == (300_000, 30_000, 40_000, 20_000)
-    assert budgets()[("Second Chance Trust", "travel", YEAR + 1)] == (150_000, 5_000, 15_000, None)
+    assert budgets("London")[("Second Chance Trust", "travel", YEAR + 1)] == (150_000, 5_000, 15_000, None)
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "funding.budget_set", AuditEvent.actor_id == admin.id)) == 2
     assert other.id
@@ -59,7 +59,7 @@ def test_one_bad_line_and_nothing_is_written_with_every_bad_line_reported(app, p
          "person_limit": "100"},
         {"organisation": name, "purpose": "travel", "year": YEAR, "amount": "100", "request_limit": "500",
          "person_limit": "100"},
-        {"organisation": name, "region": "Wales", "purpose": "travel", "year": YEAR, "amount": "100",
+        {"organisation": name, "region": "Narnia", "purpose": "travel", "year": YEAR, "amount": "100",
          "request_limit": "5", "person_limit": "10"},
         {"organisation": name, "purpose": "travel", "year": YEAR - 3, "amount": "100", "request_limit": "5",
          "person_limit": "10"},
@@ -68,13 +68,13 @@ def test_one_bad_line_and_nothing_is_written_with_every_bad_line_reported(app, p
     ]
     text = "\n".join(json.dumps(line) for line in lines) + "\nnot json\n"
     report = import_budgets(text, "budgets.jsonl", admin)
-    region = provider.organisation.region
     assert report.errors == [
         "line 2: organisation: no provider has this name",
         "line 3: purpose: Choose what the budget is for",
         "line 4: amount: Enter an amount in pounds and pence, like 85.00",
         "line 5: request_limit: The limit per request cannot be more than the budget",
-        f"line 6: region: {name} is in {region}, not Wales",
+        'line 6: region: is not a region: give one of the nine English regions or Wales (like "North West"), or '
+        "leave it empty for all regions",
         "line 7: year: Choose this financial year or the next",
         "line 8: colour: is not a field of a budget",
         "line 9: (line): not valid JSON (Expecting value)",
@@ -142,3 +142,33 @@ def test_the_command_imports_or_says_why_not(app, provider, tmp_path):
     result = app.test_cli_runner().invoke(args=["funding", "import-budgets", str(path), "--by",
                                                 provider.manager.email])
     assert result.exit_code == 0 and "created 1, updated 0" in result.output
+
+
+def test_a_pot_per_region_beside_the_pot_for_all_regions(app, provider):
+    """The region column names the pot's region in any case; empty is the provider-wide pot; the same
+    purpose and year can hold both, and importing again updates each pot, not the other."""
+    text = ("region,purpose,year,amount,request_limit,person_limit\n"
+            f"london,travel,{YEAR},1000,50,100\n"
+            f",travel,{YEAR},3000,50,100\n"
+            f"Wales,travel,{YEAR},500,50,100\n")
+    report = import_budgets(text, "b.csv", provider.manager)
+    assert (report.created, report.updated, report.errors) == (3, 0, [])
+    name = provider.organisation.name
+    assert budgets("London")[(name, "travel", YEAR)][0] == 100_000
+    assert budgets("Wales")[(name, "travel", YEAR)][0] == 50_000
+    assert budgets()[(name, "travel", YEAR)][0] == 300_000
+    report = import_budgets(f'{{"region": "London", "purpose": "travel", "year": {YEAR}, "amount": "1200", '
+                            '"request_limit": "50", "person_limit": "100"}\n', "b.jsonl", provider.manager)
+    assert (report.created, report.updated, report.errors) == (0, 1, [])
+    assert budgets("London")[(name, "travel", YEAR)][0] == 120_000
+    assert budgets()[(name, "travel", YEAR)][0] == 300_000
+
+
+def test_an_unknown_region_is_reported_on_its_line_and_field(app, provider):
+    text = ("region,purpose,year,amount,request_limit,person_limit\n"
+            f"Scotland,travel,{YEAR},1000,50,100\n"
+            f"London,travel,{YEAR},1000,50,100\n"
+            f"North  West,boots,{YEAR},1000,50,100\n")
+    report = import_budgets(text, "b.csv", provider.manager)
+    assert [error.split(": ")[:2] for error in report.errors] == [["line 2", "region"], ["line 4", "region"]]
+    assert (report.created, report.updated) == (0, 0) and budgets("London") == {}
