@@ -1,14 +1,14 @@
 """Funding budgets per provider and region: a pot for one region, or ("") the whole provider
 
-Revision ID: 0027_funding_budget_regions
-Revises: 0026_shortlists
+Revision ID: 0028_funding_budget_regions
+Revises: 0027_campus_kiosk_pin
 Create Date: 2026-12-07 06:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0027_funding_budget_regions'
-down_revision = '0026_shortlists'
+revision = '0028_funding_budget_regions'
+down_revision = '0027_campus_kiosk_pin'
 branch_labels = None
 depends_on = None
 
