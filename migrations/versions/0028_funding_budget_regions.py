@@ -15,7 +15,8 @@ depends_on = None
 
 def upgrade():
     # Every budget so far was the provider's whole pot: region "".
-    with op.batch_alter_table('funding_budgets', schema=None) as batch_op:
+    with op.batch_alter_table('funding_budgets', schema=None,
+                              table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('region', sa.String(length=40), nullable=False, server_default=''))
         batch_op.drop_constraint('uq_funding_budgets_org_purpose_year', type_='unique')
         batch_op.create_unique_constraint('uq_funding_budgets_org_purpose_year_region',
@@ -25,7 +26,8 @@ def upgrade():
 def downgrade():
     # Regional pots cannot survive without the column: only provider-wide ones are kept.
     op.execute("DELETE FROM funding_budgets WHERE region <> ''")
-    with op.batch_alter_table('funding_budgets', schema=None) as batch_op:
+    with op.batch_alter_table('funding_budgets', schema=None,
+                              table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_constraint('uq_funding_budgets_org_purpose_year_region', type_='unique')
         batch_op.create_unique_constraint('uq_funding_budgets_org_purpose_year', ['organisation_id', 'purpose', 'year'])
         batch_op.drop_column('region')
