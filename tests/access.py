@@ -315,6 +315,12 @@ ROWS.update({
     ("payback.sessions", "POST"): expect(403, payback_manager=302),
     ("payback.work_session", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.allocate", "POST"): expect(403, payback_manager=400),
+    # Changing or cancelling the world's session (today, one person on it, no attendance yet): the forms,
+    # and an empty post is the form again with its errors.
+    ("payback.change_session", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.change_session", "POST"): expect(403, payback_manager=400),
+    ("payback.cancel_session", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.cancel_session", "POST"): expect(403, payback_manager=400),
     ("payback.attendance", "POST"): expect(403, payback_manager=400),
     ("payback.project", "GET"): expect(200, anonymous=200),
     ("payback.project", "POST"): expect(400, anonymous=400),

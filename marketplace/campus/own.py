@@ -43,6 +43,7 @@ class Booked:
     place: str = ""
     bring: str = ""
     until: date | None = None  # a session over several days ends on this day
+    cancelled: bool = False  # a Community Payback session cancelled: still listed, marked so
 
 
 KIND_WORDS = {"interview": "Interview", "session": "Session", "payback": "Community Payback"}
@@ -81,7 +82,8 @@ def booked_for(participant: Participant, today: date | None = None) -> list[Book
         session = allocation.session
         project = session.project
         found.append(Booked(kind="payback", what=project.public_title or project.title, on=session.day,
-                            times=window_text(session.starts_at, session.ends_at), place=session.place))
+                            times=window_text(session.starts_at, session.ends_at), place=session.place,
+                            cancelled=session.is_cancelled))
     # Same day: an interview (with its exact time) first, then sessions, in the order found.
     return sorted(found, key=lambda b: (b.on, b.at is None, b.at.timestamp() if b.at else 0))
 

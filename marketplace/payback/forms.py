@@ -200,6 +200,18 @@ class SessionForm(Form):
     submit = submit("Add the session")
 
 
+class ChangeSessionForm(SessionForm):
+    submit = submit("Save changes")
+
+
+class CancelSessionForm(Form):
+    reason = TextAreaField("Why is the session cancelled?", widget=GovTextArea(),
+                           description="Sent to the case managers of the people on it and to the supervisor",
+                           validators=[InputRequired("Say why the session is cancelled"),
+                                       Length(max=500, message="The reason must be 500 characters or fewer")])
+    submit = submit("Cancel the session")
+
+
 class AllocateForm(Form):
     participant_id = SelectField("Person", widget=GovSelect(), coerce=lambda v: record_id(v) if v else None,
                                  validate_choice=False, validators=[InputRequired("Choose a person")])

@@ -102,11 +102,17 @@ class PaybackProject(db.Model):
     public_text_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the work of an accepted project starts, as the nominator is told (history action "schedule").
     work_starts_on: Mapped[date | None] = mapped_column(Date)
+    # A project a social enterprise runs may offer a guaranteed interview or a job (one of that social
+    # enterprise's opportunities) to the people who complete their order on it (history "set_offer").
+    run_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    offer_opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id", ondelete="SET NULL"))
 
     history: Mapped[list[ProjectEvent]] = relationship(
         back_populates="project", order_by="ProjectEvent.at", cascade="all, delete-orphan")
     photos: Mapped[list[PaybackPhoto]] = relationship(
         back_populates="project", order_by="PaybackPhoto.id", cascade="all, delete-orphan")
+    run_by = relationship("Organisation", foreign_keys=[run_by_id])
+    offer_opportunity = relationship("Opportunity", foreign_keys=[offer_opportunity_id])
 
     @property
     def public_photos(self) -> list[PaybackPhoto]:
@@ -317,6 +323,10 @@ class PaybackSession(db.Model):
     places_taken: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # A cancelled session stays listed, marked cancelled, with its allocations (operations.cancel_session).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
 
     project: Mapped[PaybackProject] = relationship()
     supervisor = relationship("User", foreign_keys=[supervisor_id])
@@ -325,7 +335,15 @@ class PaybackSession(db.Model):
 
     @property
     def places_left(self) -> int:
-        return self.capacity - self.places_taken
+        return 0 if self.is_cancelled else self.capacity - self.places_taken
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def attendance_recorded(self) -> bool:
+        return any(allocation.hours_id is not None for allocation in self.allocations)
 
     @property
     def minutes(self) -> int:

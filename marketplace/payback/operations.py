@@ -705,11 +705,29 @@ def supervisors_for(manager: User) -> list[User]:
         User.status == UserStatus.ACTIVE).order_by(User.full_name)))
 
 
-def session_problems(project: PaybackProject, manager: User, details: SessionDetails) -> Problems:
+def session_problems(project: PaybackProject, manager: User, details: SessionDetails,
+                     current: PaybackSession | None = None) -> Problems:
+    """Every rule a new session (or `current` changed to `details`) breaks, all at once."""
     problems = Problems()
     problems.check(project.status == Status.ACCEPTED, "Only an accepted project has work sessions")
-    if details.day is not None and problems.check(details.day >= clock.today(), "The session cannot be in the past",
-                                                  field="day"):
+    today = clock.today()
+    moved = current is None or (details.day, details.starts_at, details.ends_at, (details.place or "").strip()) != (
+        current.day, current.starts_at, current.ends_at, current.place)
+    if current is not None:
+        problems.check(not current.is_cancelled, "This session is cancelled: it cannot be changed")
+        if moved and current.attendance_recorded:
+            problems.add("Attendance has been recorded for this session: its day, times and place cannot change",
+                         field="day")
+        elif moved and current.day < today:
+            problems.add("This session has already happened: its day, times and place cannot change", field="day")
+        if details.capacity is not None and details.capacity < current.places_taken:
+            people = "1 person is" if current.places_taken == 1 else f"{current.places_taken} people are"
+            problems.add(f"{people} already allocated: the places cannot be fewer than {current.places_taken}",
+                         field="capacity")
+    day_changes = current is None or details.day != current.day
+    if details.day is not None and day_changes and problems.check(
+            details.day >= today, "The session cannot be in the past" if current is None else
+            "A session cannot be moved into the past", field="day"):
         problems.check(project.work_starts_on is None or details.day >= project.work_starts_on,
                        f"The work starts on {govuk_date(project.work_starts_on)}: the session cannot be before then",
                        field="day")
@@ -727,8 +745,9 @@ def session_problems(project: PaybackProject, manager: User, details: SessionDet
     return problems
 
 
-def check_session(project: PaybackProject, manager: User, details: SessionDetails) -> None:
-    session_problems(project, manager, details).raise_any()
+def check_session(project: PaybackProject, manager: User, details: SessionDetails,
+                  current: PaybackSession | None = None) -> None:
+    session_problems(project, manager, details, current).raise_any()
 
 
 def add_session(project: PaybackProject, manager: User, details: SessionDetails) -> PaybackSession:
@@ -743,6 +762,105 @@ def add_session(project: PaybackProject, manager: User, details: SessionDetails)
     db.session.flush()
     record_event(project, "add_session", manager, note=f"{govuk_date(session.day)}, {session.capacity} places")
     record_audit("payback.session_added", project, actor=manager, detail=f"session {session.id}")
+    return session
+
+
+def _locked_session(session: PaybackSession) -> PaybackSession:
+    """The session row held for this transaction, read afresh with its allocations: an allocation or
+    an attendance record at the same moment waits for us (PostgreSQL: FOR UPDATE; SQLite: the write
+    lock), or we see what it committed."""
+    session = lock_for_update(PaybackSession, session.id)
+    db.session.expire(session, ["allocations"])
+    return session
+
+
+def _when(session: PaybackSession) -> str:
+    return f"{govuk_date(session.day)}, {session.starts_at:%H:%M} to {session.ends_at:%H:%M}, at {session.place}"
+
+
+def _people_to_tell(session: PaybackSession, also: tuple = ()) -> list[User]:
+    """The case managers of the people on the session and its supervisor (each once)."""
+    users: dict[int, User] = {}
+    for allocation in session.allocations:
+        case_manager = allocation.participant.case_manager
+        if case_manager is not None:
+            users.setdefault(case_manager.id, case_manager)
+    for user in (session.supervisor, *also):
+        if user is not None:
+            users.setdefault(user.id, user)
+    return list(users.values())
+
+
+def change_session(session: PaybackSession, manager: User, details: SessionDetails) -> PaybackSession:
+    """Change a session's day, times, place, supervisor or places. The places can never go below the
+    people already allocated, even against an allocation made at the same moment (the row is locked,
+    and the table's CHECK backs it up); a session cannot be moved into the past, nor moved once
+    attendance is recorded. If the day, times or place change, the case managers of the people on it
+    and the supervisors (old and new) are told, in the service and by email."""
+    session = _locked_session(session)
+    check_session(session.project, manager, details, current=session)
+    before = _when(session)
+    old_supervisor = session.supervisor
+    session.day, session.starts_at, session.ends_at = details.day, details.starts_at, details.ends_at
+    session.place = details.place.strip()[:200]
+    session.supervisor_id, session.capacity = details.supervisor_id, details.capacity
+    db.session.flush()
+    db.session.expire(session, ["supervisor"])
+    after = _when(session)
+    if after != before or session.supervisor is not old_supervisor:
+        link = path_for("payback.work_session", session_id=session.id)
+        text = (f"Community Payback session on '{session.project.title}' changed: now {after} "
+                f"(was {before}). Supervisor: {session.supervisor.full_name if session.supervisor else 'none'}")
+        for user in _people_to_tell(session, also=(old_supervisor,)):
+            notify(user, text, _link_for(user, session, link), email_subject="Community Payback session changed")
+    record_event(session.project, "change_session", manager, note=f"{after}, {session.capacity} places")
+    record_audit("payback.session_changed", session.project, actor=manager, detail=f"session {session.id}")
+    return session
+
+
+def _link_for(user: User, session: PaybackSession, session_link: str) -> str:
+    """Payback managers open the session; a case manager opens their person's page (one of them)."""
+    if user.role == Role.PAYBACK_MANAGER:
+        return session_link
+    for allocation in session.allocations:
+        if allocation.participant.case_manager_id == user.id:
+            return path_for("participants.show", participant_id=allocation.participant_id)
+    return session_link
+
+
+MAX_CANCEL_REASON = 500
+
+
+def cancel_problems(session: PaybackSession, reason: str) -> Problems:
+    problems = Problems()
+    reason = (reason or "").strip()
+    if problems.check(bool(reason), "Say why the session is cancelled", field="reason"):
+        problems.check(len(reason) <= MAX_CANCEL_REASON,
+                       f"The reason must be {MAX_CANCEL_REASON} characters or fewer", field="reason")
+    problems.check(not session.is_cancelled, "This session is already cancelled")
+    problems.check(not session.attendance_recorded,
+                   "Attendance has been recorded for this session: it cannot be cancelled")
+    return problems
+
+
+def check_cancel(session: PaybackSession, reason: str) -> None:
+    cancel_problems(session, reason).raise_any()
+
+
+def cancel_session(session: PaybackSession, manager: User, reason: str) -> PaybackSession:
+    """Cancel a session, with the reason. It stays listed, marked cancelled, with the people who were
+    on it; nobody more can be allocated and no attendance recorded. Their case managers and the
+    supervisor are told, in the service and by email."""
+    session = _locked_session(session)
+    check_cancel(session, reason)
+    reason = reason.strip()
+    session.cancelled_at, session.cancelled_by_id, session.cancel_reason = clock.now(), manager.id, reason
+    link = path_for("payback.work_session", session_id=session.id)
+    text = f"Community Payback session on '{session.project.title}' on {_when(session)} is cancelled: {reason}"
+    for user in _people_to_tell(session):
+        notify(user, text, _link_for(user, session, link), email_subject="Community Payback session cancelled")
+    record_event(session.project, "cancel_session", manager, note=f"{govuk_date(session.day)}: {reason}")
+    record_audit("payback.session_cancelled", session.project, actor=manager, detail=f"session {session.id}")
     return session
 
 
@@ -764,6 +882,8 @@ def allocate(session: PaybackSession, manager: User, participant_id: int | None)
     """Put a person on an order on a session. The place is taken with one conditional UPDATE of the
     session row (places_taken < capacity), backed by the table's CHECK, so allocations at the same
     moment never fill a session past its capacity; the person's case manager is told."""
+    if session.is_cancelled:
+        raise Refused("This session is cancelled")
     if session.day < clock.today():
         raise Refused("This session has already happened")
     people = {person.id: person for person in allocatable_people(session, manager)}
@@ -774,10 +894,14 @@ def allocate(session: PaybackSession, manager: User, participant_id: int | None)
         with db.session.begin_nested():
             taken = db.session.execute(
                 update(PaybackSession)
-                .where(PaybackSession.id == session.id, PaybackSession.places_taken < PaybackSession.capacity)
+                .where(PaybackSession.id == session.id, PaybackSession.places_taken < PaybackSession.capacity,
+                       PaybackSession.cancelled_at.is_(None))
                 .values(places_taken=PaybackSession.places_taken + 1)
                 .execution_options(synchronize_session=False))
             if taken.rowcount != 1:
+                db.session.refresh(session)  # changed or cancelled a moment ago: say what it is now
+                if session.is_cancelled:
+                    raise Refused("This session is cancelled")
                 raise Refused(f"The session is full: its {session.capacity} places are taken")
             allocation = PaybackAllocation(session_id=session.id, participant_id=person.id,
                                            allocated_by_id=manager.id, created_at=clock.now())
@@ -797,8 +921,11 @@ def allocate(session: PaybackSession, manager: User, participant_id: int | None)
 def record_attendance(allocation: PaybackAllocation, manager: User, outcome: str, minutes: int | None,
                       skills: tuple[str, ...] = ()) -> PaybackHours:
     """The supervisor's record of one person on one session: the outcome code and the hours, credited
-    to their order through record_hours (its cap on hours and its lock apply)."""
-    session = allocation.session
+    to their order through record_hours (its cap on hours and its lock apply). The session row is locked
+    first, so a change or cancellation at the same moment is seen (or waits for this)."""
+    session = lock_for_update(PaybackSession, allocation.session_id)
+    if session.is_cancelled:
+        raise Refused("This session is cancelled: no attendance is recorded for it")
     if session.day > clock.today():
         raise Refused(f"Attendance is recorded on or after the day of the session ({govuk_date(session.day)})")
     if allocation.hours_id is not None:
@@ -842,6 +969,7 @@ def subject_access_section(participant) -> tuple[str, dict | None]:
         "sessions": [{"day": a.session.day.isoformat(), "from": f"{a.session.starts_at:%H:%M}",
                       "to": f"{a.session.ends_at:%H:%M}", "place": a.session.place,
                       "project": a.session.project.title, "attendance_recorded": a.hours_id is not None,
+                      "cancelled": a.session.is_cancelled,
                       "allocated_at": a.created_at.isoformat()} for a in allocations],
     }
 

@@ -25,6 +25,8 @@ from marketplace.payback.forms import (
     AllocateForm,
     AssessmentForm,
     AttendanceForm,
+    CancelSessionForm,
+    ChangeSessionForm,
     ConfirmForm,
     ConfirmVoteForm,
     HoursForm,
@@ -326,13 +328,10 @@ def sessions(project_id):
               "error")
         return redirect(url_for(".nomination", project_id=project.id))
     form = SessionForm()
-    form.supervisor_id.choices = [("", "Choose a supervisor")] + [
-        (str(user.id), user.full_name) for user in operations.supervisors_for(current_user)]
+    _supervisor_choices(form)
 
     def details():
-        return operations.SessionDetails(day=form.day.data, starts_at=form.starts_at.data, ends_at=form.ends_at.data,
-                                         place=form.place.data or "", supervisor_id=form.supervisor_id.data,
-                                         capacity=form.capacity.data)
+        return _session_details(form)
 
     if (added := submit(form, lambda: operations.add_session(project, current_user, details()),
                         check=lambda: operations.check_session(project, current_user, details()))) is not None:
@@ -341,6 +340,17 @@ def sessions(project_id):
     listed = db.session.scalars(select(PaybackSession).where(PaybackSession.project_id == project.id)
                                 .order_by(PaybackSession.day, PaybackSession.starts_at)).all()
     return render_form("payback/sessions.html", form, project=project, sessions=listed)
+
+
+def _supervisor_choices(form) -> None:
+    form.supervisor_id.choices = [("", "Choose a supervisor")] + [
+        (str(user.id), user.full_name) for user in operations.supervisors_for(current_user)]
+
+
+def _session_details(form) -> operations.SessionDetails:
+    return operations.SessionDetails(day=form.day.data, starts_at=form.starts_at.data, ends_at=form.ends_at.data,
+                                     place=form.place.data or "", supervisor_id=form.supervisor_id.data,
+                                     capacity=form.capacity.data)
 
 
 def _session_or_404(session_id: int) -> PaybackSession:
@@ -377,6 +387,42 @@ def _render_session(session: PaybackSession, allocate_form=None, failed: tuple[i
 @writes_to_database
 def work_session(session_id):
     return _render_session(_session_or_404(session_id))
+
+
+@bp.route("/sessions/<int:session_id>/change", methods=["GET", "POST"])
+@role_required(Role.PAYBACK_MANAGER)
+def change_session(session_id):
+    """Change a session's day, times, place, supervisor or places (every problem at once)."""
+    session = _session_or_404(session_id)
+    if session.is_cancelled:
+        flash("This session is cancelled: it cannot be changed.", "error")
+        return redirect(url_for(".work_session", session_id=session.id))
+    form = ChangeSessionForm(obj=session) if request.method == "GET" else ChangeSessionForm()
+    _supervisor_choices(form)
+    if submit(form, lambda: operations.change_session(session, current_user, _session_details(form)),
+              check=lambda: operations.check_session(session.project, current_user, _session_details(form),
+                                                     current=session)) is not None:
+        flash("Session changed. The case managers of the people on it and the supervisor have been told.",
+              "success")
+        return redirect(url_for(".work_session", session_id=session.id))
+    return render_form("payback/change_session.html", form, session=session)
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@role_required(Role.PAYBACK_MANAGER)
+def cancel_session(session_id):
+    """Cancel a session with the reason; the people's case managers and the supervisor are told."""
+    session = _session_or_404(session_id)
+    if session.is_cancelled:
+        flash("This session is already cancelled.", "error")
+        return redirect(url_for(".work_session", session_id=session.id))
+    form = CancelSessionForm()
+    if submit(form, lambda: operations.cancel_session(session, current_user, form.reason.data or ""),
+              check=lambda: operations.check_cancel(session, form.reason.data or "")) is not None:
+        flash("Session cancelled. The case managers of the people on it and the supervisor have been told.",
+              "success")
+        return redirect(url_for(".work_session", session_id=session.id))
+    return render_form("payback/cancel_session.html", form, session=session)
 
 
 @bp.post("/sessions/<int:session_id>/allocate")
