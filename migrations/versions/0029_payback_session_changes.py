@@ -1,7 +1,7 @@
 """Community Payback: sessions changed and cancelled; a project's offer on completion
 
-Revision ID: 0027_payback_session_changes
-Revises: 0026_shortlists
+Revision ID: 0029_payback_session_changes
+Revises: 0028_funding_budget_regions
 Create Date: 2026-12-07 06:10:00
 
 A work session may be cancelled (when, by whom, why); it stays listed, marked cancelled. A project run
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
-revision = '0027_payback_session_changes'
-down_revision = '0026_shortlists'
+revision = '0029_payback_session_changes'
+down_revision = '0028_funding_budget_regions'
 branch_labels = None
 depends_on = None
 
