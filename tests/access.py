@@ -277,8 +277,10 @@ REPORT_ACCESS = {
     "coverage": dict(admin=200, coordinator=200),
     "distance": dict(admin=200, case_manager=200),
     "pathways": dict(admin=200, case_manager=200),
+    # Community Payback (issue 22): admins every region, payback managers their own.
+    "payback": dict(admin=200, payback_manager=200),
 }
-ROWS.update({("reports.index", "GET"): expect(200, mentor=403, payback_manager=403, funding_manager=403)})
+ROWS.update({("reports.index", "GET"): expect(200, mentor=403, funding_manager=403)})
 for _report, _allowed in REPORT_ACCESS.items():
     ROWS[(f"reports.{_report}", "GET")] = expect(403, **_allowed)
     ROWS[(f"reports.{_report}_csv", "GET")] = expect(403, **_allowed)

@@ -9,7 +9,8 @@ from marketplace.core.operations import unread_notification_count
 from marketplace.core.roles import Role
 
 # The roles that have reports (marketplace/reports/scope.py says what each sees).
-REPORT_ROLES = frozenset({Role.ADMIN, Role.CASE_MANAGER, Role.EMPLOYER, Role.SOCIAL_ENTERPRISE, Role.COORDINATOR})
+REPORT_ROLES = frozenset({Role.ADMIN, Role.CASE_MANAGER, Role.EMPLOYER, Role.SOCIAL_ENTERPRISE, Role.COORDINATOR,
+                          Role.PAYBACK_MANAGER})
 
 
 def _item(text: str, endpoint: str, *active_prefixes: str) -> dict:

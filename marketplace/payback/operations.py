@@ -675,14 +675,27 @@ def suggest_paid_work(participant, opportunity, manager: User) -> None:
     record_audit("payback.paid_work_suggested", participant, actor=manager, detail=f"opportunity {opportunity.id}")
 
 
-def hours_delivered_by_region() -> dict[str, int]:
+def hours_delivered_by_region(start: date | None = None, end: date | None = None) -> dict[str, int]:
     """Minutes of unpaid work done on each region's projects (ETE hours are not work the public
-    sees, so they are left out)."""
-    rows = db.session.execute(
-        select(PaybackProject.region, func.sum(PaybackHours.minutes))
-        .join(PaybackHours, PaybackHours.project_id == PaybackProject.id)
-        .where(PaybackHours.kind == "work").group_by(PaybackProject.region))
-    return {region: int(minutes or 0) for region, minutes in rows}
+    sees, so they are left out), all of them or those worked from `start` to `end`."""
+    query = (select(PaybackProject.region, func.sum(PaybackHours.minutes))
+             .join(PaybackHours, PaybackHours.project_id == PaybackProject.id)
+             .where(PaybackHours.kind == "work").group_by(PaybackProject.region))
+    if start is not None:
+        query = query.where(PaybackHours.worked_on >= start)
+    if end is not None:
+        query = query.where(PaybackHours.worked_on <= end)
+    return {region: int(minutes or 0) for region, minutes in db.session.execute(query)}
+
+
+def value_at_minimum_wage(minutes: int, day: date):
+    """What `minutes` of work are worth at the hourly minimum wage in force on `day`
+    (reference.minimum_wage_on): the figure the public pages and the report both give."""
+    from decimal import Decimal
+
+    from marketplace.reference import minimum_wage_on
+
+    return Decimal(minutes) / 60 * minimum_wage_on(day)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -6,8 +6,6 @@ The public pages show a project only through the text a payback manager wrote fo
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -76,7 +74,7 @@ def index():
     delivered = operations.hours_delivered_by_region()
     regions = [(region, by_region.get(region, [])) for region in REGIONS if region in by_region or region in delivered]
     rate = minimum_wage_on(clock.today())
-    worth = {region: Decimal(minutes) / 60 * rate for region, minutes in delivered.items()}
+    worth = {region: operations.value_at_minimum_wage(minutes, clock.today()) for region, minutes in delivered.items()}
     return render_template("payback/index.html", regions=regions, votes=votes, today=clock.today(),
                            delivered=delivered, worth=worth, rate=rate)
 

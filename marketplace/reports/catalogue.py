@@ -12,6 +12,7 @@ from marketplace.reports.funnel import funnel_report
 from marketplace.reports.guarantees import guarantees_report
 from marketplace.reports.outcomes import outcomes_report
 from marketplace.reports.pathways import pathways_report
+from marketplace.reports.payback import payback_report
 
 
 @dataclass(frozen=True)
@@ -35,4 +36,6 @@ CATALOGUE: dict[str, Entry] = {
                       distance_report),
     "pathways": Entry("Qualifications and occupations", "Which qualification subject areas led to which "
                       "occupations, in clusters, per region.", pathways_report),
+    "payback": Entry("Community Payback", "Projects nominated, assessed, voted and delivered per region; hours, their "
+                     "value and ETE hours; people who went from payback into a job.", payback_report),
 }

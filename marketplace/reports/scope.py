@@ -1,6 +1,7 @@
 """Who sees which figures: admins the whole service, a provider's case managers their organisation's
 referrals and participants, employers and social enterprises referrals to their own opportunities,
-mentoring organisations the releases they cover. Every query in this package takes a `Scope` and a
+mentoring organisations the releases they cover, payback managers Community Payback in their own
+region. Every query in this package takes a `Scope` and a
 `Filters`, and nothing else decides what a user may count."""
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from marketplace.core import clock
 from marketplace.core.roles import Role
 from marketplace.reference import REGION_REPORT_CODES
 
-SERVICE, PROVIDER, EMPLOYER, MENTORING = "service", "provider", "employer", "mentoring"
+SERVICE, PROVIDER, EMPLOYER, MENTORING, PAYBACK = "service", "provider", "employer", "mentoring", "payback"
 
 # The reports each kind of scope may open, in the order the index lists them.
 REPORTS_BY_SCOPE: dict[str, tuple[str, ...]] = {
-    SERVICE: ("funnel", "outcomes", "guarantees", "alliance", "coverage", "distance", "pathways"),
+    SERVICE: ("funnel", "outcomes", "guarantees", "alliance", "coverage", "distance", "pathways", "payback"),
     PROVIDER: ("funnel", "outcomes", "guarantees", "distance", "pathways"),
     EMPLOYER: ("funnel", "outcomes", "guarantees"),
     MENTORING: ("coverage",),
+    PAYBACK: ("payback",),
 }
 
 
@@ -28,6 +30,8 @@ class Scope:
     kind: str
     organisation_id: int | None = None
     organisation_name: str = ""
+    # A payback manager's reports cover their organisation's region and no other.
+    region: str | None = None
 
     @property
     def description(self) -> str:
@@ -36,6 +40,7 @@ class Scope:
             PROVIDER: f"participants and referrals of {self.organisation_name}",
             EMPLOYER: f"referrals to opportunities of {self.organisation_name}",
             MENTORING: f"releases that {self.organisation_name} covers",
+            PAYBACK: f"Community Payback in {self.region}",
         }[self.kind]
 
     @property
@@ -56,7 +61,17 @@ def scope_for(user) -> Scope | None:
         return Scope(EMPLOYER, user.organisation_id, name)
     if user.role == Role.COORDINATOR:
         return Scope(MENTORING, user.organisation_id, name)
+    if user.role == Role.PAYBACK_MANAGER:
+        region = user.organisation.region if user.organisation is not None else None
+        return Scope(PAYBACK, user.organisation_id, name, region=region or "no region")
     return None
+
+
+def pinned(scope: Scope, filters: Filters) -> Filters:
+    """The filters as the scope allows them: a payback manager's region whatever the address asks."""
+    if scope.kind == PAYBACK:
+        return Filters(filters.start, filters.end, scope.region)
+    return filters
 
 
 @dataclass(frozen=True)

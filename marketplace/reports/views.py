@@ -12,13 +12,15 @@ from marketplace.core.roles import Role, role_required
 from marketplace.reports.catalogue import CATALOGUE
 from marketplace.reports.charts import chart_svg
 from marketplace.reports.forms import ReportFilterForm
-from marketplace.reports.scope import REPORTS_BY_SCOPE, Filters, default_filters, scope_for
+from marketplace.reports.scope import REPORTS_BY_SCOPE, Filters, default_filters, pinned, scope_for
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-REPORT_ROLES = (Role.ADMIN, Role.CASE_MANAGER, Role.EMPLOYER, Role.SOCIAL_ENTERPRISE, Role.COORDINATOR)
+REPORT_ROLES = (Role.ADMIN, Role.CASE_MANAGER, Role.EMPLOYER, Role.SOCIAL_ENTERPRISE, Role.COORDINATOR,
+                Role.PAYBACK_MANAGER)
 ROLES_BY_SCOPE = {"service": (Role.ADMIN,), "provider": (Role.CASE_MANAGER,),
-                  "employer": (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE), "mentoring": (Role.COORDINATOR,)}
+                  "employer": (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE), "mentoring": (Role.COORDINATOR,),
+                  "payback": (Role.PAYBACK_MANAGER,)}
 
 
 FILTER_NAMES = ("period_from", "period_to", "region")
@@ -65,6 +67,7 @@ def _report_view(key: str):
     def show():
         scope = scope_for(current_user)
         form, filters, problems = parse_filters()
+        filters = pinned(scope, filters)
         report = CATALOGUE[key].build(scope, filters)
         charts = {table.key: chart_svg(table) for table in report.tables}
         query = filter_args()
@@ -76,6 +79,7 @@ def _report_view(key: str):
     def csv():
         scope = scope_for(current_user)
         _, filters, _ = parse_filters()
+        filters = pinned(scope, filters)
         report = CATALOGUE[key].build(scope, filters)
         table = report.table(request.args.get("table", report.tables[0].key))
         if table is None:
