@@ -299,13 +299,15 @@ ROWS.update({
     ("payback.confirm_nomination", "GET"): expect(404, anonymous=404),
     ("payback.confirm_nomination", "POST"): expect(404, anonymous=404),
     ("payback.nominations", "GET"): expect(**PAYBACK_MANAGERS),
-    ("payback.nomination", "GET"): expect(**PAYBACK_MANAGERS),
+    # Admins read every region's nominations (the list across regions, and each page, read-only).
+    ("payback.all_projects", "GET"): expect(403, admin=200),
+    ("payback.nomination", "GET"): expect(403, payback_manager=200, admin=200),
     ("payback.assess", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.assess", "POST"): expect(403, payback_manager=400),
     ("payback.public_text", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.public_text", "POST"): expect(403, payback_manager=400),
     # The world's project has one photo, marked public: managers see it on the nomination, anyone publicly.
-    ("payback.nomination_photo", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.nomination_photo", "GET"): expect(403, payback_manager=200, admin=200),
     ("payback.project_photo", "GET"): expect(200, anonymous=200),
     # The world's project is shortlisted, not accepted: there is no start to schedule yet (sent back to it).
     ("payback.schedule", "GET"): expect(403, payback_manager=302),

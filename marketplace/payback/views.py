@@ -190,8 +190,30 @@ def nominations():
                            statuses=[s for s in Status if s != Status.UNCONFIRMED], regions=REGIONS)
 
 
+ALL_PROJECTS_PAGE_SIZE = 25
+
+
+@bp.get("/all-projects")
+@role_required(Role.ADMIN)
+def all_projects():
+    """Every confirmed nomination and project across the regions, for admins: filter by region and
+    stage, newest first, each linking to its page (read-only for them)."""
+    region = request.args.get("region", "")
+    status = request.args.get("status", "")
+    query = select(PaybackProject).where(PaybackProject.status != Status.UNCONFIRMED)
+    if region in REGIONS:
+        query = query.where(PaybackProject.region == region)
+    if status in Status.__members__.values() and status != Status.UNCONFIRMED:
+        query = query.where(PaybackProject.status == status)
+    page = db.paginate(query.order_by(PaybackProject.confirmed_at.desc(), PaybackProject.id.desc()),
+                       page=request.args.get("page", 1, type=int), per_page=ALL_PROJECTS_PAGE_SIZE,
+                       error_out=False)
+    return render_template("payback/all_projects.html", page=page, region=region, status=status,
+                           regions=REGIONS, statuses=[s for s in Status if s != Status.UNCONFIRMED])
+
+
 @bp.get("/nominations/<int:project_id>")
-@role_required(Role.PAYBACK_MANAGER)
+@role_required(Role.PAYBACK_MANAGER, Role.ADMIN)
 @writes_to_database
 def nomination(project_id):
     project = get_visible_or_404(PaybackProject, record_id(project_id))
@@ -203,7 +225,8 @@ def nomination(project_id):
                            can_assess=bool(set(PROJECT.available(project, current_user))
                                            - {"review_public_text", "schedule"}),
                            can_schedule="schedule" in PROJECT.available(project, current_user),
-                           can_add_sessions=project.status == Status.ACCEPTED,
+                           can_add_sessions=(project.status == Status.ACCEPTED
+                                             and current_user.role == Role.PAYBACK_MANAGER),
                            can_write_public_text="review_public_text" in PROJECT.available(project, current_user))
 
 
@@ -244,7 +267,7 @@ def _send_photo(photo: PaybackPhoto, cache: str):
 
 
 @bp.get("/nominations/<int:project_id>/photos/<int:photo_id>")
-@role_required(Role.PAYBACK_MANAGER)
+@role_required(Role.PAYBACK_MANAGER, Role.ADMIN)
 def nomination_photo(project_id, photo_id):
     """Every photo of a nomination, to the payback managers of its region (before any review)."""
     project = get_visible_or_404(PaybackProject, record_id(project_id))

@@ -1,7 +1,7 @@
 """Through the running site (gunicorn, 2 workers): hours recorded through one worker show in the
 Community Payback report, and its CSV, from every worker at once (each worker remembers the
 suppression it worked out for figures it has seen; new figures are a new question, never a stale
-answer)."""
+answer); and the admins' list of projects across regions shows a project from every worker."""
 
 from __future__ import annotations
 
@@ -45,3 +45,6 @@ def test_hours_recorded_through_one_worker_show_in_the_report_on_every_worker(se
         assert all(HOURS_FACT.search(page.text).group(1) == "6" for page in after.values())
     for page in served_site.every_worker(reader, "/reports/payback.csv?table=hours").values():
         assert any(line.startswith("North West,") and ",6," in line for line in page.text.splitlines())
+
+    listed = served_site.every_worker(reader, "/community-payback/all-projects?region=North+West")
+    assert all("Allotment paths" in page.text for page in listed.values())
