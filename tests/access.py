@@ -341,6 +341,12 @@ ROWS.update({
     ("payback.record_hours", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.record_hours", "POST"): expect(403, payback_manager=400),
     ("payback.suggest", "POST"): expect(403, payback_manager=302),
+    # The ETE cap: a payback manager sets their region's, an admin any region's. Sessions that count as
+    # ETE: the world's offer is in a prison, never one a payback manager can mark (404).
+    ("payback.ete_cap", "GET"): expect(403, payback_manager=200, admin=200),
+    ("payback.ete_cap", "POST"): expect(403, payback_manager=400, admin=400),
+    ("payback.ete_sessions", "GET"): expect(**PAYBACK_MANAGERS),
+    ("payback.mark_ete_session", "POST"): expect(403, payback_manager=404),
 })
 
 # ----------------------------------------------------------------------------------------------------
@@ -363,7 +369,8 @@ ROWS.update({
     ("campus.change_pin", "POST"): expect(403, person=404),
     # The world has no search index, so the opportunity is not among the person's matches: refused, back home.
     ("campus.interested", "POST"): expect(403, person=302),
-    ("campus.disclosure", "GET"): expect(403, person=200),  # always the person's own record: no id to change
+    ("campus.disclosure", "GET"): expect(403, person=200),
+    ("campus.payback_hours", "GET"): expect(403, person=200),  # their own order: no id in the address
     ("campus.cv", "GET"): expect(403, person=200),
     ("campus.cv", "POST"): expect(403, person=302),  # every part of the CV is optional: an empty post saves
     ("campus.cv_download", "GET"): expect(403, person=200),

@@ -668,6 +668,12 @@ def _erase_bookings(participant: Participant) -> None:
 ERASURE_HOOKS.append(_erase_bookings)
 
 
+# Features that act on attendance register here (Community Payback credits ETE hours for sessions it
+# has marked as ETE): each is called with the booking and the actor, under the offer's lock, in the same
+# transaction as the attendance it follows.
+ATTENDANCE_HOOKS: list[Callable[[Booking, User], object]] = []
+
+
 def record_attendance(offer_id: int, outcomes: dict[int, bool | None], actor: User) -> int:
     """Record who came (True), who did not (False); None leaves a booking unrecorded. Once the session
     has started, by the offering organisation. Returns how many were recorded."""
@@ -690,6 +696,8 @@ def record_attendance(offer_id: int, outcomes: dict[int, bool | None], actor: Us
         booking.attendance_recorded_at = clock.now()
         booking.attendance_recorded_by_id = actor.id
         recorded += 1
+        for hook in ATTENDANCE_HOOKS:
+            hook(booking, actor)
     if not recorded:
         raise Refused("Select attended or did not attend for at least one person")
     record_audit("alliance.attendance_recorded", offer, actor=actor, detail=f"{recorded} recorded")

@@ -24,6 +24,7 @@ from marketplace.disclosure.models import CHECK_PHRASES
 from marketplace.extensions import db
 from marketplace.gatemate.models import GatemateRequest, ReleaseStatus, Status, window_text
 from marketplace.participants.models import Participant
+from marketplace.payback import operations as payback
 from marketplace.payback.models import PaybackAllocation, PaybackSession
 from marketplace.referrals.models import Referral
 
@@ -177,3 +178,12 @@ def disclosure_page(participant: Participant, today: date | None = None) -> Disc
     letter = disclosure.letter_of(participant)
     return DisclosurePage(rows=disclosure.assess_record(participant, today), letter=letter,
                           letter_check=CHECK_PHRASES.get(letter.check_level, "") if letter else "", today=today)
+
+
+# Community Payback hours -------------------------------------------------------------------------------
+
+def payback_hours(participant: Participant):
+    """The person's unpaid work order in numbers (hours ordered, done, ETE used and left) and their
+    next allocated work sessions: payback.operations.hours_summary, the figures their case manager and
+    supervisor see. None when they have no order."""
+    return payback.hours_summary(participant)

@@ -282,7 +282,7 @@ def home(access):
         readiness_tasks=READINESS_TASKS, task_states=TASK_STATES,
         qualification_subjects=QUALIFICATION_SUBJECTS, qualification_levels=QUALIFICATION_LEVELS,
         today=clock.today(), booked=own.booked_for(participant), booked_kinds=own.KIND_WORDS,
-        plan=own.release_plan(participant))
+        plan=own.release_plan(participant), payback_hours=own.payback_hours(participant))
 
 
 @bp.get("/disclosure")
@@ -293,6 +293,16 @@ def disclosure(access):
     record = own.disclosure_page(access.participant)
     _opened(access, "disclosure")
     return render_template("campus/disclosure.html", record=record, levels=own.LEVELS)
+
+
+@bp.get("/unpaid-work")
+@person_required
+@writes_to_database
+def payback_hours(access):
+    """The person's own Community Payback hours: always their own order (no id in the address)."""
+    hours = own.payback_hours(access.participant)
+    _opened(access, "unpaid work")
+    return render_template("campus/payback.html", hours=hours, today=clock.today())
 
 
 @bp.post("/interested/<int:opportunity_id>")

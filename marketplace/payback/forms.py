@@ -223,13 +223,20 @@ class OrderForm(Form):
                                      message="Enter the hours as a whole number, like 120",
                                      widget=GovTextInput(), validators=[InputRequired("Enter the hours ordered")])
     made_on = GovDateField("Date the order was made", required=True, description="For example, 14 1 2027")
-    ete_cap_percent = WholeNumberField(
-        "Share of the hours that may be education, training or employment (ETE), in %",
-        message="Enter the share as a whole number, like 30", widget=GovTextInput(),
-        description="The national rule today is 30% of the hours ordered, rounded down (the 2010 paper said up "
-                    "to 20%)",
-        validators=[InputRequired("Enter the ETE share")])
     submit = submit("Save order")
+
+
+class EteCapForm(Form):
+    region = SelectField("Region", widget=GovSelect(), validate_choice=False,
+                         validators=[InputRequired("Choose the region")])
+    percent = WholeNumberField(
+        "ETE cap, in % of the hours ordered", message="Enter the cap as a whole number, like 30",
+        widget=GovTextInput(),
+        description="The national rule today is 30%, rounded down; the 2010 seed paper said up to 20%. From 0 to 30.",
+        validators=[InputRequired("Enter the ETE cap")])
+    note = TextAreaField("Why it changes (optional)", widget=GovTextArea(),
+                         validators=[Optional(), Length(max=500, message="The note must be 500 characters or fewer")])
+    submit = submit("Save the ETE cap")
 
 
 class HoursField(StringField):
@@ -283,3 +290,10 @@ class AttendanceForm(Form):
     skills = SelectMultipleField("Skills practised", widget=Checkboxes(), choices=choices(SKILLS),
                                  validators=[Optional()])
     submit = submit("Record attendance")
+
+
+class EteOfferForm(Form):
+    minutes = HoursField("Hours each attendance counts for", widget=GovTextInput(),
+                         description="In quarters of an hour, like 3 or 2.5",
+                         validators=[InputRequired("Enter the hours each attendance counts for")])
+    submit = submit("Count as ETE")

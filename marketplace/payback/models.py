@@ -198,6 +198,52 @@ class PaybackVote(db.Model):
 # Hours: people on a community order with unpaid work, and the hours they do
 
 ETE_CAP_PERCENT = 30  # HMPPS's current rule; the 2010 paper said "up to 20%"
+PAPER_ETE_CAP_PERCENT = 20  # seed paper 003: "up to 20%" of the hours on skills and employment
+
+
+class RegionEteCap(db.Model):
+    """A region's ETE cap, set by its payback managers (or an admin). A region with no row has the
+    national ETE_CAP_PERCENT. Each change is a RegionEteCapChange row (who, when, from, to)."""
+
+    __tablename__ = "payback_region_ete_caps"
+
+    region: Mapped[str] = mapped_column(String(40), primary_key=True)
+    percent: Mapped[int] = mapped_column()
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class RegionEteCapChange(db.Model):
+    __tablename__ = "payback_region_ete_cap_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region: Mapped[str] = mapped_column(String(40), index=True)
+    from_percent: Mapped[int] = mapped_column()
+    to_percent: Mapped[int] = mapped_column()
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    actor = relationship("User")
+
+
+class EteOffer(db.Model):
+    """A Corporate Alliance session (alliance Offer: a member's or social enterprise's mock interviews,
+    CV workshop, training day) that a payback manager has marked as education, training or employment
+    (ETE): a person on an order who is recorded as attending it (the alliance Booking's attendance) is
+    credited `minutes` of ETE, counted toward their order up to its cap. The session, its places and its
+    attendance stay the alliance's; this row only says it counts and for how long."""
+
+    __tablename__ = "payback_ete_offers"
+
+    offer_id: Mapped[int] = mapped_column(ForeignKey("alliance_offers.id", ondelete="CASCADE"), primary_key=True)
+    minutes: Mapped[int] = mapped_column()
+    region: Mapped[str] = mapped_column(String(40))  # the region of the payback manager who marked it
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    offer = relationship("Offer")
+    marked_by = relationship("User")
 
 OUTCOMES = {
     "acceptable": "Attended: acceptable",
@@ -252,11 +298,22 @@ class PaybackOrder(db.Model):
 
     @property
     def minutes_done(self) -> int:
-        return sum(row.minutes for row in self.hours)
+        """Minutes that count toward the order: all work, and ETE up to the cap."""
+        return sum(row.counted_minutes for row in self.hours)
 
     @property
     def ete_minutes(self) -> int:
+        """ETE minutes that count (never more than the cap)."""
+        return sum(row.counted_minutes for row in self.hours if row.kind == "ete")
+
+    @property
+    def ete_attended_minutes(self) -> int:
+        """Every ETE minute attended, including those past the cap that do not count."""
         return sum(row.minutes for row in self.hours if row.kind == "ete")
+
+    @property
+    def ete_minutes_left(self) -> int:
+        return max(0, self.ete_cap_hours * 60 - self.ete_minutes)
 
     @property
     def minutes_left(self) -> int:
@@ -285,6 +342,13 @@ class PaybackHours(db.Model):
     kind: Mapped[str] = mapped_column(String(10))
     worked_on: Mapped[date] = mapped_column(Date)
     minutes: Mapped[int] = mapped_column()
+    # What counts toward the order: `minutes` for work; for ETE only what fits under the cap (and the
+    # hours left) when it was recorded, with the order row locked. The rest stays recorded as attended.
+    counted_minutes: Mapped[int] = mapped_column(
+        default=lambda context: context.get_current_parameters()["minutes"])
+    # The alliance booking whose attendance credited this ETE (one credit per booking).
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("alliance_bookings.id", ondelete="SET NULL"),
+                                                   unique=True)
     outcome: Mapped[str] = mapped_column(String(30))
     skills: Mapped[list] = mapped_column(JSON, default=list)
     activity: Mapped[str] = mapped_column(String(200), default="")

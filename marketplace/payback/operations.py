@@ -39,9 +39,11 @@ from marketplace.payback.models import (
     HOUR_KINDS,
     MAX_GROUP,
     OUTCOMES,
+    PAPER_ETE_CAP_PERCENT,
     SCORES,
     SKILLS,
     YES_NO_UNSURE,
+    EteOffer,
     PaybackAllocation,
     PaybackHours,
     PaybackOrder,
@@ -49,6 +51,8 @@ from marketplace.payback.models import (
     PaybackProject,
     PaybackSession,
     PaybackVote,
+    RegionEteCap,
+    RegionEteCapChange,
     Status,
 )
 from marketplace.payback.public_text import candidate_words, problems_in
@@ -523,7 +527,6 @@ def _hours_label(minutes: int) -> str:
 class OrderDetails:
     hours_ordered: int | None = None
     made_on: date | None = None
-    ete_cap_percent: int | None = ETE_CAP_PERCENT
 
 
 def order_problems(participant, details: OrderDetails) -> Problems:
@@ -540,10 +543,6 @@ def order_problems(participant, details: OrderDetails) -> Problems:
                          "for fewer", field="hours_ordered")
     if details.made_on is not None:
         problems.check(details.made_on <= clock.today(), "The order cannot be made in the future", field="made_on")
-    cap = details.ete_cap_percent
-    if cap is not None:
-        problems.check(0 <= cap <= ETE_CAP_PERCENT, f"The ETE share must be from 0 to {ETE_CAP_PERCENT}%",
-                       field="ete_cap_percent")
     return problems
 
 
@@ -552,17 +551,21 @@ def check_order(participant, details: OrderDetails) -> None:
 
 
 def set_order(participant, manager: User, details: OrderDetails) -> PaybackOrder:
-    """Record (or correct) the unpaid work a person's order requires and its ETE share."""
+    """Record (or correct) the unpaid work a person's order requires. A new order takes its region's
+    ETE cap as it stands that day and keeps it: see order_region_cap."""
     check_order(participant, details)
     order = _order_of(participant)
     if order is None:
-        order = PaybackOrder(participant_id=participant.id, created_at=clock.now())
+        order = PaybackOrder(participant_id=participant.id, created_at=clock.now(),
+                             ete_cap_percent=order_region_cap(participant))
         db.session.add(order)
+    else:
+        order = lock_for_update(PaybackOrder, order.id)
     order.hours_ordered = details.hours_ordered
     order.made_on = details.made_on
-    order.ete_cap_percent = ETE_CAP_PERCENT if details.ete_cap_percent is None else details.ete_cap_percent
     order.recorded_by_id = manager.id
     db.session.flush()
+    _recount_ete(order)  # fewer hours ordered means a smaller cap
     record_audit("payback.order_recorded", participant, actor=manager, detail=f"{order.hours_ordered} hours")
     return order
 
@@ -609,16 +612,11 @@ def hours_problems(participant, manager: User, details: HoursDetails, order: Pay
         accepted = {project.id for project in projects_to_work_on(manager.organisation.region)}
         problems.check(details.project_id in accepted, "Choose the project the work was on", field="project_id")
     elif details.kind == "ete":
+        # ETE past the cap is recorded as attended and does not count (_recount_ete): never refused.
         problems.check(bool((details.activity or "").strip()), "Say what the ETE activity was", field="activity")
-        if minutes:
-            allowed = order.ete_cap_hours * 60
-            problems.check(order.ete_minutes + minutes <= allowed,
-                           f"Only {_hours_label(max(0, allowed - order.ete_minutes))} ETE hours are left: ETE may be "
-                           f"{order.ete_cap_percent}% of the {order.hours_ordered} hours ordered, rounded down "
-                           f"({order.ete_cap_hours} hours)", field="minutes")
     elif details.kind:
         problems.add("Choose the kind of hours", field="kind")
-    if minutes and minutes > order.minutes_left:
+    if minutes and details.kind != "ete" and minutes > order.minutes_left:
         problems.add(f"Only {_hours_label(order.minutes_left)} hours are left on the order", field="minutes")
     unknown = [skill for skill in details.skills if skill not in SKILLS]
     problems.check(not unknown, "Choose skills from the list", field="skills")
@@ -639,15 +637,243 @@ def record_hours(participant, manager: User, details: HoursDetails) -> PaybackHo
     project_id = details.project_id if details.kind == "work" else None
     row = PaybackHours(participant_id=participant.id, project_id=project_id,
                        kind=details.kind, worked_on=details.worked_on, minutes=details.minutes,
+                       counted_minutes=details.minutes if details.kind == "work" else 0,
                        outcome=details.outcome, skills=list(details.skills),
                        activity=(details.activity or "").strip()[:200], recorded_by_id=manager.id,
                        created_at=clock.now())
     db.session.add(row)
     db.session.flush()
+    if row.kind == "ete":
+        _recount_ete(order)
     db.session.expire(order, ["hours"])
     record_audit("payback.hours_recorded", participant, actor=manager,
                  detail=f"{details.kind} {details.minutes} minutes {details.outcome}")
     return row
+
+
+def _recount_ete(order: PaybackOrder) -> None:
+    """Share the order's ETE cap out over its ETE hours, oldest day first: each row counts what fits
+    under the cap and under the hours ordered less the work done; the rest stays recorded as attended
+    and counts for nothing. Called with the order row locked (lock_for_update), so two attendances
+    recorded at once are counted one after the other and can never take the ETE past the cap."""
+    rows = db.session.scalars(select(PaybackHours).where(PaybackHours.participant_id == order.participant_id)
+                              .order_by(PaybackHours.worked_on, PaybackHours.id)).all()
+    work = sum(row.minutes for row in rows if row.kind != "ete")
+    cap_left = order.ete_cap_hours * 60
+    order_left = max(0, order.hours_ordered * 60 - work)
+    for row in rows:
+        if row.kind != "ete":
+            continue
+        counted = min(row.minutes, cap_left, order_left)
+        if row.counted_minutes != counted:
+            row.counted_minutes = counted
+        cap_left -= counted
+        order_left -= counted
+    db.session.flush()
+    db.session.expire(order, ["hours"])
+
+
+# ETE caps per region -----------------------------------------------------------------------------------
+
+def region_ete_cap(region: str | None) -> int:
+    """The ETE cap a region sets today: its own if a payback manager or admin set one, else the
+    national 30%."""
+    row = db.session.get(RegionEteCap, region) if region else None
+    return row.percent if row is not None else ETE_CAP_PERCENT
+
+
+def order_region_cap(participant) -> int:
+    # The order takes the cap of its region on the day it is recorded and keeps it, rather than
+    # following later changes live: an order's terms are read to the person when it starts, and a
+    # probation officer would not expect ETE hours already counted to stop counting (or the share
+    # to grow) part-way through because the region changed its policy afterwards.
+    organisation = participant.organisation
+    return region_ete_cap(organisation.region if organisation is not None else None)
+
+
+def regions_managed_by(user: User) -> list[str]:
+    """Admins set any region's cap; a payback manager only their organisation's region."""
+    from marketplace.reference import REGIONS
+
+    if user.role == Role.ADMIN:
+        return list(REGIONS)
+    if user.role == Role.PAYBACK_MANAGER and user.organisation is not None and user.organisation.region:
+        return [user.organisation.region]
+    return []
+
+
+@dataclass
+class CapDetails:
+    region: str = ""
+    percent: int | None = None
+    note: str = ""
+
+
+def cap_problems(actor: User, details: CapDetails) -> Problems:
+    problems = Problems()
+    problems.check(details.region in regions_managed_by(actor), "Choose a region you manage", field="region")
+    if details.percent is not None:
+        problems.check(0 <= details.percent <= ETE_CAP_PERCENT,
+                       f"The ETE cap must be from 0 to {ETE_CAP_PERCENT}%: the national rule is the most it can be "
+                       f"(the seed paper said up to {PAPER_ETE_CAP_PERCENT}%)", field="percent")
+    problems.check(len((details.note or "").strip()) <= 500, "The note must be 500 characters or fewer", field="note")
+    return problems
+
+
+def check_cap(actor: User, details: CapDetails) -> None:
+    cap_problems(actor, details).raise_any()
+
+
+def set_region_ete_cap(actor: User, details: CapDetails) -> RegionEteCap:
+    """Set a region's ETE cap. Orders recorded from now on take it; orders already recorded keep
+    theirs. The change is in the region's cap history and the audit log, with who and when."""
+    check_cap(actor, details)
+    row = db.session.get(RegionEteCap, details.region, with_for_update=True, populate_existing=True)
+    before = row.percent if row is not None else ETE_CAP_PERCENT
+    if row is None:
+        row = RegionEteCap(region=details.region, percent=details.percent)
+        db.session.add(row)
+    row.percent = details.percent
+    row.set_by_id = actor.id
+    row.set_at = clock.now()
+    db.session.add(RegionEteCapChange(region=details.region, from_percent=before, to_percent=details.percent,
+                                      actor_id=actor.id, at=clock.now(), note=(details.note or "").strip()))
+    db.session.flush()
+    record_audit("payback.ete_cap_set", subject_type="payback_region_ete_caps", subject_id=details.region,
+                 actor=actor, detail=f"{details.region}: {before}% to {details.percent}%")
+    return row
+
+
+def cap_history(regions: list[str]) -> list[RegionEteCapChange]:
+    return list(db.session.scalars(select(RegionEteCapChange).where(RegionEteCapChange.region.in_(regions))
+                                   .order_by(RegionEteCapChange.at.desc(), RegionEteCapChange.id.desc())))
+
+
+# ETE sessions: Corporate Alliance sessions that count toward an order ------------------------------------
+
+def ete_offer_candidates(manager: User) -> list:
+    """Alliance sessions (offers by members and social enterprises) a payback manager may mark as
+    ETE: not cancelled, ended no more than 30 days ago, in the community in their region or online
+    (a person on a community order is not in prison)."""
+    from marketplace.alliance.models import Offer
+
+    region = manager.organisation.region if manager.organisation is not None else None
+    return list(db.session.scalars(select(Offer).where(
+        Offer.cancelled_at.is_(None), Offer.ends_on >= clock.today() - timedelta(days=30),
+        ((Offer.setting == "community") & (Offer.region == region)) | (Offer.setting == "online"))
+        .order_by(Offer.starts_on, Offer.title)))
+
+
+def ete_offers(offer_ids) -> dict[int, EteOffer]:
+    ids = list(offer_ids)
+    if not ids:
+        return {}
+    return {row.offer_id: row for row in db.session.scalars(select(EteOffer).where(EteOffer.offer_id.in_(ids)))}
+
+
+def mark_ete_offer(offer_id: int | None, manager: User, minutes: int | None) -> EteOffer:
+    """Mark an alliance session as ETE: each person on an order recorded as attending it is credited
+    `minutes` of ETE (counted up to their order's cap). Changing the minutes applies to attendance
+    recorded from then on."""
+    problems = Problems()
+    offer = next((o for o in ete_offer_candidates(manager) if o.id == offer_id), None)
+    problems.check(offer is not None, "Choose a session in your region or online", field="offer_id")
+    if problems.check(minutes is not None, "Enter the hours each attendance counts for", field="minutes"):
+        problems.check(0 < minutes <= MAX_DAY_MINUTES, "Enter the hours, more than 0 and up to 10", field="minutes")
+    problems.raise_any()
+    row = db.session.get(EteOffer, offer.id)
+    if row is None:
+        row = EteOffer(offer_id=offer.id)
+        db.session.add(row)
+    row.minutes = minutes
+    row.region = manager.organisation.region
+    row.marked_by_id = manager.id
+    row.marked_at = clock.now()
+    db.session.flush()
+    record_audit("payback.ete_offer_marked", offer, actor=manager, detail=f"{minutes} minutes")
+    return row
+
+
+def credit_ete_attendance(booking, actor: User) -> PaybackHours | None:
+    """Called by the alliance when a booking's attendance is recorded. If its session is marked ETE
+    and the person has an order made by that day, their attendance is recorded as ETE hours (an
+    attendance corrected to 'did not attend' takes them away again) and the order's ETE is counted
+    again under the order's lock. Those past the cap stay recorded and do not count."""
+    ete = db.session.get(EteOffer, booking.offer_id)
+    if ete is None:
+        return None
+    order = _order_of(booking.participant)
+    if order is None:
+        return None
+    order = lock_for_update(PaybackOrder, order.id)
+    existing = db.session.scalar(select(PaybackHours).where(PaybackHours.booking_id == booking.id))
+    offer = booking.offer
+    if not booking.attended:
+        if existing is not None:
+            db.session.delete(existing)
+            db.session.flush()
+            _recount_ete(order)
+            record_audit("payback.ete_attendance_removed", booking.participant, actor=actor,
+                         detail=f"offer {offer.id}")
+        return None
+    if existing is not None or offer.starts_on < order.made_on:
+        return existing
+    row = PaybackHours(participant_id=order.participant_id, kind="ete", worked_on=offer.starts_on,
+                       minutes=ete.minutes, counted_minutes=0, outcome="acceptable", skills=["cv_interview"]
+                       if offer.kind in ("mock_interviews", "cv_workshop") else [],
+                       activity=f"{offer.title}, {offer.organisation.name}"[:200], booking_id=booking.id,
+                       recorded_by_id=actor.id, created_at=clock.now())
+    db.session.add(row)
+    db.session.flush()
+    _recount_ete(order)
+    record_audit("payback.ete_attendance", booking.participant, actor=actor,
+                 detail=f"offer {offer.id}: {row.minutes} minutes, {row.counted_minutes} counted")
+    return row
+
+
+def _register_attendance_hook() -> None:
+    from marketplace.alliance.operations import ATTENDANCE_HOOKS
+
+    if credit_ete_attendance not in ATTENDANCE_HOOKS:
+        ATTENDANCE_HOOKS.append(credit_ete_attendance)
+
+
+_register_attendance_hook()
+
+
+# The person's own hours -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HoursSummary:
+    hours_ordered: int
+    minutes_done: int
+    minutes_left: int
+    ete_cap_percent: int
+    ete_cap_hours: int
+    ete_minutes: int
+    ete_minutes_left: int
+    ete_past_cap_minutes: int
+    next_sessions: list
+
+
+def hours_summary(participant, today: date | None = None) -> HoursSummary | None:
+    """A person's order in numbers (hours ordered, done, ETE counted and left, ETE attended past the cap)
+    and their next allocated work sessions: for their own campus page and their case manager. None
+    without an order."""
+    order = _order_of(participant)
+    if order is None:
+        return None
+    today = today or clock.today()
+    sessions = db.session.scalars(
+        select(PaybackSession).join(PaybackAllocation).where(
+            PaybackAllocation.participant_id == participant.id, PaybackAllocation.hours_id.is_(None),
+            PaybackSession.day >= today)
+        .order_by(PaybackSession.day, PaybackSession.starts_at).limit(5)).all()
+    return HoursSummary(
+        hours_ordered=order.hours_ordered, minutes_done=order.minutes_done, minutes_left=order.minutes_left,
+        ete_cap_percent=order.ete_cap_percent, ete_cap_hours=order.ete_cap_hours, ete_minutes=order.ete_minutes,
+        ete_minutes_left=order.ete_minutes_left,
+        ete_past_cap_minutes=order.ete_attended_minutes - order.ete_minutes, next_sessions=list(sessions))
 
 
 def paid_work_near(participant) -> list:

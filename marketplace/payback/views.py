@@ -27,6 +27,8 @@ from marketplace.payback.forms import (
     ChangeSessionForm,
     ConfirmForm,
     ConfirmVoteForm,
+    EteCapForm,
+    EteOfferForm,
     HoursForm,
     NominationForm,
     OrderForm,
@@ -57,6 +59,13 @@ from marketplace.payback.workflow import ACTION_LABELS, PROJECT
 from marketplace.reference import REGIONS, minimum_wage_on
 
 bp = Blueprint("payback", __name__, url_prefix="/community-payback")
+
+
+@bp.app_template_global()
+def payback_hours_of(participant):
+    """The person's order in numbers and next work sessions, for pages that already show (and audit)
+    the person: the case manager's record."""
+    return operations.hours_summary(participant)
 
 
 @bp.get("/")
@@ -523,17 +532,18 @@ def person(person_id):
 def order(person_id):
     participant = _person_or_404(person_id)
     existing = _order(participant)
-    form = OrderForm(obj=existing) if existing else OrderForm(data={"ete_cap_percent": ETE_CAP_PERCENT})
+    form = OrderForm(obj=existing) if existing else OrderForm()
 
     def details():
-        return operations.OrderDetails(hours_ordered=form.hours_ordered.data, made_on=form.made_on.data,
-                                       ete_cap_percent=form.ete_cap_percent.data)
+        return operations.OrderDetails(hours_ordered=form.hours_ordered.data, made_on=form.made_on.data)
 
     if submit(form, lambda: operations.set_order(participant, current_user, details()),
               check=lambda: operations.check_order(participant, details())) is not None:
         flash("Order saved", "success")
         return redirect(url_for(".person", person_id=participant.id))
-    return render_form("payback/order.html", form, participant=participant)
+    return render_form("payback/order.html", form, participant=participant, order=existing,
+                       region_cap=operations.order_region_cap(participant),
+                       region=participant.organisation.region if participant.organisation else "")
 
 
 @bp.route("/people/<int:person_id>/hours", methods=["GET", "POST"])
@@ -576,3 +586,67 @@ def suggest(person_id, opportunity_id):
     else:
         flash_form_errors(form)
     return redirect(url_for(".person", person_id=participant.id))
+
+
+# ----------------------------------------------------------------------------------------------------
+# ETE: the cap each region sets, and alliance sessions that count as ETE
+
+@bp.route("/ete-cap", methods=["GET", "POST"])
+@role_required(Role.PAYBACK_MANAGER, Role.ADMIN)
+def ete_cap():
+    regions = operations.regions_managed_by(current_user)
+    if not regions:
+        abort(404)
+    form = EteCapForm()
+    form.region.choices = [("", "Choose a region")] + [(region, region) for region in regions]
+    if not form.is_submitted() and len(regions) == 1:
+        form.region.data = regions[0]
+        form.percent.data = operations.region_ete_cap(regions[0])
+
+    def details():
+        return operations.CapDetails(region=form.region.data or "", percent=form.percent.data,
+                                     note=form.note.data or "")
+
+    if submit(form, lambda: operations.set_region_ete_cap(current_user, details()),
+              check=lambda: operations.check_cap(current_user, details())) is not None:
+        flash(f"The ETE cap for {form.region.data} is now {form.percent.data}%. Orders recorded from now on take it; "
+              "orders already recorded keep theirs.", "success")
+        return redirect(url_for(".ete_cap"))
+    caps = [(region, operations.region_ete_cap(region)) for region in regions]
+    return render_form("payback/ete_cap.html", form, caps=caps, history=operations.cap_history(regions),
+                       national=ETE_CAP_PERCENT)
+
+
+def _ete_sessions_page(form=None, failed_offer_id=None):
+    offers = operations.ete_offer_candidates(current_user)
+    marked = operations.ete_offers(offer.id for offer in offers)
+    forms = {}
+    for offer in offers:
+        if failed_offer_id == offer.id:
+            forms[offer.id] = form
+        else:
+            row = marked.get(offer.id)
+            forms[offer.id] = EteOfferForm(formdata=None, prefix=f"o{offer.id}",
+                                           data={"minutes": row.minutes if row else None})
+    return render_template("payback/ete_sessions.html", offers=offers, marked=marked, forms=forms,
+                           form=form if failed_offer_id else None), 400 if failed_offer_id else 200
+
+
+@bp.get("/ete-sessions")
+@role_required(Role.PAYBACK_MANAGER)
+def ete_sessions():
+    return _ete_sessions_page()
+
+
+@bp.post("/ete-sessions/<int:offer_id>")
+@role_required(Role.PAYBACK_MANAGER)
+def mark_ete_session(offer_id):
+    offer_id = record_id(offer_id)
+    if offer_id not in {offer.id for offer in operations.ete_offer_candidates(current_user)}:
+        abort(404)
+    form = EteOfferForm(prefix=f"o{offer_id}")
+    if submit(form, lambda: operations.mark_ete_offer(offer_id, current_user, form.minutes.data)) is not None:
+        flash("The session counts as ETE. Attendance its organiser records from now on is credited to orders, up "
+              "to each order's cap.", "success")
+        return redirect(url_for(".ete_sessions"))
+    return _ete_sessions_page(form, offer_id)

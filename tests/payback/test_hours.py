@@ -57,18 +57,24 @@ def test_hours_on_a_project_count_toward_the_order_and_show_on_the_record(client
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "payback.person_viewed"))
 
 
-def test_ete_is_capped_at_its_share_rounded_down_and_every_problem_is_listed(client, person, project):
+def test_ete_past_its_share_is_recorded_but_does_not_count_and_every_problem_is_listed(client, person, project):
     assert hours_post(client, person, kind="ete", activity="Forklift course", minutes="10").status_code == 302
     assert hours_post(client, person, kind="ete", activity="Forklift course", minutes="10").status_code == 302
-    # 75 hours x 30% = 22.5, rounded down to 22: 20 used, 2 left.
-    page = hours_post(client, person, kind="ete", activity="CV workshop", minutes="2.5",
+    page = hours_post(client, person, kind="ete", activity="", minutes="2.5",
                       worked_on=["11", "3", "2027"], skills=["nonsense"])
     text = page.get_data(as_text=True)
     assert page.status_code == 400
-    assert "Only 2 ETE hours are left" in text and "rounded down (22 hours)" in text
-    assert "The day cannot be in the future" in text
+    assert "Say what the ETE activity was" in text and "The day cannot be in the future" in text
     assert db.session.scalar(select(func.count()).select_from(PaybackHours)) == 2
-    assert hours_post(client, person, kind="ete", activity="CV workshop", minutes="2").status_code == 302
+    # 75 hours x 30% = 22.5, rounded down to 22: 20 used, 2 left; 2.5 attended, 2 count.
+    assert hours_post(client, person, kind="ete", activity="CV workshop", minutes="2.5").status_code == 302
+    order = db.session.scalar(select(PaybackOrder))
+    db.session.refresh(order)
+    assert (order.ete_minutes, order.ete_attended_minutes, order.ete_minutes_left) == (22 * 60, 22.5 * 60, 0)
+    assert order.minutes_done == 22 * 60
+    text = client.get(f"/community-payback/people/{person.id}").get_data(as_text=True)
+    assert "0.5 more attended past the cap that do not count" in text
+    assert "2.5 ETE, 2 count" in text
 
 
 def test_an_absence_credits_nothing_and_work_needs_an_accepted_project(client, person, project):
@@ -124,12 +130,11 @@ def test_the_order_is_validated_all_at_once(client, manager):
                                location="community")
     db.session.commit()
     text = client.post_form(f"/community-payback/people/{fresh.id}/order", {
-        "hours_ordered": "500", "made_on": ["1", "4", "2027"], "ete_cap_percent": "45"}).get_data(as_text=True)
-    for message in ("Hours ordered must be from 40 to 300", "The order cannot be made in the future",
-                    "The ETE share must be from 0 to 30%"):
+        "hours_ordered": "500", "made_on": ["1", "4", "2027"]}).get_data(as_text=True)
+    for message in ("Hours ordered must be from 40 to 300", "The order cannot be made in the future"):
         assert message in text
     assert client.post_form(f"/community-payback/people/{fresh.id}/order", {
-        "hours_ordered": "120", "made_on": ["1", "3", "2027"], "ete_cap_percent": "30"}).status_code == 302
+        "hours_ordered": "120", "made_on": ["1", "3", "2027"]}).status_code == 302
     assert db.session.scalar(select(PaybackOrder.hours_ordered).where(PaybackOrder.participant_id == fresh.id)) == 120
 
 
