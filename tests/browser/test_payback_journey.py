@@ -23,7 +23,7 @@ from marketplace.core.models import OutboxMessage
 from marketplace.extensions import db
 from marketplace.payback.models import CRITERIA, PaybackOrder
 from tests.browser.conftest import fill_date, sign_in
-from tests.factories import ParticipantFactory, UserFactory
+from tests.factories import ParticipantFactory, UserFactory, campus_person
 from tests.helpers import TEST_PASSWORD
 from tests.payback.records import jpeg
 
@@ -57,8 +57,10 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     case_manager = UserFactory(role="case_manager", organisation=manager.organisation)
     person = ParticipantFactory(case_manager=case_manager, first_name="Robin", last_name="Okafor",
                                 location="community", prison=None, release_date=None)
+    campus_person(person)  # Robin signs in to the Virtual Campus at the end to see their hours
     db.session.commit()
     manager_email, person_id = manager.email, person.id
+    robin_number, robin_born = person.participant_number, person.date_of_birth
 
     # A resident nominates, with no account; a mistake is shown with everything kept.
     page.goto("/community-payback/")
@@ -205,17 +207,17 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     assessor.get_by_label("Attended: acceptable").check()
     assessor.get_by_label("Hours credited").fill("3")
     assessor.get_by_role("button", name="Record hours").click()
-    expect(assessor.locator(".govuk-error-summary")).to_contain_text("Only 2 ETE hours are left")
-    expect(assessor.get_by_label("ETE activity", exact=True)).to_have_value("Interview practice")
-    assessor.get_by_role("link", name="Back", exact=True).click()
+    expect(assessor.get_by_role("alert")).to_contain_text("Hours recorded")
 
+    # 3 ETE hours attended with 2 left under the cap: all recorded, 2 count, and the record says so.
     record = assessor.locator("main")
     expect(record).to_contain_text("Clear the canal towpath at Burscough")
-    expect(record).to_contain_text("10 of 12 allowed")
-    expect(record.locator(".govuk-summary-list")).to_contain_text("24")  # hours left: 40 - 16
+    expect(record).to_contain_text("12 of 12 allowed")
+    expect(record).to_contain_text("1 more attended past the cap that do not count")
+    expect(record.locator(".govuk-summary-list")).to_contain_text("22")  # hours left: 40 - 6 - 12
     db.session.commit()
     order = db.session.scalar(select(PaybackOrder).where(PaybackOrder.participant_id == person_id))
-    assert (order.minutes_done, order.ete_minutes) == (16 * 60, 10 * 60)
+    assert (order.minutes_done, order.ete_minutes, order.ete_attended_minutes) == (18 * 60, 12 * 60, 13 * 60)
 
     # The day work starts: a session with two places, Robin allocated, then their attendance recorded.
     clock.fix(datetime.combine(starts, time(8, 0), tzinfo=UTC))
@@ -247,4 +249,33 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     db.session.commit()
     order = db.session.scalar(select(PaybackOrder).where(PaybackOrder.participant_id == person_id))
     db.session.refresh(order)
-    assert order.minutes_done == 22 * 60
+    assert order.minutes_done == 24 * 60
+
+    # The region's ETE cap: every problem at once, then saved with who set it; Robin's order keeps its 30%.
+    assessor.get_by_role("link", name="People").click()
+    assessor.get_by_role("link", name="Your region's ETE cap").click()
+    assessor.get_by_label("ETE cap, in % of the hours ordered").fill("45")
+    assessor.get_by_label("Why it changes (optional)").fill("x" * 501)
+    assessor.get_by_role("button", name="Save the ETE cap").click()
+    summary = assessor.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The ETE cap must be from 0 to 30%")
+    expect(summary).to_contain_text("The note must be 500 characters or fewer")
+    assessor.get_by_label("ETE cap, in % of the hours ordered").fill("20")
+    assessor.get_by_label("Why it changes (optional)").fill("As the seed paper said")
+    assessor.get_by_role("button", name="Save the ETE cap").click()
+    expect(assessor.get_by_role("alert")).to_contain_text("The ETE cap for North West is now 20%")
+    expect(assessor.get_by_role("row", name=re.compile("30% to 20%"))).to_contain_text("Pat Payback")
+
+    # Robin sees their own hours on the Virtual Campus.
+    robin = new_page()
+    robin.goto("/campus/sign-in")
+    robin.get_by_label("Participant number").fill(robin_number)
+    fill_date(robin, "Date of birth", robin_born)
+    robin.get_by_label("Passphrase").fill(TEST_PASSWORD)
+    robin.get_by_role("button", name="Sign in").click()
+    expect(robin.get_by_text("24 of your 40 hours are done")).to_be_visible()
+    robin.get_by_role("link", name="your unpaid work").click()
+    hours = robin.locator("[data-payback-hours]")
+    expect(hours).to_contain_text("12 of 12")
+    expect(robin.locator("main")).to_contain_text("1 ETE hour past the cap that does not count")
+
