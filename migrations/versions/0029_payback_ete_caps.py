@@ -1,16 +1,16 @@
 """Community Payback: ETE cap per region (with its history), alliance sessions marked ETE, and the
 minutes of each day's hours that count toward the order
 
-Revision ID: 0027_payback_ete_caps
-Revises: 0026_shortlists
+Revision ID: 0029_payback_ete_caps
+Revises: 0028_funding_budget_regions
 Create Date: 2026-12-07 06:10:00
 """
 from alembic import op
 import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
-revision = '0027_payback_ete_caps'
-down_revision = '0026_shortlists'
+revision = '0029_payback_ete_caps'
+down_revision = '0028_funding_budget_regions'
 branch_labels = None
 depends_on = None
 
