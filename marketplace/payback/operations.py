@@ -867,7 +867,7 @@ def hours_summary(participant, today: date | None = None) -> HoursSummary | None
     sessions = db.session.scalars(
         select(PaybackSession).join(PaybackAllocation).where(
             PaybackAllocation.participant_id == participant.id, PaybackAllocation.hours_id.is_(None),
-            PaybackSession.day >= today)
+            PaybackSession.day >= today, PaybackSession.cancelled_at.is_(None))
         .order_by(PaybackSession.day, PaybackSession.starts_at).limit(5)).all()
     return HoursSummary(
         hours_ordered=order.hours_ordered, minutes_done=order.minutes_done, minutes_left=order.minutes_left,

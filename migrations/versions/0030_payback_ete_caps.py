@@ -1,16 +1,16 @@
 """Community Payback: ETE cap per region (with its history), alliance sessions marked ETE, and the
 minutes of each day's hours that count toward the order
 
-Revision ID: 0029_payback_ete_caps
-Revises: 0028_funding_budget_regions
+Revision ID: 0030_payback_ete_caps
+Revises: 0029_payback_session_changes
 Create Date: 2026-12-07 06:10:00
 """
 from alembic import op
 import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
-revision = '0029_payback_ete_caps'
-down_revision = '0028_funding_budget_regions'
+revision = '0030_payback_ete_caps'
+down_revision = '0029_payback_session_changes'
 branch_labels = None
 depends_on = None
 
