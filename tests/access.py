@@ -317,6 +317,9 @@ ROWS.update({
     # An empty allocation or attendance post is the page again with its errors.
     ("payback.sessions", "GET"): expect(403, payback_manager=302),
     ("payback.sessions", "POST"): expect(403, payback_manager=302),
+    # Only an accepted project has an offer on completion: the world's shortlisted one sends the manager back.
+    ("payback.offer", "GET"): expect(403, payback_manager=302),
+    ("payback.offer", "POST"): expect(403, payback_manager=302),
     ("payback.work_session", "GET"): expect(**PAYBACK_MANAGERS),
     ("payback.allocate", "POST"): expect(403, payback_manager=400),
     # Changing or cancelling the world's session (today, one person on it, no attendance yet): the forms,

@@ -155,6 +155,9 @@ def show(participant_id: int):
 
     referrals = db.session.scalars(select(Referral).where(Referral.participant_id == participant.id)
                                    .order_by(Referral.status_changed_at.desc())).all()
+    from marketplace.payback.operations import OFFER_WORDS
+
+    payback_offers, payback_referrals = _payback_offers(participant)
     return render_template(
         "participants/show.html", participant=participant, today=clock.today(),
         distance=distance_travelled(participant.assessments), pathways=PATHWAYS, ratings=RATINGS,
@@ -163,7 +166,21 @@ def show(participant_id: int):
         closure_reasons=CLOSURE_REASONS, qualification_subjects=QUALIFICATION_SUBJECTS,
         qualification_levels=QUALIFICATION_LEVELS,
         offence_labels=[OFFENCE_CATEGORIES[c] for c in participant.offence_categories if c in OFFENCE_CATEGORIES],
-        referrals=referrals)
+        referrals=referrals, payback_offers=payback_offers, payback_referrals=payback_referrals,
+        offer_words=OFFER_WORDS)
+
+
+def _payback_offers(participant) -> tuple[list, dict[int, int]]:
+    """For the person's case manager: what payback projects they completed offer them (a guaranteed
+    interview or a job), and the referral already going for each, if any."""
+    from marketplace.payback.operations import completion_offers
+    from marketplace.referrals.operations import existing_referral
+
+    if current_user.role != Role.CASE_MANAGER:
+        return [], {}
+    offers = completion_offers(participant)
+    going = {opportunity.id: existing_referral(participant, opportunity) for _, opportunity in offers}
+    return offers, {key: value for key, value in going.items() if value}
 
 
 @bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])

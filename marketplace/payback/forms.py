@@ -212,6 +212,23 @@ class CancelSessionForm(Form):
     submit = submit("Cancel the session")
 
 
+def _optional_id(value):
+    return record_id(value) if value not in (None, "") else None
+
+
+class OfferForm(Form):
+    """Who runs an accepted project, and what it offers the people who complete their order on it."""
+
+    run_by_id = SelectField("Who runs the work", widget=GovSelect(), coerce=_optional_id,
+                            validate_choice=False,  # the rule names the problem
+                            description="A social enterprise may run the project for the probation service")
+    opportunity_id = SelectField("Offer on completion", widget=GovSelect(), coerce=_optional_id,
+                                 validate_choice=False,
+                                 description="One of that social enterprise's open guaranteed interviews or "
+                                             "vacancies, for each person who completes their hours on the project")
+    submit = submit("Save")
+
+
 class AllocateForm(Form):
     participant_id = SelectField("Person", widget=GovSelect(), coerce=lambda v: record_id(v) if v else None,
                                  validate_choice=False, validators=[InputRequired("Choose a person")])

@@ -641,6 +641,7 @@ def record_hours(participant, manager: User, details: HoursDetails) -> PaybackHo
                        outcome=details.outcome, skills=list(details.skills),
                        activity=(details.activity or "").strip()[:200], recorded_by_id=manager.id,
                        created_at=clock.now())
+    was_complete = order.minutes_done >= order.hours_ordered * 60
     db.session.add(row)
     db.session.flush()
     if row.kind == "ete":
@@ -648,6 +649,7 @@ def record_hours(participant, manager: User, details: HoursDetails) -> PaybackHo
     db.session.expire(order, ["hours"])
     record_audit("payback.hours_recorded", participant, actor=manager,
                  detail=f"{details.kind} {details.minutes} minutes {details.outcome}")
+    _tell_of_offers_on_completion(participant, was_complete)
     return row
 
 
@@ -1174,6 +1176,123 @@ def record_attendance(allocation: PaybackAllocation, manager: User, outcome: str
         skills=tuple(skills)))
     allocation.hours_id = row.id
     return row
+
+
+# ----------------------------------------------------------------------------------------------------
+# A social enterprise's offer on completion: a guaranteed interview or a job for those who finish
+
+OFFER_KINDS = ("guaranteed_interview", "vacancy")
+OFFER_WORDS = {"guaranteed_interview": "a guaranteed interview", "vacancy": "a job"}
+
+
+@dataclass
+class OfferDetails:
+    run_by_id: int | None = None
+    opportunity_id: int | None = None
+
+
+def social_enterprises() -> list[Organisation]:
+    """Approved social enterprises, any of which may run a payback project."""
+    from marketplace.accounts.models import OrganisationStatus
+    from marketplace.core.roles import OrganisationKind
+
+    return list(db.session.scalars(select(Organisation).where(
+        Organisation.kind == OrganisationKind.SOCIAL_ENTERPRISE, Organisation.status == OrganisationStatus.APPROVED)
+        .order_by(Organisation.name)))
+
+
+def offers_open() -> list:
+    """Open guaranteed interviews and vacancies of approved social enterprises: what a project they run
+    may offer on completion."""
+    from marketplace.opportunities.models import Opportunity
+
+    ids = [organisation.id for organisation in social_enterprises()]
+    return list(db.session.scalars(select(Opportunity).where(
+        Opportunity.organisation_id.in_(ids), Opportunity.kind.in_(OFFER_KINDS), Opportunity.open_clause())
+        .order_by(Opportunity.title)))
+
+
+def offer_problems(project: PaybackProject, details: OfferDetails) -> Problems:
+    from marketplace.opportunities.models import Opportunity
+
+    problems = Problems()
+    problems.check(project.status == Status.ACCEPTED, "Only an accepted project can have an offer on completion")
+    enterprises = {organisation.id: organisation for organisation in social_enterprises()}
+    run_by = enterprises.get(details.run_by_id) if details.run_by_id is not None else None
+    if details.run_by_id is not None:
+        problems.check(run_by is not None, "Choose a social enterprise from the list", field="run_by_id")
+    if details.opportunity_id is None:
+        return problems
+    opportunity = db.session.get(Opportunity, details.opportunity_id)
+    if not problems.check(opportunity is not None and opportunity in offers_open(),
+                          "Choose an open guaranteed interview or vacancy from the list", field="opportunity_id"):
+        return problems
+    if details.run_by_id is None:
+        problems.add("Only a project a social enterprise runs can offer one of its opportunities: choose who runs "
+                     "it", field="run_by_id")
+    elif run_by is not None:
+        problems.check(opportunity.organisation_id == run_by.id,
+                       f"Choose one of {run_by.name}'s own opportunities: '{opportunity.title}' is "
+                       f"{opportunity.organisation.name}'s", field="opportunity_id")
+    return problems
+
+
+def check_offer(project: PaybackProject, details: OfferDetails) -> None:
+    offer_problems(project, details).raise_any()
+
+
+def set_offer(project: PaybackProject, manager: User, details: OfferDetails) -> PaybackProject:
+    """Say which social enterprise (if any) runs an accepted project and which of its guaranteed
+    interviews or vacancies (if any) it offers to the people who complete their order on it. Their case
+    managers see the offer on each person's page once their hours are done, and refer them through the
+    usual referral (consent and every other rule unchanged)."""
+    check_offer(project, details)
+    project.run_by_id, project.offer_opportunity_id = details.run_by_id, details.opportunity_id
+    db.session.flush()
+    db.session.expire(project, ["run_by", "offer_opportunity"])
+    note = (f"Run by {project.run_by.name}" if project.run_by else "Not run by a social enterprise") + (
+        f"; offers {project.offer_opportunity.title}" if project.offer_opportunity else "")
+    record_event(project, "set_offer", manager, note=note)
+    record_audit("payback.offer_set", project, actor=manager, detail=note[:200])
+    return project
+
+
+def order_complete(participant) -> bool:
+    order = _order_of(participant)
+    return order is not None and order.minutes_done >= order.hours_ordered * 60
+
+
+def completion_offers(participant) -> list[tuple[PaybackProject, object]]:
+    """(project, opportunity) for each project the person worked on whose social enterprise offers an
+    open guaranteed interview or job on completion, once the hours done reach the hours ordered."""
+    from marketplace.opportunities.models import Opportunity
+
+    if not order_complete(participant):
+        return []
+    worked_on = select(PaybackHours.project_id).where(PaybackHours.participant_id == participant.id,
+                                                      PaybackHours.kind == "work")
+    rows = db.session.execute(
+        select(PaybackProject, Opportunity).join(Opportunity, Opportunity.id == PaybackProject.offer_opportunity_id)
+        .where(PaybackProject.id.in_(worked_on), PaybackProject.run_by_id == Opportunity.organisation_id,
+               Opportunity.open_clause())
+        .order_by(PaybackProject.title)).all()
+    seen, offers = set(), []
+    for project, opportunity in rows:
+        if opportunity.id not in seen:
+            seen.add(opportunity.id)
+            offers.append((project, opportunity))
+    return offers
+
+
+def _tell_of_offers_on_completion(participant, was_complete: bool) -> None:
+    """The hours just recorded complete the order: the case manager hears of any offer on completion."""
+    case_manager = participant.case_manager
+    if was_complete or case_manager is None:
+        return
+    for project, opportunity in completion_offers(participant):
+        notify(case_manager, f"{participant.full_name} has completed their unpaid work. {project.run_by.name} "
+                             f"offers {OFFER_WORDS[opportunity.kind]} on completion: {opportunity.title}",
+               path_for("participants.show", participant_id=participant.id) + "#payback-offers")
 
 
 @reminder_job("held nomination photos past their time")

@@ -31,6 +31,7 @@ from marketplace.payback.forms import (
     EteOfferForm,
     HoursForm,
     NominationForm,
+    OfferForm,
     OrderForm,
     PublicTextForm,
     ScheduleForm,
@@ -370,6 +371,34 @@ def sessions(project_id):
     listed = db.session.scalars(select(PaybackSession).where(PaybackSession.project_id == project.id)
                                 .order_by(PaybackSession.day, PaybackSession.starts_at)).all()
     return render_form("payback/sessions.html", form, project=project, sessions=listed)
+
+
+@bp.route("/nominations/<int:project_id>/offer", methods=["GET", "POST"])
+@role_required(Role.PAYBACK_MANAGER)
+def offer(project_id):
+    """Who runs an accepted project and what it offers on completion (a social enterprise's guaranteed
+    interview or vacancy)."""
+    project = get_visible_or_404(PaybackProject, record_id(project_id))
+    if project.status != Status.ACCEPTED:
+        flash(f"This nomination is {project.status_label.lower()}: only an accepted project has an offer on "
+              "completion.", "error")
+        return redirect(url_for(".nomination", project_id=project.id))
+    form = OfferForm(data={"run_by_id": project.run_by_id, "opportunity_id": project.offer_opportunity_id})
+    form.run_by_id.choices = [("", "The probation service (no social enterprise)")] + [
+        (str(organisation.id), organisation.name) for organisation in operations.social_enterprises()]
+    form.opportunity_id.choices = [("", "No offer")] + [
+        (str(opportunity.id), f"{opportunity.organisation.name}: {opportunity.title} ({opportunity.kind_label})")
+        for opportunity in operations.offers_open()]
+
+    def details():
+        return operations.OfferDetails(run_by_id=form.run_by_id.data, opportunity_id=form.opportunity_id.data)
+
+    if submit(form, lambda: operations.set_offer(project, current_user, details()),
+              check=lambda: operations.check_offer(project, details())) is not None:
+        flash("Saved. Case managers see the offer on the page of each person who completes their hours on "
+              "this project.", "success")
+        return redirect(url_for(".nomination", project_id=project.id))
+    return render_form("payback/offer.html", form, project=project)
 
 
 def _supervisor_choices(form) -> None:
