@@ -56,7 +56,9 @@ def test_a_nomination_counts_only_once_the_nominator_confirms_it(client):
     assert confirmed.status_code == 200
     db.session.refresh(project)
     assert project.status == Status.SUBMITTED and project.confirmed_at is not None
-    assert project.reference in confirmed.get_data(as_text=True)
+    shown = confirmed.get_data(as_text=True)
+    assert f"Your reference<br><strong>{project.reference}</strong>" in shown
+    assert "&lt;" not in shown  # the panel once printed its own tags as text
     assert [n.user_id for n in db.session.scalars(select(Notification))] == [manager.id]
     assert elsewhere.id != manager.id
     assert "received" in db.session.scalar(
