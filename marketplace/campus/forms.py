@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovTextArea, GovTextInput
-from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from marketplace.campus.models import (
@@ -34,6 +34,9 @@ class GrantAccessForm(Form):
     consent = BooleanField("They agree to use the Virtual Campus, and know that what they write there is kept "
                            "on their record and that their case manager checks their messages before an "
                            "employer sees them", widget=GovCheckboxInput())
+    # The slip the page showed ("" for none): a reload of the slip page posts again, and must not
+    # silently replace the slip just handed over (operations.grant_access_rules).
+    seen_slip = HiddenField()
     submit = submit("Print an access slip")
 
 

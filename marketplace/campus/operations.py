@@ -37,6 +37,7 @@ from marketplace.campus.workflow import MESSAGES, open_auto_accept
 from marketplace.core import clock, throttle
 from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Problems, Refused
+from marketplace.core.filters import govuk_date, govuk_time
 from marketplace.core.links import path_for
 from marketplace.core.operations import notify, record_audit
 from marketplace.core.roles import OrganisationKind, Role
@@ -110,9 +111,21 @@ def _person_user_of(participant: Participant) -> User | None:
                              .order_by(CampusAccess.id.desc()))
 
 
+ANY_SLIP = object()  # callers that print a slip whatever the page showed (the demo, the command line)
+
+
 def grant_access_rules(participant: Participant, consent_confirmed: bool,
-                       sign_in_method: str = "passphrase") -> None:
+                       sign_in_method: str = "passphrase", seen_slip=ANY_SLIP) -> None:
+    """`seen_slip` is the id of the slip the case manager's page showed (None: no slip). A slip page
+    reloaded, or a button pressed twice, posts again: printing another slip then would silently stop
+    the code already handed over from working, so it is refused, saying the first still works."""
     problems = Problems()
+    current = current_access(participant)
+    if seen_slip is not ANY_SLIP and current is not None and current.id != seen_slip:
+        problems.add(f"A slip was printed at {govuk_time(current.created_at)} on {govuk_date(current.created_at)}"
+                     f"{' by ' + current.created_by.full_name if current.created_by else ''} and its code still "
+                     "works. If that slip is lost or did not print, print a new one: its code will then stop "
+                     "working.")
     problems.check(sign_in_method in SIGN_IN_METHODS, "Select how they will sign in", "sign_in_method")
     problems.check(not participant.is_closed, "This case is closed, so the person cannot be given access.")
     problems.check(switch.is_on_for(participant), "Your organisation has switched the Virtual Campus off, so no "
@@ -122,12 +135,12 @@ def grant_access_rules(participant: Participant, consent_confirmed: bool,
 
 
 def grant_access(participant: Participant, actor, *, consent_confirmed: bool,
-                 sign_in_method: str = "passphrase") -> tuple[CampusAccess, str]:
+                 sign_in_method: str = "passphrase", seen_slip=ANY_SLIP) -> tuple[CampusAccess, str]:
     """Print a new access slip: a one-time code for the person, valid for the configured days, with
     which they set a passphrase or, where a prison kiosk is their device, a PIN. Any earlier grant
     ends (its sessions too). Returns the access and the code, which is shown once."""
     _refuse_unless_manager(participant, actor)
-    grant_access_rules(participant, consent_confirmed, sign_in_method)
+    grant_access_rules(participant, consent_confirmed, sign_in_method, seen_slip)
     for earlier in accesses_of(participant):
         if earlier.ended_at is None:
             _end(earlier, actor, "replaced")

@@ -162,14 +162,25 @@ def _opened(access, page: str):
 
 # The person's way in --------------------------------------------------------------------------------
 
+# Why a person's session ended, said on the sign-in page they are sent to. "ended" is also a case
+# manager ending their access or printing a new slip: the page could not tell which (the session,
+# and with it who they are, is gone), so it says where to ask.
+SIGNED_OUT_BECAUSE = {
+    "idle": "You were signed out because you had not done anything for 15 minutes. Sign in again.",
+    "expired": "You were signed out because you had been signed in for 12 hours. Sign in again.",
+    "ended": "You have been signed out. If your case manager has ended your Virtual Campus access or printed "
+             "you a new slip, talk to them before you sign in again.",
+}
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = CampusSignInForm()
     if not form.is_submitted():
-        if request.args.get("reason") == "idle":
-            flash("You were signed out because you had not done anything for 15 minutes. Sign in again.", "info")
+        reason = SIGNED_OUT_BECAUSE.get(request.args.get("reason", ""))
+        if reason:
+            flash(reason, "info")
         return render_template("campus/sign_in.html", form=form)
     if form.validate():
         try:
@@ -503,8 +514,15 @@ def _participant_for_manager(participant_id: int) -> Participant:
     return participant
 
 
+def _seen_slip(posted: str | None) -> int | None:
+    """The slip id the grant form was printed against; anything unreadable counts as "no slip seen"."""
+    return int(posted) if (posted or "").isdigit() else None
+
+
 def _access_page(participant, grant_form, end_form, status=200, code=None, setting_form=None):
     current = operations.current_access(participant)
+    # The grant form always names the slip shown now, so pressing again after a refusal is deliberate.
+    grant_form.seen_slip.data = str(current.id) if current else ""
     if setting_form is None:
         setting = (current.messages_stopped if current else "") or "allowed"
         setting_form = MessageSettingForm(formdata=None, setting=setting)
@@ -525,10 +543,12 @@ def access(participant_id):
     participant = _participant_for_manager(participant_id)
     form = GrantAccessForm()
     method = lambda: form.sign_in_method.data or ""  # noqa: E731
+    seen = _seen_slip(form.seen_slip.data)
     granted = submit(form, lambda: operations.grant_access(participant, current_user._get_current_object(),
                                                            consent_confirmed=bool(form.consent.data),
-                                                           sign_in_method=method()),
-                     check=lambda: operations.grant_access_rules(participant, bool(form.consent.data), method()))
+                                                           sign_in_method=method(), seen_slip=seen),
+                     check=lambda: operations.grant_access_rules(participant, bool(form.consent.data), method(),
+                                                                 seen))
     if granted:
         access, code = granted
         # The code is shown on this response only: never stored, never in an address or a log.

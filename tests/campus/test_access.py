@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from marketplace.campus import operations
 from marketplace.campus.models import CampusAccess
 from marketplace.core import clock
 from marketplace.core.models import AuditEvent
@@ -26,6 +27,7 @@ from tests.helpers import TEST_PASSWORD, location, sign_in_client
 
 PASSPHRASE = "kettle river orange bicycle"
 CODE = re.compile(rb"data-access-code>([A-Z0-9-]+)<")
+SEEN_SLIP = re.compile(rb'name="seen_slip" type="hidden" value="([0-9]*)"')
 
 
 def _date_fields(name: str, day: date) -> dict:
@@ -36,11 +38,35 @@ def _print_slip(client, case_manager, participant) -> str:
     sign_in_client(client, case_manager)
     page = client.get(f"/campus/people/{participant.id}/access")
     assert page.status_code == 200
-    response = client.post_form(f"/campus/people/{participant.id}/access", {"consent": "y"})
+    seen = SEEN_SLIP.search(page.data).group(1).decode()  # the slip the page shows, as a browser posts it
+    response = client.post_form(f"/campus/people/{participant.id}/access", {"consent": "y", "seen_slip": seen})
     assert response.status_code == 200, response.data[-800:]
     code = CODE.search(response.data).group(1).decode()
     client.post_form("/sign-out")
     return code
+
+
+def test_reloading_the_slip_page_keeps_the_printed_code_working(client, case):
+    """Seen by an outside check: the slip is the answer to a form, so reloading it (the printer
+    jammed) posted again, printed a new code, and the one handed over stopped working."""
+    case_manager, participant = case
+    sign_in_client(client, case_manager)
+    client.get(f"/campus/people/{participant.id}/access")
+    first = client.post_form(f"/campus/people/{participant.id}/access", {"consent": "y", "seen_slip": ""})
+    code = CODE.search(first.data).group(1).decode()
+    again = client.post_form(f"/campus/people/{participant.id}/access", {"consent": "y", "seen_slip": ""})
+    assert again.status_code == 400 and CODE.search(again.data) is None
+    refusal = again.get_data(as_text=True)
+    assert "govuk-error-summary" in refusal and "its code still works" in refusal
+    slip = db.session.scalar(select(CampusAccess))
+    assert f'name="seen_slip" type="hidden" value="{slip.id}"' in refusal  # pressing again is deliberate
+    client.post_form("/sign-out")
+    assert location(_start(client, participant, code)).endswith("/campus/home")  # the printed code works
+
+    sign_in_client(client, case_manager)
+    replaced = client.post_form(f"/campus/people/{participant.id}/access",
+                                {"consent": "y", "seen_slip": str(slip.id)})
+    assert replaced.status_code == 200 and CODE.search(replaced.data) is not None
 
 
 def _start(client, participant, code, *, number=None, born=None, passphrase=PASSPHRASE, confirm=None):
@@ -128,6 +154,20 @@ def test_a_person_is_signed_out_after_15_idle_minutes(client, case):
     clock.fix(clock.now() + timedelta(minutes=16))
     response = client.get("/campus/home")
     assert response.status_code == 302 and "/campus/sign-in" in location(response)
+
+
+def test_a_person_whose_access_ends_is_told_why_they_were_signed_out(client, case):
+    case_manager, participant = case
+    person = campus_person(participant)
+    db.session.commit()
+    sign_in_client(client, person)
+    token = client.csrf_token("/campus/cv")  # the CV page is open, the person typing
+    operations.end_access(operations.current_access(participant), case_manager, "ended_by_case_manager")
+    db.session.commit()
+    answer = client.post("/campus/cv", data={"summary": "I am typing my CV", "csrf_token": token},
+                         headers={"Referer": "https://localhost/"}, follow_redirects=True)
+    assert "Sign in to the Virtual Campus" in answer.text
+    assert "If your case manager has ended your Virtual Campus access" in answer.text
 
 
 def test_home_shows_own_referrals_in_plain_words_and_audits_each_view(client, case):

@@ -94,7 +94,8 @@ def test_a_signed_in_person_is_signed_out_when_it_is_switched_off(client, app):
 def test_a_slip_cannot_be_used_while_it_is_off_and_still_works_after(client, app):
     admin, manager, participant, _person, _message = _caseload()
     sign_in_client(client, manager)
-    slip = client.post_form(f"/campus/people/{participant.id}/access", {"consent": "y"})
+    shown = operations.current_access(participant)  # the slip the page shows, as a browser posts it
+    slip = client.post_form(f"/campus/people/{participant.id}/access", {"consent": "y", "seen_slip": str(shown.id)})
     code = CODE.search(slip.text).group(1)
     client.post_form("/sign-out")
     switch.switch(admin.organisation, admin, False)
