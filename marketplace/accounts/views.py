@@ -61,10 +61,12 @@ def login():
 @login_required
 def logout():
     person = current_user.role == Role.PERSON
+    # At a prison kiosk the next person signs in with a PIN too (g.campus_access: set by the campus's guard).
+    kiosk = person and getattr(g.get("campus_access"), "uses_kiosk_pin", False)
     operations.sign_out(current_user._get_current_object())
     db.session.commit()
     flash("You have signed out.", "success")
-    return redirect(url_for("campus.sign_in" if person else "accounts.login"))
+    return redirect(url_for("campus.kiosk_sign_in" if kiosk else "campus.sign_in" if person else "accounts.login"))
 
 
 @bp.post("/session/keep-alive")

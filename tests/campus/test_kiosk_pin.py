@@ -297,3 +297,19 @@ def test_wrong_pins_raced_in_threads_never_pass_the_limit(app, case):
     assert db.session.scalar(select(func.count()).select_from(ThrottleEvent)
                              .where(ThrottleEvent.bucket == operations.PIN_BUCKET)) == limit
     assert _audits("campus.pin_login_failed") == limit and _audits("campus.pin_locked") == 1
+
+
+def test_a_kiosk_person_signing_out_or_timing_out_is_sent_back_to_the_kiosk_sign_in(client, case):
+    _case_manager, participant = case
+    kiosk_person(participant)
+    assert _kiosk_sign_in(client, participant).status_code == 302
+    assert b'data-signed-out-url="/campus/kiosk?reason=idle"' in client.get("/campus/home").data
+    signed_out = client.post_form("/sign-out")
+    assert location(signed_out) == "/campus/kiosk"
+
+
+def test_a_passphrase_person_is_still_sent_to_the_passphrase_sign_in(client, case):
+    _case_manager, participant = case
+    sign_in_client(client, campus_person(participant))
+    assert b'data-signed-out-url="/campus/sign-in?reason=idle"' in client.get("/campus/home").data
+    assert location(client.post_form("/sign-out")) == "/campus/sign-in"
