@@ -429,6 +429,13 @@ ROWS.update({
     # an offer, so the page sends the employer back to the referral. Others' referrals are a 404.
     ("funding.ask_bond", "GET"): expect(403, employer=302, social_enterprise=404),
     ("funding.ask_bond", "POST"): expect(403, employer=302, social_enterprise=404),
+    # The world's bond (asked by the employer, waiting) is decided by a funding manager of the person's
+    # provider (an empty post lists its errors), and withdrawn by the employer (its note is optional, so
+    # an empty post withdraws it). Another employer's bond is a 404.
+    ("funding.decide_bond", "GET"): expect(403, funding_manager=200),
+    ("funding.decide_bond", "POST"): expect(403, funding_manager=400),
+    ("funding.withdraw_bond", "GET"): expect(403, employer=200, social_enterprise=404),
+    ("funding.withdraw_bond", "POST"): expect(403, employer=302, social_enterprise=404),
     ("funding.budgets", "GET"): expect(403, funding_manager=200, admin=200),
     # Budgets from a file: an empty post says to choose one (400).
     ("funding.import_budgets", "GET"): expect(403, funding_manager=200, admin=200),
@@ -553,6 +560,15 @@ def build_funding(world: World) -> None:
         participant=world.records["participant"], referral=world.records["referral"],
         requested_by=world.users["case_manager"])
     world.records["funding_document"] = funding_document(world.records["funding_request"])
+    from marketplace.funding.models import FidelityBond
+
+    bond = FidelityBond(referral=world.records["referral"],
+                        employer_organisation_id=world.records["referral"].employer_organisation_id,
+                        provider="Unlock Bonds CIC", cover_pence=500_000, months=6,
+                        asked_by_id=world.users["employer"].id)
+    db.session.add(bond)
+    db.session.flush()
+    world.records["fidelity_bond"] = bond
 
 
 def build_disclosure(world: World) -> None:
@@ -658,6 +674,7 @@ URL_ARGUMENTS = {
     "allocation_id": lambda w: w.records["payback_allocation"].id,
     "funding_id": lambda w: w.records["funding_request"].id,
     "funding_step": lambda w: "withdraw",
+    "bond_id": lambda w: w.records["fidelity_bond"].id,
     "evidence_id": lambda w: w.records["funding_document"].id,
     "page_id": lambda w: w.records["careers_page"].id,
     "link_id": lambda w: w.records["careers_page"].links[0].id,

@@ -9,6 +9,7 @@ from marketplace.core.forms import Checkboxes, Form, GovDateField, Radios, Searc
 from marketplace.core.forms import submit as button
 from marketplace.funding.models import (
     ALL_REGIONS,
+    BOND_DECLINE_REASONS,
     DECLINE_REASONS,
     EVIDENCE_KINDS,
     OTHER_SOURCES,
@@ -153,6 +154,23 @@ class BondForm(Form):
     months = StringField("For how many months", widget=GovTextInput(), description="From 1 to 24",
                          validators=[Optional(), Length(max=5)])
     submit = button("Ask for the bond")
+
+
+class BondDecisionForm(Form):
+    decision = RadioField("Decision", widget=Radios(), choices=[
+        ("arrange", "The bond is arranged"), ("decline", "Decline the bond")],
+        validators=[Optional()], validate_choice=False)
+    reason_code = RadioField("Reason, if declining", widget=Radios(), choices=list(BOND_DECLINE_REASONS.items()),
+                             validators=[Optional()], validate_choice=False)
+    note = TextAreaField("Note", widget=GovTextArea(), description="The employer and the case manager see this. "
+                         "Needed when declining for another reason",
+                         validators=[Optional(), Length(max=3000)])
+    submit = button("Confirm the decision")
+
+
+class BondWithdrawForm(Form):
+    note = TextAreaField("Why (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=3000)])
+    submit = button("Withdraw the request for a bond")
 
 
 class BudgetImportForm(Form):

@@ -280,10 +280,35 @@ class FundingDocument(db.Model):
         return EVIDENCE_KINDS.get(self.kind, self.kind)
 
 
+class BondStatus(StrEnum):
+    ASKED = "asked"
+    ARRANGED = "arranged"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+BOND_STATUS_LABELS = {
+    BondStatus.ASKED: "Asked for, waiting for a decision",
+    BondStatus.ARRANGED: "Arranged",
+    BondStatus.DECLINED: "Declined",
+    BondStatus.WITHDRAWN: "Withdrawn by the employer",
+}
+
+BOND_DECLINE_REASONS = {
+    "not_eligible": "The person is not eligible for the bond scheme",
+    "cover_refused": "The bond provider would not give this cover or period",
+    "other_cover": "The employer's own insurance covers it",
+    "job_ended": "The job offer ended",
+    "other": "Other",
+}
+
+
 class FidelityBond(db.Model):
     """An employer fidelity bond asked for with a job offer: insurance a third-sector body (or an insurer)
     arranges so that an employer will take the person on (seed paper 003, "(b) Employer Fidelity
-    Bonds"). Recorded with the job (the referral), one per job."""
+    Bonds"). Recorded with the job (the referral), one per job. A funding manager of the person's
+    provider records that it was arranged, or declines it with a coded reason; the employer may
+    withdraw it while it waits (funding/workflow.py BONDS)."""
 
     __tablename__ = "fidelity_bonds"
     __table_args__ = (CheckConstraint("cover_pence > 0", name="cover_positive"),
@@ -298,6 +323,52 @@ class FidelityBond(db.Model):
     months: Mapped[int] = mapped_column()
     asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=BondStatus.ASKED, server_default="asked")
+    reason_code: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     referral = relationship("Referral")
-    asked_by = relationship("User")
+    asked_by = relationship("User", foreign_keys=[asked_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    events: Mapped[list[FidelityBondEvent]] = relationship(
+        back_populates="bond", cascade="all, delete-orphan",
+        order_by="(FidelityBondEvent.at, FidelityBondEvent.id)")
+
+    @property
+    def label(self) -> str:
+        return BOND_STATUS_LABELS.get(BondStatus(self.status), self.status)
+
+    @property
+    def reason_label(self) -> str:
+        return BOND_DECLINE_REASONS.get(self.reason_code, "")
+
+    def side_of(self, user) -> str | None:
+        """'employer' for the employer that asked, 'funding_manager' or 'case_manager' for the person's
+        provider, 'admin'; else None."""
+        if not user.is_authenticated:
+            return None
+        if user.role == Role.ADMIN:
+            return "admin"
+        if user.role in (Role.EMPLOYER, Role.SOCIAL_ENTERPRISE):
+            return "employer" if user.organisation_id == self.employer_organisation_id else None
+        if user.role in (Role.FUNDING_MANAGER, Role.CASE_MANAGER) and \
+                user.organisation_id == self.referral.participant.organisation_id:
+            return str(user.role)
+        return None
+
+    def can_view(self, user) -> bool:
+        return self.side_of(user) is not None
+
+
+class FidelityBondEvent(WorkflowHistory, db.Model):
+    """One step of a fidelity bond: asked, arranged, declined (with its reason), withdrawn; by whom."""
+
+    __tablename__ = "fidelity_bond_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bond_id: Mapped[int] = mapped_column(ForeignKey("fidelity_bonds.id", ondelete="CASCADE"), index=True)
+    reason_code: Mapped[str] = mapped_column(String(30), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    bond: Mapped[FidelityBond] = relationship(back_populates="events")

@@ -742,10 +742,96 @@ def ask_for_bond(referral, actor, bond: Bond):
                             asked_by_id=actor.id, asked_at=clock.now())
     db.session.add(recorded)
     db.session.flush()
+    from marketplace.funding.workflow import BONDS
+
+    BONDS.record(recorded, "ask", actor)
     record_audit("funding.bond_asked", referral, actor=actor,
                  detail=f"{recorded.cover_pence}p {recorded.months} months")
+    text = (f"{referral.employer.name} asks for a fidelity bond of {pounds(bond.cover_pence)} for "
+            f"{recorded.months} months for the job they offered")
     if referral.case_manager is not None:
-        notify(referral.case_manager, f"{referral.employer.name} asks for a fidelity bond of "
-               f"{pounds(bond.cover_pence)} for {recorded.months} months for the job they offered",
-               path_for("referrals.show", referral_id=referral.id))
+        notify(referral.case_manager, text, path_for("referrals.show", referral_id=referral.id))
+    _tell_bond_deciders(recorded, text)
     return recorded
+
+
+def _tell_bond_deciders(bond, text: str) -> None:
+    from marketplace.accounts.models import User, UserStatus
+
+    managers = db.session.scalars(select(User).where(
+        User.organisation_id == bond.referral.participant.organisation_id, User.role == Role.FUNDING_MANAGER,
+        User.status == UserStatus.ACTIVE)).all()
+    for manager in managers:
+        notify(manager, text, path_for("funding.decide_bond", bond_id=bond.id))
+
+
+def bonds_waiting(organisation_id: int) -> list:
+    """The fidelity bonds asked for people of a provider that wait for its funding managers' decision."""
+    from marketplace.funding.models import BondStatus, FidelityBond
+    from marketplace.participants.models import Participant
+    from marketplace.referrals.models import Referral
+
+    return db.session.scalars(select(FidelityBond).join(Referral, FidelityBond.referral_id == Referral.id)
+                              .join(Participant, Referral.participant_id == Participant.id)
+                              .where(Participant.organisation_id == organisation_id,
+                                     FidelityBond.status == BondStatus.ASKED)
+                              .order_by(FidelityBond.asked_at, FidelityBond.id)).all()
+
+
+def check_bond_decision(bond, actor, decision: str, reason_code: str, note: str) -> None:
+    """Every problem with a decision on a bond, at once (the workflow's refusal first, alone)."""
+    from marketplace.funding.models import BOND_DECLINE_REASONS
+    from marketplace.funding.workflow import BONDS
+
+    problems = Problems()
+    if problems.check(decision in ("arrange", "decline"), "Choose whether the bond is arranged or declined",
+                      field="decision"):
+        BONDS.step(bond.status, decision, actor.role)
+        BONDS._check_guard(bond, actor)
+        BONDS._check_rules(bond, decision, actor)
+    if decision == "decline":
+        problems.check(reason_code in BOND_DECLINE_REASONS, "Choose the reason for declining", field="reason_code")
+        problems.check(reason_code != "other" or bool(note.strip()), "Say why in the note", field="note")
+    problems.check(len(note) <= MAX_TEXT, f"Write {MAX_TEXT:,} characters or fewer", field="note")
+    problems.raise_any()
+
+
+def decide_bond(bond, actor, decision: str, reason_code: str = "", note: str = ""):
+    """A funding manager of the person's provider records that the bond is arranged, or declines it with
+    a coded reason; who and when are kept, the history and the audit log say so, and the employer and
+    the case manager are told."""
+    from marketplace.funding.models import BOND_DECLINE_REASONS, FidelityBond
+    from marketplace.funding.workflow import BONDS
+
+    check_bond_decision(bond, actor, decision, reason_code, note)
+    bond = lock_for_update(FidelityBond, bond.id)
+    reason_code = reason_code if decision == "decline" else ""
+    BONDS.apply(bond, decision, actor, reason_code=reason_code, note=note.strip())
+    bond.reason_code = reason_code
+    bond.decided_by_id = actor.id
+    bond.decided_at = clock.now()
+    record_audit(f"funding.bond_{'arranged' if decision == 'arrange' else 'declined'}", bond.referral, actor=actor,
+                 detail=f"bond {bond.id} {reason_code}".strip())
+    referral = bond.referral
+    text = (f"Fidelity bond for {referral.opportunity.title} arranged" if decision == "arrange" else
+            f"Fidelity bond for {referral.opportunity.title} declined: {BOND_DECLINE_REASONS[reason_code].lower()}")
+    link = path_for("referrals.show", referral_id=referral.id)
+    for person in (bond.asked_by, referral.case_manager):
+        if person is not None:
+            notify(person, text, link)
+    return bond
+
+
+def withdraw_bond(bond, actor, note: str = ""):
+    """The employer withdraws a bond they asked for, while it waits for a decision."""
+    from marketplace.funding.models import FidelityBond
+    from marketplace.funding.workflow import BONDS
+
+    problems = Problems()
+    problems.check(len(note) <= MAX_TEXT, f"Write {MAX_TEXT:,} characters or fewer", field="note")
+    problems.raise_any()
+    bond = lock_for_update(FidelityBond, bond.id)
+    BONDS.apply(bond, "withdraw", actor, note=note.strip())
+    record_audit("funding.bond_withdrawn", bond.referral, actor=actor, detail=f"bond {bond.id}")
+    _tell_bond_deciders(bond, f"{bond.referral.employer.name} withdrew their request for a fidelity bond")
+    return bond

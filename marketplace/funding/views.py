@@ -17,7 +17,9 @@ from marketplace.extensions import db
 from marketplace.funding import operations, report
 from marketplace.funding.forms import (
     AskForm,
+    BondDecisionForm,
     BondForm,
+    BondWithdrawForm,
     BudgetForm,
     BudgetImportForm,
     DecisionForm,
@@ -66,6 +68,14 @@ def fidelity_bond(referral):
     return db.session.scalar(select(FidelityBond).where(FidelityBond.referral_id == referral.id))
 
 
+@bp.app_template_global("bond_labels")
+def bond_labels():
+    from marketplace.funding.models import BOND_DECLINE_REASONS
+    from marketplace.funding.workflow import BOND_EVENT_LABELS
+
+    return {"events": BOND_EVENT_LABELS, "reasons": BOND_DECLINE_REASONS}
+
+
 @bp.app_template_filter("pounds")
 def pounds_filter(pence):
     return pounds(pence)
@@ -104,7 +114,8 @@ def index():
         query = query.where(FundingRequest.status.in_([str(s) for s in LIST_VIEWS[view]]))
     page = db.paginate(query.order_by(FundingRequest.created_at.desc(), FundingRequest.id.desc()),
                        page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
-    return render_template("funding/index.html", filters=form, page=page, view=view)
+    bonds = operations.bonds_waiting(current_user.organisation_id) if current_user.role == Role.FUNDING_MANAGER else []
+    return render_template("funding/index.html", filters=form, page=page, view=view, bonds=bonds)
 
 
 def _offer_referrals(form, participant) -> list:
@@ -473,3 +484,51 @@ def ask_bond(referral_id: int):
               "has been told.", "success")
         return redirect(url_for("referrals.show", referral_id=referral.id))
     return render_form("funding/ask_bond.html", form, referral=referral)
+
+
+@bp.route("/bonds/<int:bond_id>/decide", methods=["GET", "POST"])
+@role_required(Role.FUNDING_MANAGER)
+@writes_to_database
+def decide_bond(bond_id: int):
+    """A funding manager of the person's provider records that a fidelity bond is arranged, or declines it."""
+    from marketplace.funding.models import BOND_DECLINE_REASONS, FidelityBond
+    from marketplace.funding.workflow import BOND_EVENT_LABELS, BONDS
+
+    bond = get_visible_or_404(FidelityBond, bond_id)
+    if not set(BONDS.available(bond, current_user)) & {"arrange", "decline"}:
+        flash(f"This fidelity bond is {bond.label.lower()}: there is nothing to decide.", "error")
+        return redirect(url_for("funding.index"))
+    form = BondDecisionForm()
+    if not form.is_submitted():
+        record_audit("funding.bond_viewed", bond.referral, actor=_actor(), detail=f"bond {bond.id}")
+        db.session.commit()
+
+    def decide(check_only=False):
+        run = operations.check_bond_decision if check_only else operations.decide_bond
+        return run(bond, _actor(), form.decision.data or "", form.reason_code.data or "", form.note.data or "")
+
+    done = submit(form, decide, check=lambda: decide(check_only=True))
+    if done:
+        flash(f"Fidelity bond {done.label.lower()}. The employer and the case manager have been told.", "success")
+        return redirect(url_for("funding.index"))
+    return render_form("funding/decide_bond.html", form, bond=bond, reasons=BOND_DECLINE_REASONS,
+                       event_labels=BOND_EVENT_LABELS)
+
+
+@bp.route("/bonds/<int:bond_id>/withdraw", methods=["GET", "POST"])
+@role_required(Role.EMPLOYER, Role.SOCIAL_ENTERPRISE)
+def withdraw_bond(bond_id: int):
+    """The employer withdraws a fidelity bond they asked for, while it waits for a decision."""
+    from marketplace.funding.models import FidelityBond
+    from marketplace.funding.workflow import BONDS
+
+    bond = get_visible_or_404(FidelityBond, bond_id)
+    if "withdraw" not in BONDS.available(bond, current_user):
+        flash(f"This fidelity bond is {bond.label.lower()}: it can no longer be withdrawn.", "error")
+        return redirect(url_for("referrals.show", referral_id=bond.referral_id))
+    form = BondWithdrawForm()
+    done = submit(form, lambda: operations.withdraw_bond(bond, _actor(), form.note.data or ""))
+    if done:
+        flash("Request for a fidelity bond withdrawn.", "success")
+        return redirect(url_for("referrals.show", referral_id=bond.referral_id))
+    return render_form("funding/withdraw_bond.html", form, bond=bond)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from marketplace.core.roles import Role
 from marketplace.core.workflow import NotAllowed, Workflow
-from marketplace.funding.models import STATUS_LABELS, FundingEvent, Status
+from marketplace.funding.models import (
+    BOND_STATUS_LABELS,
+    STATUS_LABELS,
+    BondStatus,
+    FidelityBondEvent,
+    FundingEvent,
+    Status,
+)
 
 S = Status
 CASE_MANAGER = {Role.CASE_MANAGER}
@@ -91,3 +98,36 @@ def transition(request, action: str, actor, *, amount_pence: int | None = None, 
     event = FUNDING.apply(request, action, actor, amount_pence=amount_pence, reason_code=reason_code, note=note)
     request.updated_at = event.at
     return event
+
+
+# Employer fidelity bonds -----------------------------------------------------------------------------
+# The employer asks (operations.ask_for_bond); a funding manager of the person's provider records that
+# it was arranged, or declines it with a coded reason; the employer may withdraw it while it waits.
+B = BondStatus
+EMPLOYERS = {Role.EMPLOYER, Role.SOCIAL_ENTERPRISE}
+
+BOND_TRANSITIONS = {
+    (B.ASKED, "arrange"): (B.ARRANGED, FUNDING_MANAGER),
+    (B.ASKED, "decline"): (B.DECLINED, FUNDING_MANAGER),
+    (B.ASKED, "withdraw"): (B.WITHDRAWN, EMPLOYERS),
+}
+BOND_ACTION_LABELS = {"arrange": "Record that the bond is arranged", "decline": "Decline the bond",
+                      "withdraw": "Withdraw the request for a bond"}
+BOND_EVENT_LABELS = {**BOND_ACTION_LABELS, "ask": "Asked for a fidelity bond"}
+BOND_DECISIONS = ("arrange", "decline")
+
+
+def _bond_sides_only(bond, actor) -> None:
+    if actor is not None and bond.side_of(actor) not in ("employer", "funding_manager"):
+        raise NotAllowed("Only the employer that asked, or a funding manager of the person's provider, can move "
+                         "this bond on.")
+
+
+def _bond_four_eyes(bond, action: str, actor) -> None:
+    # The funding rule, here too: whoever asked for the bond does not decide it.
+    if action in BOND_DECISIONS and actor is not None and actor.id == bond.asked_by_id:
+        raise NotAllowed("You asked for this bond, so someone else must decide it.")
+
+
+BONDS = Workflow("fidelity bond", BOND_TRANSITIONS, labels=BOND_STATUS_LABELS, history=FidelityBondEvent,
+                 subject="bond", guard=_bond_sides_only, rules=_bond_four_eyes)

@@ -122,22 +122,27 @@ def _activity(filters: Filters, spans) -> tuple[Table, Table, list]:
 
     bonds = _count_by_org(select(FidelityBond.employer_organisation_id, func.count()).where(
         FidelityBond.employer_organisation_id.in_(members), *in_period(FidelityBond.asked_at, filters, moment=True)))
+    arranged = _count_by_org(select(FidelityBond.employer_organisation_id, func.count()).where(
+        FidelityBond.employer_organisation_id.in_(members), FidelityBond.status == "arranged",
+        *in_period(FidelityBond.asked_at, filters, moment=True)))
     placements = _count_by_org(starts.where(Opportunity.kind.in_(PLACEMENT_KINDS)))
     hires = _count_by_org(starts.where(Opportunity.kind.in_(HIRE_KINDS)))
     levels = alliance_levels()
     columns = [Column("level", "Level now", "text"), Column("sessions", "Sessions offered", "number"),
                Column("posted", "Opportunities posted", "number"), Column("placements", "People placed"),
-               Column("hires", "People hired"), Column("bonds", "Fidelity bonds asked for", "number")]
+               Column("hires", "People hired"), Column("bonds", "Fidelity bonds asked for", "number"),
+               Column("bonds_arranged", "Of which arranged", "number")]
     rows = [Row(names[org], {"level": f"Level {levels[org]}" if org in levels else "Not in force",
                              "sessions": sessions.get(org, 0), "posted": posted.get(org, 0),
                              "placements": placements.get(org, 0), "hires": hires.get(org, 0),
-                             "bonds": bonds.get(org, 0)})
+                             "bonds": bonds.get(org, 0), "bonds_arranged": arranged.get(org, 0)})
             for org in sorted(members, key=lambda org: names[org].lower())]
     activity = Table("per-member", "Activity per member in the period", "Member", columns, rows,
                      note="Placements are starts on paid work placements; hires are starts on vacancies and "
                           "guaranteed interviews. Unpaid or training placements, courses and volunteering are "
                           "not counted: together these are the job starts of the job outcomes report. Fidelity "
-                          "bonds are those the member asked for with a job offer in the period.")
+                          "bonds are those the member asked for with a job offer in the period, and of those, the "
+                          "ones the person's provider has recorded as arranged.")
     level_rows = []
     for n in LEVEL_NUMBERS:
         group = [org for org in members if levels.get(org) == n]

@@ -87,5 +87,10 @@ def test_the_alliance_report_counts_the_bonds_each_member_asked_for(app):
     filters = Filters(start=date(today.year - 1, 1, 1), end=today)
     activity, _by_level, _links = _activity(filters, membership_spans(None))
     [row] = [row for row in activity.rows if row.label == referral.employer.name]
-    assert row.values["bonds"] == 1
+    assert (row.values["bonds"], row.values["bonds_arranged"]) == (1, 0)
+    manager = UserFactory(role="funding_manager", organisation=referral.participant.organisation)
+    operations.decide_bond(db.session.scalars(select(FidelityBond)).one(), manager, "arrange")
+    activity, _by_level, _links = _activity(filters, membership_spans(None))
+    [row] = [row for row in activity.rows if row.label == referral.employer.name]
+    assert (row.values["bonds"], row.values["bonds_arranged"]) == (1, 1)
     assert "Fidelity bonds asked for" in [column.heading for column in activity.columns]

@@ -267,7 +267,8 @@ def test_alliance_activity_per_member(world):
     assert labels(per_member) == ["Ardent Build", "Bright Retail", "Civic Care"]
     assert texts(per_member, "Ardent Build") == {"Level now": "Level 3", "Sessions offered": "1",
                                                  "Opportunities posted": "0", "People placed": "0",
-                                                 "People hired": "7", "Fidelity bonds asked for": "0"}
+                                                 "People hired": "7", "Fidelity bonds asked for": "0",
+                                                 "Of which arranged": "0"}
     assert texts(report.table("by-level"), "Level 3")["Members"] == "3"
     by_region = report.table("by-region")
     assert texts(by_region, "London") == {"Level 1": "0", "Level 2": "0", "Level 3": "1", "All members": "1"}
