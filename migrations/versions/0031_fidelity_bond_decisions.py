@@ -1,15 +1,15 @@
 """Fidelity bonds are decided: arranged, declined with a coded reason, or withdrawn, with their history
 
-Revision ID: 0029_fidelity_bond_decisions
-Revises: 0028_funding_budget_regions
+Revision ID: 0031_fidelity_bond_decisions
+Revises: 0030_payback_ete_caps
 Create Date: 2026-12-07 06:20:00
 """
 from alembic import op
 import sqlalchemy as sa
 from marketplace.core.db import UTCDateTime
 
-revision = '0029_fidelity_bond_decisions'
-down_revision = '0028_funding_budget_regions'
+revision = '0031_fidelity_bond_decisions'
+down_revision = '0030_payback_ete_caps'
 branch_labels = None
 depends_on = None
 
