@@ -253,3 +253,29 @@ def test_the_case_manager_sees_the_hours_on_the_persons_record(client, manager, 
     sign_in_client(client, person.case_manager)
     text = client.get(f"/participants/{person.id}").get_data(as_text=True)
     assert "Unpaid work (Community Payback)" in text and "ETE hours used" in text and "3 of 12" in text
+
+
+def test_the_subject_access_export_says_how_much_of_each_days_ete_counted(manager, person):
+    attend(marked(manager, 10), person)
+    attend(marked(manager, 3, starts_on=date(2027, 3, 9), ends_on=date(2027, 3, 9)), person)
+    _, section = operations.subject_access_section(person)
+    assert [(day["minutes"], day["minutes_counted_toward_the_order"]) for day in section["hours"]] == [
+        (600, 600), (180, 120)]
+
+
+def test_a_cancelled_session_is_not_among_the_next_ones(manager, person):
+    from datetime import time
+
+    from marketplace.payback.models import PaybackAllocation, PaybackSession
+    from tests.factories import PaybackProjectFactory
+
+    project = PaybackProjectFactory(status="accepted")
+    for place, cancelled in (("Kept", None), ("Called off", clock.now())):
+        session = PaybackSession(project=project, day=clock.today() + timedelta(days=2), starts_at=time(9),
+                                 ends_at=time(15), place=place, supervisor_id=manager.id, capacity=4, places_taken=1,
+                                 cancelled_at=cancelled)
+        db.session.add(session)
+        db.session.flush()
+        db.session.add(PaybackAllocation(session_id=session.id, participant_id=person.id, allocated_by_id=manager.id))
+    db.session.commit()
+    assert [session.place for session in operations.hours_summary(person).next_sessions] == ["Kept"]
