@@ -106,8 +106,10 @@ def project_figures(filters: Filters, today: date) -> dict[str, dict[str, int]]:
 
 
 def ete_minutes(filters: Filters) -> dict[str, int]:
-    """ETE minutes done in the period, by the region of the person's provider (ETE has no project)."""
-    return _grouped(select(Organisation.region, func.sum(PaybackHours.minutes))
+    """ETE minutes done in the period that count toward orders (hours past the region's cap are recorded
+    but do not count: PaybackHours.counted_minutes), by the region of the person's provider (ETE has no
+    project)."""
+    return _grouped(select(Organisation.region, func.sum(PaybackHours.counted_minutes))
                     .join(Participant, Participant.id == PaybackHours.participant_id)
                     .join(Organisation, Organisation.id == Participant.organisation_id)
                     .where(PaybackHours.kind == "ete", *in_period(PaybackHours.worked_on, filters, moment=False))
@@ -116,7 +118,8 @@ def ete_minutes(filters: Filters) -> dict[str, int]:
 
 def finished_orders(filters: Filters) -> list[tuple[int, str, date, date]]:
     """(person, their provider's region, order made on, finished on) for each order whose hours were
-    all done by a day in the period: the day of the attendance that completed them."""
+    all done by a day in the period: the day of the attendance that completed them (counting what
+    counts toward the order, as PaybackOrder.minutes_done does)."""
     orders = db.session.execute(
         select(PaybackOrder.participant_id, PaybackOrder.hours_ordered, PaybackOrder.made_on, Organisation.region)
         .join(Participant, Participant.id == PaybackOrder.participant_id)
@@ -125,7 +128,7 @@ def finished_orders(filters: Filters) -> list[tuple[int, str, date, date]]:
         return []
     minutes_by_person: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for person, worked_on, minutes in db.session.execute(
-            select(PaybackHours.participant_id, PaybackHours.worked_on, PaybackHours.minutes)
+            select(PaybackHours.participant_id, PaybackHours.worked_on, PaybackHours.counted_minutes)
             .where(PaybackHours.worked_on <= filters.end)
             .order_by(PaybackHours.participant_id, PaybackHours.worked_on, PaybackHours.id)):
         minutes_by_person[person].append((worked_on, minutes))
@@ -202,8 +205,8 @@ def payback_report(scope: Scope, filters: Filters) -> Report:
                    "step it took in the period; 'Delivered' counts projects with unpaid work done on them."),
         Table("hours", "Hours by region", "Region", HOURS_COLUMNS, hours_rows, show_codes=True,
               note=f"Unpaid work on each region's projects, valued at £{rate} an hour (the minimum wage in force "
-                   "today, as the public pages value it). ETE hours are counted in the region of the person's "
-                   "probation provider."),
+                   "today, as the public pages value it). ETE hours are those that count toward orders (hours past "
+                   "a region's cap are not), in the region of the person's probation provider."),
         Table("into-work", "From payback into a job", "Region", PEOPLE_COLUMNS, people_rows, show_codes=True,
               note="Counted: people who finished their order in the period (by the day of the attendance that "
                    "completed its hours), in their provider's region. A job is a start in paid work, as the job "

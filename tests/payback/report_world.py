@@ -137,8 +137,7 @@ def build() -> World:
     for n in range(10):
         person = ParticipantFactory(first_name=f"Person{n}", last_name=f"Order{n}", case_manager=w.case_manager,
                                     location="community", prison=None, release_date=None)
-        payback.set_order(person, w.manager, payback.OrderDetails(hours_ordered=40, made_on=date(2027, 3, 1),
-                                                                  ete_cap_percent=30))
+        payback.set_order(person, w.manager, payback.OrderDetails(hours_ordered=40, made_on=date(2027, 3, 1)))
         w.people.append(person)
     clock.fix(at(date(2027, 4, 10)))
     for n, person in enumerate(w.people):

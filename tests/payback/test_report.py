@@ -144,3 +144,17 @@ def test_the_report_page_and_its_csv(client, login_as, world, role):
         assert rows[1][0] == "North West" and rows[1][2:] == ["9", "9", "6"]
     else:
         assert [row[0] for row in rows[1:]] == ["London"]
+
+
+def test_ete_past_the_regions_cap_is_not_counted_nor_does_it_finish_an_order(world):
+    from marketplace.payback import operations as payback
+
+    clock.fix(report_world.at(date(2027, 5, 1)))
+    unfinished = world.people[9]  # 7 hours of work done; the cap is 30% of 40 hours: 12 ETE hours
+    for day in (date(2027, 4, 16), date(2027, 4, 23), date(2027, 4, 30)):
+        payback.record_hours(unfinished, world.manager, payback.HoursDetails(
+            kind="ete", worked_on=day, minutes=10 * 60, outcome="acceptable", activity="Forklift course"))
+    clock.fix(report_world.TODAY)
+    report = payback_report(Scope(SERVICE), YEAR)
+    assert values(report.table("hours"), "North West")["ete_hours"] == 108 + 12
+    assert people_into_work(YEAR, clock.today())["North West"]["finished"] == 9
