@@ -130,6 +130,16 @@ def campus_checks_waiting(user) -> dict:
 
 
 @bp.app_template_global()
+def passphrase_input(autocomplete: str) -> dict:
+    """Params for a passphrase box: its show/hide button says "passphrase", as the form does, not
+    the design system's default "password"."""
+    return {"autocomplete": autocomplete, "showPasswordAriaLabelText": "Show passphrase",
+            "hidePasswordAriaLabelText": "Hide passphrase",
+            "passwordShownAnnouncementText": "Your passphrase is visible",
+            "passwordHiddenAnnouncementText": "Your passphrase is hidden"}
+
+
+@bp.app_template_global()
 def campus_access_of(participant):
     return operations.current_access(participant)
 

@@ -23,7 +23,7 @@ from tests.factories import (
     UserFactory,
     campus_person,
 )
-from tests.helpers import TEST_PASSWORD, location, sign_in_client
+from tests.helpers import TEST_PASSWORD, error_summary, location, sign_in_client
 
 PASSPHRASE = "kettle river orange bicycle"
 CODE = re.compile(rb"data-access-code>([A-Z0-9-]+)<")
@@ -154,6 +154,20 @@ def test_a_person_is_signed_out_after_15_idle_minutes(client, case):
     clock.fix(clock.now() + timedelta(minutes=16))
     response = client.get("/campus/home")
     assert response.status_code == 302 and "/campus/sign-in" in location(response)
+
+
+def test_the_first_sign_in_lists_every_error_at_once(client, case):
+    """Seen by an outside check: a short passphrase was only mentioned once the date was right."""
+    _case_manager, participant = case
+    response = client.post_form("/campus/start", {
+        "code": "ACDE-FGHJ-KMNP", "participant_number": participant.participant_number,
+        "passphrase": "abc", "confirm": "abd", "date_of_birth": ["31", "2", "1990"]})
+    assert response.status_code == 400
+    summary = " ".join(error_summary(response.data))
+    assert "Date of birth must be a real date" in summary
+    assert "Passphrase must be 12 characters or more" in summary
+    assert "The two passphrases are not the same" in summary
+    assert 'aria-label="Show passphrase"' in response.get_data(as_text=True)  # the box's own words
 
 
 def test_a_person_whose_access_ends_is_told_why_they_were_signed_out(client, case):
