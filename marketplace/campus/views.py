@@ -241,8 +241,9 @@ def kiosk_sign_in():
         return redirect(url_for("core.home"))
     form = KioskSignInForm()
     if not form.is_submitted():
-        if request.args.get("reason") == "idle":
-            flash("You were signed out because you had not done anything for 15 minutes. Sign in again.", "info")
+        reason = SIGNED_OUT_BECAUSE.get(request.args.get("reason", ""))
+        if reason:
+            flash(reason, "info")
         return render_template("campus/kiosk_sign_in.html", form=form)
     if form.validate():
         try:

@@ -313,3 +313,9 @@ def test_a_passphrase_person_is_still_sent_to_the_passphrase_sign_in(client, cas
     sign_in_client(client, campus_person(participant))
     assert b'data-signed-out-url="/campus/sign-in?reason=idle"' in client.get("/campus/home").data
     assert location(client.post_form("/sign-out")) == "/campus/sign-in"
+
+
+def test_the_kiosk_sign_in_says_why_someone_was_signed_out(client):
+    page = client.get("/campus/kiosk?reason=idle")
+    assert b"had not done anything for 15 minutes" in page.data
+    assert b"had not done anything" not in client.get("/campus/kiosk").data

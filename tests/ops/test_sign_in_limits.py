@@ -159,3 +159,48 @@ def test_wrong_campus_passphrases_raced_across_two_workers_never_pass_the_limit(
     assert sorted(status for status, _worker in answers) == [400] * limit + [429] * (RACERS - limit)
     locked = campus_sign_in(*ready(), TEST_PASSWORD)
     assert locked.status_code == 429 and "too many tries" in locked.text
+
+
+def test_wrong_kiosk_pins_raced_in_threads_on_redis_never_pass_the_limit(database_url, tmp_path, redis_url, app):
+    """The Virtual Campus kiosk PIN's own lockout on Redis: simultaneous wrong PINs are counted in one
+    step (the moving window's hit), so only the limit are ever checked; then even the right PIN is
+    refused until the case manager unlocks it, and the passphrase counter is untouched."""
+    from marketplace import create_app
+    from marketplace.accounts.passwords import hash_password
+    from marketplace.campus import operations as campus
+    from marketplace.campus.models import CampusAccess
+    from marketplace.core import throttle
+    from tests.conftest import CsrfClient, make_config
+    from tests.factories import ParticipantFactory, campus_person
+
+    host = create_app(make_config(database_url, tmp_path, REDIS_URL=redis_url))
+    host.test_client_class = CsrfClient
+    participant = ParticipantFactory(case_manager=UserFactory(role="case_manager"))
+    user = campus_person(participant)
+    access = db.session.scalar(select(CampusAccess).where(CampusAccess.user_id == user.id))
+    access.sign_in_method, access.pin_hash = "kiosk_pin", hash_password("640217")
+    db.session.commit()
+    number = participant.participant_number
+    limit = host.config["CAMPUS_PIN_FAILURE_LIMIT"]
+    barrier = threading.Barrier(RACERS)
+
+    def pin(client, token, typed):
+        return client.post("/campus/kiosk", data={"csrf_token": token, "participant_number": number, "pin": typed},
+                           headers={"Referer": "https://localhost/"})
+
+    def fail_once(index):
+        client = host.test_client()
+        token = client.csrf_token()
+        barrier.wait(timeout=30)
+        return pin(client, token, f"{200000 + index:06d}").status_code
+
+    with ThreadPoolExecutor(RACERS) as pool:
+        statuses = sorted(pool.map(fail_once, range(RACERS)))
+    assert statuses == [400] * limit + [429] * (RACERS - limit), statuses
+    client = host.test_client()
+    assert pin(client, client.csrf_token(), "640217").status_code == 429
+    with host.app_context():
+        assert not throttle.is_blocked(campus.SIGN_IN_BUCKET, number, 1, host.config["CAMPUS_SIGN_IN_FAILURE_WINDOW"])
+        campus.unlock_pin(db.session.get(CampusAccess, access.id), participant.case_manager)
+        db.session.commit()
+    assert pin(client, client.csrf_token(), "640217").status_code == 302
