@@ -148,8 +148,10 @@ def test_a_cancelled_session_needs_a_reason_and_tells_everyone_once(client, mana
     assert client.get(f"/community-payback/sessions/{session.id}/change").status_code == 302
 
 
-def test_a_cancelled_session_shows_cancelled_to_the_person_and_in_their_export(app, manager):
+def test_a_cancelled_session_shows_cancelled_to_the_person_their_case_manager_and_in_their_export(
+        client, manager):
     from marketplace.campus.own import booked_for
+    from tests.helpers import sign_in_client
 
     session = a_session(PaybackProjectFactory(status="accepted"), manager, capacity=3)
     robin = on_order(manager)
@@ -159,6 +161,11 @@ def test_a_cancelled_session_shows_cancelled_to_the_person_and_in_their_export(a
     assert [(item.kind, item.cancelled) for item in booked_for(robin)] == [("payback", True)]
     _, section = operations.subject_access_section(robin)
     assert section["sessions"][0]["cancelled"] is True
+    assert [item.is_cancelled for item in operations.hours_summary(robin).next_sessions] == [True]
+    sign_in_client(client, robin.case_manager)
+    record = client.get(f"/participants/{robin.id}").get_data(as_text=True)
+    listed = record.split("data-payback-sessions", 1)[1].split("</ul>", 1)[0]
+    assert "12 March 2027" in listed and "Cancelled" in listed
 
 
 def test_no_attendance_on_a_cancelled_session(manager):
