@@ -819,7 +819,8 @@ def subject_access_section(participant: Participant) -> tuple[str, dict]:
     words = cv_words_of(participant)
     return "virtual_campus", {
         "access": [{"slip_printed": a.created_at.isoformat(), "state": a.state_label,
-                    "first_signed_in": a.activated_at.isoformat() if a.activated_at else None}
+                    "first_signed_in": a.activated_at.isoformat() if a.activated_at else None,
+                    "signs_in_with": "kiosk PIN" if a.uses_kiosk_pin else "passphrase"}  # never the PIN's hash
                    for a in accesses_of(participant)],
         "cv": {name: getattr(words, name) for name in ("statement", "experience", "training", "interests",
                                                        "contact")} if words else None,

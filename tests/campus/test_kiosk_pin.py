@@ -319,3 +319,11 @@ def test_the_kiosk_sign_in_says_why_someone_was_signed_out(client):
     page = client.get("/campus/kiosk?reason=idle")
     assert b"had not done anything for 15 minutes" in page.data
     assert b"had not done anything" not in client.get("/campus/kiosk").data
+
+
+def test_the_subject_access_export_says_how_they_sign_in_but_holds_no_pin(case):
+    _case_manager, participant = case
+    _user, access = kiosk_person(participant)
+    name, section = operations.subject_access_section(participant)
+    assert name == "virtual_campus" and section["access"][0]["signs_in_with"] == "kiosk PIN"
+    assert access.pin_hash not in repr(section) and PIN not in repr(section)
