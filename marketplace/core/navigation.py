@@ -13,10 +13,13 @@ REPORT_ROLES = frozenset({Role.ADMIN, Role.CASE_MANAGER, Role.EMPLOYER, Role.SOC
                           Role.PAYBACK_MANAGER})
 
 
-def _item(text: str, endpoint: str, *active_prefixes: str) -> dict:
+def _item(text: str, endpoint: str, *active_prefixes: str, unless: tuple[str, ...] = ()) -> dict:
+    """A navigation item, marked current on paths under its prefixes except those under `unless`
+    (the pages another item of the same folder is current for)."""
     href = url_for(endpoint)
     prefixes = active_prefixes or (href,)
-    return {"text": text, "href": href, "active": any(request.path.startswith(p) for p in prefixes)}
+    active = any(request.path.startswith(p) for p in prefixes) and not any(request.path.startswith(p) for p in unless)
+    return {"text": text, "href": href, "active": active}
 
 
 def navigation_items() -> list[dict]:
@@ -67,7 +70,8 @@ def navigation_items() -> list[dict]:
     if current_user.role == Role.ADMIN:
         items.append(_item("Funding", "funding.spending", "/funding"))
     if current_user.role == Role.FUNDING_MANAGER:
-        items.append(_item("Funding requests", "funding.index", "/funding/", "/funding/new"))
+        items.append(_item("Funding requests", "funding.index", "/funding/", "/funding/new",
+                           unless=("/funding/budgets", "/funding/report")))
         items.append(_item("Budgets", "funding.budgets", "/funding/budgets"))
         items.append(_item("Funding report", "funding.spending", "/funding/report"))
     if current_user.role in REPORT_ROLES:
