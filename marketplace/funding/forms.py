@@ -74,7 +74,9 @@ class RequestFields(Form):
                            description="The supplier, landlord or course provider. Money goes to the supplier "
                            "unless there is a reason to pay the person",
                            validators=[Optional(), Length(max=200)])
-    referral = SelectField("The job, interview or course it unlocks", widget=GovSelect(), coerce=record_id,
+    # "" is the placeholder (nothing chosen), 0 "None: self-employment".
+    referral = SelectField("The job, interview or course it unlocks", widget=GovSelect(),
+                           coerce=lambda value: None if value is None or value == "" else record_id(value),
                            validators=[Optional()], validate_choice=False)
     other_sources = SelectMultipleField("Which other sources did you check first?", widget=Checkboxes(),
                                         choices=list(OTHER_SOURCES.items()), validators=[Optional()])
@@ -101,12 +103,14 @@ class DecisionForm(Form):
         ("approve", "Approve what was asked for"), ("part_approve", "Approve part of it"),
         ("decline", "Decline"), ("ask_information", "Ask the case manager for more information")],
         validators=[Optional()], validate_choice=False)
-    amount = pounds_field("Amount to approve (£), if approving part of it", "For example 60.00")
+    amount = pounds_field("Amount to approve (£)", "For example 60.00")
     reason_code = RadioField("Reason, if declining", widget=Radios(), choices=list(DECLINE_REASONS.items()),
                              validators=[Optional()], validate_choice=False)
     note = TextAreaField("Note", widget=GovTextArea(), description="The case manager sees this in the history. "
                          "Needed when asking for information or declining for another reason",
                          validators=[Optional(), Length(max=3000)])
+    # operations.version_of the request as this page showed it: a decision on figures since changed is refused.
+    seen = HiddenField(validators=[Optional(), Length(max=64)])
     submit = button("Confirm the decision")
 
 

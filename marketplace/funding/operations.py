@@ -8,6 +8,7 @@ on SQLite writers take turns (BEGIN IMMEDIATE). The table's CHECK constraint say
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -354,12 +355,35 @@ ERASURE_HOOKS.append(erase_funding_of)
 
 
 # Deciding --------------------------------------------------------------------------------------------
+class ChangedSinceShown(Refused):
+    """The request changed after the funding manager opened the decision page: they decide on what
+    they saw or not at all (four eyes means eyes on the figures approved)."""
+
+
+def version_of(request: FundingRequest) -> str:
+    """What the decision page showed, in one short token the form carries back: the amount, supplier,
+    purpose, what it buys, the job it unlocks, the state and any first approval, and when it last changed."""
+    changed = request.updated_at.replace(tzinfo=None).isoformat() if request.updated_at else ""
+    shown = "|".join(str(part) for part in (
+        request.amount_pence, request.supplier, request.purpose, request.description, request.referral_id,
+        request.status, request.approved_pence, request.first_approver_id, changed))
+    return hashlib.sha256(shown.encode()).hexdigest()[:20]
+
+
+def changed_since_shown(request: FundingRequest) -> str:
+    return f"This request was changed to {pounds(request.amount_pence)} after you opened it: check it again"
+
+
 def check_decision(request: FundingRequest, decision: str, *, amount_pence: int | None, reason_code: str,
                    note: str) -> None:
     """The answers a decision needs, every problem at once."""
     problems = Problems()
     problems.check(decision in ("approve", "part_approve", "decline", "ask_information"),
                    "Choose a decision", field="decision")
+    # An amount typed beside "Approve what was asked for" is not approved silently: say which it is.
+    if decision == "approve" and amount_pence is not None:
+        problems.add(f"You entered {pounds(amount_pence)}: choose 'Approve part of it' to approve that, or "
+                     "clear the amount to approve what was asked for", field="decision")
     if decision == "part_approve" and problems.check(amount_pence is not None,
                                                      "Enter the amount to approve, like 60.00", field="amount"):
         problems.check(0 < amount_pence < request.amount_pence,
@@ -375,13 +399,19 @@ def check_decision(request: FundingRequest, decision: str, *, amount_pence: int 
 
 
 def decide(request_id: int, actor, decision: str, *, amount_pence: int | None = None, reason_code: str = "",
-           note: str = "") -> FundingRequest:
+           note: str = "", seen: str | None = None) -> FundingRequest:
     """A funding manager approves (all or part), declines or asks for more. An approval over the
     budget's second-approval level only recommends until a second funding manager approves. The
-    money is reserved against the budget when the request becomes approved, or it is refused."""
+    money is reserved against the budget when the request becomes approved, or it is refused.
+
+    `seen` is `version_of` the request as the decision page showed it (None only for callers that
+    show no page): if the request changed since, nothing is written and the refusal names the new
+    amount. It is compared under the row lock an edit also takes, so no change can slip in between."""
     request = lock_for_update(FundingRequest, request_id)
     if request is None:
         raise Refused("This request no longer exists")
+    if seen is not None and seen != version_of(request):
+        raise ChangedSinceShown(changed_since_shown(request))
     check_decision(request, decision, amount_pence=amount_pence, reason_code=reason_code, note=note)
     note = note.strip()
     if decision in ("decline", "ask_information"):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from marketplace.core import clock
 from marketplace.core.db import writes_to_database
+from marketplace.core.filters import plural
 from marketplace.core.forms import record_id
 from marketplace.core.operations import record_audit
 from marketplace.core.roles import Role, get_visible_or_404, role_required
@@ -43,7 +45,7 @@ from marketplace.funding.models import (
 )
 from marketplace.funding.money import as_typed, pounds
 from marketplace.funding.prompt import funding_prompt
-from marketplace.funding.workflow import ACTION_LABELS, EVENT_LABELS, allowed_actions, why_not
+from marketplace.funding.workflow import ACTION_LABELS, EVENT_LABELS, allowed_actions, event_label, why_not
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 
@@ -59,6 +61,7 @@ LIST_VIEWS = {
 
 bp.add_app_template_global(funding_prompt, "funding_prompt")
 bp.add_app_template_global(operations.can_ask_for_bond, "can_ask_for_bond")
+bp.add_app_template_global(event_label, "event_label")
 
 
 @bp.app_template_global("fidelity_bond")
@@ -74,6 +77,20 @@ def bond_labels():
     from marketplace.funding.workflow import BOND_EVENT_LABELS
 
     return {"events": BOND_EVENT_LABELS, "reasons": BOND_DECLINE_REASONS}
+
+
+def hours_taken(hours: float) -> str:
+    """A time to decision in words: 'less than an hour', '1 hour', '26 hours'."""
+    return "less than an hour" if hours < 1 else plural(round(hours), "hour")
+
+
+def hours_within(hours: float) -> str:
+    """An upper bound in words, rounded up so it stays true: 'an hour', '3 hours'."""
+    return "an hour" if math.ceil(hours) <= 1 else f"{math.ceil(hours)} hours"
+
+
+bp.add_app_template_global(hours_taken, "hours_taken")
+bp.add_app_template_global(hours_within, "hours_within")
 
 
 @bp.app_template_filter("pounds")
@@ -121,9 +138,10 @@ def index():
 def _offer_referrals(form, participant) -> list:
     """The person's referrals the request can be tied to, offered in the form's list."""
     referrals = operations.linkable_referrals(participant)
-    form.referral.choices = [(0, "None: self-employment")] + [
+    # A placeholder first: "None" is an answer to choose, not a default to miss.
+    form.referral.choices = [("", "Choose the job, interview or course")] + [
         (referral.id, f"{referral.opportunity.title} at {referral.opportunity.organisation.name} "
-                      f"({referral.label.lower()})") for referral in referrals]
+                      f"({referral.label.lower()})") for referral in referrals] + [(0, "None: self-employment")]
     return referrals
 
 
@@ -181,13 +199,23 @@ def show(funding_id: int):
         can_edit=operations.can_edit(funding, current_user))
 
 
+UNCHANGEABLE_BECAUSE = {
+    Status.SECOND_APPROVAL: "it has a first approval", Status.APPROVED: "it has been approved",
+    Status.PAID: "it has been paid", Status.DECLINED: "it has been declined", Status.WITHDRAWN: "it has been withdrawn",
+    Status.CANCELLED: "its approval was cancelled"}
+
+
+def _why_unchangeable(funding) -> str:
+    return UNCHANGEABLE_BECAUSE.get(funding.status, "it is no longer waiting for a decision")
+
+
 @bp.route("/<int:funding_id>/edit", methods=["GET", "POST"])
 @role_required(Role.CASE_MANAGER)
 def edit(funding_id: int):
     """Change a request before it is decided; whoever changes it cannot approve it (four eyes)."""
     funding = get_visible_or_404(FundingRequest, funding_id)
     if not operations.can_edit(funding, current_user):
-        flash("This request can no longer be changed: it has been approved, declined or withdrawn.", "error")
+        flash(f"This request can no longer be changed: {_why_unchangeable(funding)}.", "error")
         return redirect(url_for("funding.show", funding_id=funding.id))
     form = EditForm()
     _offer_referrals(form, funding.participant)
@@ -270,10 +298,17 @@ def decide(funding_id: int):
 
     done = submit(form, lambda: operations.decide(
         funding.id, _actor(), form.decision.data or "", amount_pence=form.amount.pence,
-        reason_code=form.reason_code.data or "", note=form.note.data or ""), check=check)
+        reason_code=form.reason_code.data or "", note=form.note.data or "", seen=form.seen.data or ""), check=check)
     if done:
         flash(f"Decision recorded: {done.label.lower()}.", "success")
         return redirect(url_for("funding.show", funding_id=funding.id))
+    # The page now shows the request as it is (a refusal rolled back and reloaded it); a decision made
+    # on what it shows now is the one that counts, and a change since the page was opened is said.
+    shown = operations.version_of(funding)
+    changed = operations.changed_since_shown(funding)
+    if form.is_submitted() and form.seen.data != shown and changed not in form.form_errors:
+        form.form_errors.append(changed)
+    form.seen.data = shown
     budget = operations.pot_of_request(funding)
     return render_form("funding/decide.html", form, funding=funding, budget=budget, flags=operations.flags(funding),
                        evidence_kinds=EVIDENCE_KINDS)

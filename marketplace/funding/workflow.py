@@ -17,6 +17,7 @@ from marketplace.funding.models import (
     FundingEvent,
     Status,
 )
+from marketplace.funding.money import pounds
 
 S = Status
 CASE_MANAGER = {Role.CASE_MANAGER}
@@ -50,9 +51,41 @@ ACTION_LABELS = {
     "mark_paid": "Record the payment",
     "cancel": "Cancel the approval",
 }
-# History rows written without a step of the table (FUNDING.record).
-EVENT_LABELS = {**ACTION_LABELS, "ask": "Asked for funding", "add_evidence": "Evidence added",
-                "edit": "Request changed"}
+# The history says what happened (the steps above are what a button does). Amounts go in through
+# event_label; rows written without a step of the table (FUNDING.record) are here too.
+EVENT_LABELS = {
+    "ask": "Asked for funding",
+    "edit": "Request changed",
+    "add_evidence": "Evidence added",
+    "approve": "Approved",
+    "part_approve": "Approved part of it",
+    "recommend": "First approval (a second approver is needed)",
+    "decline": "Declined",
+    "ask_information": "More information asked for",
+    "resubmit": "Information sent",
+    "withdraw": "Withdrawn",
+    "mark_paid": "Paid",
+    "cancel": "Approval cancelled",
+}
+
+
+def event_label(event, request) -> str:
+    """One history row in words, with its amount where the amount is what happened:
+    'Approved £250.00 of £300.00', 'First approval: £300.00 (a second approver is needed)'."""
+    amount = event.amount_pence
+    if amount is None:
+        return EVENT_LABELS.get(event.action, event.action)
+    money = pounds(amount)
+    if event.action in ("approve", "part_approve"):
+        asked = request.amount_pence
+        return f"Approved {money}" if amount == asked else f"Approved {money} of {pounds(asked)}"
+    if event.action == "recommend":
+        return f"First approval: {money} (a second approver is needed)"
+    if event.action == "ask":
+        return f"Asked for {money}"
+    if event.action == "mark_paid":
+        return f"Paid {money}"
+    return f"{EVENT_LABELS.get(event.action, event.action)}: {money}"
 
 # The decisions a funding manager makes on the decision page.
 DECISIONS = ("approve", "part_approve", "decline", "ask_information")
@@ -65,12 +98,14 @@ def _own_provider_only(request, actor) -> None:
 
 
 def _four_eyes(request, action: str, actor) -> None:
-    if action not in APPROVING or actor is None:
+    if actor is None:
         return
-    if actor.id in (request.requested_by_id, request.last_edited_by_id):
+    # The first approver has decided: the second decision, either way, is another funding manager's.
+    if request.status == Status.SECOND_APPROVAL and actor.id == request.first_approver_id and \
+            action in APPROVING | {"decline"}:
+        raise NotAllowed("You gave the first approval; another funding manager must approve.")
+    if action in APPROVING and actor.id in (request.requested_by_id, request.last_edited_by_id):
         raise NotAllowed("You asked for or last changed this request, so someone else must approve it.")
-    if request.status == Status.SECOND_APPROVAL and actor.id == request.first_approver_id:
-        raise NotAllowed("You gave the first approval: a second funding manager must approve it.")
 
 
 FUNDING = Workflow("funding request", TRANSITIONS, labels=STATUS_LABELS, history=FundingEvent, subject="request",

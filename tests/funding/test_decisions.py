@@ -73,7 +73,7 @@ def test_over_the_second_approval_level_two_different_managers_approve(provider)
     db.session.commit()
     assert (request.status, request.first_approver_id) == (Status.SECOND_APPROVAL, provider.manager.id)
     assert committed(provider) == 0
-    with pytest.raises(NotAllowed, match="second funding manager"):
+    with pytest.raises(NotAllowed, match="another funding manager must approve"):
         operations.decide(request.id, provider.manager, "approve")
     db.session.rollback()
     operations.decide(request.id, provider.second_manager, "approve")

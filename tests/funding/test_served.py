@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marketplace.extensions import db
 from marketplace.funding.models import FundingBudget, FundingRequest
+from tests.helpers import hidden_inputs
 
 
 def test_an_approval_and_payment_show_in_every_worker(served_site, provider):
@@ -14,7 +15,8 @@ def test_an_approval_and_payment_show_in_every_worker(served_site, provider):
     for path in (f"/funding/{request.id}", "/funding/budgets", "/funding/report"):
         served_site.warm_every_worker(browser, path)
 
-    answer = served_site.post_form(browser, f"/funding/{request.id}/decide", {"decision": "approve"})
+    seen = hidden_inputs(served_site.get(browser, f"/funding/{request.id}/decide").text)["seen"][0]
+    answer = served_site.post_form(browser, f"/funding/{request.id}/decide", {"decision": "approve", "seen": seen})
     assert answer.status_code == 200 and "Decision recorded" in answer.text, answer.text[-1500:]
     answer = served_site.post_form(browser, f"/funding/{request.id}/pay", {
         "method": "supplier_invoice", "reference": "INV-88", "paid_on": ["", "", ""]})
@@ -86,6 +88,35 @@ def test_a_change_to_a_request_is_what_every_worker_then_serves(served_site, pro
     funder = served_site.signed_in(provider.manager)
     for page in served_site.every_worker(funder, f"/funding/{request.id}/decide").values():
         assert "£97.25" in page.text
+
+
+def test_a_decision_page_opened_before_a_change_on_another_worker_cannot_approve_it(served_site, provider):
+    request = provider.request()
+    db.session.commit()
+    funder = served_site.signed_in(provider.manager)
+    # The funding manager has the decision page open, from whichever worker served it.
+    opened = {worker: hidden_inputs(page.text)["seen"][0]
+              for worker, page in served_site.every_worker(funder, f"/funding/{request.id}/decide").items()}
+    assert len(set(opened.values())) == 1  # every worker shows the same request
+    seen = next(iter(opened.values()))
+    case_manager = served_site.signed_in(provider.case_manager)
+    answer = served_site.post_form(case_manager, f"/funding/{request.id}/edit", {
+        "purpose": "equipment", "description": request.description, "amount": "240.00",
+        "supplier": request.supplier, "referral": str(request.referral_id), "other_sources": ["employer"]})
+    assert answer.status_code == 200 and "Request changed" in answer.text, answer.text[-1500:]
+    for _ in range(2):  # posted again as from the same stale page: refused each time, nothing written
+        answer = served_site.post_form(funder, f"/funding/{request.id}/decide", {"decision": "approve", "seen": seen})
+        assert answer.status_code == 400
+        assert "This request was changed to £240.00 after you opened it: check it again" in answer.text
+        assert "£240.00" in answer.text
+    db.session.expire_all()
+    assert db.session.get(FundingRequest, request.id).status == "submitted"
+    assert db.session.get(FundingBudget, provider.budget.id).committed_pence == 0
+    answer = served_site.post_form(funder, f"/funding/{request.id}/decide",
+                                   {"decision": "approve", "seen": hidden_inputs(answer.text)["seen"][0]})
+    assert answer.status_code == 200 and "Decision recorded" in answer.text, answer.text[-1500:]
+    for page in served_site.every_worker(funder, f"/funding/{request.id}").values():
+        assert "Approved £240.00" in page.text
 
 
 def test_every_worker_puts_the_funding_in_the_subject_access_export(served_site, provider):

@@ -38,7 +38,7 @@ def test_the_export_holds_each_request_its_steps_evidence_and_who_opened_it(clie
     assert funding["to_be_paid_to"] == "Site Boots Ltd" and funding["payment_reference"] == "INV-2041"
     assert funding["other_sources_checked"] == ["flexible_support_fund", "employer"]
     assert [(step["step"], step["amount"]) for step in funding["steps"]] == [
-        ("Approve part of it", "£60.00"), ("Record the payment", "£60.00")]
+        ("Approved part of it", "£60.00"), ("Paid", "£60.00")]
     assert funding["steps"][0]["by"] == provider.manager.full_name
     assert [(e["kind"], e["filename"]) for e in funding["evidence"]] == [("quote", "quote.pdf")]
     assert [(v["who"], v["action"]) for v in funding["access_log"]] == [
