@@ -31,6 +31,9 @@ _trusted_proxies = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1") if _trusted_proxies > 0 else ""
 accesslog = "-"
 errorlog = "-"
+# gunicorn 27's control socket sits at one path per user (~/.gunicorn/gunicorn.ctl), so every server
+# on a host, the tests' own included, would share it; nothing here uses it.
+control_socket_disable = True
 
 
 class JsonAccessLogger(Logger):
