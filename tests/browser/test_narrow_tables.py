@@ -36,3 +36,20 @@ def test_the_inbox_at_375_px_says_it_scrolls_and_keeps_tags_whole(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.set_viewport_size({"width": 1200, "height": 700})
     page.wait_for_function("() => document.querySelector('.fcw-scroll-hint').hidden")
+
+
+def test_the_account_links_keep_to_one_line_on_a_360_px_phone(page):
+    """Seen by an outside check: "Sign out" wrapped onto a line of its own. On a phone the header says
+    the first name only; on a wide screen the whole name."""
+    case_manager = UserFactory(role="case_manager", full_name="Amanda Adams-Whitworth")
+    db.session.commit()
+    page.set_viewport_size({"width": 360, "height": 700})
+    sign_in(page, case_manager.email, TEST_PASSWORD)
+    account = page.get_by_role("navigation", name="Account")
+    tops = account.locator("li").evaluate_all(
+        "items => items.map(item => Math.round(item.getBoundingClientRect().top))")
+    assert len(tops) == 3 and len(set(tops)) == 1
+    assert account.get_by_role("link", name="Amanda", exact=True).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1200, "height": 700})
+    assert account.get_by_role("link", name="Amanda Adams-Whitworth", exact=True).is_visible()
