@@ -263,7 +263,7 @@ def test_the_subject_access_export_says_how_much_of_each_days_ete_counted(manage
         (600, 600), (180, 120)]
 
 
-def test_a_cancelled_session_is_not_among_the_next_ones(manager, person):
+def test_a_cancelled_session_stays_among_the_next_ones_marked_cancelled(manager, person):
     from datetime import time
 
     from marketplace.payback.models import PaybackAllocation, PaybackSession
@@ -278,4 +278,6 @@ def test_a_cancelled_session_is_not_among_the_next_ones(manager, person):
         db.session.flush()
         db.session.add(PaybackAllocation(session_id=session.id, participant_id=person.id, allocated_by_id=manager.id))
     db.session.commit()
-    assert [session.place for session in operations.hours_summary(person).next_sessions] == ["Kept"]
+    # Kept and marked (helper 35's rule): the person hears it is off rather than seeing it vanish.
+    assert [(session.place, session.is_cancelled) for session in operations.hours_summary(person).next_sessions] == [
+        ("Kept", False), ("Called off", True)]
