@@ -5,6 +5,7 @@ prints. Each feature's importer.py says what one line writes."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -95,6 +96,9 @@ def run_import_command(file, import_all: Callable[[Iterable[str]], ImportReport]
 
 
 # Files of records, CSV or JSON Lines, imported whole or not at all ------------------------------------
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def numbered_records(text: str, filename: str = "") -> Iterator[tuple[int, object]]:
     """(line number, record) for each record of a CSV file (by its header row; the number is the line the
     record starts on) or a JSON Lines file (one object a line; blank lines skipped). A JSON line that
@@ -105,12 +109,19 @@ def numbered_records(text: str, filename: str = "") -> Iterator[tuple[int, objec
 
         reader = csv.DictReader(io.StringIO(text))
         start = 2
-        for row in reader:
-            yield start, {(key or "").strip(): (value or "").strip() for key, value in row.items()
-                          if not isinstance(value, list)}
-            start = reader.line_num + 1
+        try:
+            for row in reader:
+                yield start, {(key or "").strip(): (value or "").strip() for key, value in row.items()
+                              if not isinstance(value, list)}
+                start = reader.line_num + 1
+        except csv.Error as error:
+            # A line the csv module cannot read (a field past its size limit): said on that line, and
+            # nothing after it can be read with certainty.
+            yield (start if reader.line_num else 1), FieldError("(line)", f"cannot be read as CSV ({error})")
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines as an editor numbers them: ended by \n, \r\n or \r only (str.splitlines also breaks on
+    # form feeds, \x1c-\x1e, \x85 and \u2028, which would number the lines after them wrongly).
+    for number, line in enumerate(LINE_BREAK.split(text), start=1):
         if line.strip():
             try:
                 yield number, read_json_line(line)

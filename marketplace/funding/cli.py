@@ -16,14 +16,14 @@ funding_cli = AppGroup("funding", help="Discretionary funding.")
 
 
 @funding_cli.command("import-budgets")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--by", "email", required=True, help="Email of the admin or funding manager the budgets are set by.")
 def import_budgets(file, email: str) -> None:
     """Import budgets from FILE (.csv with a header row, or .jsonl): see funding/importer.py for the
     fields. The file is imported whole or not at all; every bad line is reported as
     `line N: field: message`, and the command exits 1 if there was one."""
     from marketplace.accounts.models import User, UserStatus
-    from marketplace.funding.importer import import_budgets as run
+    from marketplace.funding.importer import import_budget_file as run
 
     write_intent()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))

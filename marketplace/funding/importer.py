@@ -17,6 +17,8 @@ written, with every bad line reported as `line N: field: message`.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from marketplace.core import importing
@@ -37,13 +39,28 @@ def import_budgets(text: str, filename: str, actor) -> importing.ImportReport:
                                   lambda record: _import_budget(record, actor))
 
 
+def import_budget_file(data: bytes, filename: str, actor) -> importing.ImportReport:
+    """A budgets file as it arrives (the page's upload, the command's file): UTF-8 (a byte-order mark
+    allowed), else nothing is imported and the line of the first byte that is not is reported."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        return importing.ImportReport(errors=[
+            f"line {line}: (line): is not UTF-8 text: save the file as CSV UTF-8 or JSON Lines"])
+    return import_budgets(text, filename, actor)
+
+
 def _text(record: dict, name: str) -> str:
     value = record.get(name)
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise FieldError(name, "must be text or a number")
-    return str(value).strip()
+    text = str(value).strip()
+    if "\x00" in text:  # never typed by a person, and PostgreSQL refuses it in text outright
+        raise FieldError(name, "holds a NUL character")
+    return text
 
 
 def _pence(record: dict, name: str) -> int | None:
@@ -97,7 +114,7 @@ def _import_budget(record, actor) -> str:
     organisation = _organisation(record, actor)
     region = _region(record)
     year_text = _text(record, "year")
-    if not year_text.isdigit():
+    if not re.fullmatch(r"[0-9]{4}", year_text):
         raise FieldError("year", "must be the year the financial year starts, like 2026")
     details = operations.BudgetDetails(
         purpose=_text(record, "purpose"), year=int(year_text), region=region, amount_pence=_pence(record, "amount"),

@@ -386,7 +386,7 @@ def budgets():
 @role_required(Role.FUNDING_MANAGER, Role.ADMIN)
 def import_budgets():
     """Budgets from a CSV or JSON Lines file: all of it, or (with every bad line listed) none of it."""
-    from marketplace.funding.importer import import_budgets as run
+    from marketplace.funding.importer import import_budget_file as run
 
     form = BudgetImportForm()
     if form.validate_on_submit():
@@ -397,17 +397,12 @@ def import_budgets():
         elif len(data) > MAX_IMPORT_BYTES:
             form.file.errors = ["The file must be smaller than 1 MB"]
         else:
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                form.file.errors = ["The file must be text (UTF-8), saved as CSV or JSON Lines"]
-            else:
-                report = run(text, upload.filename or "", _actor())
-                if not report.errors:
-                    flash(f"Budgets imported: {report.created} new, {report.updated} changed.", "success")
-                    return redirect(url_for("funding.budgets"))
-                form.form_errors.extend(report.errors)
-                form.file.errors = [f"Nothing was imported: {report.rejected} line(s) need correcting"]
+            report = run(data, upload.filename or "", _actor())
+            if not report.errors:
+                flash(f"Budgets imported: {report.created} new, {report.updated} changed.", "success")
+                return redirect(url_for("funding.budgets"))
+            form.form_errors.extend(report.errors)
+            form.file.errors = [f"Nothing was imported: {report.rejected} line(s) need correcting"]
     return render_form("funding/import_budgets.html", form)
 
 

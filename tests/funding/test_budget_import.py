@@ -172,3 +172,22 @@ def test_an_unknown_region_is_reported_on_its_line_and_field(app, provider):
     report = import_budgets(text, "b.csv", provider.manager)
     assert [error.split(": ")[:2] for error in report.errors] == [["line 2", "region"], ["line 4", "region"]]
     assert (report.created, report.updated) == (0, 0) and budgets("London") == {}
+
+
+def test_a_file_that_is_not_utf8_or_holds_a_nul_is_refused_on_its_line(client, provider):
+    from marketplace.funding.importer import import_budget_file
+
+    data = (f"purpose,year,amount,request_limit,person_limit\ntravel,{YEAR},1000,50,100\n"
+            f"travel,{YEAR},1000,50,100\n").encode() + "caf\u00e9".encode("latin-1") + b",2026,1,1,1\n"
+    report = import_budget_file(data, "b.csv", provider.manager)
+    assert report.errors == ["line 4: (line): is not UTF-8 text: save the file as CSV UTF-8 or JSON Lines"]
+    report = import_budget_file(f'{{"purpose": "travel\\u0000", "year": "{YEAR}"}}\n'.encode(), "b.jsonl",
+                                provider.manager)
+    assert report.errors == ["line 1: purpose: holds a NUL character"]
+    report = import_budget_file(b"purpose,year\n" + b'"' + b"x" * 200_000 + b'",2026\n', "b.csv", provider.manager)
+    assert [error.split(": ")[:2] for error in report.errors] == [["line 2", "(line)"]]
+    sign_in_client(client, provider.manager)
+    page = client.post_form("/funding/budgets/import", {"file": (io.BytesIO(data), "b.csv")},
+                            content_type="multipart/form-data")
+    assert page.status_code == 400
+    assert "line 4: (line): is not UTF-8 text" in list(error_summary(page.get_data(as_text=True)))[0]

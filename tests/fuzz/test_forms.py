@@ -631,6 +631,45 @@ TARGETS += [
 ]
 
 
+# Employer fidelity bonds: asked for by the employer once the job is offered, decided by a funding
+# manager of the person's provider, withdrawn by the employer while it waits.
+def _no_bond(world: World) -> None:
+    """The world's job offered and no bond asked for yet, so the next ask reaches the operation."""
+    from marketplace.funding.models import FidelityBond
+
+    db.session.query(FidelityBond).delete()
+    world.records["referral"].status = "offer_made"
+    db.session.commit()
+
+
+def _asked_bond(world: World) -> None:
+    """A fresh bond, asked for by the world's employer and waiting, in place of one a post used up."""
+    from marketplace.funding import operations
+
+    _no_bond(world)
+    world.records["fidelity_bond"] = operations.ask_for_bond(
+        world.records["referral"], world.users["employer"],
+        operations.Bond(provider="Unlock Bonds CIC", cover_pence=500_000, months="6"))
+    db.session.commit()
+
+
+def _bond_path(step: str) -> Callable[[World], str]:
+    return lambda w: f"/funding/bonds/{w.records['fidelity_bond'].id}/{step}"
+
+
+_BOND_TABLES = ("funding.FidelityBond", "funding.FidelityBondEvent")
+TARGETS += [
+    Target("fidelity bond", "employer", lambda w: f"/funding/bonds/new/{w.records['referral'].id}",
+           lambda: _forms("funding").BondForm, _tables(*_BOND_TABLES), _show_referral, prepare=_no_bond,
+           renew=_no_bond),
+    Target("fidelity bond decision", "funding_manager", _bond_path("decide"),
+           lambda: _forms("funding").BondDecisionForm, _tables(*_BOND_TABLES), _show_referral, prepare=_asked_bond,
+           renew=_asked_bond),
+    Target("fidelity bond withdrawal", "employer", _bond_path("withdraw"), lambda: _forms("funding").BondWithdrawForm,
+           _tables(*_BOND_TABLES), _show_referral, prepare=_asked_bond, renew=_asked_bond),
+]
+
+
 
 # --- Shortlists (issue 16) ------------------------------------------------------------------------------
 

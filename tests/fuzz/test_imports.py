@@ -143,3 +143,131 @@ def test_hostile_import_files(app, tmp_path, importer):
             assert after == before, f"an import that refused every line wrote rows: {lines}"
 
     run()
+
+
+# Budgets (issue 21): a file imported whole or not at all, from the page or `flask funding import-budgets`.
+# Hostile files: NUL bytes, huge lines, bytes that are not UTF-8 (Latin-1, UTF-16, random), wrong and
+# missing columns, a CSV whose header is data, JSON lines that are not objects. Never a server error;
+# either everything imports or nothing does and every error names its line and field.
+BUDGET_FIELDS = ("organisation", "region", "purpose", "year", "amount", "request_limit", "person_limit",
+                 "second_approval_above")
+FILE_LEVEL = {"Choose a CSV or JSON Lines file of budgets", "The file must be smaller than 1 MB"}
+
+
+def _budget_lines(year: int):
+    good = {"region": "London", "purpose": "travel", "year": str(year), "amount": "1000", "request_limit": "50",
+            "person_limit": "100", "second_approval_above": ""}
+    value = st.one_of(st.sampled_from(["", "North West", "Narnia", "equipment", "2026", "٣٣", "²⁰²⁶", "5,000.00",
+                                       "-1", "1e9", "£", "\x00", "x\x00y", "a" * 5000, '"', "=cmd()"]),
+                      st.text(max_size=30))
+    column = st.one_of(st.sampled_from(BUDGET_FIELDS), st.sampled_from(["colour", "", " amount ", "AMOUNT"]))
+    record = st.fixed_dictionaries({}, optional={name: value for name in BUDGET_FIELDS}).map(
+        lambda extra: {**good, **extra})
+    mangled = st.tuples(record, st.lists(column, max_size=2)).map(
+        lambda pair: {**pair[0], **{name: "1" for name in pair[1]}})
+    return good, mangled
+
+
+def _budget_files(year: int):
+    good, mangled = _budget_lines(year)
+
+    def as_csv(records, header):
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", restval="")
+        writer.writeheader()
+        for item in records:
+            writer.writerow(item)
+        return out.getvalue()
+
+    records = st.lists(mangled, min_size=1, max_size=4)
+    header = st.one_of(st.just(list(BUDGET_FIELDS)), st.lists(st.sampled_from([*BUDGET_FIELDS, "colour", ""]),
+                                                              min_size=1, max_size=9, unique=True))
+    csv_text = st.builds(as_csv, records, header)
+    jsonl_text = records.map(lambda items: "\n".join(json.dumps(item) for item in items) + "\n")
+    not_objects = st.lists(st.sampled_from(["[1, 2]", "null", "{", '"text"', "{}", "\x00", "1e999"]),
+                           min_size=1, max_size=3).map("\n".join)
+    text = st.tuples(st.one_of(csv_text, jsonl_text, not_objects), st.sampled_from(["budgets.csv", "budgets.jsonl"]))
+
+    def to_bytes(pair, damage, at):
+        content, filename = pair
+        data = content.encode("utf-8")
+        cut = min(at, len(data))
+        if damage == "nul":
+            data = data[:cut] + b"\x00" + data[cut:]
+        elif damage == "latin1":
+            data = data[:cut] + "caf\u00e9".encode("latin-1") + data[cut:]
+        elif damage == "utf16":
+            data = content.encode("utf-16")
+        elif damage == "huge":
+            data = data[:cut] + b"x" * 200_000 + data[cut:]
+        elif damage == "bom":
+            data = b"\xef\xbb\xbf" + data
+        elif damage == "crlf":
+            data = data.replace(b"\n", b"\r\n")
+        return data, filename
+
+    damages = st.sampled_from(["none", "none", "nul", "latin1", "utf16", "huge", "bom", "crlf"])
+    return st.one_of(st.builds(to_bytes, text, damages, st.integers(0, 400)),
+                     st.tuples(st.binary(max_size=300), st.sampled_from(["budgets.csv", "budgets.jsonl"])))
+
+
+def _check_errors(errors: list[str], data: bytes) -> None:
+    lines = len(re.split(rb"\r\n|\r|\n", data))
+    for error in errors:
+        match = ERROR_LINE.match(error)
+        assert match, f"not 'line N: field: message': {error!r}"
+        assert 1 <= int(match.group(1)) <= lines, (error, lines)
+        assert match.group(2), error
+
+
+@pytest.mark.parametrize("via", ["page", "command"])
+def test_hostile_budget_files(app, client, tmp_path, monkeypatch, via):
+    import io
+
+    from marketplace.core import clock
+    from marketplace.funding.models import FundingBudget, financial_year
+    from tests.factories import UserFactory
+    from tests.helpers import error_summary, sign_in_client
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    manager = UserFactory(role="funding_manager")
+    db.session.commit()
+    sign_in_client(client, manager)
+    runner = app.test_cli_runner()
+    path = tmp_path / "budgets"
+
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                     HealthCheck.data_too_large])
+    @given(_budget_files(financial_year(clock.today())))
+    def run(upload):
+        data, filename = upload
+        before = _count(FundingBudget)
+        if via == "page":
+            response = client.post("/funding/budgets/import", data={"file": (io.BytesIO(data), filename)},
+                                   content_type="multipart/form-data")
+            body = response.get_data(as_text=True)
+            assert response.status_code in (302, 400), (upload, body[-1500:])
+            assert "Traceback" not in body
+            db.session.rollback()
+            if response.status_code == 400:
+                errors = [e for e in error_summary(body) if e not in FILE_LEVEL
+                          and not e.startswith("Nothing was imported: ")]
+                _check_errors(errors, data)
+                assert _count(FundingBudget) == before, f"a refused file wrote budgets: {upload}"
+            return
+        target = path.with_suffix(".csv" if filename.endswith(".csv") else ".jsonl")
+        target.write_bytes(data)
+        result = runner.invoke(args=["funding", "import-budgets", str(target), "--by", manager.email])
+        db.session.rollback()
+        assert result.exception is None or isinstance(result.exception, SystemExit), (upload, result.output)
+        assert "Traceback" not in result.output
+        assert result.exit_code in (0, 1), (upload, result.output)
+        if result.exit_code == 1:
+            _check_errors([line for line in result.stderr.splitlines() if line.strip()], data)
+            assert _count(FundingBudget) == before, f"a refused file wrote budgets: {upload}"
+
+    run()
