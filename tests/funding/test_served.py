@@ -162,3 +162,57 @@ def test_a_fidelity_bond_asked_through_one_worker_is_on_the_referral_every_worke
     assert answer.status_code == 200 and "Fidelity bond asked for: £5,000.00 for 6 months" in answer.text
     for page in served_site.every_worker(browser, f"/referrals/{referral.id}").values():
         assert "Unlock Bonds CIC" in page.text and "Ask for a fidelity bond" not in page.text
+
+
+def test_an_approval_from_a_regional_pot_shows_in_every_worker(served_site, provider):
+    """A person of London draws on the provider's London pot, not its pot for all regions: the budgets
+    page and the report's spend by region say so from every worker at once."""
+    from tests.factories import FundingBudgetFactory, ParticipantFactory, ReferralFactory
+
+    london = FundingBudgetFactory(organisation=provider.organisation, region="London", amount_pence=60_000)
+    participant = ParticipantFactory(case_manager=provider.case_manager, location="community", prison=None,
+                                     release_region="London")
+    request = provider.request(referral=ReferralFactory(participant=participant, status="offer_accepted"))
+    db.session.commit()
+    browser = served_site.signed_in(provider.manager)
+    for path in ("/funding/budgets", "/funding/report"):
+        served_site.warm_every_worker(browser, path)
+    decide = served_site.get(browser, f"/funding/{request.id}/decide").text
+    assert "(London)" in decide and "£600.00" in decide
+    answer = served_site.post_form(browser, f"/funding/{request.id}/decide",
+                                   {"decision": "approve", "seen": hidden_inputs(decide)["seen"][0]})
+    assert answer.status_code == 200 and "Decision recorded" in answer.text, answer.text[-1500:]
+    for page in served_site.every_worker(browser, "/funding/budgets").values():
+        assert "£515.00" in page.text and "£2,000.00" in page.text  # London's left; all regions' untouched
+    for page in served_site.every_worker(browser, "/funding/report").values():
+        assert "Spend by region" in page.text and "£600.00" in page.text
+    db.session.expire_all()
+    assert db.session.get(FundingBudget, london.id).committed_pence == 8500
+    assert db.session.get(FundingBudget, provider.budget.id).committed_pence == 0
+
+
+def test_a_bond_decided_through_one_worker_is_what_every_worker_shows_with_the_job(served_site):
+    from marketplace.funding import operations
+    from tests.factories import ReferralFactory, UserFactory
+
+    referral = ReferralFactory(status="offer_made")
+    employer = UserFactory(role="employer", organisation=referral.employer)
+    manager = UserFactory(role="funding_manager", organisation=referral.participant.organisation)
+    bond = operations.ask_for_bond(referral, employer, operations.Bond(provider="Unlock Bonds CIC",
+                                                                       cover_pence=500_000, months="6"))
+    db.session.commit()
+    funder = served_site.signed_in(manager)
+    for page in served_site.every_worker(funder, "/funding/").values():
+        assert "Fidelity bonds waiting for a decision" in page.text
+    bad = served_site.post_form(funder, f"/funding/bonds/{bond.id}/decide", {"decision": "decline",
+                                                                            "reason_code": ""})
+    assert bad.status_code == 400 and "Choose the reason for declining" in bad.text
+    done = served_site.post_form(funder, f"/funding/bonds/{bond.id}/decide", {"decision": "arrange",
+                                                                             "note": "Confirmed by Unlock"})
+    assert done.status_code == 200 and "Fidelity bond arranged" in done.text, done.text[-1500:]
+    browser = served_site.signed_in(employer)
+    for page in served_site.every_worker(browser, f"/referrals/{referral.id}").values():
+        assert "Arranged on" in page.text and manager.full_name in page.text and "Confirmed by Unlock" in page.text
+        assert "Withdraw the request for a bond" not in page.text
+    for page in served_site.every_worker(funder, "/funding/").values():
+        assert "Fidelity bonds waiting for a decision" not in page.text
