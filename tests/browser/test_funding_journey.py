@@ -156,6 +156,73 @@ def test_ask_approve_pay_and_report(page, new_page):
     expect(page.locator("main")).to_contain_text("boots-quote.pdf")
 
 
+def test_a_decision_is_on_what_the_page_showed_and_the_first_approver_waits(page, new_page):
+    """Outside test of 7 December 2026: the amount is revealed under "Approve part of it" only; a request
+    changed after the decision page opened is not approved unseen; the first approver of a request over
+    the second-approval level is told to wait, and the request reads "First approval"."""
+    manager = UserFactory(role="case_manager", full_name="Casey Manager")
+    organisation = manager.organisation
+    funder = UserFactory(role="funding_manager", organisation=organisation, full_name="Frances Funder",
+                         is_org_admin=False)
+    FundingBudgetFactory(organisation=organisation, request_limit_pence=50_000, person_limit_pence=100_000,
+                         second_approval_above_pence=25_000)
+    person = ParticipantFactory(case_manager=manager, first_name="Maria", last_name="Nicholls", location="community",
+                                prison=None)
+    referral = ReferralFactory(participant=person, status="offer_accepted")
+    boots = FundingRequestFactory(referral=referral, participant=person, requested_by=manager, amount_pence=8500)
+    tools = FundingRequestFactory(referral=referral, participant=person, requested_by=manager, amount_pence=30_000)
+    starting = ParticipantFactory(case_manager=manager, location="community", prison=None)  # no referral yet
+    manager_email, funder_email, boots_id, tools_id = manager.email, funder.email, boots.id, tools.id
+    starting_id = starting.id
+    db.session.commit()
+
+    sign_in(page, funder_email, TEST_PASSWORD)
+    page.goto(f"/funding/{boots_id}/decide")
+    amount = page.get_by_label("Amount to approve (£)")
+    expect(amount).to_be_hidden()
+    page.get_by_label("Approve part of it").check()
+    expect(amount).to_be_visible()
+    page.get_by_label("Approve what was asked for").check()
+    expect(amount).to_be_hidden()
+
+    # Meanwhile the case manager changes the request to £240.00 in another browser.
+    case_manager = new_page()
+    sign_in(case_manager, manager_email, TEST_PASSWORD)
+    case_manager.goto(f"/funding/{boots_id}")
+    case_manager.get_by_role("link", name="Change the request").click()
+    case_manager.get_by_label("Amount (£)").fill("240")
+    case_manager.get_by_role("button", name="Save the changes").click()
+    expect(case_manager.get_by_text("Request changed.")).to_be_visible()
+    # Asking for someone with no referral yet: the job list starts on a choice to make, not on "None".
+    case_manager.goto(f"/funding/new?participant={starting_id}")
+    job = case_manager.get_by_label("The job, interview or course it unlocks")
+    expect(job).to_have_value("")
+    expect(job.locator("option").first).to_have_text("Choose the job, interview or course")
+
+    page.get_by_role("button", name="Confirm the decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "This request was changed to £240.00 after you opened it: check it again")
+    expect(page.locator("h1").locator("..")).to_contain_text("£240.00")
+    page.get_by_label("Approve what was asked for").check()
+    page.get_by_role("button", name="Confirm the decision").click()
+    expect(page.get_by_text("Decision recorded: approved, not yet paid.")).to_be_visible()
+    expect(page.locator(".fcw-timeline")).to_contain_text("Approved £240.00")
+
+    # Over the second-approval level the first approval waits for another funding manager.
+    page.goto(f"/funding/{tools_id}/decide")
+    page.get_by_label("Approve what was asked for").check()
+    page.get_by_role("button", name="Confirm the decision").click()
+    expect(page.get_by_text("You gave the first approval; another funding manager must approve.")).to_be_visible()
+    expect(page.get_by_role("link", name="Decide")).to_have_count(0)
+    row = page.locator(".govuk-summary-list__row").filter(has_text="First approval")
+    expect(row).to_contain_text("£300.00 by Frances Funder")
+
+    # The report is the only item marked current.
+    page.get_by_role("link", name="Funding report").click()
+    expect(page.locator(".govuk-service-navigation__item--active")).to_have_count(1)
+    expect(page.locator(".govuk-service-navigation__item--active")).to_contain_text("Funding report")
+
+
 def test_an_employer_asks_for_a_fidelity_bond_with_the_job_offer(page):
     referral = ReferralFactory(status="offer_made")
     employer = UserFactory(role="employer", organisation=referral.employer)
