@@ -401,11 +401,12 @@ def assess(seeker: Seeker, offer: Offer, text_relevance: float, today: date) -> 
         score += WEIGHTS["skills"] * min(1.0, len(skills_matched) / 2)
         parts.append((WEIGHTS["skills"], f"{skills_matched[0].lower()} — matches skill"))
     for qualification in seeker.qualifications:
-        subject, level, title = qualification.get("subject"), qualification.get("level"), qualification.get("title")
-        named = bool(title) and title.lower() in offer.text_lower
-        same_subject = subject is not None and subject == offer.qualification_subject
-        if named or same_subject:
-            label = title or QUALIFICATION_SUBJECTS.get(subject, subject)
+        level, title = qualification.get("level"), qualification.get("title")
+        # Only a qualification the opportunity names counts. Sharing an Ofqual subject area is not
+        # enough: one area holds warehousing and catering alike, so a forklift course was put to a
+        # person "for" their cookery qualification (outside check).
+        if bool(title) and title.lower() in offer.text_lower:
+            label = title
             level_label = QUALIFICATION_LEVELS.get(level, "")
             score += WEIGHTS["qualification"]
             parts.append((WEIGHTS["qualification"],

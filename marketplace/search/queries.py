@@ -400,9 +400,7 @@ def _seeker_estimate(view: IndexArrays, seeker: Seeker, relevance: np.ndarray) -
         skills += view.any_of("concepts", sorted(concepts)) | _all_words(view, "body", name)
     estimate += WEIGHTS["skills"] * np.minimum(1.0, skills / 2)
     qualification = np.zeros(size, dtype=bool)
-    for held in seeker.qualifications:
-        if held.get("subject"):
-            qualification |= view.mask("qualification_subject", held["subject"])
+    for held in seeker.qualifications:  # named by the opportunity only, as matching.assess
         if held.get("title"):
             qualification |= _all_words(view, "body", held["title"])
     estimate += WEIGHTS["qualification"] * qualification

@@ -98,3 +98,15 @@ def test_closer_scores_higher_than_further():
     near = assess(person, offer(town="Preston"), 0.5, TODAY)
     far = assess(person, offer(town="Blackpool"), 0.5, TODAY)
     assert near.score > far.score
+
+
+def test_a_qualification_counts_only_when_the_opportunity_names_it():
+    """Seen by an outside check: a forklift course was put to a person "for" their cookery
+    qualification, because both sit in one Ofqual subject area (retail and commercial enterprise)."""
+    cook = seeker(qualifications=[{"subject": "retail_commercial", "level": "2", "title": "Professional cookery"}])
+    forklift = offer(title="Counterbalance forklift licence", sector="Warehousing and logistics", kind="training",
+                     qualification_subject="retail_commercial", qualification_level="2",
+                     description="Three days on a counterbalance truck.")
+    assert not any("qualification" in reason for reason in assess(cook, forklift, 1.0, TODAY).reasons)
+    kitchen = offer(description="Professional cookery level 2 or working towards it.")
+    assert "professional cookery level 2 — matches qualification" in assess(cook, kitchen, 1.0, TODAY).reasons
