@@ -271,7 +271,7 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     robin.goto("/campus/sign-in")
     robin.get_by_label("Participant number").fill(robin_number)
     fill_date(robin, "Date of birth", robin_born)
-    robin.get_by_label("Passphrase").fill(TEST_PASSWORD)
+    robin.get_by_label("Passphrase", exact=True).fill(TEST_PASSWORD)
     robin.get_by_role("button", name="Sign in").click()
     expect(robin.get_by_text("24 of your 40 hours are done")).to_be_visible()
     robin.get_by_role("link", name="your unpaid work").click()
