@@ -14,6 +14,16 @@ def _bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=[year]).keys())
 
 
+@cache
+def _bank_holiday_names(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=[year]).items())
+
+
+def bank_holiday_name(day: date) -> str | None:
+    """The bank holiday in England and Wales on `day` ("Christmas Day"), or None."""
+    return _bank_holiday_names(day.year).get(day)
+
+
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 

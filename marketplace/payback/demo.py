@@ -10,6 +10,7 @@ from datetime import time, timedelta
 
 from marketplace.accounts.models import User, UserStatus
 from marketplace.core import clock
+from marketplace.core.calendar import bank_holiday_name
 from marketplace.core.roles import Role
 from marketplace.extensions import db
 from marketplace.payback.models import (
@@ -74,8 +75,9 @@ def seed(context) -> list[str]:
 
     made = []
     for (title, town, postcode, description, benefit), stage in zip(PROJECTS, STAGES, strict=True):
+        long_running = stage == "accepted" and not any(project.status == "accepted" for project in made)
         made.append(_project(rng, fake, title, town, postcode, "North West", description, benefit, stage,
-                             manager, now, today))
+                             manager, now, today, long_running))
     for title, town, postcode, region in ELSEWHERE:
         made.append(_project(rng, fake, title, town, postcode, region, "Work described by the nominator.",
                              "The local community.", "shortlisted", None, now, today))
@@ -94,6 +96,8 @@ def seed(context) -> list[str]:
     accepted = [project for project in made if project.status == "accepted"]
     for project in accepted:  # the next supervised session of each, with room for a group
         day = max(today, project.work_starts_on or today) + timedelta(days=rng.randint(1, 6))
+        while bank_holiday_name(day):  # no session on Christmas Day (the session form refuses them too)
+            day += timedelta(days=1)
         db.session.add(PaybackSession(project_id=project.id, day=day, starts_at=time(9, 0), ends_at=time(15, 0),
                                       place=f"At the site in {project.town}", supervisor_id=manager.id,
                                       capacity=rng.choice([4, 6, 8]), places_taken=0, created_by_id=manager.id,
@@ -110,18 +114,23 @@ def seed(context) -> list[str]:
         ete_left = ordered * 30 // 100 * 60
         left = ordered * 60
         while day < today - timedelta(days=2) and left >= 6 * 60:
-            if rng.random() < 0.25 and ete_left >= 180:
+            started = [project for project in accepted if project.work_starts_on <= day]
+            if (not started or rng.random() < 0.25) and ete_left >= 180:
                 row = PaybackHours(participant_id=person.id, kind="ete", worked_on=day, minutes=180,
                                    outcome="acceptable", skills=["cv_interview"],
                                    activity="CV and interview practice with Second Helping Kitchen CIC")
                 ete_left -= 180
-            else:
+            elif started:  # work only on a project whose work had started by then
                 outcome = rng.choices(["acceptable", "late", "absent_acceptable", "absent_unacceptable"],
                                       weights=[8, 1, 1, 1])[0]
-                row = PaybackHours(participant_id=person.id, kind="work", project_id=rng.choice(accepted).id,
-                                   worked_on=day, minutes=0 if outcome.startswith("absent") else 6 * 60,
-                                   outcome=outcome, skills=rng.sample(["teamwork", "timekeeping", "tools",
-                                                                       "horticulture", "construction"], 2))
+                absent = outcome.startswith("absent")
+                row = PaybackHours(participant_id=person.id, kind="work", project_id=rng.choice(started).id,
+                                   worked_on=day, minutes=0 if absent else 6 * 60, outcome=outcome,
+                                   skills=[] if absent else rng.sample(["teamwork", "timekeeping", "tools",
+                                                                        "horticulture", "construction"], 2))
+            else:
+                day += timedelta(days=7)
+                continue
             left -= row.minutes
             row.recorded_by_id = manager.id
             row.created_at = now - timedelta(days=(today - day).days)
@@ -133,8 +142,10 @@ def seed(context) -> list[str]:
             f"{len(people)} people on unpaid work orders with {hours} days of hours"]
 
 
-def _project(rng, fake, title, town, postcode, region, description, benefit, stage, manager, now, today):
-    confirmed = now - timedelta(days=rng.randint(10, 40))
+def _project(rng, fake, title, town, postcode, region, description, benefit, stage, manager, now, today,
+             long_running=False):
+    # A long-running project was nominated months ago: the work the people on orders have been doing.
+    confirmed = now - timedelta(days=rng.randint(140, 160) if long_running else rng.randint(10, 40))
     nominator = fake.name()
     project = PaybackProject(
         reference="CP-" + "".join(rng.choice(REFERENCE_LETTERS) for _ in range(6)),
@@ -165,7 +176,8 @@ def _project(rng, fake, title, town, postcode, region, description, benefit, sta
             project.vote_opens_on, project.vote_closes_on = today - timedelta(days=3), today + timedelta(days=11)
         project.decided_at = decided
         if stage == "accepted":  # the nominator has been told when the work starts
-            project.work_starts_on = today + timedelta(days=rng.randint(-20, 20))
+            project.work_starts_on = (decided.date() + timedelta(days=rng.randint(7, 14)) if long_running
+                                      else today + timedelta(days=rng.randint(-20, 20)))
         project.history.append(ProjectEvent(action={"shortlisted": "shortlist", "accepted": "accept",
                                                     "declined": "decline"}[stage],
                                             from_status="submitted" if stage == "declined" else "reviewed",

@@ -291,7 +291,7 @@ class HoursForm(Form):
     minutes = HoursField("Hours credited", widget=GovTextInput(), description="0 for an absence",
                          validators=[InputRequired("Enter the hours credited")])
     skills = SelectMultipleField("Skills practised", widget=Checkboxes(), choices=choices(SKILLS),
-                                 validators=[Optional()])
+                                 description="None on a day not worked", validators=[Optional()])
     submit = submit("Record hours")
 
 
@@ -305,7 +305,7 @@ class AttendanceForm(Form):
     minutes = HoursField("Hours credited", widget=GovTextInput(), description="0 for an absence",
                          validators=[InputRequired("Enter the hours credited")])
     skills = SelectMultipleField("Skills practised", widget=Checkboxes(), choices=choices(SKILLS),
-                                 validators=[Optional()])
+                                 description="None on a day not worked", validators=[Optional()])
     submit = submit("Record attendance")
 
 

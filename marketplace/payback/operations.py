@@ -604,13 +604,22 @@ def hours_problems(participant, manager: User, details: HoursDetails, order: Pay
         if details.outcome in ABSENT:
             problems.check(minutes == 0, "An absence credits no hours: enter 0", field="minutes")
         elif details.outcome in OUTCOMES:
-            problems.check(0 < minutes <= MAX_DAY_MINUTES, "Enter the hours worked, more than 0 and up to 10",
+            problems.check(0 < minutes <= MAX_DAY_MINUTES, "Enter the hours credited, more than 0 and up to 10",
                            field="minutes")
     if details.outcome and details.outcome not in OUTCOMES:
         problems.add("Choose what happened", field="outcome")
+    # Nothing was practised on a day not worked: an absence, or being sent home with no hours.
+    if details.skills and (details.outcome in ABSENT or (details.outcome == "sent_home" and minutes == 0)):
+        problems.add("No skills are practised on a day not worked (an absence, or sent home with no hours): "
+                     "untick the skills", field="skills")
     if details.kind == "work":
-        accepted = {project.id for project in projects_to_work_on(manager.organisation.region)}
-        problems.check(details.project_id in accepted, "Choose the project the work was on", field="project_id")
+        accepted = {project.id: project for project in projects_to_work_on(manager.organisation.region)}
+        project = accepted.get(details.project_id)
+        if problems.check(project is not None, "Choose the project the work was on", field="project_id"):
+            starts = project.work_starts_on
+            problems.check(details.worked_on is None or starts is None or details.worked_on >= starts,
+                           f"Work on this project starts on {govuk_date(starts)}: the day cannot be before then",
+                           field="worked_on")
     elif details.kind == "ete":
         # ETE past the cap is recorded as attended and does not count (_recount_ete): never refused.
         problems.check(bool((details.activity or "").strip()), "Say what the ETE activity was", field="activity")

@@ -3,6 +3,8 @@ assess, votes on the public page, and people with hours, ETE within its share.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
@@ -31,3 +33,18 @@ def test_the_demo_payback_manager_has_work_in_every_stage(app, client):
     assert "Hours done" in client.get(f"/community-payback/people/{person.id}").get_data(as_text=True)
     logins = app.test_cli_runner().invoke(args=["seed", "logins"])
     assert "payback.manager@fairchance.example" in logins.output
+
+
+def test_the_demo_credits_no_work_before_a_project_starts_and_runs_no_session_on_a_bank_holiday(app):
+    from marketplace.core import clock
+    from marketplace.core.calendar import bank_holiday_name
+    from marketplace.payback.models import PaybackHours, PaybackSession
+
+    clock.fix(datetime(2026, 12, 7, 6, 0, tzinfo=UTC))  # the outside test's morning: Christmas within reach
+    assert app.test_cli_runner().invoke(args=["seed", "demo", "--seed", "5"]).exit_code == 0
+    work = db.session.scalars(select(PaybackHours).where(PaybackHours.kind == "work")).all()
+    assert work, "people have worked on a project"
+    assert all(row.worked_on >= row.project.work_starts_on for row in work)
+    assert all(not row.skills for row in work if row.outcome.startswith("absent"))
+    days = db.session.scalars(select(PaybackSession.day)).all()
+    assert days and not [day for day in days if bank_holiday_name(day)]

@@ -82,7 +82,7 @@ def test_an_absence_credits_nothing_and_work_needs_an_accepted_project(client, p
     text = hours_post(client, person, outcome="absent_unacceptable", minutes="3",
                       project_id=str(declined.id)).get_data(as_text=True)
     assert "An absence credits no hours" in text and "Choose the project the work was on" in text
-    assert hours_post(client, person, outcome="absent_unacceptable", minutes="0",
+    assert hours_post(client, person, outcome="absent_unacceptable", minutes="0", skills=[],
                       project_id=str(project.id)).status_code == 302
 
 
