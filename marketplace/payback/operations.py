@@ -1139,6 +1139,9 @@ def allocate(session: PaybackSession, manager: User, participant_id: int | None)
     people = {person.id: person for person in allocatable_people(session, manager)}
     person = people.get(participant_id)
     if person is None:
+        already = next((a.participant for a in session.allocations if a.participant_id == participant_id), None)
+        if already is not None:  # allocated a moment ago, in another browser
+            raise Refused(f"{already.full_name} is already on this session", field="participant_id")
         raise Refused("Choose someone on your caseload with unpaid work hours left", field="participant_id")
     try:
         with db.session.begin_nested():
@@ -1161,11 +1164,42 @@ def allocate(session: PaybackSession, manager: User, participant_id: int | None)
         raise Refused(f"{person.full_name} is already on this session", field="participant_id") from None
     db.session.expire(session)
     if person.case_manager is not None:
+        left = minutes_left_short_of(session, person)
+        finish = "" if left is None else (f". Only {_hours_label(left)} hours are left on their order, so they "
+                                          f"finish it at {finish_time(session, left):%H:%M}")
         notify(person.case_manager, f"{person.full_name} is on Community Payback on {govuk_date(session.day)}, "
-                                    f"{session.starts_at:%H:%M} to {session.ends_at:%H:%M}, at {session.place}",
+                                    f"{session.starts_at:%H:%M} to {session.ends_at:%H:%M}, at {session.place}: "
+                                    f"'{session.project.title}' in {session.project.town}{finish}",
                path_for("participants.show", participant_id=person.id))
     record_audit("payback.allocated", person, actor=manager, detail=f"session {session.id}")
     return allocation
+
+
+def minutes_left_short_of(session: PaybackSession, participant) -> int | None:
+    """The minutes left on the person's order when fewer than the session lasts, else None.
+
+    Such a person is still allocated, with a warning: the last hours of an order seldom fill a whole
+    session, and refusing would leave someone with 6 hours left no session to finish on. They finish
+    their order part way through (finish_time), and their attendance is offered at what is left."""
+    order = _order_of(participant)
+    if order is None or order.minutes_left >= session.minutes:
+        return None
+    return order.minutes_left
+
+
+def short_of_session(session: PaybackSession, participant) -> str | None:
+    """What the supervisor is told when the person has fewer hours left than the session lasts."""
+    left = minutes_left_short_of(session, participant)
+    if left is None:
+        return None
+    return (f"{participant.full_name} has only {_hours_label(left)} hours left on their order, less than this "
+            f"session's {_hours_label(session.minutes)} hours: they finish their order at "
+            f"{finish_time(session, left):%H:%M} and leave then. Record {_hours_label(left)} hours for them.")
+
+
+def finish_time(session: PaybackSession, minutes: int) -> time:
+    start = session.starts_at.hour * 60 + session.starts_at.minute + minutes
+    return time(start // 60, start % 60)
 
 
 def record_attendance(allocation: PaybackAllocation, manager: User, outcome: str, minutes: int | None,

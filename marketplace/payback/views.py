@@ -432,8 +432,9 @@ def _render_session(session: PaybackSession, allocate_form=None, failed: tuple[i
         if failed and failed[0] == allocation.id:
             forms[allocation.id] = failed[1]
         elif allocation.hours_id is None:
+            left = operations.minutes_left_short_of(session, allocation.participant)
             forms[allocation.id] = AttendanceForm(formdata=None, prefix=f"a{allocation.id}",
-                                                  data={"minutes": session.minutes})
+                                                  data={"minutes": session.minutes if left is None else left})
     # The form that was posted and refused, for the error summary at the top of the page.
     posted = failed[1] if failed else (allocate_form if allocate_form.errors else None)
     return render_template("payback/session.html", session=session, allocate_form=allocate_form,
@@ -490,8 +491,11 @@ def cancel_session(session_id):
 def allocate(session_id):
     session = _session_or_404(session_id)
     form = AllocateForm()
-    if submit(form, lambda: operations.allocate(session, current_user, form.participant_id.data)) is not None:
+    if (allocation := submit(form, lambda: operations.allocate(session, current_user,
+                                                               form.participant_id.data))) is not None:
         flash("Allocated. Their case manager has been told.", "success")
+        if warning := operations.short_of_session(session, allocation.participant):
+            flash(warning, "warning")
         return redirect(url_for(".work_session", session_id=session.id))
     return _render_session(_session_or_404(session_id), allocate_form=form)
 
