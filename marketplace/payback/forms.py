@@ -81,7 +81,7 @@ class NominationForm(Form):
     nominator_name = _text("Your name", 200, required="Enter your name")
     nominator_email = email_field("Your email address",
                                   hint="We email you a link to confirm the nomination, then tell you the outcome")
-    nominator_phone = _text("Phone number (optional)", 30)
+    nominator_phone = _text("Phone number (optional)", 30, hint="A UK number, like 0113 496 0000 or +44 113 496 0000")
     nominator_organisation = _text("Organisation or group you represent (optional)", 200)
     # A field people never see (it is hidden), which automated form-fillers fill in.
     website = StringField("Leave this empty", validators=[Optional()])

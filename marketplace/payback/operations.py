@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -82,6 +83,11 @@ class NominationDetails:
     nominator_organisation: str = ""
 
 
+# A UK number as people write it: 0 or +44 (with an optional "(0)"), then 9 or 10 more digits with
+# spaces or brackets between, e.g. "(0113) 496 0000", "+44 (0)7700 900123".
+UK_PHONE = re.compile(r"(?:\+44\s*(?:\(0\)\s*)?|\(?0)(?:[\s()]*\d){9,10}[\s)]*")
+
+
 def nomination_problems(details: NominationDetails) -> Problems:
     """Every rule a nomination breaks that its form's fields cannot see on their own."""
     problems = Problems()
@@ -96,6 +102,11 @@ def nomination_problems(details: NominationDetails) -> Problems:
     if missing:
         problems.add("Confirm the work meets every rule: " + "; ".join(label.lower() for label in missing),
                      field="rules")
+    phone = (details.nominator_phone or "").strip()
+    if phone:
+        problems.check(UK_PHONE.fullmatch(phone) is not None,
+                       "Enter a UK phone number using digits, spaces and brackets, starting with 0 or +44, like "
+                       "0113 496 0000 or +44 113 496 0000", field="nominator_phone")
     for name in ("toilets_nearby", "step_free_access"):
         value = getattr(details, name)
         if value and value not in YES_NO_UNSURE:
@@ -105,11 +116,12 @@ def nomination_problems(details: NominationDetails) -> Problems:
 
 def check_nomination(details: NominationDetails, uploads=(), held=()) -> list[tuple[bytes, int, int]]:
     """Raise Refused with every problem of a nomination and its photos (writes nothing); returns the
-    photos cleaned (payback/photos.py): the new uploads if any were chosen, else those `held` from an
-    earlier submit (None when the form carried held photos that are no longer held)."""
+    photos cleaned (payback/photos.py): those `held` from an earlier submit and the new uploads (`held` is
+    None when the form carried held photos that are no longer held)."""
     problems = nomination_problems(details)
-    if photos.chosen(uploads):
-        cleaned = problems.kept(lambda: photos.check_photos(uploads), [])
+    if photos.chosen(uploads):  # added to those held (a bad photo's good companions are held)
+        kept = list(held or ())
+        cleaned = kept + problems.kept(lambda: photos.check_photos(uploads, held=len(kept)), [])
     elif held is None:
         problems.add("The photos you chose earlier are no longer held (they are kept for a day): choose them "
                      "again, or send the nomination without them", field="photos")

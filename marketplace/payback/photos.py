@@ -102,21 +102,34 @@ def chosen(uploads) -> list:
     return [upload for upload in (uploads or []) if upload is not None and getattr(upload, "filename", "")]
 
 
-def check_photos(uploads) -> list[tuple[bytes, int, int]]:
-    """Every photo cleaned, or Refused with every problem in one message (a field shows one error,
-    and each photo's problem must be read)."""
-    files = chosen(uploads)
-    problems = []
-    if len(files) > MAX_PHOTOS:
-        problems.append(f"Choose up to {MAX_PHOTOS} photos")
-    cleaned = []
-    for number, upload in enumerate(files[:MAX_PHOTOS], start=1):
+def sort_photos(files) -> tuple[list[tuple[bytes, int, int]], list[str]]:
+    """The photos that passed, cleaned, and the problem of each that did not (numbered as chosen)."""
+    cleaned, problems = [], []
+    for number, upload in enumerate(files, start=1):
         try:
             cleaned.append(check_photo(upload, number))
         except Refused as refusal:
             problems.append(refusal.message)
+    return cleaned, problems
+
+
+def check_photos(uploads, held: int = 0) -> list[tuple[bytes, int, int]]:
+    """Every photo cleaned, or Refused with every problem in one message (a field shows one error,
+    and each photo's problem must be read). `held` photos are already kept from an earlier submit:
+    the new ones are added to them."""
+    files = chosen(uploads)
+    if held + len(files) > MAX_PHOTOS:
+        raise Refused(f"Choose up to {MAX_PHOTOS} photos" + (f" in all: {held} already uploaded" if held else ""),
+                      field="photos")
+    cleaned, problems = sort_photos(files)
     if problems:
-        raise Refused(". ".join(problems) + (". Choose the photos again" if files else ""), field="photos")
+        # The photos that passed are held while the form comes back (views._hold_photos): only the bad
+        # ones need choosing again.
+        ending = ("Choose another in its place, or send the nomination without it" if len(problems) == 1
+                  else "Choose others in their place, or send the nomination without them")
+        if cleaned or held:
+            ending = "The other photos are kept. " + ending
+        raise Refused(". ".join(problems) + ". " + ending, field="photos")
     return cleaned
 
 

@@ -16,6 +16,15 @@ import re
 from marketplace.core.exceptions import Problems
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# An address written to get past checks like this one: "jo (at) example.com", "jo [at] example [dot]
+# com", "jo at example dot com". A bare " at " counts only with a spelt-out "dot", so "meet at the
+# gate. Then" is not an address.
+_AT = r"\s*[(\[{<]\s*at\s*[)\]}>]\s*"
+_DOT = r"\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+"
+DISGUISED_EMAIL = re.compile(
+    rf"[\w.+-]+(?:{_AT})[\w-]+(?:(?:{_DOT}|\.)[\w-]+)+"
+    rf"|[\w.+-]+(?:{_AT}|\s*@\s*|\s+at\s+)[\w-]+(?:(?:{_DOT})[\w-]+)+",
+    re.IGNORECASE)
 # A run of digits with the spaces, dots, dashes and brackets people put in phone numbers.
 DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 FULL_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
@@ -75,7 +84,7 @@ def problems_in(texts: dict[str, str], *, nominator_name: str, nominator_email: 
                 found.append("part of the nominator's name (" + ", ".join(parts) + ")")
         if email and email in text.casefold():
             found.append("the nominator's email address")
-        elif EMAIL.search(text):
+        elif EMAIL.search(text) or DISGUISED_EMAIL.search(text):
             found.append("an email address")
         runs = [_digits(run) for run in DIGIT_RUN.findall(text)]
         if len(phone) >= 6 and any(phone in _national(run) for run in runs):

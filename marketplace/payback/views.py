@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from marketplace.core import clock
 from marketplace.core.db import writes_to_database
-from marketplace.core.exceptions import Refused
 from marketplace.core.forms import record_id
 from marketplace.core.operations import record_audit
 from marketplace.core.roles import Role, get_visible_or_404, role_required
@@ -149,22 +148,20 @@ def nominate():
 
 
 def _hold_photos(form, holder: str, token: str, kept):
-    """The form comes back: hold the photos just chosen if they all passed (so they need not be chosen
-    again), else keep those held before. Returns the photos now held."""
+    """The form comes back: hold the photos just chosen that passed, with those held before (so only a
+    refused one needs choosing again). Returns the photos now held."""
     chosen = photos.chosen(form.photos.data)
     if form.remove_photos.data:
         photos.let_go(token, holder)
         kept, token = None, ""
-    elif chosen:
+    elif chosen and len(kept or ()) + len(chosen) <= photos.MAX_PHOTOS:
         for upload in chosen:
             upload.stream.seek(0)  # the check read them once already
-        try:
-            fresh = photos.check_photos(chosen)
-        except Refused:
-            fresh = None
+        fresh, _ = photos.sort_photos(chosen)
         if fresh:
+            together = list(kept or ()) + fresh
             photos.let_go(token, holder)
-            kept, token = fresh, photos.hold(fresh, holder)
+            kept, token = together, photos.hold(together, holder)
     form.photos_held.data = token if kept else ""
     form.remove_photos.data = False
     return kept
