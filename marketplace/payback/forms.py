@@ -165,7 +165,12 @@ class ScheduleForm(Form):
 
 
 class TimeOfDayField(StringField):
-    """A time as people type it on the 24-hour clock: 9:30, 09:30 or 9.30."""
+    """A time as people type it on the 24-hour clock: 9:30, 09:30 or 9.30. The error's example is the
+    hint's, so the two never disagree."""
+
+    def __init__(self, label=None, validators=None, *, example: str = "09:30", **kwargs):
+        super().__init__(label, validators, description=f"24-hour clock, like {example}", **kwargs)
+        self.example = example
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -174,7 +179,7 @@ class TimeOfDayField(StringField):
             return
         match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", text)
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise ValueError(f"Enter {self.label.text.lower()} on the 24-hour clock, like 09:30")
+            raise ValueError(f"Enter {self.label.text.lower()} on the 24-hour clock, like {self.example}")
         self.data = time(int(match[1]), int(match[2]))
 
     def _value(self):
@@ -185,9 +190,9 @@ class TimeOfDayField(StringField):
 
 class SessionForm(Form):
     day = GovDateField("Day", required=True, called="The day", description="For example, 3 5 2027")
-    starts_at = TimeOfDayField("Start time", widget=GovTextInput(), description="24-hour clock, like 09:00",
+    starts_at = TimeOfDayField("Start time", widget=GovTextInput(), example="09:00",
                                validators=[InputRequired("Enter the start time")])
-    ends_at = TimeOfDayField("End time", widget=GovTextInput(), description="24-hour clock, like 15:30",
+    ends_at = TimeOfDayField("End time", widget=GovTextInput(), example="15:30",
                              validators=[InputRequired("Enter the end time")])
     place = _text("Where to meet", 200, required="Say where the group meets",
                   hint="For example, 'The towpath gate on Mill Lane'")

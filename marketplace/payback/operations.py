@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Organisation, User, UserStatus
 from marketplace.core import clock, throttle
+from marketplace.core.calendar import bank_holiday_name
 from marketplace.core.db import lock_for_update
 from marketplace.core.exceptions import Problems, Refused
 from marketplace.core.filters import govuk_date
@@ -993,6 +994,10 @@ def session_problems(project: PaybackProject, manager: User, details: SessionDet
         problems.check(project.work_starts_on is None or details.day >= project.work_starts_on,
                        f"The work starts on {govuk_date(project.work_starts_on)}: the session cannot be before then",
                        field="day")
+        # Probation offices are closed then, so no supervisor or duty cover (England and Wales only).
+        holiday = bank_holiday_name(details.day)
+        problems.check(holiday is None, f"{govuk_date(details.day)} is a bank holiday ({holiday}): sessions are not "
+                                        "run on bank holidays. Choose another day", field="day")
     if details.starts_at is not None and details.ends_at is not None:
         minutes = (details.ends_at.hour * 60 + details.ends_at.minute) - (
             details.starts_at.hour * 60 + details.starts_at.minute)
