@@ -892,7 +892,7 @@ def hours_summary(participant, today: date | None = None) -> HoursSummary | None
         select(PaybackSession).join(PaybackAllocation).where(
             PaybackAllocation.participant_id == participant.id, PaybackAllocation.hours_id.is_(None),
             PaybackSession.day >= today)
-        .order_by(PaybackSession.day, PaybackSession.starts_at).limit(5)).all()  # cancelled ones marked so
+        .order_by(PaybackSession.day, PaybackSession.starts_at, PaybackSession.id).limit(5)).all()  # cancelled: marked
     return HoursSummary(
         hours_ordered=order.hours_ordered, minutes_done=order.minutes_done, minutes_left=order.minutes_left,
         ete_cap_percent=order.ete_cap_percent, ete_cap_hours=order.ete_cap_hours, ete_minutes=order.ete_minutes,
