@@ -109,6 +109,8 @@ class KioskSignInForm(Form):
 
 
 class ChangePinForm(Form):
+    current_pin = PasswordField("Your current PIN", widget=GovPasswordInput(),
+                                validators=[InputRequired("Enter your current PIN"), Length(max=20)])
     pin = _pin_field("Choose a new 6-number PIN")
     confirm_pin = _confirm_pin_field()
     submit = submit("Change my PIN")

@@ -393,11 +393,26 @@ def start_with_pin(details: KioskStart) -> User:
     return user
 
 
-def change_pin(access: CampusAccess, choice: PinChoice) -> None:
-    """The signed-in person chooses a new kiosk PIN from their own page."""
+def change_pin(access: CampusAccess, current_pin: str, choice: PinChoice) -> None:
+    """The signed-in person chooses a new kiosk PIN from their own page, giving their current one: a
+    kiosk is shared, and a session left open must not let the next person take the account over.
+    A wrong current PIN counts toward the same lockout as kiosk sign-in, so this page is no way
+    round it. The caller commits even when this refuses, to keep the count."""
     if not access.uses_kiosk_pin:
         raise Refused("Your case manager set you up with a passphrase, not a kiosk PIN.")
-    check_pin(choice)
+    number = _pin_key(access.participant.participant_number)
+    limit, lock = _pin_limits()
+    if not throttle.attempt(PIN_BUCKET, number, limit, lock):
+        record_audit("campus.pin_change_blocked", access.participant, actor=access.user, detail="PIN locked")
+        raise _pin_locked_out()
+    problems = Problems()
+    if verify_password(access.pin_hash, current_pin or ""):
+        throttle.clear(PIN_BUCKET, number, limit, lock)
+    else:
+        record_audit("campus.pin_change_failed", access.participant, actor=access.user)
+        problems.add("Your current PIN is not right", "current_pin")
+    problems.kept(lambda: check_pin(choice))
+    problems.raise_any()
     access.pin_hash = hash_password(choice.pin)
     record_audit("campus.pin_changed", access.participant, actor=access.user)
 

@@ -365,11 +365,24 @@ def change_pin(access):
     if not access.uses_kiosk_pin:
         abort(404)
     form = ChangePinForm()
-    choice = lambda: operations.PinChoice(form.pin.data or "", form.confirm_pin.data)  # noqa: E731
-    if submit(form, lambda: operations.change_pin(access, choice()), check=lambda: operations.check_pin(choice())):
-        flash("Your new PIN is set. Use it next time you sign in at the kiosk.", "success")
-        return redirect(url_for("campus.home"))
-    return render_template("campus/pin.html", form=form), 400 if form.is_submitted() else 200
+    if not form.is_submitted():
+        return render_template("campus/pin.html", form=form)
+    choice = operations.PinChoice(form.pin.data or "", form.confirm_pin.data)
+    if not form.validate():
+        try:
+            operations.check_pin(choice)
+        except Refused as refusal:
+            attach_refusal(form, refusal)
+        return render_template("campus/pin.html", form=form), 400
+    try:
+        operations.change_pin(access, form.current_pin.data, choice)
+    except Refused as refusal:
+        db.session.commit()  # a wrong current PIN is counted toward the lockout, with its audit row
+        attach_refusal(form, refusal)
+        return render_template("campus/pin.html", form=form), 429 if isinstance(refusal, throttle.Limited) else 400
+    db.session.commit()
+    flash("Your new PIN is set. Use it next time you sign in at the kiosk.", "success")
+    return redirect(url_for("campus.home"))
 
 
 @bp.get("/cv.docx")

@@ -70,6 +70,7 @@ def test_kiosk_slip_pin_sign_in_lockout_and_unlock(page, new_page, app):
 
     # They change their PIN from their own page, sign out, and sign in with the new one.
     kiosk.get_by_role("link", name="Change your PIN").click()
+    kiosk.get_by_label("Your current PIN").fill(PIN)
     kiosk.get_by_label("Choose a new 6-number PIN").fill(NEW_PIN)
     kiosk.get_by_label("Type the PIN again").fill(NEW_PIN)
     kiosk.get_by_role("button", name="Change my PIN").click()

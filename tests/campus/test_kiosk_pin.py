@@ -244,14 +244,34 @@ def test_a_kiosk_person_changes_their_pin_on_their_own_page(client, case):
     kiosk_person(participant)
     assert _kiosk_sign_in(client, participant).status_code == 302
     assert client.get("/campus/pin").status_code == 200
-    bad = client.post_form("/campus/pin", {"pin": "999999", "confirm_pin": "123"})
+    bad = client.post_form("/campus/pin", {"current_pin": PIN, "pin": "999999", "confirm_pin": "123"})
     assert bad.status_code == 400
     assert b"one number repeated" in bad.data and b"The two PINs are not the same" in bad.data
-    assert client.post_form("/campus/pin", {"pin": "283746", "confirm_pin": "283746"}).status_code == 302
+    assert client.post_form("/campus/pin", {"current_pin": PIN, "pin": "283746",
+                                            "confirm_pin": "283746"}).status_code == 302
     assert _audits("campus.pin_changed") == 1
     client.post_form("/sign-out")
     assert _kiosk_sign_in(client, participant).status_code == 400
     assert _kiosk_sign_in(client, participant, "283746").status_code == 302
+
+
+def test_changing_the_pin_needs_the_current_one_and_wrong_ones_count_toward_the_lock(client, case, app):
+    """A kiosk is shared: a session left open must not let the next person set a PIN of their own,
+    nor guess the PIN here without the lockout."""
+    _case_manager, participant = case
+    kiosk_person(participant)
+    assert _kiosk_sign_in(client, participant).status_code == 302
+    wrong = client.post_form("/campus/pin", {"current_pin": "111111", "pin": "999999", "confirm_pin": "999999"})
+    assert wrong.status_code == 400
+    assert b"Your current PIN is not right" in wrong.data and b"one number repeated" in wrong.data
+    for _ in range(app.config["CAMPUS_PIN_FAILURE_LIMIT"] - 1):
+        client.post_form("/campus/pin", {"current_pin": "111111", "pin": "283746", "confirm_pin": "283746"})
+    locked = client.post_form("/campus/pin", {"current_pin": PIN, "pin": "283746", "confirm_pin": "283746"})
+    assert locked.status_code == 429 and b"locked" in locked.data
+    assert _audits("campus.pin_change_failed") == app.config["CAMPUS_PIN_FAILURE_LIMIT"]
+    assert _audits("campus.pin_changed") == 0
+    client.post_form("/sign-out")
+    assert _kiosk_sign_in(client, participant).status_code == 429  # the same lock as the kiosk's
 
 
 def test_a_passphrase_person_has_no_pin_page(client, case):
