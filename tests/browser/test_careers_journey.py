@@ -25,7 +25,7 @@ def _sign_in_person(tab, number, born) -> None:
     tab.goto("/campus/sign-in")
     tab.get_by_label("Participant number").fill(number)
     fill_date(tab, "Date of birth", born)
-    tab.get_by_label("Passphrase").fill(TEST_PASSWORD)
+    tab.get_by_label("Passphrase", exact=True).fill(TEST_PASSWORD)
     tab.get_by_role("button", name="Sign in").click()
 
 
