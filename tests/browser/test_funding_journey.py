@@ -223,10 +223,12 @@ def test_a_decision_is_on_what_the_page_showed_and_the_first_approver_waits(page
     expect(page.locator(".govuk-service-navigation__item--active")).to_contain_text("Funding report")
 
 
-def test_an_employer_asks_for_a_fidelity_bond_with_the_job_offer(page):
+def test_an_employer_asks_for_a_fidelity_bond_with_the_job_offer(page, new_page):
     referral = ReferralFactory(status="offer_made")
     employer = UserFactory(role="employer", organisation=referral.employer)
-    referral_id, email = referral.id, employer.email
+    funder = UserFactory(role="funding_manager", organisation=referral.participant.organisation,
+                         full_name="Frances Funder", is_org_admin=False)
+    referral_id, email, funder_email = referral.id, employer.email, funder.email
     db.session.commit()
 
     sign_in(page, email, TEST_PASSWORD)
@@ -244,3 +246,57 @@ def test_an_employer_asks_for_a_fidelity_bond_with_the_job_offer(page):
     expect(page.get_by_text("Fidelity bond asked for: £5,000.00 for 6 months.")).to_be_visible()
     expect(page.locator("#fidelity-bond")).to_be_visible()
     expect(page.get_by_text("Unlock Bonds CIC")).to_be_visible()
+
+    # The person's provider decides it: every problem at once, then arranged.
+    funder_page = new_page()
+    sign_in(funder_page, funder_email, TEST_PASSWORD)
+    funder_page.get_by_role("link", name="Funding requests").click()
+    bonds = funder_page.get_by_role("table", name="Fidelity bonds waiting for a decision")
+    expect(bonds).to_contain_text("Unlock Bonds CIC")
+    bonds.get_by_role("link").click()
+    funder_page.get_by_label("Decline the bond").check()
+    funder_page.get_by_label("Other", exact=True).check()
+    funder_page.get_by_role("button", name="Confirm the decision").click()
+    expect(funder_page.locator(".govuk-error-summary")).to_contain_text("Say why in the note")
+    expect(funder_page.get_by_label("Other", exact=True)).to_be_checked()  # what was chosen is kept
+    funder_page.get_by_label("The bond is arranged").check()
+    funder_page.get_by_label("Note").fill("Confirmed by Unlock on the phone")
+    funder_page.get_by_role("button", name="Confirm the decision").click()
+    expect(funder_page.get_by_text("Fidelity bond arranged.")).to_be_visible()
+    expect(funder_page.get_by_role("table", name="Fidelity bonds waiting for a decision")).to_have_count(0)
+
+    # The employer sees it arranged, with who and when, on the job.
+    page.reload()
+    bond = page.locator("#fidelity-bond ~ dl").first
+    expect(bond).to_contain_text("Arranged on")
+    expect(bond).to_contain_text("Frances Funder")
+    expect(page.get_by_text("Confirmed by Unlock on the phone")).to_be_visible()
+    expect(page.get_by_role("link", name="Withdraw the request for a bond")).to_have_count(0)
+
+
+def test_a_funding_manager_sets_a_pot_for_a_region(page):
+    funder = UserFactory(role="funding_manager", is_org_admin=False)
+    FundingBudgetFactory(organisation=funder.organisation)
+    email = funder.email
+    db.session.commit()
+
+    sign_in(page, email, TEST_PASSWORD)
+    page.goto("/funding/budgets")
+    page.get_by_role("link", name="Set a budget").click()
+    page.get_by_label("Region").select_option("London")
+    page.get_by_label("Budget for the year (£)").fill("a lot")
+    page.get_by_role("button", name="Save the budget").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter an amount in pounds and pence")
+    expect(summary).to_contain_text("Enter the most one request can be for")
+    expect(page.get_by_label("Region")).to_have_value("London")
+    expect(page.get_by_label("Budget for the year (£)")).to_have_value("a lot")
+    page.get_by_label("What the budget is for").select_option("equipment")
+    page.get_by_label("Budget for the year (£)").fill("600")
+    page.get_by_label("Most one request can be for (£)").fill("100")
+    page.get_by_label("Most one person can have in the year (£)").fill("200")
+    page.get_by_role("button", name="Save the budget").click()
+    expect(page.get_by_text("Budget saved: Work equipment and clothing, London, £600.00.")).to_be_visible()
+    rows = page.get_by_role("row").filter(has_text="Work equipment and clothing")
+    expect(rows.filter(has_text="London")).to_contain_text("£600.00")
+    expect(rows.filter(has_text="All regions")).to_contain_text("£2,000.00")
