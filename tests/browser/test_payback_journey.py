@@ -184,15 +184,17 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     assessor.get_by_role("button", name="Save order").click()
     expect(assessor.get_by_text("12 allowed")).to_be_visible()  # 30% of 40
 
+    # Work on the project cannot be credited before its work starts: refused, said with the date.
     assessor.get_by_role("link", name="Record hours").click()
     fill_date(assessor, "Day", today)
     assessor.get_by_label("Unpaid work on a project").check()
     assessor.get_by_label("Project", exact=True).select_option(label="Clear the canal towpath at Burscough, Burscough")
     assessor.get_by_label("Attended: acceptable").check()
     assessor.get_by_label("Hours credited").fill("6")
-    assessor.get_by_label("Working in a team").check()
     assessor.get_by_role("button", name="Record hours").click()
-    expect(assessor.get_by_role("alert")).to_contain_text("Hours recorded")
+    expect(assessor.locator(".govuk-error-summary")).to_contain_text(
+        f"Work on this project starts on {govuk_date(starts)}")
+    assessor.get_by_role("link", name="Back", exact=True).click()
 
     assessor.get_by_role("link", name="Record hours").click()
     fill_date(assessor, "Day", today)
@@ -214,13 +216,12 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
 
     # 3 ETE hours attended with 2 left under the cap: all recorded, 2 count, and the record says so.
     record = assessor.locator("main")
-    expect(record).to_contain_text("Clear the canal towpath at Burscough")
     expect(record).to_contain_text("12 of 12 allowed")
     expect(record).to_contain_text("1 more attended past the cap that do not count")
-    expect(record.locator(".govuk-summary-list")).to_contain_text("22")  # hours left: 40 - 6 - 12
+    expect(record.locator(".govuk-summary-list")).to_contain_text("28")  # hours left: 40 - 12
     db.session.commit()
     order = db.session.scalar(select(PaybackOrder).where(PaybackOrder.participant_id == person_id))
-    assert (order.minutes_done, order.ete_minutes, order.ete_attended_minutes) == (18 * 60, 12 * 60, 13 * 60)
+    assert (order.minutes_done, order.ete_minutes, order.ete_attended_minutes) == (12 * 60, 12 * 60, 13 * 60)
 
     # The day work starts: a session with two places, Robin allocated, then their attendance recorded.
     clock.fix(datetime.combine(starts, time(8, 0), tzinfo=UTC))
@@ -228,6 +229,19 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     # 400: a request still in flight from the old page cleared the cookie's CSRF token after the
     # sign-in page had used it (fixed in accounts/sessions.py; tests/core/test_security.py).
     sign_in(assessor, manager_email, TEST_PASSWORD)
+    # The first day's work on the project, credited now that it has started.
+    assessor.get_by_role("link", name="People").click()
+    assessor.get_by_role("link", name="Robin Okafor").click()
+    assessor.get_by_role("link", name="Record hours").click()
+    fill_date(assessor, "Day", starts)
+    assessor.get_by_label("Unpaid work on a project").check()
+    assessor.get_by_label("Project", exact=True).select_option(label="Clear the canal towpath at Burscough, Burscough")
+    assessor.get_by_label("Attended: acceptable").check()
+    assessor.get_by_label("Hours credited").fill("6")
+    assessor.get_by_label("Working in a team").check()
+    assessor.get_by_role("button", name="Record hours").click()
+    expect(assessor.get_by_role("alert")).to_contain_text("Hours recorded")
+
     assessor.get_by_role("link", name="Nominations").click()
     assessor.get_by_role("link", name="Clear the canal towpath at Burscough").click()
     assessor.get_by_role("link", name="Work sessions").click()
