@@ -708,7 +708,31 @@ def subject_access_section(participant) -> tuple[str, list]:
     return "funding_requests", section
 
 
+def bonds_subject_access_section(participant) -> tuple[str, list]:
+    """The fidelity bonds asked for with the person's job offers: the insurance is about them, so their
+    subject access export holds it (who asked, the cover, what was decided, each step and by whom)."""
+    from marketplace.funding.models import FidelityBond
+    from marketplace.funding.workflow import BOND_EVENT_LABELS
+    from marketplace.referrals.models import Referral
+
+    bonds = db.session.scalars(
+        select(FidelityBond).join(Referral, Referral.id == FidelityBond.referral_id)
+        .where(Referral.participant_id == participant.id).order_by(FidelityBond.asked_at, FidelityBond.id)).all()
+    return "fidelity_bonds", [{
+        "job": bond.referral.opportunity.title, "employer": bond.referral.employer.name,
+        "bond_provider": bond.provider, "cover": pounds(bond.cover_pence), "months_covered": bond.months,
+        "status": bond.status, "reason_declined": bond.reason_code or None,
+        "asked_by": bond.asked_by.full_name if bond.asked_by else None, "asked_at": bond.asked_at.isoformat(),
+        "decided_by": bond.decided_by.full_name if bond.decided_by else None,
+        "decided_at": bond.decided_at.isoformat() if bond.decided_at else None,
+        "steps": [{"at": e.at.isoformat(), "step": BOND_EVENT_LABELS.get(e.action, e.action),
+                   "by": e.actor.full_name if e.actor else None, "reason": e.reason_code or None,
+                   "note": e.note or None} for e in bond.events],
+    } for bond in bonds]
+
+
 def _export_words() -> None:
+    from marketplace.funding.models import BOND_DECLINE_REASONS, BOND_STATUS_LABELS
     from marketplace.participants.export import EXPORT_WORDS
 
     statuses = {str(code): words for code, words in STATUS_LABELS.items()}
@@ -717,9 +741,12 @@ def _export_words() -> None:
         "other_sources_checked": OTHER_SOURCES, "reason_declined": DECLINE_REASONS, "reason": DECLINE_REASONS,
         "paid_how": PAYMENT_METHODS, "kind": EVIDENCE_KINDS,
         "action": {"funding.viewed": "Opened the request", "funding.evidence_downloaded": "Downloaded evidence"}}
+    EXPORT_WORDS["fidelity_bonds"] = {"status": {str(code): words for code, words in BOND_STATUS_LABELS.items()},
+                                      "reason_declined": BOND_DECLINE_REASONS, "reason": BOND_DECLINE_REASONS}
 
 
 EXPORT_SECTIONS.append(subject_access_section)
+EXPORT_SECTIONS.append(bonds_subject_access_section)
 _export_words()
 
 

@@ -94,3 +94,33 @@ def test_the_alliance_report_counts_the_bonds_each_member_asked_for(app):
     [row] = [row for row in activity.rows if row.label == referral.employer.name]
     assert (row.values["bonds"], row.values["bonds_arranged"]) == (1, 1)
     assert "Fidelity bonds asked for" in [column.heading for column in activity.columns]
+
+
+def test_the_persons_subject_access_export_holds_the_bond_and_its_decision_in_words(client, app):
+    """The bond insures an employer against the person: it is about them, so their export holds it."""
+    import json
+    import re
+
+    from marketplace.funding import operations
+
+    referral, employer = offered()
+    sign_in_client(client, employer)
+    client.post_form(f"/funding/bonds/new/{referral.id}", {"provider": "Unlock Bonds CIC", "cover": "5,000",
+                                                           "months": "6"})
+    bond = db.session.scalars(select(FidelityBond)).one()
+    manager = UserFactory(role="funding_manager", organisation=referral.participant.organisation)
+    db.session.commit()
+    operations.decide_bond(bond, manager, "decline", "other_cover", "")
+    db.session.commit()
+    sign_in_client(client, referral.case_manager)
+    [exported] = json.loads(client.get(f"/participants/{referral.participant_id}/export").data)["fidelity_bonds"]
+    assert (exported["bond_provider"], exported["cover"], exported["months_covered"], exported["status"],
+            exported["reason_declined"], exported["decided_by"]) == (
+        "Unlock Bonds CIC", "£5,000.00", 6, "declined", "other_cover", manager.full_name)
+    assert [step["by"] for step in exported["steps"]] == [employer.full_name, manager.full_name]
+    page = client.get(f"/participants/{referral.participant_id}/export/readable").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1].split("</main>", 1)[0]).split())
+    part = text.split("Fidelity bonds", 1)[1]
+    for words in ("Unlock Bonds CIC", "£5,000.00", "Declined", "own insurance covers it"):
+        assert words in part, words
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), "a code left unread"
