@@ -62,8 +62,8 @@ def login_lines() -> list[str]:
     width = max(len(role) for role, _ in DEMO_LOGINS)
     lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {role.ljust(width)}  {email}" for role, email in DEMO_LOGINS]
-    from marketplace.campus.demo import demo_login_line
+    from marketplace.campus.demo import demo_login_lines
 
-    if person := demo_login_line():  # the Virtual Campus: no email address, the same password
-        lines.append(f"  {person}")
+    # The Virtual Campus: no email address; the same password, or the kiosk person's PIN.
+    lines += [f"  {person}" for person in demo_login_lines()]
     return lines
