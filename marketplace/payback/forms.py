@@ -189,7 +189,7 @@ class TimeOfDayField(StringField):
 
 
 class SessionForm(Form):
-    day = GovDateField("Day", required=True, called="The day", description="For example, 3 5 2027")
+    day = GovDateField("Date of the session", required=True, called="The day", description="For example, 3 5 2027")
     starts_at = TimeOfDayField("Start time", widget=GovTextInput(), example="09:00",
                                validators=[InputRequired("Enter the start time")])
     ends_at = TimeOfDayField("End time", widget=GovTextInput(), example="15:30",
@@ -284,7 +284,7 @@ class HoursField(StringField):
 
 
 class HoursForm(Form):
-    worked_on = GovDateField("Day", required=True, called="The day", description="For example, 6 3 2027")
+    worked_on = GovDateField("Date worked", required=True, called="The day", description="For example, 6 3 2027")
     kind = RadioField("Kind of hours", widget=Radios(), choices=choices(HOUR_KINDS),
                       validators=[InputRequired("Choose the kind of hours")])
     project_id = SelectField("Project", widget=GovSelect(), coerce=lambda v: record_id(v) if v else None,

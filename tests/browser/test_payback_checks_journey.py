@@ -53,7 +53,7 @@ def test_allocation_warns_of_hours_left_and_hours_say_what_happened(page, new_pa
 
     # Hours typed as an absence with skills, a week before the work starts: both problems at once.
     page.goto(f"/community-payback/people/{paula_id}/hours")
-    fill_date(page, "Day", date(2026, 12, 7))
+    fill_date(page, "Date worked", date(2026, 12, 7))
     page.get_by_label("Unpaid work on a project").check()
     page.get_by_label("Project", exact=True).select_option(label="Build raised beds at Ewood allotments, Blackburn")
     page.get_by_label("Absent: unacceptable").check()

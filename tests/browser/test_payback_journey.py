@@ -186,7 +186,7 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
 
     # Work on the project cannot be credited before its work starts: refused, said with the date.
     assessor.get_by_role("link", name="Record hours").click()
-    fill_date(assessor, "Day", today)
+    fill_date(assessor, "Date worked", today)
     assessor.get_by_label("Unpaid work on a project").check()
     assessor.get_by_label("Project", exact=True).select_option(label="Clear the canal towpath at Burscough, Burscough")
     assessor.get_by_label("Attended: acceptable").check()
@@ -197,7 +197,7 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     assessor.get_by_role("link", name="Back", exact=True).click()
 
     assessor.get_by_role("link", name="Record hours").click()
-    fill_date(assessor, "Day", today)
+    fill_date(assessor, "Date worked", today)
     assessor.get_by_label("Education, training or employment (ETE) activity").check()
     assessor.get_by_label("ETE activity", exact=True).fill("CV workshop")
     assessor.get_by_label("Attended: acceptable").check()
@@ -206,7 +206,7 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     expect(assessor.get_by_role("alert")).to_contain_text("Hours recorded")
 
     assessor.get_by_role("link", name="Record hours").click()
-    fill_date(assessor, "Day", today)
+    fill_date(assessor, "Date worked", today)
     assessor.get_by_label("Education, training or employment (ETE) activity").check()
     assessor.get_by_label("ETE activity", exact=True).fill("Interview practice")
     assessor.get_by_label("Attended: acceptable").check()
@@ -233,7 +233,7 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     assessor.get_by_role("link", name="People").click()
     assessor.get_by_role("link", name="Robin Okafor").click()
     assessor.get_by_role("link", name="Record hours").click()
-    fill_date(assessor, "Day", starts)
+    fill_date(assessor, "Date worked", starts)
     assessor.get_by_label("Unpaid work on a project").check()
     assessor.get_by_label("Project", exact=True).select_option(label="Clear the canal towpath at Burscough, Burscough")
     assessor.get_by_label("Attended: acceptable").check()
@@ -245,7 +245,7 @@ def test_a_nominated_project_is_voted_for_accepted_and_worked_on(page, new_page,
     assessor.get_by_role("link", name="Nominations").click()
     assessor.get_by_role("link", name="Clear the canal towpath at Burscough").click()
     assessor.get_by_role("link", name="Work sessions").click()
-    fill_date(assessor, "Day", starts)
+    fill_date(assessor, "Date of the session", starts)
     assessor.get_by_label("Start time").fill("9:00")
     assessor.get_by_label("End time").fill("3pm")
     assessor.get_by_label("Where to meet").fill("The towpath gate by the swing bridge")
