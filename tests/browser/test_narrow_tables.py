@@ -4,6 +4,8 @@ wraps between words, never inside one (the outside tester saw tags cut mid-word)
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from marketplace.extensions import db
 from tests.browser.conftest import sign_in
 from tests.factories import OpportunityFactory, ReferralFactory, UserFactory
@@ -46,6 +48,7 @@ def test_the_account_links_keep_to_one_line_on_a_360_px_phone(page):
     page.set_viewport_size({"width": 360, "height": 700})
     sign_in(page, case_manager.email, TEST_PASSWORD)
     account = page.get_by_role("navigation", name="Account")
+    expect(account.get_by_role("button", name="Sign out")).to_be_visible()  # signed in: the page has loaded
     tops = account.locator("li").evaluate_all(
         "items => items.map(item => Math.round(item.getBoundingClientRect().top))")
     assert len(tops) == 3 and len(set(tops)) == 1
